@@ -1,0 +1,37 @@
+# reportgen – the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+EXAMPLE := data/eksempler/allerod-2024
+
+.PHONY: demo test check figures golden bench system-deps clean
+
+$(STAMP): pyproject.toml scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+## demo: install everything and build the example case
+demo: $(STAMP)
+	$(BIN)/reportgen check $(EXAMPLE)
+
+## test: install everything and run the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## golden: regenerate the golden files after an intended change (review the diff!)
+golden: $(STAMP)
+	REPORTGEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+
+## bench: time a cold build of the example
+bench: $(STAMP)
+	$(BIN)/python benchmarks/build_example.py
+
+clean:
+	rm -rf $(VENV) output

@@ -1,0 +1,285 @@
+"""The case folder: sag.toml read into typed, frozen objects, and the administration's texts."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import kommuner
+from .errors import InputError, Problem, ProblemList, allowed, suggest
+
+STATUSES = ("udkast", "endelig")
+INDSTILLINGER = ("udarbejdes", "videreføres", "udarbejdes-ikke")
+NAEVNERE = ("realitetsbehandlede", "afgjorte", "begge")
+UDFALD = ("indstillet", "vedtaget", "tilbagesendt", "genoptaget", "udsat", "taget-til-efterretning")
+TEXT_SECTIONS = (
+    "tema", "kompetence", "sagsbeskrivelse", "forklaring", "forvaltningsomraader", "kvalitet",
+    "indstilling", "oekonomi", "dialog", "genoptagelse", "bilag1",
+)
+DEFAULT_TITLE = "Årlig behandling af omgørelsesprocenter i klagesager"
+
+
+@dataclass(frozen=True)
+class Handleplan:
+    """The § 79 b, stk. 2 decision the administration recommends, and the plan's appendix title."""
+
+    indstilling: str
+    bilag: str | None = None
+
+
+@dataclass(frozen=True)
+class Behandling:
+    """One body's treatment of the case: who, when, what they decided."""
+
+    organ: str
+    dato: date
+    beslutning: str
+    udfald: str | None = None
+
+
+@dataclass(frozen=True)
+class Moede:
+    """A planned meeting where a body will treat the case."""
+
+    organ: str
+    dato: date
+
+
+@dataclass(frozen=True)
+class Bilag:
+    """An appendix listed under the case (besides Bilag 1, which the tool makes)."""
+
+    titel: str
+    fil: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case folder."""
+
+    folder: Path
+    kommune: str
+    aar: int
+    statistik: Path
+    handleplan: Handleplan
+    sammenligning: tuple[str, ...] = ()
+    forvaltningsomraader: Path | None = None
+    klagesager: Path | None = None
+    status: str = "udkast"
+    sagsnummer: str | None = None
+    titel: str = DEFAULT_TITLE
+    kompetence: str = "Byrådet"
+    forfatter: str | None = None
+    dato: date | None = None
+    antal_aar: int = 4
+    tabel2_naevner: str = "realitetsbehandlede"
+    hoering: tuple[str, ...] = ()
+    diskretion: int | None = None
+    moeder: tuple[Moede, ...] = ()
+    behandling: tuple[Behandling, ...] = ()
+    bilag: tuple[Bilag, ...] = ()
+    tekster: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def draft(self) -> bool:
+        """True while the case is a draft (every page says so)."""
+        return self.status == "udkast"
+
+    @property
+    def author(self) -> str:
+        """The municipality as the documents' author."""
+        return self.forfatter or f"{self.kommune} Kommune"
+
+    @property
+    def document_date(self) -> date:
+        """The documents' date: `dato`, else the latest decision or meeting, else 1 January after the year."""
+        if self.dato:
+            return self.dato
+        dates = [b.dato for b in self.behandling] + [m.dato for m in self.moeder]
+        return max(dates) if dates else date(self.aar + 1, 1, 1)
+
+    def text(self, section: str) -> str | None:
+        """The administration's own Markdown for a section, or None for the default text."""
+        return dict(self.tekster).get(section)
+
+
+# key → (type, required). Types: str, int, date, "kommune", "kommuner", list[str], a tuple of allowed values.
+_TOP: dict[str, tuple[Any, bool]] = {
+    "kommune": ("kommune", True), "aar": (int, True), "statistik": ("file", True),
+    "sammenligning": ("kommuner", False), "forvaltningsomraader": ("file", False), "klagesager": ("file", False),
+    "status": (STATUSES, False), "sagsnummer": (str, False), "titel": (str, False), "kompetence": (str, False),
+    "forfatter": (str, False), "dato": (date, False), "antal_aar": (int, False),
+    "tabel2_naevner": (NAEVNERE, False), "hoering": (list, False), "diskretion": (int, False),
+    "handleplan": (dict, True), "behandling": ("tables", False), "moede": ("tables", False),
+    "bilag": ("tables", False),
+}
+_HANDLEPLAN = {"indstilling": (INDSTILLINGER, True), "bilag": (str, False)}
+_BEHANDLING = {"organ": (str, True), "dato": (date, True), "beslutning": (str, True), "udfald": (UDFALD, False)}
+_MOEDE = {"organ": (str, True), "dato": (date, True)}
+_BILAG = {"titel": (str, True), "fil": (str, False)}
+_TYPE_NAMES = {str: "tekst", int: "heltal", date: "dato (fx 2025-09-23)", list: "liste af tekster",
+               dict: "tabel ([...])", bool: "true/false"}
+
+
+class _Reader:
+    """Checks one TOML table against a schema, collecting problems with the key's full name."""
+
+    def __init__(self, file: str, folder: Path, problems: ProblemList):
+        self.file, self.folder, self.problems = file, folder, problems
+
+    def table(self, data: dict, schema: dict, prefix: str = "") -> dict[str, Any]:
+        """Return the valid values of a table; unknown, missing and mistyped keys become problems."""
+        out: dict[str, Any] = {}
+        for key in data:
+            if key not in schema:
+                hint = suggest(key, schema) or "Gyldige nøgler: " + ", ".join(schema) + "."
+                self.problems.add(self.file, "ukendt nøgle.", column=prefix + key, hint=hint)
+        for key, (kind, required) in schema.items():
+            if key not in data:
+                if required:
+                    self.problems.add(self.file, "påkrævet nøgle mangler.", column=prefix + key,
+                                      hint=f"Tilføj {key} = … ({self._kind_name(kind)}).")
+                continue
+            value = self.value(data[key], kind, prefix + key)
+            if value is not None:
+                out[key] = value
+        return out
+
+    def _kind_name(self, kind: Any) -> str:
+        if isinstance(kind, tuple):
+            return "en af " + ", ".join(f'"{v}"' for v in kind)
+        return {"kommune": "kommunenavn", "kommuner": "liste af kommunenavne", "file": "filsti",
+                "tables": "[[tabel]]-afsnit"}.get(kind, _TYPE_NAMES.get(kind, str(kind)))
+
+    def value(self, value: Any, kind: Any, key: str) -> Any:
+        """Check one value against its kind and return it converted, or None after recording a problem."""
+        if isinstance(kind, tuple):
+            if value not in kind:
+                self.problems.add(self.file, f"ugyldig værdi {value!r}.", column=key, hint=allowed(kind))
+                return None
+            return value
+        if kind == "kommune":
+            return self._kommune(value, key)
+        if kind == "kommuner":
+            if not self._is(value, list, key):
+                return None
+            names = [self._kommune(v, f"{key}[{i + 1}]") for i, v in enumerate(value)]
+            return tuple(n for n in names if n) if all(names) else None
+        if kind == "file":
+            return self._file(value, key)
+        if kind == "tables":
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                self.problems.add(self.file, "skal skrives som [[" + key + "]]-afsnit.", column=key)
+                return None
+            return value
+        if kind == list:
+            if not self._is(value, list, key) or not all(self._is(v, str, f"{key}[{i + 1}]") for i, v in enumerate(value)):
+                return None
+            return tuple(value)
+        if kind == int and isinstance(value, bool):
+            value = str(value)
+        if kind == date and hasattr(value, "hour"):
+            self.problems.add(self.file, "skal være en dato uden klokkeslæt.", column=key, hint="Skriv fx 2025-09-23.")
+            return None
+        return value if self._is(value, kind, key) else None
+
+    def _is(self, value: Any, kind: type, key: str) -> bool:
+        if isinstance(value, kind):
+            return True
+        self.problems.add(self.file, f"skal være {_TYPE_NAMES.get(kind, kind.__name__)}, ikke {value!r}.", column=key)
+        return False
+
+    def _kommune(self, value: Any, key: str) -> str | None:
+        if not self._is(value, str, key):
+            return None
+        name = kommuner.canonical(value)
+        if name is None or name == kommuner.HELE_LANDET:
+            self.problems.add(self.file, f"ukendt kommune '{value}'.", column=key, hint=kommuner.hint_for(value))
+            return None
+        return name
+
+    def _file(self, value: Any, key: str) -> Path | None:
+        if not self._is(value, str, key):
+            return None
+        path = (self.folder / value).resolve()
+        if not path.is_file():
+            self.problems.add(self.file, f"filen '{value}' findes ikke i sagsmappen.", column=key,
+                              hint=f"Tjek navnet; stien er relativ til {self.folder}.")
+            return None
+        return path
+
+
+def load_case(folder: Path) -> Case:
+    """Read and validate a case folder (sag.toml and tekster/*.md)."""
+    folder = Path(folder)
+    toml_path = folder / "sag.toml"
+    file = "sag.toml"
+    if not toml_path.is_file():
+        raise InputError([Problem(str(folder), "mappen har ingen sag.toml.",
+                                  hint="Angiv en sagsmappe, fx data/eksempler/allerod-2024.")])
+    try:
+        data = tomllib.loads(_read_text(toml_path, file))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError([Problem(file, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")]) from None
+    problems = ProblemList()
+    reader = _Reader(file, folder, problems)
+    top = reader.table(data, _TOP)
+    values: dict[str, Any] = {k: v for k, v in top.items() if k not in ("handleplan", "behandling", "moede", "bilag")}
+    if "handleplan" in top:
+        fields = reader.table(top["handleplan"], _HANDLEPLAN, "handleplan.")
+        if "indstilling" in fields:
+            values["handleplan"] = Handleplan(**fields)
+    for key, schema, cls, attr in (("behandling", _BEHANDLING, Behandling, "behandling"),
+                                   ("moede", _MOEDE, Moede, "moeder"), ("bilag", _BILAG, Bilag, "bilag")):
+        items = []
+        for i, table in enumerate(top.get(key, ())):
+            fields = reader.table(table, schema, f"{key}[{i + 1}].")
+            if all(k in fields for k, (_, req) in schema.items() if req):
+                items.append(cls(**fields))
+        values[attr] = tuple(items)
+    _check_ranges(values, file, problems)
+    values["tekster"] = _texts(folder, problems)
+    problems.raise_if_any()
+    return Case(folder=folder.resolve(), **values)
+
+
+def _check_ranges(values: dict[str, Any], file: str, problems: ProblemList) -> None:
+    """Values that have the right type but an impossible size."""
+    if "aar" in values and not 2018 <= values["aar"] <= 2100:
+        problems.add(file, f"{values['aar']} er ikke et danmarkskort-år.", column="aar",
+                     hint="Danmarkskortet findes fra 2018; skriv fx aar = 2024.")
+    if "antal_aar" in values and not 1 <= values["antal_aar"] <= 10:
+        problems.add(file, "skal være mellem 1 og 10.", column="antal_aar")
+    if "diskretion" in values and not 2 <= values["diskretion"] <= 100:
+        problems.add(file, "skal være mellem 2 og 100.", column="diskretion")
+    if values.get("kommune") in values.get("sammenligning", ()):
+        problems.add(file, "kommunen selv står i listen.", column="sammenligning",
+                     hint="Sammenligningen skal kun nævne de andre kommuner.")
+    dates = [b.dato for b in values.get("behandling", ())]
+    if dates != sorted(dates):
+        problems.add(file, "beslutningerne står ikke i datoorden.", column="behandling",
+                     hint="Skriv [[behandling]]-afsnittene med den ældste først.")
+
+
+def _read_text(path: Path, file: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError([Problem(file, "filen er ikke gemt som UTF-8.", hint="Gem den som UTF-8.")]) from None
+
+
+def _texts(folder: Path, problems: ProblemList) -> tuple[tuple[str, str], ...]:
+    """The Markdown files in tekster/, by section name; unknown names are problems."""
+    texts = []
+    directory = folder / "tekster"
+    for path in sorted(directory.glob("*.md")) if directory.is_dir() else ():
+        section = path.stem
+        if section not in TEXT_SECTIONS:
+            hint = suggest(section, TEXT_SECTIONS) or "Gyldige navne: " + ", ".join(TEXT_SECTIONS) + "."
+            problems.add(f"tekster/{path.name}", "ukendt afsnit.", hint=hint)
+            continue
+        texts.append((section, _read_text(path, f"tekster/{path.name}")))
+    return tuple(texts)

@@ -1,0 +1,395 @@
+"""Deterministic, accessible PNG charts (trend lines and stacked outcome bars) for the danmarkskort documents."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from math import floor
+from pathlib import Path
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "templates" / "fonts"
+FONT_FILES = tuple(f"Carlito-{style}.ttf" for style in ("Regular", "Bold", "Italic", "BoldItalic"))
+
+CM = 1 / 2.54
+WIDTH_IN = 16 * CM
+HEIGHT_IN = 8 * CM
+DPI = 200
+FONT_SIZE = 9
+LINE_HEIGHT_PT = FONT_SIZE * 1.2
+LABEL_GAP_PT = 8  # between the plot area and the direct labels
+LABEL_WRAP = 26  # characters per line in direct labels and bar category labels
+
+NBSP = "\u00a0"
+TEXT = "#222222"
+GRID = "#DDDDDD"
+
+# Okabe–Ito palette; TEXT_ON_WHITE darkens each colour just enough for 4.5:1 contrast in labels.
+BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, BLACK = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+)
+COMPARISON = "#9A9A9A"
+TEXT_ON_WHITE = {
+    BLUE: BLUE, VERMILLION: "#BF5400", GREEN: "#008460", PURPLE: "#A15F83",
+    ORANGE: "#9C6C00", SKY: "#3A7A9E", BLACK: BLACK, COMPARISON: "#5E5E5E",
+}
+COMPARISON_MARKERS = ("^", "D", "v", "P", "X", "<", ">", "*")
+COMPARISON_STYLES = ("-", (0, (1, 1.2)))
+AREA_COLOURS = (BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY)
+AREA_MARKERS = ("o", "s", "^", "D", "v", "P")
+AREA_STYLES = ("-", (0, (4, 1.5)), (0, (4, 1.2, 1, 1.2)), (0, (1, 1.2)))
+
+OUTCOMES = (  # legend label, fill colour, hatch, colour of counts inside the segment (>= 4.5:1 contrast)
+    ("Stadfæstet", BLUE, "", "white"),
+    ("Ændret/ophævet", VERMILLION, "////", "black"),
+    ("Hjemvist", ORANGE, "....", "black"),
+)
+BAR_HEIGHT = 0.55
+LEADER_PT = 4  # length of the leader from a narrow segment to its count above the bar
+
+ROLES = ("kommune", "sammenligning", "landet", "omraade")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line in a trend chart: a share in [0, 1] per year (None = no data)."""
+
+    label: str
+    values: tuple[Fraction | None, ...]
+    role: str
+
+
+# --- pure formatting helpers ---------------------------------------------
+
+
+def _whole_percent(share: Fraction) -> int:
+    """Round a share to whole percent, half up, exactly."""
+    return floor(Fraction(share) * 100 + Fraction(1, 2))
+
+
+def _percent_label(share: Fraction) -> str:
+    """Format a share as a Danish whole percentage, e.g. Fraction(5, 8) -> '63 %'."""
+    return f"{_whole_percent(share)}{NBSP}%"
+
+
+def _percent_tick(value: float, _pos: object = None) -> str:
+    """Format a percent-axis tick ('20 %', '12,5 %')."""
+    text = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
+    return f"{text}{NBSP}%"
+
+
+def _count_label(count: float, _pos: object = None) -> str:
+    """Format a count with the Danish thousands separator ('1.234')."""
+    return f"{int(count):,}".replace(",", ".")
+
+
+def _wrap(text: str) -> str:
+    """Break a long label into lines of at most LABEL_WRAP characters."""
+    return "\n".join(textwrap.wrap(text, LABEL_WRAP, break_on_hyphens=False)) or text
+
+
+def _spread(targets: list[float], heights: list[float], low: float, high: float) -> list[float]:
+    """Return label centres close to targets, non-overlapping and within [low, high]."""
+    clusters: list[tuple[list[int], float]] = []  # (members bottom to top, bottom edge)
+    for i in sorted(range(len(targets)), key=lambda k: targets[k]):
+        clusters.append(([i], 0.0))
+        while True:
+            members, _ = clusters.pop()
+            bottom = _cluster_bottom(members, targets, heights, low, high)
+            if clusters and clusters[-1][1] + sum(heights[k] for k in clusters[-1][0]) > bottom:
+                clusters[-1] = (clusters[-1][0] + members, 0.0)
+                continue
+            clusters.append((members, bottom))
+            break
+    centres = [0.0] * len(targets)
+    for members, bottom in clusters:
+        for k in members:
+            centres[k] = bottom + heights[k] / 2
+            bottom += heights[k]
+    return centres
+
+
+def _cluster_bottom(members: list[int], targets: list[float], heights: list[float], low: float, high: float) -> float:
+    """Bottom edge that centres a stacked cluster on its targets, clamped to [low, high]."""
+    offsets, below = [], 0.0
+    for k in members:
+        offsets.append(targets[k] - below - heights[k] / 2)
+        below += heights[k]
+    return max(low, min(sum(offsets) / len(offsets), high - below))
+
+
+def _y_max(series: tuple[Series, ...]) -> int:
+    """Top of the percent axis: the next multiple of 10 above the largest value, at most 100."""
+    values = [v for s in series for v in s.values if v is not None]
+    return min(100, (floor(max(values) * 10) + 1) * 10) if values else 100
+
+
+# --- matplotlib plumbing ---------------------------------------------------
+
+
+@cache
+def _setup() -> None:
+    """Select the Agg backend and register the Carlito fonts (once)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+
+    for name in FONT_FILES:
+        font_manager.fontManager.addfont(str(FONT_DIR / name))
+
+
+def _rc() -> dict:
+    """Scoped matplotlib settings for every chart."""
+    return {
+        "font.family": "Carlito",
+        "font.size": FONT_SIZE,
+        "text.color": TEXT,
+        "axes.labelcolor": TEXT,
+        "axes.edgecolor": "#888888",
+        "axes.linewidth": 0.6,
+        "xtick.color": TEXT,
+        "ytick.color": TEXT,
+        "xtick.labelsize": FONT_SIZE,
+        "ytick.labelsize": FONT_SIZE,
+        "hatch.linewidth": 0.7,
+        "svg.hashsalt": "reportgen",
+        "svg.fonttype": "none",
+        "path.simplify": False,
+    }
+
+
+def _render(draw, height_in: float = HEIGHT_IN) -> bytes:
+    """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes."""
+    _setup()
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(_rc()):
+        fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, facecolor="white")
+        canvas = FigureCanvasAgg(fig)
+        draw(fig, canvas.get_renderer())
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    fig.clear()
+    return buffer.getvalue()
+
+
+def _text_width_in(renderer, text: str, bold: bool = False) -> float:
+    """Width in inches of (possibly multi-line) text at the chart font size."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(family="Carlito", size=FONT_SIZE, weight="bold" if bold else "normal")
+    widths = [renderer.get_text_width_height_descent(line, prop, ismath=False)[0] for line in text.split("\n")]
+    return max(widths) / DPI
+
+
+def _clean_axes(ax, grid_axis: str) -> None:
+    """Remove top/right spines and add light gridlines behind the data."""
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_axisbelow(True)
+    ax.grid(axis=grid_axis, color=GRID, linewidth=0.6)
+    ax.tick_params(length=3, width=0.6)
+
+
+# --- trend chart -----------------------------------------------------------
+
+
+def _line_style(series: Series, index_in_role: int) -> dict:
+    """Colour, width, dash, marker and label weight for a series by role."""
+    if series.role == "kommune":
+        return dict(color=BLUE, linewidth=2.6, linestyle="-", marker="o", markersize=6, zorder=5, bold=True)
+    if series.role == "landet":
+        return dict(color=BLACK, linewidth=1.4, linestyle=(0, (5, 2)), marker="s", markersize=4.5, zorder=4, bold=False)
+    if series.role == "sammenligning":
+        return dict(
+            color=COMPARISON, linewidth=1.0, linestyle=COMPARISON_STYLES[index_in_role % len(COMPARISON_STYLES)],
+            marker=COMPARISON_MARKERS[index_in_role % len(COMPARISON_MARKERS)], markersize=4.5, zorder=3, bold=False,
+        )
+    return dict(
+        color=AREA_COLOURS[index_in_role % len(AREA_COLOURS)], linewidth=1.8,
+        linestyle=AREA_STYLES[index_in_role % len(AREA_STYLES)],
+        marker=AREA_MARKERS[index_in_role % len(AREA_MARKERS)], markersize=5, zorder=4, bold=False,
+    )
+
+
+def _end_label(years: tuple[int, ...], series: Series) -> tuple[int, Fraction, str] | None:
+    """Index, value and direct-label text of a series' last known value, or None if it has none."""
+    known = [i for i, v in enumerate(series.values) if v is not None]
+    if not known:
+        return None
+    last = known[-1]
+    suffix = "" if last == len(years) - 1 else f" ({years[last]})"
+    return last, series.values[last], _wrap(f"{series.label} {_percent_label(series.values[last])}{suffix}")
+
+
+def _check_series(years: tuple[int, ...], series: tuple[Series, ...]) -> None:
+    """Reject malformed input early with a clear message."""
+    if not years or list(years) != sorted(set(years)):
+        raise ValueError(f"years must be non-empty, unique and ascending: {years}")
+    for s in series:
+        if s.role not in ROLES:
+            raise ValueError(f"unknown role {s.role!r} for {s.label!r}")
+        if len(s.values) != len(years):
+            raise ValueError(f"{s.label!r} has {len(s.values)} values for {len(years)} years")
+        if any(v is not None and not 0 <= v <= 1 for v in s.values):
+            raise ValueError(f"{s.label!r} has a share outside [0, 1]")
+
+
+def trend_chart(years: tuple[int, ...], series: tuple[Series, ...], title: str | None = None) -> bytes:
+    """Line chart of rates over the years (oldest → newest left to right)."""
+    _check_series(years, series)
+    return _render(lambda fig, renderer: _draw_trend(fig, renderer, years, series, title))
+
+
+def _draw_trend(fig, renderer, years, series, title) -> None:
+    """Draw the trend chart onto fig with fixed margins sized to the direct labels."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
+    from matplotlib.transforms import ScaledTranslation
+
+    y_max = _y_max(series)
+    top_in = 0.12 + (0.3 if title else 0)
+    left_in, bottom_in = 0.5, 0.3
+    counters = {role: 0 for role in ROLES}
+    styles, labels = [], []
+    for s in series:
+        styles.append(_line_style(s, counters[s.role]))
+        counters[s.role] += 1
+        labels.append(_end_label(years, s))
+    label_width = max((_text_width_in(renderer, lab[2], st["bold"]) for lab, st in zip(labels, styles) if lab), default=0)
+    right_in = min(label_width + LABEL_GAP_PT / 72 + 0.08, WIDTH_IN * 0.4)
+    ax = fig.add_axes((
+        left_in / WIDTH_IN, bottom_in / HEIGHT_IN,
+        1 - (left_in + right_in) / WIDTH_IN, 1 - (bottom_in + top_in) / HEIGHT_IN,
+    ))
+    _clean_axes(ax, "y")
+    pad = max(0.2, (years[-1] - years[0]) * 0.04)
+    ax.set_xlim(years[0] - pad, years[-1] + pad)
+    ax.set_ylim(0, y_max)
+    ax.xaxis.set_major_locator(FixedLocator(years))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(int(round(x)))))
+    ax.yaxis.set_major_locator(MultipleLocator(20 if y_max in (80, 100) else 10))
+    ax.yaxis.set_major_formatter(FuncFormatter(_percent_tick))
+    if title:
+        ax.set_title(title, loc="left", fontsize=FONT_SIZE + 1, fontweight="bold")
+
+    for s, st in zip(series, styles):
+        ys = [float(v) * 100 if v is not None else float("nan") for v in s.values]
+        ax.plot(
+            years, ys, color=st["color"], linewidth=st["linewidth"], linestyle=st["linestyle"], marker=st["marker"],
+            markersize=st["markersize"], markerfacecolor=st["color"], markeredgecolor="white", markeredgewidth=0.6,
+            zorder=st["zorder"], clip_on=False,
+        )
+
+    axes_height_pt = (HEIGHT_IN - bottom_in - top_in) * 72
+    points_to_data = y_max / axes_height_pt
+    placed = [(lab, st) for lab, st in zip(labels, styles) if lab]
+    heights = [(lab[2].count("\n") + 1) * LINE_HEIGHT_PT * points_to_data for lab, _ in placed]
+    targets = [float(lab[1]) * 100 for lab, _ in placed]
+    centres = _spread(targets, heights, 0, y_max)
+    offset = ax.transData + ScaledTranslation(LABEL_GAP_PT / 72, 0, fig.dpi_scale_trans)
+    for (lab, st), target, centre in zip(placed, targets, centres):
+        at_end = lab[0] == len(years) - 1
+        connector = at_end and abs(centre - target) > 2 * points_to_data
+        ax.annotate(
+            lab[2], xy=(years[lab[0]], target), xytext=(years[-1] + pad, centre), textcoords=offset,
+            color=TEXT_ON_WHITE[st["color"]], fontweight="bold" if st["bold"] else "normal",
+            va="center", ha="left", linespacing=1.0, annotation_clip=False,
+            arrowprops=dict(arrowstyle="-", color=st["color"], linewidth=0.6, shrinkA=0, shrinkB=2) if connector else None,
+        )
+
+
+# --- stacked outcome bars --------------------------------------------------
+
+
+def _check_counts(labels: tuple[str, ...], *columns: tuple[int, ...]) -> None:
+    """Reject mismatched lengths and negative counts."""
+    if any(len(column) != len(labels) for column in columns):
+        raise ValueError("labels and all count columns must have the same length")
+    if any(count < 0 for column in columns for count in column):
+        raise ValueError("counts must be non-negative")
+
+
+def outcome_bars(
+    labels: tuple[str, ...],
+    stadfaestet: tuple[int, ...],
+    aendret_ophaevet: tuple[int, ...],
+    hjemvist: tuple[int, ...],
+) -> bytes:
+    """Horizontal stacked bars of counts per outcome per area, with segment counts and totals."""
+    _check_counts(labels, stadfaestet, aendret_ophaevet, hjemvist)
+    height_in = max(HEIGHT_IN, 0.8 + 0.5 * len(labels))
+    columns = (stadfaestet, aendret_ophaevet, hjemvist)
+    return _render(lambda fig, renderer: _draw_bars(fig, renderer, labels, columns, height_in), height_in)
+
+
+def _label_above(fig, ax, renderer, row, items, points_to_data) -> None:
+    """Write counts of segments too narrow for them above the bar, nudged apart, with a short leader."""
+    from matplotlib.transforms import ScaledTranslation
+
+    widths = [(_text_width_in(renderer, text, bold=True) * 72 + 4) * points_to_data for _, text, _ in items]
+    centres = _spread([centre for centre, _, _ in items], widths, 0, ax.get_xlim()[1])
+    raised = ax.transData + ScaledTranslation(0, LEADER_PT / 72, fig.dpi_scale_trans)
+    for (target, text, colour), centre in zip(items, centres):
+        ax.annotate(
+            text, xy=(target, row - BAR_HEIGHT / 2), xytext=(centre, row - BAR_HEIGHT / 2), textcoords=raised,
+            ha="center", va="bottom", color=colour, fontweight="bold", annotation_clip=False,
+            arrowprops=dict(arrowstyle="-", color=colour, linewidth=0.6, shrinkA=0, shrinkB=0),
+        )
+
+
+def _draw_bars(fig, renderer, labels, columns, height_in) -> None:
+    """Draw the stacked bars onto fig with a left margin sized to the category labels."""
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    wrapped = [_wrap(label) for label in labels]
+    left_in = max((_text_width_in(renderer, w) for w in wrapped), default=0) + 0.15
+    top_in, bottom_in, right_in = 0.35, 0.3, 0.15
+    ax = fig.add_axes((
+        left_in / WIDTH_IN, bottom_in / height_in,
+        1 - (left_in + right_in) / WIDTH_IN, 1 - (bottom_in + top_in) / height_in,
+    ))
+    _clean_axes(ax, "x")
+    totals = [sum(row) for row in zip(*columns)]
+    ax.set_xlim(0, (max(totals, default=0) or 1) * 1.08)
+    ax.set_ylim(len(labels) - 0.5, -0.7)  # room above the first bar for raised counts
+    ax.set_yticks(range(len(labels)), wrapped)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(_count_label))
+
+    points_to_data = ax.get_xlim()[1] / ((WIDTH_IN - left_in - right_in) * 72)
+    left = [0] * len(labels)
+    narrow: list[list[tuple[float, str, str]]] = [[] for _ in labels]  # per row: (centre, text, colour)
+    for column, (_name, colour, hatch, text_colour) in zip(columns, OUTCOMES):
+        ax.barh(range(len(labels)), column, left=left, height=BAR_HEIGHT, color=colour, hatch=hatch, edgecolor="white", linewidth=0.8)
+        for row, count in enumerate(column):
+            if not count:
+                continue
+            text, centre = _count_label(count), left[row] + count / 2
+            if count / points_to_data >= _text_width_in(renderer, text, bold=True) * 72 + 3:
+                ax.text(
+                    centre, row, text, ha="center", va="center", color=text_colour, fontweight="bold",
+                    bbox=dict(boxstyle="square,pad=0.12", facecolor=colour, edgecolor="none"),
+                )
+            else:
+                narrow[row].append((centre, text, TEXT_ON_WHITE[colour]))
+        left = [a + b for a, b in zip(left, column)]
+    for row, items in enumerate(narrow):
+        _label_above(fig, ax, renderer, row, items, points_to_data)
+    for row, total in enumerate(totals):
+        ax.annotate(
+            _count_label(total), xy=(total, row), xytext=(4, 0), textcoords="offset points",
+            ha="left", va="center", fontweight="bold", annotation_clip=False,
+        )
+    handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=n) for n, c, h, _ in OUTCOMES]
+    fig.legend(
+        handles=handles, loc="upper left", ncols=3, frameon=False, handlelength=2.2, handleheight=1.1,
+        bbox_to_anchor=(left_in / WIDTH_IN, 1), borderaxespad=0.2, columnspacing=1.5,
+    )

@@ -1,0 +1,98 @@
+"""The `reportgen` command line: check, figures, build, diff and batch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from .errors import InputError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+def _terminal(text: str) -> str:
+    """Text for the terminal: no-break spaces as plain spaces, so the output can be searched."""
+    return text.replace("\u00a0", " ")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate a case folder and print its key figures and warnings; writes nothing."""
+    from .casefigures import compute
+    from .inputs import load_inputs
+    from .summary import summary_lines
+
+    inputs = load_inputs(args.case)
+    cf = compute(inputs)
+    for line in summary_lines(cf):
+        print(_terminal(line))
+    _print_warnings(cf.warnings)
+    return EXIT_OK
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    """Print every computed figure of a case as JSON (schema: docs/figurer.md)."""
+    from .casefigures import compute
+    from .figures_json import to_json
+    from .inputs import load_inputs
+
+    inputs = load_inputs(args.case)
+    cf = compute(inputs)
+    json.dump(to_json(cf, inputs), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    _print_warnings(cf.warnings, stream=sys.stderr)
+    return EXIT_OK
+
+
+def _print_warnings(warnings, stream=None) -> None:
+    """Print warnings (or that there are none) as Danish lines."""
+    stream = stream or sys.stdout
+    if not warnings:
+        print("Advarsler: ingen.", file=stream)
+        return
+    print(f"Advarsler ({len(warnings)}):", file=stream)
+    for w in warnings:
+        print(_terminal(f"  - {w}"), file=stream)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; each command's help is its function's docstring."""
+    parser = argparse.ArgumentParser(prog="reportgen", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    for name, func in (("check", cmd_check), ("figures", cmd_figures)):
+        p = sub.add_parser(name, help=func.__doc__, description=func.__doc__)
+        p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; exit 0 on success, 2 on invalid input, 1 on an internal error."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"Fejl i input ({len(exc.problems)}):", file=sys.stderr)
+        for problem in exc.problems:
+            print(_terminal(f"  - {problem}"), file=sys.stderr)
+        print("Intet er skrevet.", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("Afbrudt.", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # noqa: BLE001 – the last line of defence: a message, not a traceback
+        if os.environ.get("REPORTGEN_DEBUG"):
+            traceback.print_exc()
+        print(f"Intern fejl: {type(exc).__name__}. Kør igen med REPORTGEN_DEBUG=1 for detaljer, "
+              "og meld fejlen med den udskrift.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""The short Danish summary `reportgen check` prints: the year's key figures in a few lines."""
+
+from __future__ import annotations
+
+from . import danish as d
+from . import figures as f
+from .casefigures import CaseFigures
+
+
+def summary_lines(cf: CaseFigures) -> list[str]:
+    """Lines describing the danmarkskort year, the change, the national and group comparison and Tabel 2."""
+    c = cf.current
+    lines = [
+        f"{cf.kommune} {cf.aar} – danmarkskortet for socialområdet generelt",
+        f"  Realitetsbehandlede sager: {d.sager(c.realitetsbehandlede)}: {d.count(c.stadfaestet)} stadfæstet, "
+        f"{d.count(c.aendret_ophaevet)} ændret/ophævet, {d.count(c.hjemvist)} hjemvist "
+        f"({d.count(c.afvist_henvist)} afvist/henvist tæller ikke med)",
+        f"  Omgørelsesprocent: {d.percent(f.omgoerelsesprocent(c))} ({d.count(c.omgjorte)} af {d.count(c.realitetsbehandlede)})",
+    ]
+    change = cf.change
+    if change and cf.previous:
+        points = ("" if change.points_delta is None else
+                  f", {d.points(change.points_delta)} ({change.points_direction})")
+        lines.append(f"  {cf.aar - 1}: {d.percent(f.omgoerelsesprocent(cf.previous))} "
+                     f"({d.sager(cf.previous.realitetsbehandlede)}) – {d.sager(abs(change.cases_delta))} "
+                     f"({change.cases_direction}){points}")
+    else:
+        lines.append(f"  {cf.aar - 1}: ingen tal")
+    lines.append("  Hele landet: " + (d.percent(f.omgoerelsesprocent(cf.landet)) if cf.landet else "ingen tal"))
+    if cf.group:
+        lines.append(f"  Sammenligningskommuner samlet: {d.percent(f.omgoerelsesprocent(cf.group.samlet))} "
+                     f"({d.join(list(cf.group.navne))})")
+    if cf.tabel2_total:
+        t = cf.tabel2_total
+        lines.append(f"  Tabel 2: {d.sager(t.afgjorte)} i {len(cf.tabel2)} forvaltningsområder, "
+                     f"{d.percent(f.omgoerelsesprocent(t))} omgjort af de realitetsbehandlede, "
+                     f"{d.percent(f.omgoerelse_af_alle(t))} af alle afgjorte")
+    return lines

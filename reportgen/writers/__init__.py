@@ -1,0 +1,1 @@
+"""Writers that turn a reportgen Document into DOCX, PDF and HTML."""

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install the Debian packages reportgen needs outside Python, when they are missing:
+# Pango/HarfBuzz for WeasyPrint (libharfbuzz-subset0 makes font subsetting fast and
+# reproducible) and poppler-utils (pdftotext/pdftoppm) used by the tests to read PDFs.
+set -euo pipefail
+need=()
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
+have_lib 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
+have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "Mangler systempakker: ${need[*]}" >&2
+    echo "Installer dem med: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+fi
+echo "Installerer systempakker: ${need[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
