@@ -184,7 +184,8 @@ def _tabel2(inputs: Inputs, current: Counts, warnings: list[Problem]) -> tuple[T
         return ()
     rows = tuple(Tabel2Row(r.navn, r.counts, r.i_danmarkskort) for r in records)
     marked = f.total(r.counts for r in rows if r.i_danmarkskort)
-    if marked.realitetsbehandlede != current.realitetsbehandlede or marked.omgjorte != current.omgjorte:
+    examined = ("stadfaestet", "aendret_ophaevet", "hjemvist")
+    if any(getattr(marked, o) != getattr(current, o) for o in examined):
         warnings.append(Problem(
             inputs.forvaltning.file,
             f"rækkerne med i_danmarkskort = ja giver {marked.realitetsbehandlede} realitetsbehandlede sager "

@@ -46,8 +46,9 @@ OUTCOMES = (  # legend label, fill colour, hatch, colour of counts inside the se
     ("Ændret/ophævet", VERMILLION, "////", "black"),
     ("Hjemvist", ORANGE, "....", "black"),
 )
-BAR_HEIGHT = 0.55
-LEADER_PT = 4  # length of the leader from a narrow segment to its count above the bar
+BAR_HEIGHT = 0.62
+BAR_RIGHT_PT = 10  # right margin of the bar chart; total labels may extend into it
+TOTAL_GAP_PT = 4  # between a bar's end and its total
 
 ROLES = ("kommune", "sammenligning", "landet", "omraade")
 
@@ -322,24 +323,31 @@ def outcome_bars(
 ) -> bytes:
     """Horizontal stacked bars of counts per outcome per area, with segment counts and totals."""
     _check_counts(labels, stadfaestet, aendret_ophaevet, hjemvist)
-    height_in = max(HEIGHT_IN, 0.8 + 0.5 * len(labels))
+    height_in = max(HEIGHT_IN, 0.8 + 0.32 * len(labels))
     columns = (stadfaestet, aendret_ophaevet, hjemvist)
     return _render(lambda fig, renderer: _draw_bars(fig, renderer, labels, columns, height_in), height_in)
 
 
-def _label_above(fig, ax, renderer, row, items, points_to_data) -> None:
-    """Write counts of segments too narrow for them above the bar, nudged apart, with a short leader."""
-    from matplotlib.transforms import ScaledTranslation
+def _total_label(counts: tuple[int, ...], breakdown: bool) -> str:
+    """The text after a bar: its total, optionally followed by the counts in legend order."""
+    total = _count_label(sum(counts))
+    return f"{total} ({' + '.join(_count_label(c) for c in counts)})" if breakdown else total
 
-    widths = [(_text_width_in(renderer, text, bold=True) * 72 + 4) * points_to_data for _, text, _ in items]
-    centres = _spread([centre for centre, _, _ in items], widths, 0, ax.get_xlim()[1])
-    raised = ax.transData + ScaledTranslation(0, LEADER_PT / 72, fig.dpi_scale_trans)
-    for (target, text, colour), centre in zip(items, centres):
-        ax.annotate(
-            text, xy=(target, row - BAR_HEIGHT / 2), xytext=(centre, row - BAR_HEIGHT / 2), textcoords=raised,
-            ha="center", va="bottom", color=colour, fontweight="bold", annotation_clip=False,
-            arrowprops=dict(arrowstyle="-", color=colour, linewidth=0.6, shrinkA=0, shrinkB=0),
-        )
+
+def _bar_layout(renderer, rows: list[tuple[int, ...]], width_pt: float) -> tuple[float, list[bool]]:
+    """The x-axis limit and, per row, whether a segment is too narrow for its count (then it gets a breakdown)."""
+    count_width = {c: _text_width_in(renderer, _count_label(c), bold=True) * 72 + 3 for row in rows for c in row}
+    largest = max((sum(row) for row in rows), default=0) or 1
+    cramped = [False] * len(rows)
+    while True:
+        x_max = largest * 1.08
+        for row, breakdown in zip(rows, cramped):
+            room = width_pt + BAR_RIGHT_PT - TOTAL_GAP_PT - _text_width_in(renderer, _total_label(row, breakdown), bold=True) * 72
+            x_max = max(x_max, sum(row) * width_pt / room)
+        updated = [any(c and c / x_max * width_pt < count_width[c] for c in row) for row in rows]
+        if updated == cramped:
+            return x_max, cramped
+        cramped = [a or b for a, b in zip(cramped, updated)]
 
 
 def _draw_bars(fig, renderer, labels, columns, height_in) -> None:
@@ -349,44 +357,34 @@ def _draw_bars(fig, renderer, labels, columns, height_in) -> None:
 
     wrapped = [_wrap(label) for label in labels]
     left_in = max((_text_width_in(renderer, w) for w in wrapped), default=0) + 0.15
-    top_in, bottom_in, right_in = 0.35, 0.3, 0.15
-    ax = fig.add_axes((
-        left_in / WIDTH_IN, bottom_in / height_in,
-        1 - (left_in + right_in) / WIDTH_IN, 1 - (bottom_in + top_in) / height_in,
-    ))
+    top_in, bottom_in = 0.35, 0.3
+    width_pt = (WIDTH_IN - left_in) * 72 - BAR_RIGHT_PT
+    rows = list(zip(*columns))
+    x_max, cramped = _bar_layout(renderer, rows, width_pt)
+    ax = fig.add_axes((left_in / WIDTH_IN, bottom_in / height_in, width_pt / 72 / WIDTH_IN, 1 - (bottom_in + top_in) / height_in))
     _clean_axes(ax, "x")
-    totals = [sum(row) for row in zip(*columns)]
-    ax.set_xlim(0, (max(totals, default=0) or 1) * 1.08)
-    ax.set_ylim(len(labels) - 0.5, -0.7)  # room above the first bar for raised counts
+    ax.set_xlim(0, x_max)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_yticks(range(len(labels)), wrapped)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(_count_label))
 
-    points_to_data = ax.get_xlim()[1] / ((WIDTH_IN - left_in - right_in) * 72)
     left = [0] * len(labels)
-    narrow: list[list[tuple[float, str, str]]] = [[] for _ in labels]  # per row: (centre, text, colour)
     for column, (_name, colour, hatch, text_colour) in zip(columns, OUTCOMES):
         ax.barh(range(len(labels)), column, left=left, height=BAR_HEIGHT, color=colour, hatch=hatch, edgecolor="white", linewidth=0.8)
         for row, count in enumerate(column):
-            if not count:
-                continue
-            text, centre = _count_label(count), left[row] + count / 2
-            if count / points_to_data >= _text_width_in(renderer, text, bold=True) * 72 + 3:
+            if count and not cramped[row]:
                 ax.text(
-                    centre, row, text, ha="center", va="center", color=text_colour, fontweight="bold",
-                    bbox=dict(boxstyle="square,pad=0.12", facecolor=colour, edgecolor="none"),
+                    left[row] + count / 2, row, _count_label(count), ha="center", va="center", color=text_colour,
+                    fontweight="bold", bbox=dict(boxstyle="square,pad=0.12", facecolor=colour, edgecolor="none"),
                 )
-            else:
-                narrow[row].append((centre, text, TEXT_ON_WHITE[colour]))
         left = [a + b for a, b in zip(left, column)]
-    for row, items in enumerate(narrow):
-        _label_above(fig, ax, renderer, row, items, points_to_data)
-    for row, total in enumerate(totals):
+    for row, counts in enumerate(rows):
         ax.annotate(
-            _count_label(total), xy=(total, row), xytext=(4, 0), textcoords="offset points",
-            ha="left", va="center", fontweight="bold", annotation_clip=False,
+            _total_label(counts, cramped[row]), xy=(sum(counts), row), xytext=(TOTAL_GAP_PT, 0),
+            textcoords="offset points", ha="left", va="center", fontweight="bold", annotation_clip=False,
         )
     handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=n) for n, c, h, _ in OUTCOMES]
     fig.legend(

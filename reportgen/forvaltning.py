@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import ProblemList, allowed
 from .figures import OUTCOMES, Counts
-from .statistics import _count, _year
+from .statistics import count_in_row, year_in_cell
 from .tabular import read_sheet, require_columns
 
 COLUMNS = ("forvaltningsomraade", "aar", *OUTCOMES, "i_danmarkskort")
@@ -55,8 +55,8 @@ def load_forvaltning(path: Path, display: str | None = None) -> Forvaltning:
         if not name:
             problems.add(sheet.file, "navnet på forvaltningsområdet mangler.", row.number,
                          c["forvaltningsomraade"], "Skriv områdets navn, fx 'Børneområdet'.")
-        aar = _year(row.cells["aar"], sheet.file, row.number, c["aar"], problems)
-        values = [_count(row, o, sheet.file, problems, c[o]) for o in OUTCOMES]
+        aar = year_in_cell(row.cells["aar"], sheet.file, row.number, c["aar"], problems)
+        values = [count_in_row(row, o, sheet.file, problems, c[o]) for o in OUTCOMES]
         flag_raw = row.cells["i_danmarkskort"]
         flag = _YES.get(flag_raw.strip().lower())
         if flag is None:

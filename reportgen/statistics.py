@@ -94,7 +94,7 @@ def load_statistics(path: Path, display: str | None = None) -> Statistics:
     return Statistics(sheet.file, records)
 
 
-def _year(raw: str, file: str, row: int, column: str, problems: ProblemList) -> int | None:
+def year_in_cell(raw: str, file: str, row: int, column: str, problems: ProblemList) -> int | None:
     """A four-digit year from a cell; quarterly periods are refused with a hint."""
     text = raw.strip()
     if re.fullmatch(r"\d{4}", text) and 2000 <= int(text) <= 2100:
@@ -124,7 +124,7 @@ def _area(raw: str, file: str, row: int, column: str, problems: ProblemList) -> 
     return area
 
 
-def _count(row: Row, column: str, file: str, problems: ProblemList, written: str) -> int | None:
+def count_in_row(row: Row, column: str, file: str, problems: ProblemList, written: str) -> int | None:
     """A whole non-negative count from a row, recording a problem if it is not one."""
     value, problem = parse_count_cell(row.cells.get(column, ""))
     if problem:
@@ -140,12 +140,12 @@ def _from_wide(sheet: Sheet) -> dict[tuple[str, int, str], StatRecord]:
     for row in sheet.rows:
         c = sheet.columns
         kommune = _kommune(row.cells["kommune"], sheet.file, row.number, c["kommune"], problems)
-        aar = _year(row.cells["aar"], sheet.file, row.number, c["aar"], problems)
+        aar = year_in_cell(row.cells["aar"], sheet.file, row.number, c["aar"], problems)
         omraade = _area(row.cells["omraade"], sheet.file, row.number, c["omraade"], problems)
-        values = [_count(row, o, sheet.file, problems, c[o]) for o in OUTCOMES]
+        values = [count_in_row(row, o, sheet.file, problems, c[o]) for o in OUTCOMES]
         total = None
         if "afgoerelser_i_alt" in c and row.cells.get("afgoerelser_i_alt", "").strip():
-            total = _count(row, "afgoerelser_i_alt", sheet.file, problems, c["afgoerelser_i_alt"])
+            total = count_in_row(row, "afgoerelser_i_alt", sheet.file, problems, c["afgoerelser_i_alt"])
         if None in (kommune, aar, omraade) or None in values:
             continue
         key = (kommune, aar, omraade)
@@ -176,9 +176,9 @@ def _from_long(sheet: Sheet) -> dict[tuple[str, int, str], StatRecord]:
             problems.add(sheet.file, f"ukendt afgørelsestype '{outcome_raw}'.", row.number, c["afgoerelsestype"],
                          allowed(["Stadfæstelse", "Ændring/ophævelse", "Hjemvisning", "Afvisning/henvisning"]))
         kommune = _kommune(row.cells["kommune"], sheet.file, row.number, c["kommune"], problems)
-        aar = _year(row.cells["aar"], sheet.file, row.number, c["aar"], problems)
+        aar = year_in_cell(row.cells["aar"], sheet.file, row.number, c["aar"], problems)
         omraade = _area(row.cells["omraade"], sheet.file, row.number, c["omraade"], problems)
-        value = _count(row, "antal", sheet.file, problems, c["antal"])
+        value = count_in_row(row, "antal", sheet.file, problems, c["antal"])
         if None in (outcome, kommune, aar, omraade, value):
             continue
         key = (kommune, aar, omraade)

@@ -1,0 +1,162 @@
+"""PDF writer: the HTML document laid out by WeasyPrint as a tagged, reproducible PDF/UA-1 file."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.request import url2pathname
+
+from reportgen.model import Document
+from reportgen.writers import html as html_writer
+
+PDF_VARIANT = "pdf/ua-1"
+BASE_URL = html_writer.TEMPLATES_DIR.as_uri() + "/"
+SERVED_FILE_TYPES = {".css": "text/css", ".ttf": "font/ttf"}
+SERVED_DATA_TYPES = frozenset({"image/png", "image/jpeg"})
+
+# WeasyPrint's font configuration and fetcher are shared, and SOURCE_DATE_EPOCH is
+# process-wide, so renders in one process run one at a time.
+_render_lock = threading.Lock()
+
+
+class RenderError(RuntimeError):
+    """WeasyPrint logged an error (a missing resource, a missing alt text, …) while rendering."""
+
+
+class RefusedURL(ValueError):
+    """A URL that the PDF writer does not serve to WeasyPrint."""
+
+
+def render(doc: Document, html: bytes | None = None) -> bytes:
+    """Return the document as PDF/UA-1 bytes, laid out from its HTML (rendered here when not given)."""
+    if html is None:
+        html = html_writer.render(doc)
+    from weasyprint import HTML
+
+    with _render_lock, _source_date_epoch(doc.date), _fail_on_logged_errors():
+        page = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
+        return page.write_pdf(
+            font_config=_font_config(),
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=_identifier(doc),
+        )
+
+
+def fetch_resource(url: str) -> tuple[bytes, str]:
+    """Return (body, media type) for a templates/ stylesheet or font or an image data: URL; refuse the rest."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "data":
+        return _data_url(url)
+    if scheme == "file":
+        return _template_file(url)
+    raise RefusedURL(f"reportgen only serves its own templates and embedded images, not {url!r}")
+
+
+@cache
+def url_fetcher() -> Any:
+    """Return the shared WeasyPrint URL fetcher that serves fetch_resource() and nothing else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class TemplatesOnlyFetcher(URLFetcher):
+        """A URL fetcher restricted to fetch_resource()."""
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            """Return the resource, or raise RefusedURL (WeasyPrint logs it and skips the resource)."""
+            body, media_type = fetch_resource(url)
+            return URLFetcherResponse(url, body, {"Content-Type": media_type})
+
+    return TemplatesOnlyFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+
+
+@cache
+def _font_config() -> Any:
+    """Return the shared font configuration; it keeps the @font-face fonts loaded between renders."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def _template_file(url: str) -> tuple[bytes, str]:
+    """Return a stylesheet or font file inside templates/, refusing any other path."""
+    parts = urlsplit(url)
+    path = Path(url2pathname(parts.path)).resolve()
+    root = html_writer.TEMPLATES_DIR.resolve()
+    media_type = SERVED_FILE_TYPES.get(path.suffix.lower())
+    if parts.netloc not in ("", "localhost") or not path.is_relative_to(root) or media_type is None:
+        raise RefusedURL(f"reportgen only serves stylesheets and fonts under {root}, not {url!r}")
+    return path.read_bytes(), media_type
+
+
+def _data_url(url: str) -> tuple[bytes, str]:
+    """Decode a data: URL holding a PNG or JPEG image, refusing other media types."""
+    header, comma, payload = url.partition(",")
+    media_type, *parameters = header.removeprefix("data:").lower().split(";")
+    if not comma or media_type.strip() not in SERVED_DATA_TYPES:
+        raise RefusedURL(f"reportgen only serves PNG and JPEG data: URLs, not {header!r}")
+    if "base64" not in parameters:
+        return unquote_to_bytes(payload), media_type.strip()
+    try:
+        return base64.b64decode(payload, validate=True), media_type.strip()
+    except binascii.Error as error:
+        raise RefusedURL(f"invalid base64 in data: URL ({error})") from None
+
+
+def _identifier(doc: Document) -> bytes:
+    """Return the PDF's permanent file identifier, derived from the document's slug."""
+    return hashlib.sha256(f"reportgen:{doc.slug}".encode()).hexdigest()[:32].encode("ascii")
+
+
+@contextmanager
+def _source_date_epoch(day: date) -> Iterator[None]:
+    """Pin SOURCE_DATE_EPOCH to the document date, so font subsetting via fontTools never stamps the clock."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+class _ErrorCollector(logging.Handler):
+    """Collects the messages of ERROR (and worse) log records."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Remember the record's message."""
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _fail_on_logged_errors() -> Iterator[None]:
+    """Raise RenderError after the block if WeasyPrint logged any error during it."""
+    logger = logging.getLogger("weasyprint")
+    collector = _ErrorCollector()
+    level = logger.level
+    if logger.getEffectiveLevel() > logging.ERROR:
+        logger.setLevel(logging.ERROR)
+    logger.addHandler(collector)
+    try:
+        yield
+    finally:
+        logger.removeHandler(collector)
+        logger.setLevel(level)
+    if collector.messages:
+        raise RenderError("WeasyPrint could not render the PDF: " + "; ".join(collector.messages))

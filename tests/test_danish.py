@@ -1,0 +1,60 @@
+"""Danish formatting: half-up rounding, separators, dates, number agreement (with property tests)."""
+
+from datetime import date
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reportgen import danish as d
+from reportgen.figures import whole_percent
+
+NBSP = "\u00a0"
+shares = st.fractions(min_value=0, max_value=1, max_denominator=100_000)
+
+
+@given(st.integers(min_value=0, max_value=199))
+def test_ties_round_up(n):
+    # n + 0.5 percent exactly: always rounds up, never to even.
+    assert whole_percent(Fraction(2 * n + 1, 200)) == n + 1
+
+
+@given(shares)
+def test_rounding_within_half_a_point(s):
+    assert abs(whole_percent(s) - s * 100) <= Fraction(1, 2)
+
+
+@given(shares)
+def test_percent_round_trips(s):
+    text = d.percent(s)
+    assert text.endswith(f"{NBSP}%")
+    assert d.parse_percent(text) == whole_percent(s)
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_count_round_trips(n):
+    text = d.count(n)
+    assert d.parse_count(text) == n
+    assert "," not in text
+
+
+@given(st.fractions(min_value=0, max_value=10**6, max_denominator=1000))
+def test_decimal_round_trips_within_rounding(x):
+    assert abs(d.parse_decimal(d.decimal(x, 1)) - x) <= Fraction(1, 20)
+
+
+def test_examples():
+    assert d.percent(Fraction(5, 8)) == f"63{NBSP}%"
+    assert d.percent(None) == "–"
+    assert d.rate_cell(Fraction(41, 65), 65) == f"63{NBSP}% (65)"
+    assert d.rate_cell(None, 0) == "– (0)"
+    assert d.count(10000) == "10.000"
+    assert d.decimal(Fraction(725, 100)) == "7,3"
+    assert d.percent_decimal(Fraction(18, 400)) == f"4,5{NBSP}%"
+    assert d.long_date(date(2025, 9, 23)) == "23. september 2025"
+    assert d.short_date(date(2025, 9, 3)) == "03-09-2025"
+    assert (d.sager(1), d.sager(2), d.sager(0)) == ("1 sag", "2 sager", "0 sager")
+    assert (d.borgere(1), d.borgere(3)) == ("1 borger", "3 borgere")
+    assert d.points(-1) == "1 procentpoint" and d.points(19) == "19 procentpoint"
+    assert d.direction_noun("fald") == "et fald"
+    assert d.join(["a", "b", "c"]) == "a, b og c" and d.join(["a"]) == "a"
