@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -195,8 +196,14 @@ class _Reader:
     def _kommune(self, value: Any, key: str) -> str | None:
         if not self._is(value, str, key):
             return None
+        value = unicodedata.normalize("NFC", value)
         name = kommuner.canonical(value)
-        if name is None or name == kommuner.HELE_LANDET:
+        if name == kommuner.HELE_LANDET:
+            hint = ("Skriv kommunens navn, fx 'Allerød'." if key == "kommune" else
+                    "Landstallet kommer automatisk med i Tabel 1; fjern det herfra.")
+            self.problems.add(self.file, "'Hele landet' er ikke en kommune.", column=key, hint=hint)
+            return None
+        if name is None:
             self.problems.add(self.file, f"ukendt kommune '{value}'.", column=key, hint=kommuner.hint_for(value))
             return None
         return name
@@ -258,6 +265,11 @@ def _check_ranges(values: dict[str, Any], file: str, problems: ProblemList) -> N
     if values.get("kommune") in values.get("sammenligning", ()):
         problems.add(file, "kommunen selv står i listen.", column="sammenligning",
                      hint="Sammenligningen skal kun nævne de andre kommuner.")
+    names = values.get("sammenligning", ())
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            problems.add(file, f"{name} står to gange i listen.", column=f"sammenligning[{i + 1}]",
+                         hint=f"Fjern den ene; ellers tæller {name} dobbelt i sammenligningen.")
     dates = [b.dato for b in values.get("behandling", ())]
     if dates != sorted(dates):
         problems.add(file, "beslutningerne står ikke i datoorden.", column="behandling",

@@ -52,6 +52,21 @@ TOTAL_GAP_PT = 4  # between a bar's end and its total
 
 ROLES = ("kommune", "sammenligning", "landet", "omraade")
 
+RC = {  # scoped matplotlib settings for every chart
+    "font.family": "Carlito",
+    "font.size": FONT_SIZE,
+    "text.color": TEXT,
+    "axes.labelcolor": TEXT,
+    "axes.edgecolor": "#888888",
+    "axes.linewidth": 0.6,
+    "xtick.color": TEXT,
+    "ytick.color": TEXT,
+    "xtick.labelsize": FONT_SIZE,
+    "ytick.labelsize": FONT_SIZE,
+    "hatch.linewidth": 0.7,
+    "svg.hashsalt": "reportgen",  # deterministic ids should SVG output ever be used
+}
+
 
 @dataclass(frozen=True)
 class Series:
@@ -95,15 +110,13 @@ def _spread(targets: list[float], heights: list[float], low: float, high: float)
     """Return label centres close to targets, non-overlapping and within [low, high]."""
     clusters: list[tuple[list[int], float]] = []  # (members bottom to top, bottom edge)
     for i in sorted(range(len(targets)), key=lambda k: targets[k]):
-        clusters.append(([i], 0.0))
+        members = [i]
         while True:
-            members, _ = clusters.pop()
             bottom = _cluster_bottom(members, targets, heights, low, high)
-            if clusters and clusters[-1][1] + sum(heights[k] for k in clusters[-1][0]) > bottom:
-                clusters[-1] = (clusters[-1][0] + members, 0.0)
-                continue
-            clusters.append((members, bottom))
-            break
+            if not clusters or clusters[-1][1] + sum(heights[k] for k in clusters[-1][0]) <= bottom:
+                break
+            members = clusters.pop()[0] + members
+        clusters.append((members, bottom))
     centres = [0.0] * len(targets)
     for members, bottom in clusters:
         for k in members:
@@ -142,26 +155,6 @@ def _setup() -> None:
         font_manager.fontManager.addfont(str(FONT_DIR / name))
 
 
-def _rc() -> dict:
-    """Scoped matplotlib settings for every chart."""
-    return {
-        "font.family": "Carlito",
-        "font.size": FONT_SIZE,
-        "text.color": TEXT,
-        "axes.labelcolor": TEXT,
-        "axes.edgecolor": "#888888",
-        "axes.linewidth": 0.6,
-        "xtick.color": TEXT,
-        "ytick.color": TEXT,
-        "xtick.labelsize": FONT_SIZE,
-        "ytick.labelsize": FONT_SIZE,
-        "hatch.linewidth": 0.7,
-        "svg.hashsalt": "reportgen",
-        "svg.fonttype": "none",
-        "path.simplify": False,
-    }
-
-
 def _render(draw, height_in: float = HEIGHT_IN) -> bytes:
     """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes."""
     _setup()
@@ -169,13 +162,13 @@ def _render(draw, height_in: float = HEIGHT_IN) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(_rc()):
+    with matplotlib.rc_context(RC):
         fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, facecolor="white")
         canvas = FigureCanvasAgg(fig)
         draw(fig, canvas.get_renderer())
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    fig.clear()
+    fig.clear()  # break artist reference cycles at once so batch runs stay flat in memory
     return buffer.getvalue()
 
 
@@ -218,14 +211,25 @@ def _line_style(series: Series, index_in_role: int) -> dict:
     )
 
 
-def _end_label(years: tuple[int, ...], series: Series) -> tuple[int, Fraction, str] | None:
-    """Index, value and direct-label text of a series' last known value, or None if it has none."""
+@dataclass(frozen=True)
+class _EndLabel:
+    """A direct label at the right of the plot for a series' last known value."""
+
+    index: int  # position in years of that value
+    value: Fraction
+    text: str
+    style: dict
+
+
+def _end_label(years: tuple[int, ...], series: Series, style: dict) -> _EndLabel | None:
+    """The direct label for a series, or None if it has no values at all."""
     known = [i for i, v in enumerate(series.values) if v is not None]
     if not known:
         return None
     last = known[-1]
     suffix = "" if last == len(years) - 1 else f" ({years[last]})"
-    return last, series.values[last], _wrap(f"{series.label} {_percent_label(series.values[last])}{suffix}")
+    text = _wrap(f"{series.label} {_percent_label(series.values[last])}{suffix}")
+    return _EndLabel(last, series.values[last], text, style)
 
 
 def _check_series(years: tuple[int, ...], series: tuple[Series, ...]) -> None:
@@ -248,21 +252,30 @@ def trend_chart(years: tuple[int, ...], series: tuple[Series, ...], title: str |
 
 
 def _draw_trend(fig, renderer, years, series, title) -> None:
-    """Draw the trend chart onto fig with fixed margins sized to the direct labels."""
-    from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
-    from matplotlib.transforms import ScaledTranslation
-
-    y_max = _y_max(series)
-    top_in = 0.12 + (0.3 if title else 0)
-    left_in, bottom_in = 0.5, 0.3
+    """Draw the trend chart onto fig: axes sized to the direct labels, lines, then labels."""
     counters = {role: 0 for role in ROLES}
-    styles, labels = [], []
+    styles = []
     for s in series:
         styles.append(_line_style(s, counters[s.role]))
         counters[s.role] += 1
-        labels.append(_end_label(years, s))
-    label_width = max((_text_width_in(renderer, lab[2], st["bold"]) for lab, st in zip(labels, styles) if lab), default=0)
-    right_in = min(label_width + LABEL_GAP_PT / 72 + 0.08, WIDTH_IN * 0.4)
+    labels = [lab for s, st in zip(series, styles) if (lab := _end_label(years, s, st))]
+    label_width = max((_text_width_in(renderer, lab.text, lab.style["bold"]) for lab in labels), default=0)
+    ax = _trend_axes(fig, years, _y_max(series), min(label_width + LABEL_GAP_PT / 72 + 0.08, WIDTH_IN * 0.4), title)
+    for s, st in zip(series, styles):
+        ax.plot(
+            years, [float(v) * 100 if v is not None else float("nan") for v in s.values],
+            color=st["color"], linewidth=st["linewidth"], linestyle=st["linestyle"], marker=st["marker"],
+            markersize=st["markersize"], markerfacecolor=st["color"], markeredgecolor="white", markeredgewidth=0.6,
+            zorder=st["zorder"], clip_on=False,
+        )
+    _draw_end_labels(fig, ax, years, labels)
+
+
+def _trend_axes(fig, years, y_max: int, right_in: float, title: str | None):
+    """Axes with fixed margins, plain-year x ticks and a Danish percent y axis."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
+
+    left_in, bottom_in, top_in = 0.5, 0.3, 0.12 + (0.3 if title else 0)
     ax = fig.add_axes((
         left_in / WIDTH_IN, bottom_in / HEIGHT_IN,
         1 - (left_in + right_in) / WIDTH_IN, 1 - (bottom_in + top_in) / HEIGHT_IN,
@@ -277,30 +290,27 @@ def _draw_trend(fig, renderer, years, series, title) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(_percent_tick))
     if title:
         ax.set_title(title, loc="left", fontsize=FONT_SIZE + 1, fontweight="bold")
+    return ax
 
-    for s, st in zip(series, styles):
-        ys = [float(v) * 100 if v is not None else float("nan") for v in s.values]
-        ax.plot(
-            years, ys, color=st["color"], linewidth=st["linewidth"], linestyle=st["linestyle"], marker=st["marker"],
-            markersize=st["markersize"], markerfacecolor=st["color"], markeredgecolor="white", markeredgewidth=0.6,
-            zorder=st["zorder"], clip_on=False,
-        )
 
-    axes_height_pt = (HEIGHT_IN - bottom_in - top_in) * 72
-    points_to_data = y_max / axes_height_pt
-    placed = [(lab, st) for lab, st in zip(labels, styles) if lab]
-    heights = [(lab[2].count("\n") + 1) * LINE_HEIGHT_PT * points_to_data for lab, _ in placed]
-    targets = [float(lab[1]) * 100 for lab, _ in placed]
-    centres = _spread(targets, heights, 0, y_max)
+def _draw_end_labels(fig, ax, years, labels: list[_EndLabel]) -> None:
+    """Write the direct labels right of the plot, nudged apart, with a connector when moved off their line."""
+    from matplotlib.transforms import ScaledTranslation
+
+    x_right, (_, y_max) = ax.get_xlim()[1], ax.get_ylim()
+    points_to_data = y_max / (ax.get_position().height * fig.get_figheight() * 72)
+    heights = [(lab.text.count("\n") + 1) * LINE_HEIGHT_PT * points_to_data for lab in labels]
+    targets = [float(lab.value) * 100 for lab in labels]
     offset = ax.transData + ScaledTranslation(LABEL_GAP_PT / 72, 0, fig.dpi_scale_trans)
-    for (lab, st), target, centre in zip(placed, targets, centres):
-        at_end = lab[0] == len(years) - 1
-        connector = at_end and abs(centre - target) > 2 * points_to_data
+    for lab, target, centre in zip(labels, targets, _spread(targets, heights, 0, y_max)):
+        connector = lab.index == len(years) - 1 and abs(centre - target) > 2 * points_to_data
         ax.annotate(
-            lab[2], xy=(years[lab[0]], target), xytext=(years[-1] + pad, centre), textcoords=offset,
-            color=TEXT_ON_WHITE[st["color"]], fontweight="bold" if st["bold"] else "normal",
+            lab.text, xy=(years[lab.index], target), xytext=(x_right, centre), textcoords=offset,
+            color=TEXT_ON_WHITE[lab.style["color"]], fontweight="bold" if lab.style["bold"] else "normal",
             va="center", ha="left", linespacing=1.0, annotation_clip=False,
-            arrowprops=dict(arrowstyle="-", color=st["color"], linewidth=0.6, shrinkA=0, shrinkB=2) if connector else None,
+            arrowprops=dict(
+                arrowstyle="-", color=lab.style["color"], linewidth=0.6, relpos=(0, 0.5), shrinkA=1, shrinkB=2,
+            ) if connector else None,
         )
 
 
@@ -308,7 +318,9 @@ def _draw_trend(fig, renderer, years, series, title) -> None:
 
 
 def _check_counts(labels: tuple[str, ...], *columns: tuple[int, ...]) -> None:
-    """Reject mismatched lengths and negative counts."""
+    """Reject an empty chart, mismatched lengths and negative counts."""
+    if not labels:
+        raise ValueError("outcome_bars needs at least one area")
     if any(len(column) != len(labels) for column in columns):
         raise ValueError("labels and all count columns must have the same length")
     if any(count < 0 for column in columns for count in column):
@@ -342,8 +354,9 @@ def _bar_layout(renderer, rows: list[tuple[int, ...]], width_pt: float) -> tuple
     while True:
         x_max = largest * 1.08
         for row, breakdown in zip(rows, cramped):
-            room = width_pt + BAR_RIGHT_PT - TOTAL_GAP_PT - _text_width_in(renderer, _total_label(row, breakdown), bold=True) * 72
-            x_max = max(x_max, sum(row) * width_pt / room)
+            label_pt = _text_width_in(renderer, _total_label(row, breakdown), bold=True) * 72
+            room = width_pt + BAR_RIGHT_PT - TOTAL_GAP_PT - label_pt
+            x_max = max(x_max, sum(row) * width_pt / max(room, width_pt / 4))
         updated = [any(c and c / x_max * width_pt < count_width[c] for c in row) for row in rows]
         if updated == cramped:
             return x_max, cramped
@@ -351,29 +364,19 @@ def _bar_layout(renderer, rows: list[tuple[int, ...]], width_pt: float) -> tuple
 
 
 def _draw_bars(fig, renderer, labels, columns, height_in) -> None:
-    """Draw the stacked bars onto fig with a left margin sized to the category labels."""
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
+    """Draw the stacked bars onto fig: axes sized to the category labels, segments, totals, legend."""
     wrapped = [_wrap(label) for label in labels]
-    left_in = max((_text_width_in(renderer, w) for w in wrapped), default=0) + 0.15
-    top_in, bottom_in = 0.35, 0.3
+    left_in = max(_text_width_in(renderer, w) for w in wrapped) + 0.15
     width_pt = (WIDTH_IN - left_in) * 72 - BAR_RIGHT_PT
     rows = list(zip(*columns))
     x_max, cramped = _bar_layout(renderer, rows, width_pt)
-    ax = fig.add_axes((left_in / WIDTH_IN, bottom_in / height_in, width_pt / 72 / WIDTH_IN, 1 - (bottom_in + top_in) / height_in))
-    _clean_axes(ax, "x")
-    ax.set_xlim(0, x_max)
-    ax.set_ylim(len(labels) - 0.5, -0.5)
-    ax.set_yticks(range(len(labels)), wrapped)
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_formatter(FuncFormatter(_count_label))
-
+    ax = _bar_axes(fig, wrapped, left_in, width_pt, height_in, x_max)
     left = [0] * len(labels)
     for column, (_name, colour, hatch, text_colour) in zip(columns, OUTCOMES):
-        ax.barh(range(len(labels)), column, left=left, height=BAR_HEIGHT, color=colour, hatch=hatch, edgecolor="white", linewidth=0.8)
+        ax.barh(
+            range(len(labels)), column, left=left, height=BAR_HEIGHT,
+            color=colour, hatch=hatch, edgecolor="white", linewidth=0.8,
+        )
         for row, count in enumerate(column):
             if count and not cramped[row]:
                 ax.text(
@@ -386,6 +389,32 @@ def _draw_bars(fig, renderer, labels, columns, height_in) -> None:
             _total_label(counts, cramped[row]), xy=(sum(counts), row), xytext=(TOTAL_GAP_PT, 0),
             textcoords="offset points", ha="left", va="center", fontweight="bold", annotation_clip=False,
         )
+    _bar_legend(fig, left_in)
+
+
+def _bar_axes(fig, wrapped_labels, left_in: float, width_pt: float, height_in: float, x_max: float):
+    """Axes for horizontal bars: categories top to bottom, integer count ticks with Danish separators."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    top_in, bottom_in = 0.35, 0.3
+    ax = fig.add_axes((
+        left_in / WIDTH_IN, bottom_in / height_in, width_pt / 72 / WIDTH_IN, 1 - (bottom_in + top_in) / height_in,
+    ))
+    _clean_axes(ax, "x")
+    ax.set_xlim(0, x_max)
+    ax.set_ylim(len(wrapped_labels) - 0.5, -0.5)
+    ax.set_yticks(range(len(wrapped_labels)), wrapped_labels)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(_count_label))
+    return ax
+
+
+def _bar_legend(fig, left_in: float) -> None:
+    """One-row legend of the three outcomes above the plot, aligned with its left edge."""
+    from matplotlib.patches import Patch
+
     handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=n) for n, c, h, _ in OUTCOMES]
     fig.legend(
         handles=handles, loc="upper left", ncols=3, frameon=False, handlelength=2.2, handleheight=1.1,

@@ -27,6 +27,7 @@ class Sheet:
     file: str
     columns: dict[str, str]
     rows: tuple[Row, ...]
+    header_row: int = 1
 
 
 def normalize_key(text: str) -> str:
@@ -77,18 +78,21 @@ def read_sheet(path: Path, display: str | None = None) -> Sheet:
 
 
 def _csv_records(data: bytes, file: str) -> list[tuple[int, list[str]]]:
-    """Split CSV text into (row number, cells) records, keeping physical row numbers."""
+    """Split CSV text into (row number, cells) records, numbered as a spreadsheet shows them.
+
+    A blank line is a row of its own; a quoted cell spanning several lines is still one row.
+    """
     text = decode(data, file)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     records = []
     try:
-        for cells in reader:
-            records.append((reader.line_num, cells))
+        for number, cells in enumerate(reader, start=1):
+            records.append((number, cells))
     except csv.Error as exc:
         raise InputError([Problem(file, f"filen kan ikke læses som CSV: {exc}.",
-                                  row=reader.line_num + 1)]) from None
+                                  row=len(records) + 1)]) from None
     return records
 
 
@@ -145,29 +149,35 @@ def _to_sheet(records: list[tuple[int, list[str]]], file: str) -> Sheet:
             problems.append(Problem(file, f"rækken har {len(cells)} felter, men overskriften har {len(header)}.",
                                     row=number, hint="Tjek skilletegn og anførselstegn i rækken."))
             continue
-        row = {k: (cells[i].strip() if i < len(cells) else "") for i, k in enumerate(keys) if k}
+        row = {k: (unicodedata.normalize("NFC", cells[i]).strip() if i < len(cells) else "")
+               for i, k in enumerate(keys) if k}
         rows.append(Row(number, row))
     if problems:
         raise InputError(problems)
     if not rows:
         raise InputError([Problem(file, "filen har kun en overskriftsrække og ingen data.",
                                   row=header_number + 1, hint="Tilføj datarækker under overskriften.")])
-    return Sheet(file, columns, tuple(rows))
+    return Sheet(file, columns, tuple(rows), header_number)
 
 
 def require_columns(sheet: Sheet, required: tuple[str, ...], aliases: dict[str, str]) -> Sheet:
     """Rename alias columns to their canonical keys and check that every required column is there."""
     renamed: dict[str, str] = {}
     for key, written in sheet.columns.items():
-        renamed[aliases.get(key, key)] = written
+        canonical = aliases.get(key, key)
+        if canonical in renamed:
+            raise InputError([Problem(
+                sheet.file, f"kolonnerne '{renamed[canonical]}' og '{written}' betyder det samme.",
+                row=sheet.header_row, hint="Fjern den ene.")])
+        renamed[canonical] = written
     missing = [c for c in required if c not in renamed]
     if missing:
         found = ", ".join(sheet.columns.values())
         raise InputError([Problem(
             sheet.file, f"mangler kolonne{'rne' if len(missing) > 1 else 'n'} {', '.join(repr(m) for m in missing)}.",
-            row=1, hint=f"Overskriften har: {found}. Påkrævet: {', '.join(required)}.")])
+            row=sheet.header_row, hint=f"Overskriften har: {found}. Påkrævet: {', '.join(required)}.")])
     rows = tuple(Row(r.number, {aliases.get(k, k): v for k, v in r.cells.items()}) for r in sheet.rows)
-    return Sheet(sheet.file, renamed, rows)
+    return Sheet(sheet.file, renamed, rows, sheet.header_row)
 
 
 _THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")

@@ -101,13 +101,13 @@ def _template_file(url: str) -> tuple[bytes, str]:
 def _data_url(url: str) -> tuple[bytes, str]:
     """Decode a data: URL holding a PNG or JPEG image, refusing other media types."""
     header, comma, payload = url.partition(",")
-    media_type, *parameters = header.removeprefix("data:").lower().split(";")
-    if not comma or media_type.strip() not in SERVED_DATA_TYPES:
+    media_type, *parameters = [part.strip() for part in header.removeprefix("data:").lower().split(";")]
+    if not comma or media_type not in SERVED_DATA_TYPES:
         raise RefusedURL(f"reportgen only serves PNG and JPEG data: URLs, not {header!r}")
     if "base64" not in parameters:
-        return unquote_to_bytes(payload), media_type.strip()
+        return unquote_to_bytes(payload), media_type
     try:
-        return base64.b64decode(payload, validate=True), media_type.strip()
+        return base64.b64decode(payload, validate=True), media_type
     except binascii.Error as error:
         raise RefusedURL(f"invalid base64 in data: URL ({error})") from None
 

@@ -1,0 +1,142 @@
+"""The documents' tables as model Tables: cells formatted for Danish readers from the case's figures."""
+
+from __future__ import annotations
+
+from . import danish as d
+from . import figures as f
+from .casefigures import AreaYear, CaseFigures
+from .figures import Counts
+from .inputs import Inputs
+from .kommuner import HELE_LANDET
+from .model import Table
+
+OUTCOME_HEADERS = ("Stadfæstet", "Ændret/ophævet", "Hjemvist")
+
+
+def source_line(kilder: list[str], fallback: str) -> str:
+    """The source note (writers prefix "Kilde:") from the distinct `kilde` texts, or the fallback."""
+    distinct = list(dict.fromkeys(k for k in kilder if k))
+    return "; ".join(distinct) if distinct else fallback
+
+
+def _stat_sources(inputs: Inputs, keys: list[tuple[str, int, str]]) -> str:
+    """The source line for statistics records."""
+    records = [inputs.statistik.get(*key) for key in keys]
+    return source_line([r.kilde for r in records if r],
+                       f"Ankestyrelsens statistik ({inputs.statistik.file}).")
+
+
+def tabel1(cf: CaseFigures, inputs: Inputs) -> Table:
+    """Tabel 1: rate and count per municipality (kommune, comparison, Hele landet) per year, newest first."""
+    rows = tuple((r.navn, *(d.rate_cell(f.omgoerelsesprocent(c) if c else None, c.realitetsbehandlede if c else None)
+                            for c in r.counts)) for r in cf.tabel1)
+    notes = ["Tallet i parentes er antallet af realitetsbehandlede sager; procenten er Ankestyrelsens "
+             "omgørelsesprocent (ændret/ophævet og hjemvist i procent af de realitetsbehandlede sager)."]
+    missing = [f"{r.navn} ({d.join([str(y) for y, c in zip(cf.years, r.counts) if c is None])})"
+               for r in cf.tabel1 if any(c is None for c in r.counts)]
+    if missing:
+        notes.append(f"– betyder, at udtrækket ikke har tal: {d.join(missing)}.")
+    if any(c is not None and c.realitetsbehandlede == 0 for r in cf.tabel1 for c in r.counts):
+        notes.append("– (0) betyder, at der ikke var realitetsbehandlede sager, så der er ingen procent.")
+    years = f"{cf.years[-1]}–{cf.years[0]}" if len(cf.years) > 1 else str(cf.years[0])
+    return Table(
+        caption=f"Omgørelsesprocent og antal realitetsbehandlede sager, socialområdet generelt, {years}",
+        header=("Kommune", *(str(y) for y in cf.years)),
+        rows=rows,
+        align=("left", *("right",) * len(cf.years)),
+        source=_stat_sources(inputs, [(r.navn, y, "socialomraadet") for r in cf.tabel1 for y in cf.years]),
+        notes=tuple(notes),
+    )
+
+
+def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
+    """Tabel 2: every appeal decided in the year per forvaltningsområde, with an "I alt" row."""
+    official = naevner in ("realitetsbehandlede", "begge")
+    all_decided = naevner in ("afgjorte", "begge")
+    header = ["Forvaltningsområde", "Afgjorte sager i alt", *OUTCOME_HEADERS, "Afvist/henvist"]
+    if official:
+        header.append("Omgørelsesprocent")
+    if all_decided:
+        header.append("% omgjort af alle afgjorte")
+
+    def cells(name: str, c: Counts) -> tuple[str, ...]:
+        out = [name, d.count(c.afgjorte), d.count(c.stadfaestet), d.count(c.aendret_ophaevet), d.count(c.hjemvist),
+               d.count(c.afvist_henvist)]
+        if official:
+            out.append(d.percent(f.omgoerelsesprocent(c)))
+        if all_decided:
+            out.append(d.percent(f.omgoerelse_af_alle(c)))
+        return tuple(out)
+
+    notes = []
+    if official:
+        notes.append("Omgørelsesprocenten er Ankestyrelsens: ændrede/ophævede og hjemviste sager i procent af de "
+                     "realitetsbehandlede sager; afviste og henviste sager tæller ikke med.")
+    if all_decided:
+        notes.append("\"% omgjort af alle afgjorte\" er kommunens egen opgørelse: ændrede/ophævede og hjemviste sager "
+                     "i procent af alle afgjorte sager, også de afviste. Den er derfor lavere end eller lig med "
+                     "Ankestyrelsens omgørelsesprocent.")
+    outside = [r.navn for r in cf.tabel2 if not r.i_danmarkskort]
+    if outside:
+        notes.append(f"Indgår ikke i danmarkskortet: {d.join(outside)}.")
+    assert inputs.forvaltning is not None and cf.tabel2_total is not None
+    return Table(
+        caption=f"Klagesager afgjort af Ankestyrelsen i {cf.aar} fordelt på forvaltningsområder",
+        header=tuple(header),
+        rows=tuple(cells(r.navn, r.counts) for r in cf.tabel2),
+        total=cells("I alt", cf.tabel2_total),
+        align=("left", *("right",) * (len(header) - 1)),
+        source=source_line([r.kilde for r in inputs.forvaltning.year(cf.aar)],
+                           f"kommunens opgørelse ({inputs.forvaltning.file})."),
+        notes=tuple(notes),
+    )
+
+
+def area_overview(cf: CaseFigures, inputs: Inputs, labels: dict[str, str]) -> Table:
+    """Bilag 1: the year's counts per area with the general map as the total row."""
+    header = ("Område", *OUTCOME_HEADERS, "Realitetsbehandlede", "Omgørelsesprocent", "Hele landet")
+
+    def cells(name: str, c: Counts | None, landet: Counts | None) -> tuple[str, ...]:
+        if c is None:
+            return (name, *(d.DASH,) * 5, d.percent(f.omgoerelsesprocent(landet)) if landet else d.DASH)
+        return (name, d.count(c.stadfaestet), d.count(c.aendret_ophaevet), d.count(c.hjemvist),
+                d.count(c.realitetsbehandlede), d.percent(f.omgoerelsesprocent(c)),
+                d.percent(f.omgoerelsesprocent(landet)) if landet else d.DASH)
+
+    rows = tuple(cells(labels[a], cf.area(a)[0].counts, cf.area(a)[0].landet) for a in labels)
+    return Table(
+        caption=f"Realitetsbehandlede sager fordelt på områder, {cf.aar}",
+        header=header,
+        rows=rows,
+        total=cells("Socialområdet i alt", cf.current, cf.landet),
+        align=("left", *("right",) * (len(header) - 1)),
+        source=_stat_sources(inputs, [(k, cf.aar, o) for k in (cf.kommune, HELE_LANDET)
+                                      for o in ("socialomraadet", "boernehandicap", "voksenhandicap")]),
+        notes=("Øvrige er det generelle socialområde fratrukket børne- og voksenhandicapområdet, "
+               "opgjort af kommunen selv; Ankestyrelsen laver ikke et kort for det.",),
+    )
+
+
+def area_years(cf: CaseFigures, inputs: Inputs, omraade: str, label: str) -> Table:
+    """Bilag 1: one area's counts and rate per year (newest first) against Hele landet."""
+    years = cf.area(omraade)
+    header = ("År", *OUTCOME_HEADERS, "Realitetsbehandlede", "Omgørelsesprocent", "Hele landet")
+
+    def cells(a: AreaYear) -> tuple[str, ...]:
+        landet = d.percent(f.omgoerelsesprocent(a.landet)) if a.landet else d.DASH
+        if a.counts is None:
+            return (str(a.aar), *(d.DASH,) * 5, landet)
+        c = a.counts
+        return (str(a.aar), d.count(c.stadfaestet), d.count(c.aendret_ophaevet), d.count(c.hjemvist),
+                d.count(c.realitetsbehandlede), d.percent(f.omgoerelsesprocent(c)), landet)
+
+    source_areas = ("socialomraadet", "boernehandicap", "voksenhandicap") if omraade == "oevrige" else (omraade,)
+    return Table(
+        caption=f"{label} {years[-1].aar}–{years[0].aar}" if len(years) > 1
+        else f"{label} {years[0].aar}",
+        header=header,
+        rows=tuple(cells(a) for a in years),
+        align=("left", *("right",) * (len(header) - 1)),
+        source=_stat_sources(inputs, [(k, a.aar, o) for a in years for k in (cf.kommune, HELE_LANDET)
+                                      for o in source_areas]),
+    )
