@@ -20,6 +20,7 @@ system-deps:
 ## demo: install everything and build the example case
 demo: $(STAMP)
 	$(BIN)/reportgen check $(EXAMPLE)
+	$(BIN)/reportgen build $(EXAMPLE)
 
 ## test: install everything and run the whole test suite
 test: $(STAMP)

@@ -47,6 +47,18 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the sagsfremstilling and Bilag 1 (DOCX, PDF, HTML) into OUT/<kommune>/<år>/v<N>/."""
+    from .build import build
+
+    result = build(args.case, args.out)
+    if result.created:
+        print(f"Version {result.version} er bygget: {result.folder}")
+    else:
+        print(f"Ingen ændringer siden version {result.version}; der er ikke lavet en ny version: {result.folder}")
+    return EXIT_OK
+
+
 def _print_warnings(warnings, stream=None) -> None:
     """Print warnings (or that there are none) as Danish lines."""
     stream = stream or sys.stdout
@@ -66,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=func.__doc__, description=func.__doc__)
         p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
         p.set_defaults(func=func)
+    p = sub.add_parser("build", help=cmd_build.__doc__, description=cmd_build.__doc__)
+    p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
+    p.add_argument("--out", type=Path, default=Path("output"), metavar="MAPPE", help="outputmappe (standard: output)")
+    p.set_defaults(func=cmd_build)
     return parser
 
 

@@ -1,0 +1,137 @@
+"""`reportgen build`: renders a case's packet into the next version folder, atomically and reproducibly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .casefigures import CaseFigures, compute
+from .compose import Packet, compose
+from .figures_json import to_json
+from .inputs import Inputs, load_inputs
+from .kommuner import slug
+
+LIBRARIES = ("weasyprint", "python-docx", "matplotlib", "jinja2", "markdown-it-py", "babel", "openpyxl", "pydyf")
+MANIFEST = "manifest.json"
+FIGURES = "figurer.json"
+_VERSION_DIR = re.compile(r"^v(\d+)$")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Where the packet is and whether this build made a new version."""
+
+    folder: Path
+    version: int
+    created: bool
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def render_packet(packet: Packet) -> dict[str, bytes]:
+    """Every output file of a packet by name: the documents in three formats and the charts."""
+    from .writers import docx, html, pdf
+
+    files: dict[str, bytes] = {}
+    for doc in (packet.sagsfremstilling, packet.bilag1):
+        page = html.render(doc)
+        files[f"{doc.slug}.html"] = page
+        files[f"{doc.slug}.pdf"] = pdf.render(doc, page)
+        files[f"{doc.slug}.docx"] = docx.render(doc)
+    for figure in packet.figures():
+        files[figure.name] = figure.png
+    return files
+
+
+def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int) -> bytes:
+    """The manifest: inputs and outputs with SHA-256, tool and library versions, the statistics extract."""
+    case = inputs.case
+    stats = inputs.statistik
+    data = {
+        "version": version,
+        "reportgen": __version__,
+        "biblioteker": {name: _library_version(name) for name in LIBRARIES},
+        "sag": {"kommune": case.kommune, "aar": case.aar, "status": case.status,
+                "sagsnummer": case.sagsnummer, "dato": case.document_date.isoformat()},
+        "input": {name: sha256(path.read_bytes()) for name, path in sorted(inputs.files().items())},
+        "udtraek": {"fil": stats.file, "sha256": sha256(case.statistik.read_bytes()),
+                    "raekker": sum(len(r.rows) for r in stats.records.values()),
+                    "kommuner": len(stats.kommuner()),
+                    "aar": sorted({a for (_, a, _) in stats.records}),
+                    "kilder": sorted({r.kilde for r in stats.records.values() if r.kilde})},
+        "output": {name: sha256(content) for name, content in sorted(outputs.items())},
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _library_version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def versions(folder: Path) -> list[int]:
+    """The version numbers present in a case's output folder, ascending."""
+    if not folder.is_dir():
+        return []
+    return sorted(int(m.group(1)) for p in folder.iterdir() if p.is_dir() and (m := _VERSION_DIR.match(p.name)))
+
+
+def _same_as(folder: Path, outputs: dict[str, bytes]) -> bool:
+    """True when a version folder holds exactly these output files."""
+    try:
+        recorded = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["output"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return recorded == {name: sha256(content) for name, content in outputs.items()}
+
+
+def build(case_folder: Path, out: Path) -> BuildResult:
+    """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version."""
+    inputs = load_inputs(case_folder)
+    cf = compute(inputs)
+    return write_packet(inputs, cf, render_packet(compose(inputs, cf)), out)
+
+
+def write_packet(inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path) -> BuildResult:
+    """Write rendered outputs as the next version, unless they equal the latest version."""
+    outputs = dict(outputs)
+    outputs[FIGURES] = (json.dumps(to_json(cf, inputs), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    base = out / slug(inputs.case.kommune) / str(inputs.case.aar)
+    existing = versions(base)
+    if existing and _same_as(base / f"v{existing[-1]}", outputs):
+        return BuildResult(base / f"v{existing[-1]}", existing[-1], created=False)
+    base.mkdir(parents=True, exist_ok=True)
+    version = (existing[-1] if existing else 0) + 1
+    staging = Path(tempfile.mkdtemp(prefix=".v-tmp-", dir=base))
+    staging.chmod(0o755)
+    try:
+        for name, content in outputs.items():
+            (staging / name).write_bytes(content)
+        (staging / MANIFEST).write_bytes(manifest(inputs, outputs, version))
+        while True:
+            target = base / f"v{version}"
+            try:
+                os.rename(staging, target)  # atomic; fails if another build took the number first
+                break
+            except OSError:
+                if not target.exists():
+                    raise
+                version += 1
+                (staging / MANIFEST).write_bytes(manifest(inputs, outputs, version))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(target, version, created=True)

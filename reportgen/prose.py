@@ -1,0 +1,153 @@
+"""The values the prose templates receive: every number already computed and formatted, every word chosen.
+
+Templates in templates/prose/ only pick between sentences and insert these values; they never compute.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from . import danish as d
+from . import figures as f
+from .case import Case
+from .casefigures import BILAG_AREAS, AreaYear, CaseFigures
+from .figures import Counts
+
+AREA_LABELS = {
+    "boernehandicap": "Børnehandicapområdet",
+    "voksenhandicap": "Voksenhandicapområdet",
+    "oevrige": "Socialområdet – øvrige",
+}
+AREA_IN_SENTENCE = {
+    "boernehandicap": "børnehandicapområdet",
+    "voksenhandicap": "voksenhandicapområdet",
+    "oevrige": "det øvrige socialområde",
+}
+VERB = {"stigning": "steg", "fald": "faldt", "uændret": "var uændret"}
+
+
+def counts_ctx(c: Counts) -> dict:
+    """A group of counts as template values: counts with their noun, shares as percentages."""
+    return {
+        "realitet": d.sager(c.realitetsbehandlede), "realitet_tal": d.count(c.realitetsbehandlede),
+        "stadfaestet": d.sager(c.stadfaestet), "stadfaestet_tal": d.count(c.stadfaestet),
+        "aendret": d.sager(c.aendret_ophaevet), "aendret_tal": d.count(c.aendret_ophaevet),
+        "hjemvist": d.sager(c.hjemvist), "hjemvist_tal": d.count(c.hjemvist),
+        "afvist": d.sager(c.afvist_henvist), "afvist_tal": c.afvist_henvist and d.count(c.afvist_henvist),
+        "omgjorte": d.sager(c.omgjorte), "omgjorte_tal": d.count(c.omgjorte),
+        "afgjorte": d.sager(c.afgjorte),
+        "rate": d.percent(f.omgoerelsesprocent(c)), "har_rate": f.omgoerelsesprocent(c) is not None,
+        "aendret_pct": d.percent(f.aendret_andel(c)), "hjemvist_pct": d.percent(f.hjemvist_andel(c)),
+        "afvist_en": c.afvist_henvist == 1,
+        "ingen": c.realitetsbehandlede == 0,
+        "en_sag": c.realitetsbehandlede == 1,
+    }
+
+
+def _relative(own: Counts, other: Counts | None) -> dict | None:
+    """How the municipality's shown rate lies against another rate: over/under/på niveau med, by how much."""
+    own_rate, other_rate = f.omgoerelsesprocent(own), f.omgoerelsesprocent(other) if other else None
+    if own_rate is None or other_rate is None:
+        return None
+    delta = f.whole_percent(own_rate) - f.whole_percent(other_rate)
+    return {"rate": d.percent(other_rate), "position": {"stigning": "over", "fald": "under", "uændret": "på niveau med"}[
+        f.direction(delta)], "afstand": d.points(delta), "lig": delta == 0}
+
+
+def change_ctx(cf: CaseFigures) -> dict | None:
+    """The change from the previous year in cases and in percentage points."""
+    ch, prev = cf.change, cf.previous
+    if ch is None or prev is None:
+        return None
+    return {
+        "aar": cf.aar - 1, "realitet": d.sager(prev.realitetsbehandlede), "realitet_tal": d.count(prev.realitetsbehandlede),
+        "rate": d.percent(f.omgoerelsesprocent(prev)),
+        "sager_retning": ch.cases_direction, "sager_noun": d.direction_noun(ch.cases_direction),
+        "sager_forskel": d.sager(abs(ch.cases_delta)),
+        "pp_retning": ch.points_direction, "pp_verb": VERB.get(ch.points_direction or "", ""),
+        "pp_noun": d.direction_noun(ch.points_direction) if ch.points_direction else "",
+        "pp_forskel": d.points(ch.points_delta or 0),
+    }
+
+
+def group_ctx(cf: CaseFigures) -> dict | None:
+    """The comparison group: names, pooled rate, rank of the municipality, how many rose or fell."""
+    g = cf.group
+    if g is None:
+        return None
+    n = len(g.navne)
+    return {
+        "navne": d.join(list(g.navne)), "antal": n, "antal_tekst": d.plural(n, "kommune", "kommuner"),
+        "mangler": d.join(list(g.mangler)), "har_mangler": bool(g.mangler), "tom": n == 0,
+        "samlet": d.percent(f.omgoerelsesprocent(g.samlet)),
+        "relativ": _relative(cf.current, g.samlet),
+        "hoejest": n > 0 and g.lavere == n, "lavest": n > 0 and g.hoejere == n,
+        "hoejere": g.hoejere, "hoejere_tekst": d.plural(g.hoejere, "kommune", "kommuner"),
+        "stigning": g.stigning, "fald": g.fald, "med_forrige": g.med_forrige,
+        "alle_steg": g.med_forrige > 0 and g.stigning == g.med_forrige,
+        "alle_faldt": g.med_forrige > 0 and g.fald == g.med_forrige,
+        "stigning_tekst": d.plural(g.stigning, "kommune", "kommuner"),
+        "fald_tekst": d.plural(g.fald, "kommune", "kommuner"),
+    }
+
+
+def area_ctx(a: AreaYear, previous: AreaYear | None) -> dict:
+    """One Bilag 1 area in the danmarkskort year: counts, rate, national rate, change, fragility, shares."""
+    out: dict = {"navn": AREA_LABELS[a.omraade], "i_saetning": AREA_IN_SENTENCE[a.omraade], "aar": a.aar,
+                 "mangler": a.counts is None, "forrige": None, "andel": None}
+    if a.counts is None:
+        return out
+    c = a.counts
+    out.update(counts_ctx(c))
+    out["landet"] = _relative(c, a.landet)
+    per_case = f.points_per_case(c)
+    out["skroebelig"] = f.is_fragile(c)
+    out["pp_pr_sag"] = d.points(int(f.round_half_up(per_case))) if per_case is not None else ""
+    if previous is not None and previous.counts is not None:
+        ch = f.change(previous.counts, c)
+        out["forrige"] = {"aar": previous.aar, "rate": d.percent(f.omgoerelsesprocent(previous.counts)),
+                          "realitet": d.sager(previous.counts.realitetsbehandlede),
+                          "pp_retning": ch.points_direction, "pp_verb": VERB.get(ch.points_direction or "", ""),
+                          "pp_forskel": d.points(ch.points_delta or 0)}
+    if a.afgoerelser_i_alt:
+        out["andel"] = {
+            "afgoerelser": d.count(a.afgoerelser_i_alt),
+            "afgoerelser_tekst": d.plural(a.afgoerelser_i_alt, "afgørelse", "afgørelser"),
+            "paaklaget": d.count(c.afgjorte), **_approx("paaklaget", Fraction(c.afgjorte, a.afgoerelser_i_alt)),
+            "omgjort": d.count(c.omgjorte), **_approx("omgjort", Fraction(c.omgjorte, a.afgoerelser_i_alt)),
+        }
+    return out
+
+
+def _approx(key: str, s: Fraction) -> dict:
+    """A share as a whole percentage, and whether "ca." belongs in front (the exact value is not whole)."""
+    return {f"{key}_pct": d.percent(s), f"{key}_ca": (s * 100).denominator != 1}
+
+
+def case_ctx(case: Case, cf: CaseFigures) -> dict:
+    """Everything the sagsfremstilling and Bilag 1 templates receive."""
+    tilbagesendt = [b for b in case.behandling if b.udfald == "tilbagesendt"]
+    areas = {a: area_ctx(cf.area(a)[0], cf.area(a)[1] if len(cf.years) > 1 else None) for a in BILAG_AREAS}
+    t2 = cf.tabel2_total
+    return {
+        "kommune": case.kommune, "aar": case.aar, "forrige_aar": case.aar - 1,
+        "forfatter": case.author, "kompetence": case.kompetence, "titel": case.titel,
+        "naevner": case.tabel2_naevner,
+        "n": counts_ctx(cf.current),
+        "aendring": change_ctx(cf),
+        "landet": _relative(cf.current, cf.landet),
+        "gruppe": group_ctx(cf),
+        "omraader": areas,
+        "har_omraader": not any(areas[a]["mangler"] for a in BILAG_AREAS),
+        "indstilling": case.handleplan.indstilling,
+        "handleplan_bilag": case.handleplan.bilag,
+        "hoering": d.join(list(case.hoering)), "har_hoering": bool(case.hoering),
+        "tilbagesendt": [{"organ": b.organ, "dato": d.long_date(b.dato)} for b in tilbagesendt],
+        "tabel2": None if t2 is None else {
+            "afgjorte": d.sager(t2.afgjorte), "antal_omraader": len(cf.tabel2),
+            "uden_for": d.sager(sum(r.counts.afgjorte for r in cf.tabel2 if not r.i_danmarkskort)),
+            "har_uden_for": any(not r.i_danmarkskort for r in cf.tabel2),
+            "afviste": d.sager(t2.afvist_henvist), "har_afviste": t2.afvist_henvist > 0,
+            "rate": d.percent(f.omgoerelsesprocent(t2)), "rate_alle": d.percent(f.omgoerelse_af_alle(t2)),
+        },
+    }
