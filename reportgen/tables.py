@@ -11,6 +11,10 @@ from .kommuner import HELE_LANDET
 from .model import Table
 
 OUTCOME_HEADERS = ("Stadfæstet", "Ændret/ophævet", "Hjemvist")
+# Soft hyphens let long headers break inside narrow numeric columns.
+RATE_HEADER = "Omgørelses\u00adprocent"
+REALITET_HEADER = "Realitets\u00adbehandlede"
+ALL_HEADER = "Omgjort af alle afgjorte"
 
 
 def source_line(kilder: list[str], fallback: str) -> str:
@@ -53,11 +57,11 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
     """Tabel 2: every appeal decided in the year per forvaltningsområde, with an "I alt" row."""
     official = naevner in ("realitetsbehandlede", "begge")
     all_decided = naevner in ("afgjorte", "begge")
-    header = ["Forvaltningsområde", "Afgjorte sager i alt", *OUTCOME_HEADERS, "Afvist/henvist"]
+    header = ["Forvaltningsområde", "Afgjorte i alt", *OUTCOME_HEADERS, "Afvist/henvist"]
     if official:
-        header.append("Omgørelsesprocent")
+        header.append(RATE_HEADER)
     if all_decided:
-        header.append("% omgjort af alle afgjorte")
+        header.append(ALL_HEADER)
 
     def cells(name: str, c: Counts) -> tuple[str, ...]:
         out = [name, d.count(c.afgjorte), d.count(c.stadfaestet), d.count(c.aendret_ophaevet), d.count(c.hjemvist),
@@ -73,7 +77,7 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
         notes.append("Omgørelsesprocenten er Ankestyrelsens: ændrede/ophævede og hjemviste sager i procent af de "
                      "realitetsbehandlede sager; afviste og henviste sager tæller ikke med.")
     if all_decided:
-        notes.append("\"% omgjort af alle afgjorte\" er kommunens egen opgørelse: ændrede/ophævede og hjemviste sager "
+        notes.append("\"Omgjort af alle afgjorte\" er kommunens egen opgørelse: ændrede/ophævede og hjemviste sager "
                      "i procent af alle afgjorte sager, også de afviste. Den er derfor lavere end eller lig med "
                      "Ankestyrelsens omgørelsesprocent.")
     outside = [r.navn for r in cf.tabel2 if not r.i_danmarkskort]
@@ -94,7 +98,7 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
 
 def area_overview(cf: CaseFigures, inputs: Inputs, labels: dict[str, str]) -> Table:
     """Bilag 1: the year's counts per area with the general map as the total row."""
-    header = ("Område", *OUTCOME_HEADERS, "Realitetsbehandlede", "Omgørelsesprocent", "Hele landet")
+    header = ("Område", *OUTCOME_HEADERS, REALITET_HEADER, RATE_HEADER, "Hele landet")
 
     def cells(name: str, c: Counts | None, landet: Counts | None) -> tuple[str, ...]:
         if c is None:
@@ -120,7 +124,7 @@ def area_overview(cf: CaseFigures, inputs: Inputs, labels: dict[str, str]) -> Ta
 def area_years(cf: CaseFigures, inputs: Inputs, omraade: str, label: str) -> Table:
     """Bilag 1: one area's counts and rate per year (newest first) against Hele landet."""
     years = cf.area(omraade)
-    header = ("År", *OUTCOME_HEADERS, "Realitetsbehandlede", "Omgørelsesprocent", "Hele landet")
+    header = ("År", *OUTCOME_HEADERS, REALITET_HEADER, RATE_HEADER, "Hele landet")
 
     def cells(a: AreaYear) -> tuple[str, ...]:
         landet = d.percent(f.omgoerelsesprocent(a.landet)) if a.landet else d.DASH
