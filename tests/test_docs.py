@@ -1,0 +1,29 @@
+"""The README documents every sag.toml key, every text section and every command."""
+
+import re
+from pathlib import Path
+
+from reportgen import case
+from reportgen.cli import build_parser
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_sag_toml_key_is_documented():
+    for key in case._TOP:
+        assert f"`{key}`" in README or f"[[{key}]]" in README or f"[{key}]" in README, key
+    for key in (*case._HANDLEPLAN, *case._BEHANDLING, *case._MOEDE, *case._BILAG):
+        assert f"`{key}`" in README, key
+    for value in (*case.STATUSES, *case.INDSTILLINGER, *case.NAEVNERE, *case.UDFALD):
+        assert f"`{value}`" in README or f'`"{value}"`' in README, value
+
+
+def test_every_text_section_is_documented():
+    for section in case.TEXT_SECTIONS:
+        assert f"`{section}`" in README, section
+
+
+def test_every_command_is_documented():
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for name in commands:
+        assert re.search(rf"`reportgen {name}\b", README), name
