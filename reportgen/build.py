@@ -44,7 +44,7 @@ def render_packet(packet: Packet) -> dict[str, bytes]:
     from .writers import docx, html, pdf
 
     files: dict[str, bytes] = {}
-    for doc in (packet.sagsfremstilling, packet.bilag1):
+    for doc in packet.documents():
         page = html.render(doc)
         files[f"{doc.slug}.html"] = page
         files[f"{doc.slug}.pdf"] = pdf.render(doc, page)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import danish as d
 from . import figures as f
+from . import klagesager as ks
 from .errors import Problem
 from .figures import Counts
 from .inputs import Inputs
@@ -74,6 +76,7 @@ class CaseFigures:
     tabel2: tuple[Tabel2Row, ...]
     kilder: tuple[str, ...]
     warnings: tuple[Problem, ...]
+    klagesager: ks.KlagesagerFigures | None = None
 
     @property
     def change(self) -> f.Change | None:
@@ -134,8 +137,9 @@ def compute(inputs: Inputs) -> CaseFigures:
                                     hint="Tilføj rækkerne for boernehandicap og voksenhandicap."))
     tabel2 = _tabel2(inputs, current, warnings)
     kilder = _sources(inputs, years)
+    klagesager = _klagesager(inputs, warnings)
     return CaseFigures(case.kommune, case.aar, years, current, previous, landet, tabel1, group, areas, tabel2,
-                       kilder, tuple(warnings))
+                       kilder, tuple(warnings), klagesager)
 
 
 def _group(stats: Statistics, kommune: str, names: tuple[str, ...], aar: int, current: Counts) -> GroupFigures:
@@ -204,3 +208,35 @@ def _sources(inputs: Inputs, years: tuple[int, ...]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _klagesager(inputs: Inputs, warnings: list[Problem]) -> ks.KlagesagerFigures | None:
+    """The case-level figures, with the loader's warnings and a check against the statistics."""
+    if inputs.klagesager is None:
+        return None
+    figures = ks.summarize(inputs.klagesager)
+    warnings.extend(inputs.klagesager.warnings)
+    if figures.year(inputs.case.aar) is None:
+        warnings.append(Problem(figures.file, f"ingen sager fra {inputs.case.aar}; afsnittene om klagesagerne udelades.",
+                                hint=f"Tilføj sagerne med aar = {inputs.case.aar}, eller fjern 'klagesager' fra sag.toml."))
+    for year in figures.years:
+        warnings.extend(_cross_check(inputs.statistik, inputs.case.kommune, year, figures.file))
+    return figures
+
+
+def _cross_check(stats: Statistics, kommune: str, year: ks.YearFigures, file: str) -> list[Problem]:
+    """A warning with both numbers for each area where the records count differently from Ankestyrelsen."""
+    if stats.get(kommune, year.aar) is None:
+        return []
+    pairs = [(a, year.area(a).counts, _area_year(stats, kommune, a, year.aar).counts) for a in ks.AREAS]
+    if any(official is None for _, _, official in pairs):
+        pairs = [("socialomraadet", year.area(ks.TOTAL).counts, _counts(stats, kommune, year.aar))]
+    return [Problem(file, f"for {ks.AREA_TEXT[area]} {year.aar} har filen {_outcomes(own)}, men Ankestyrelsens "
+                    f"statistik har {_outcomes(official)}; omgørelsesprocenten bygger på statistikken.",
+                    hint="Tjek, om der mangler sager, er sager for meget, eller om en sag har fået forkert område, "
+                         "år eller udfald.")
+            for area, own, official in pairs if official is not None and own != official]
+
+
+def _outcomes(c: Counts) -> str:
+    """ "65 sager (24 stadfæstet, 8 ændret/ophævet, 33 hjemvist, 0 afvist/henvist)"."""
+    return (f"{d.sager(c.afgjorte)} ({d.count(c.stadfaestet)} stadfæstet, {d.count(c.aendret_ophaevet)} "
+            f"ændret/ophævet, {d.count(c.hjemvist)} hjemvist, {d.count(c.afvist_henvist)} afvist/henvist)")

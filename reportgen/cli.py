@@ -59,6 +59,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Compare two versions (version folders or DOCX files): HTML redline, Word files with tracked changes, summary."""
+    from .diff import run, summary_lines
+
+    for line in summary_lines(*run(args.old, args.new, args.out)):
+        print(_terminal(line))
+    return EXIT_OK
+
+
 def _print_warnings(warnings, stream=None) -> None:
     """Print warnings (or that there are none) as Danish lines."""
     stream = stream or sys.stdout
@@ -82,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
     p.add_argument("--out", type=Path, default=Path("output"), metavar="MAPPE", help="outputmappe (standard: output)")
     p.set_defaults(func=cmd_build)
+    p = sub.add_parser("diff", help=cmd_diff.__doc__, description=cmd_diff.__doc__)
+    p.add_argument("old", type=Path, metavar="GAMMEL",
+                   help="den gamle versionsmappe (fx output/alleroed/2024/v1) eller DOCX-fil")
+    p.add_argument("new", type=Path, metavar="NY", help="den nye versionsmappe eller DOCX-fil")
+    p.add_argument("--out", type=Path, default=None, metavar="FIL",
+                   help="redlinens HTML-fil (standard: NY/diff-mod-v<gammel>.html)")
+    p.set_defaults(func=cmd_diff)
     return parser
 
 

@@ -13,6 +13,7 @@ from . import markdown, tables
 from .case import TEXT_SECTIONS
 from .casefigures import BILAG_AREAS, CaseFigures
 from .inputs import Inputs
+from .letter import compose_letter
 from .model import Block, BulletList, Decision, Document, Figure, Paragraph, Text
 from .prose import AREA_LABELS, case_ctx
 
@@ -22,14 +23,19 @@ BILAG1_TITLE = "Afgørelser på det generelle socialområde fordelt på områder
 
 @dataclass(frozen=True)
 class Packet:
-    """The two composed documents of a case and the charts they contain."""
+    """The composed documents of a case (the letter to Ankestyrelsen only when required) and their charts."""
 
     sagsfremstilling: Document
     bilag1: Document
+    letter: Document | None = None
+
+    def documents(self) -> tuple[Document, ...]:
+        """The documents present, in order."""
+        return tuple(doc for doc in (self.sagsfremstilling, self.bilag1, self.letter) if doc is not None)
 
     def figures(self) -> list[Figure]:
-        """Every chart of both documents, in order."""
-        return [b for doc in (self.sagsfremstilling, self.bilag1) for b in doc.blocks if isinstance(b, Figure)]
+        """Every chart of the documents, in order."""
+        return [b for doc in self.documents() for b in doc.blocks if isinstance(b, Figure)]
 
 
 @cache
@@ -65,7 +71,8 @@ def compose(inputs: Inputs, cf: CaseFigures) -> Packet:
     texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
     ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
     inserts = {f"tekst:{section}": blocks for section, blocks in texts.items()}
-    return Packet(_sagsfremstilling(inputs, cf, ctx, inserts), _bilag1(inputs, cf, ctx, inserts))
+    return Packet(_sagsfremstilling(inputs, cf, ctx, inserts), _bilag1(inputs, cf, ctx, inserts),
+                  compose_letter(inputs, cf))
 
 
 def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...]) -> Document:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 from . import figures as f
+from . import klagesager as ks
 from .casefigures import BILAG_AREAS, CaseFigures
 from .figures import Counts
 from .inputs import Inputs
@@ -69,6 +70,7 @@ def to_json(cf: CaseFigures, inputs: Inputs) -> dict:
                      for omraade in BILAG_AREAS},
         "tabel2": None if not cf.tabel2 else _tabel2_json(cf, inputs),
         "kilder": list(cf.kilder),
+        "klagesager": None if cf.klagesager is None else _klagesager_json(cf.klagesager, inputs.case.diskretion),
         "advarsler": [str(w) for w in cf.warnings],
     }
     return out
@@ -103,3 +105,23 @@ def _tabel2_json(cf: CaseFigures, inputs: Inputs) -> dict:
             "i_danmarkskort": counts_json(cf.tabel2_danmarkskort)}
 
 
+def _klagesager_json(k: ks.KlagesagerFigures, diskretion: int | None) -> dict:
+    """The case-level figures per year (newest first) and area, exact (diskretion applies to the documents only)."""
+    return {"fil": k.file, "diskretion": diskretion,
+            "aar": [{"aar": y.aar, "omraader": {a.omraade: _klagesager_area_json(a) for a in y.areas}}
+                    for y in k.years]}
+
+
+def _klagesager_area_json(a: ks.AreaFigures) -> dict:
+    """One area's (or all areas') case-level figures."""
+    return {
+        "sager": counts_json(a.counts),
+        "borgere": a.borgere, "borgere_med_omgjorte_sager": a.borgere_omgjort,
+        "borgere_med_flere_sager": a.gentagere, "sager_fra_borgere_med_flere_sager": a.gentager_sager,
+        "delvist_hjemvist": a.delvist_hjemvist,
+        "opfoelgning": {(value or "ikke_oplyst"): n for value, n in a.opfoelgning},
+        "paragraffer": [{"paragraf": p, "sager": c.afgjorte, "stadfaestet": c.stadfaestet,
+                         "aendret_ophaevet": c.aendret_ophaevet, "hjemvist": c.hjemvist,
+                         "afvist_henvist": c.afvist_henvist, "omgjorte": c.omgjorte} for p, c in a.paragraffer],
+        "aarsager": [{"aarsag": reason or None, "sager": n} for reason, n in a.aarsager],
+    }

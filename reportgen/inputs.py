@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .case import Case, load_case
 from .forvaltning import Forvaltning, load_forvaltning
+from .klagesager import Klagesager, load_klagesager
 from .statistics import Statistics, load_statistics, require_year
 
 
@@ -17,6 +18,7 @@ class Inputs:
     case: Case
     statistik: Statistics
     forvaltning: Forvaltning | None
+    klagesager: Klagesager | None = None
 
     def files(self) -> dict[str, Path]:
         """The input files by their name in the case folder (for the manifest)."""
@@ -40,4 +42,5 @@ def load_inputs(folder: Path) -> Inputs:
     forvaltning = None
     if case.forvaltningsomraader:
         forvaltning = load_forvaltning(case.forvaltningsomraader, _display(case, case.forvaltningsomraader))
-    return Inputs(case, statistik, forvaltning)
+    klagesager = load_klagesager(case.klagesager, _display(case, case.klagesager)) if case.klagesager else None
+    return Inputs(case, statistik, forvaltning, klagesager)

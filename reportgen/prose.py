@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from . import danish as d
 from . import figures as f
+from . import klagesager as ks
 from .case import Case
 from .casefigures import BILAG_AREAS, AreaYear, CaseFigures
 from .figures import Counts
@@ -143,6 +144,7 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
         "handleplan_bilag": case.handleplan.bilag,
         "hoering": d.join(list(case.hoering)), "har_hoering": bool(case.hoering),
         "tilbagesendt": [{"organ": b.organ, "dato": d.long_date(b.dato)} for b in tilbagesendt],
+        "klagesager": klagesager_ctx(case, cf),
         "tabel2": None if t2 is None else {
             "afgjorte": d.sager(t2.afgjorte), "antal_omraader": len(cf.tabel2),
             "uden_for": d.sager(sum(r.counts.afgjorte for r in cf.tabel2 if not r.i_danmarkskort)),
@@ -151,3 +153,107 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
             "rate": d.percent(f.omgoerelsesprocent(t2)), "rate_alle": d.percent(f.omgoerelse_af_alle(t2)),
         },
     }
+
+
+# --- case-level records (klagesager) ---------------------------------------------------------------------------
+
+# What a hjemvist case ended with, after "endte 3 …"; "verserer" and "not given" get sentences of their own.
+FOLLOW_UP_ENDINGS = {
+    "til-fordel": "med en ny afgørelse til borgerens fordel",
+    "fastholdt": "med en ny afgørelse med samme resultat",
+    "tilbagetrukket": "med at ansøgningen blev trukket tilbage",
+    "paaklaget-igen": "med en ny afgørelse, som borgeren har påklaget igen",
+}
+
+
+def klagesager_ctx(case: Case, cf: CaseFigures) -> dict | None:
+    """The case-level figures of the danmarkskort year, for all areas and per Bilag 1 area; None without them."""
+    year = cf.klagesager.year(cf.aar) if cf.klagesager else None
+    if year is None:
+        return None
+    official = {a: cf.area(a)[0].counts for a in BILAG_AREAS}
+    areas = {a: records_ctx(year.area(a), case.diskretion) for a in BILAG_AREAS}
+    afviger = [AREA_IN_SENTENCE[a] for a in BILAG_AREAS
+               if official[a] is not None and official[a] != year.area(a).counts]
+    total = records_ctx(year.area(ks.TOTAL), case.diskretion)
+    return {"i_alt": total, "omraader": areas, "afviger": d.join(afviger), "diskretion": case.diskretion,
+            "har_afviste": year.area(ks.TOTAL).counts.afvist_henvist > 0}
+
+
+def records_ctx(a: ks.AreaFigures, diskretion: int | None) -> dict:
+    """One area's case-level figures as sentence values; a count diskretion hides is None (left out)."""
+    def shown(n: int, text: str) -> str | None:
+        return None if ks.hidden(n, diskretion) else text
+
+    c = a.counts
+    out = {
+        "ingen": c.afgjorte == 0, "en_sag": c.afgjorte == 1,
+        "sager": shown(c.afgjorte, d.sager(c.afgjorte)),
+        "borgere": shown(a.borgere, d.borgere(a.borgere)),
+        "gentagere": shown(a.gentagere, d.borgere(a.gentagere)), "ingen_gentagere": a.gentagere == 0,
+        "gentager_sager": shown(a.gentager_sager, d.count(a.gentager_sager)),
+        "omgjorte": shown(a.omgjorte, d.plural(a.omgjorte, "omgjort sag", "omgjorte sager")),
+        "flere_omgjorte": a.omgjorte > 1,
+        "borgere_omgjort": shown(a.borgere_omgjort, d.borgere(a.borgere_omgjort)),
+        "hjemvist": shown(c.hjemvist, d.count(c.hjemvist)), "en_hjemvist": c.hjemvist == 1,
+        "delvist": shown(a.delvist_hjemvist, d.count(a.delvist_hjemvist)) if a.delvist_hjemvist else None,
+        "paragraf": _top_paragraph(a, shown),
+        "aarsag": _top_reason(a, shown),
+        "opfoelgning": _follow_up(a, shown),
+    }
+    out["skjult"] = any(ks.hidden(n, diskretion) for n in _sentence_counts(a))
+    return out
+
+
+def _sentence_counts(a: ks.AreaFigures) -> list[int]:
+    """Every count the sentences about an area may use."""
+    return [a.counts.afgjorte, a.borgere, a.gentagere, a.gentager_sager, a.omgjorte, a.borgere_omgjort,
+            a.counts.hjemvist, a.delvist_hjemvist, *(n for _, n in a.opfoelgning),
+            *(c.afgjorte for _, c in a.paragraffer[:2]), *(c.omgjorte for _, c in a.paragraffer[:1]),
+            *(n for _, n in a.aarsager[:2])]
+
+
+def _top_paragraph(a: ks.AreaFigures, shown) -> dict | None:
+    """The most frequent paragraph(s) and their counts."""
+    if not a.paragraffer:
+        return None
+    most = a.paragraffer[0][1].afgjorte
+    top = [(name, c) for name, c in a.paragraffer if c.afgjorte == most]
+    if len(a.paragraffer) == 1:
+        return {"alle": True, "navne": top[0][0], "sager": None, "omgjort": None}
+    omgjort = top[0][1].omgjorte
+    return {"alle": False, "navne": d.join([name for name, _ in top]), "flere": len(top) > 1,
+            "sager": shown(most, d.sager(most)),
+            "omgjort": shown(omgjort, "ingen" if omgjort == 0 else d.count(omgjort))}
+
+
+def _top_reason(a: ks.AreaFigures, shown) -> dict | None:
+    """The most frequent registered reason(s) for reversal."""
+    given = [(reason, n) for reason, n in a.aarsager if reason != ks.NOT_GIVEN]
+    if not given:
+        return None
+    most = given[0][1]
+    top = [_in_sentence(reason) for reason, n in given if n == most]
+    return {"navne": d.join(top), "flere": len(top) > 1, "en_omgjort": a.omgjorte == 1,
+            "sager": shown(most, d.sager(most)), "antal": shown(most, d.count(most)),
+            "omgjorte": shown(a.omgjorte, d.count(a.omgjorte))}
+
+
+def _in_sentence(text: str) -> str:
+    """A label inside a sentence: "Skøn" → "skøn"; acronyms ("KL-vejledning") keep their capitals."""
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
+
+
+def _follow_up(a: ks.AreaFigures, shown) -> dict | None:
+    """What became of the hjemviste cases: the endings as one list, the pending and the unknown."""
+    if a.counts.hjemvist == 0:
+        return None
+    one = a.counts.hjemvist == 1
+    n = dict(a.opfoelgning)
+    endings = [(f"{d.count(n[v])} " if not one else "") + FOLLOW_UP_ENDINGS[v]
+               for v in FOLLOW_UP_ENDINGS if n[v] and shown(n[v], "x")]
+    return {"en": one, "endte": d.join(endings),
+            "verserer": shown(n["verserer"], d.count(n["verserer"])) if n["verserer"] else None,
+            "alle_verserer": n["verserer"] == a.counts.hjemvist,
+            "ikke_oplyst": shown(n[ks.NOT_GIVEN], d.count(n[ks.NOT_GIVEN])) if n[ks.NOT_GIVEN] else None,
+            "alle_ikke_oplyst": n[ks.NOT_GIVEN] == a.counts.hjemvist}

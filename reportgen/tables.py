@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import danish as d
 from . import figures as f
+from . import klagesager as ks
 from .casefigures import AreaYear, CaseFigures
 from .figures import Counts
 from .inputs import Inputs
@@ -143,4 +144,115 @@ def area_years(cf: CaseFigures, inputs: Inputs, omraade: str, label: str) -> Tab
         align=("left", *("right",) * (len(header) - 1)),
         source=_stat_sources(inputs, [(k, a.aar, o) for a in years for k in (cf.kommune, HELE_LANDET)
                                       for o in source_areas]),
+    )
+
+
+# --- case-level records (klagesager) ---------------------------------------------------------------------------
+
+FOLLOW_UP_LABELS = {
+    "til-fordel": "Ny afgørelse til borgerens fordel",
+    "fastholdt": "Ny afgørelse med samme resultat",
+    "tilbagetrukket": "Ansøgningen trukket tilbage",
+    "paaklaget-igen": "Ny afgørelse påklaget igen",
+    "verserer": "Endnu ikke afgjort igen",
+    ks.NOT_GIVEN: "Ikke oplyst",
+}
+KLAGESAGER_COLUMNS = {"boernehandicap": "Børne\u00adhandicap", "voksenhandicap": "Voksen\u00adhandicap",
+                      "oevrige": "Øvrige", ks.TOTAL: "I alt"}
+
+
+class _CaseCounts:
+    """Formats counts from case-level data, showing those below `diskretion` as "< N" and noting that it did."""
+
+    def __init__(self, diskretion: int | None):
+        self.diskretion = diskretion
+        self.used = False
+
+    def __call__(self, n: int) -> str:
+        if ks.hidden(n, self.diskretion):
+            self.used = True
+            return f"<{d.NBSP}{self.diskretion}"
+        return d.count(n)
+
+    def notes(self, *notes: str) -> tuple[str, ...]:
+        """The table's notes, with the diskretion note when a count was hidden."""
+        hidden = (f"Af hensyn til diskretion vises antal under {self.diskretion} som \"<{d.NBSP}{self.diskretion}\"."
+                  if self.used else None)
+        return tuple(n for n in (*notes, hidden) if n)
+
+
+def _records_source(file: str) -> str:
+    return f"kommunens egen registrering af klagesagerne ({file})."
+
+
+def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None) -> Table:
+    """Bilag 1: citizens and cases per area and in all, from the case-level records."""
+    cell = _CaseCounts(diskretion)
+    lines = (
+        ("Sager i alt", lambda a: a.counts.afgjorte),
+        ("Borgere", lambda a: a.borgere),
+        ("Borgere med mere end én sag", lambda a: a.gentagere),
+        ("Sager fra borgere med mere end én sag", lambda a: a.gentager_sager),
+        ("Omgjorte sager (ændret/ophævet eller hjemvist)", lambda a: a.omgjorte),
+        ("Borgere med omgjorte sager", lambda a: a.borgere_omgjort),
+        ("Hjemviste sager", lambda a: a.counts.hjemvist),
+        ("Heraf delvist hjemvist", lambda a: a.delvist_hjemvist),
+    )
+    areas = [year.area(a) for a in KLAGESAGER_COLUMNS]
+    return Table(
+        caption=f"Klagesager og borgere fordelt på områder, {year.aar}",
+        header=("", *KLAGESAGER_COLUMNS.values()),
+        rows=tuple((label, *(cell(value(a)) for a in areas)) for label, value in lines),
+        align=("left", *("right",) * len(areas)),
+        source=_records_source(file),
+        notes=cell.notes(
+            "Hver sag tæller med sit mest vidtgående udfald for borgeren: ændring eller ophævelse før hjemvisning "
+            "før stadfæstelse; afvist er en sag kun, når intet i den blev realitetsbehandlet.",
+            "Delvist hjemvist: en del af afgørelsen blev hjemvist og resten stadfæstet; sagen tæller som hjemvist.",
+            "En borger med sager på flere områder tæller med i hvert af dem, men kun én gang i I alt.",
+        ),
+    )
+
+
+def klagesager_paragraphs(a: ks.AreaFigures, label: str, file: str, diskretion: int | None) -> Table:
+    """Bilag 1: one area's cases per paragraph, most frequent first, with the reversed ones."""
+    cell = _CaseCounts(diskretion)
+    afviste = a.counts.afvist_henvist > 0
+    return Table(
+        caption=f"{label}: klagesager fordelt på paragraffer, {a.aar}",
+        header=("Paragraf", "Sager", "Heraf omgjort"),
+        rows=tuple((name, cell(c.afgjorte), cell(c.omgjorte)) for name, c in a.paragraffer),
+        total=("I alt", cell(a.counts.afgjorte), cell(a.omgjorte)),
+        align=("left", "right", "right"),
+        source=_records_source(file),
+        notes=cell.notes("Sager omfatter også afviste sager." if afviste else ""),
+    )
+
+
+def klagesager_reasons(a: ks.AreaFigures, label: str, file: str, diskretion: int | None) -> Table:
+    """Bilag 1: one area's reversed cases per reason, most frequent first."""
+    cell = _CaseCounts(diskretion)
+    return Table(
+        caption=f"{label}: årsager til omgørelse, {a.aar}",
+        header=("Årsag", "Omgjorte sager"),
+        rows=tuple((reason or FOLLOW_UP_LABELS[ks.NOT_GIVEN], cell(n)) for reason, n in a.aarsager),
+        total=("I alt", cell(a.omgjorte)),
+        align=("left", "right"),
+        source=_records_source(file),
+        notes=cell.notes("Årsagen er den, kommunen har registreret for den ændrede, ophævede eller hjemviste sag."),
+    )
+
+
+def klagesager_follow_up(a: ks.AreaFigures, label: str, file: str, diskretion: int | None) -> Table:
+    """Bilag 1: what became of one area's hjemviste cases."""
+    cell = _CaseCounts(diskretion)
+    rows = tuple((FOLLOW_UP_LABELS[value], cell(n)) for value, n in a.opfoelgning if n or value != ks.NOT_GIVEN)
+    return Table(
+        caption=f"{label}: opfølgning på hjemviste sager, {a.aar}",
+        header=("Opfølgning", "Sager"),
+        rows=rows,
+        total=("I alt", cell(a.counts.hjemvist)),
+        align=("left", "right"),
+        source=_records_source(file),
+        notes=cell.notes("Status ved opgørelsen. En ny klage over den nye afgørelse er en ny klagesag."),
     )

@@ -1,0 +1,367 @@
+"""Case-level appeal records (klagesager): reading, validating and the figures they give per area and year."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable
+
+from .errors import InputError, Problem, ProblemList, allowed, suggest
+from .figures import Counts
+from .statistics import year_in_cell
+from .tabular import Row, Sheet, normalize_key, read_sheet
+
+COLUMNS = ("sags_id", "borger_id", "aar", "omraade", "paragraf", "delafgoerelser", "aarsag", "opfoelgning")
+ID_COLUMNS = ("sags_id", "borger_id")
+PARTS = ("stadfaestet", "aendret", "ophaevet", "hjemvist", "afvist")
+FOLLOW_UPS = ("til-fordel", "fastholdt", "tilbagetrukket", "paaklaget-igen", "verserer")
+AREAS = ("boernehandicap", "voksenhandicap", "oevrige")
+TOTAL = "i_alt"
+NOT_GIVEN = ""  # an empty aarsag or opfoelgning
+REVERSED = ("aendret_ophaevet", "hjemvist")
+AREA_TEXT = {
+    "boernehandicap": "børnehandicapområdet", "voksenhandicap": "voksenhandicapområdet",
+    "oevrige": "det øvrige socialområde", "socialomraadet": "socialområdet generelt", TOTAL: "alle områder",
+}
+
+_PART_ALIASES = {
+    "stadfaestet": "stadfaestet", "stadfaestelse": "stadfaestet", "aendret": "aendret", "aendring": "aendret",
+    "ophaevet": "ophaevet", "ophaevelse": "ophaevet", "hjemvist": "hjemvist", "hjemvisning": "hjemvist",
+    "afvist": "afvist", "afvisning": "afvist", "henvist": "afvist", "henvisning": "afvist",
+}
+_AREA_ALIASES = {
+    "boernehandicap": "boernehandicap", "boernehandicapomraadet": "boernehandicap",
+    "voksenhandicap": "voksenhandicap", "voksenhandicapomraadet": "voksenhandicap",
+    "oevrige": "oevrige", "socialomraadet_oevrige": "oevrige", "det_oevrige_socialomraade": "oevrige",
+}
+_FOLLOW_UP_KEYS = {normalize_key(v): v for v in FOLLOW_UPS}
+_QUOTED = re.compile(r"'([^']*)'")
+_MIN_LEAK_LENGTH = 5  # shorter ids cannot be told apart from ordinary numbers such as "§ 107"
+_ROWS_NAMED = 10
+
+
+@dataclass(frozen=True)
+class Klagesag:
+    """One appeal case; the citizen is an opaque number, so no pseudonym leaves the loader."""
+
+    row: int
+    borger: int
+    aar: int
+    omraade: str
+    paragraf: str
+    dele: tuple[str, ...]
+    aarsag: str
+    opfoelgning: str
+
+    @property
+    def udfald(self) -> str:
+        """The statistics column the case counts in."""
+        return outcome(self.dele)
+
+    @property
+    def delvist_hjemvist(self) -> bool:
+        """True for a hjemvist case of which other parts were upheld."""
+        return self.udfald == "hjemvist" and "stadfaestet" in self.dele
+
+
+@dataclass(frozen=True)
+class Klagesager:
+    """A validated records file: its cases, in file order, and the warnings its rows give rise to."""
+
+    file: str
+    cases: tuple[Klagesag, ...]
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    """What the records show for one area (or all of them, TOTAL) in one year; exact counts."""
+
+    omraade: str
+    aar: int
+    counts: Counts
+    borgere: int                    # distinct citizens among all cases
+    borgere_omgjort: int            # distinct citizens among the reversed (ændret/ophævet or hjemvist) cases
+    gentagere: int                  # citizens with more than one case
+    gentager_sager: int             # the cases of those citizens
+    delvist_hjemvist: int           # hjemviste cases with upheld parts
+    opfoelgning: tuple[tuple[str, int], ...]       # hjemviste cases per FOLLOW_UPS value, then NOT_GIVEN
+    paragraffer: tuple[tuple[str, Counts], ...]    # by number of cases (descending), then name
+    aarsager: tuple[tuple[str, int], ...]          # reversed cases per reason, by count, NOT_GIVEN last
+
+    @property
+    def omgjorte(self) -> int:
+        """Cases changed, annulled or sent back."""
+        return self.counts.omgjorte
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """The records' figures for one year: the three Bilag 1 areas and all areas together."""
+
+    aar: int
+    areas: tuple[AreaFigures, ...]
+
+    def area(self, omraade: str) -> AreaFigures:
+        """One area's figures (or TOTAL)."""
+        return next(a for a in self.areas if a.omraade == omraade)
+
+
+@dataclass(frozen=True)
+class KlagesagerFigures:
+    """The records' figures for every year in the file, newest first."""
+
+    file: str
+    years: tuple[YearFigures, ...]
+
+    def year(self, aar: int) -> YearFigures | None:
+        """The figures of one year, or None when the file has no cases from it."""
+        return next((y for y in self.years if y.aar == aar), None)
+
+
+def outcome(parts: Iterable[str]) -> str:
+    """The most far-reaching outcome for the citizen: ændring/ophævelse, hjemvisning, stadfæstelse, else afvisning."""
+    parts = set(parts)
+    if parts & {"aendret", "ophaevet"}:
+        return "aendret_ophaevet"
+    if "hjemvist" in parts:
+        return "hjemvist"
+    if "stadfaestet" in parts:
+        return "stadfaestet"
+    return "afvist_henvist"
+
+
+def hidden(n: int, diskretion: int | None) -> bool:
+    """True when a count from case-level data is too small to be shown (1 to diskretion − 1)."""
+    return diskretion is not None and 0 < n < diskretion
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+def load_klagesager(path: Path, display: str | None = None) -> Klagesager:
+    """Read and validate a records file; messages name file, row and column but never an id."""
+    sheet = _read(path, display)
+    _require_columns(sheet)
+    rows = _RowReader(sheet)
+    cases = [case for row in sheet.rows if (case := rows.case(row)) is not None]
+    rows.problems.raise_if_any()
+    return Klagesager(sheet.file, tuple(cases), _warnings(sheet, cases))
+
+
+def _read(path: Path, display: str | None) -> Sheet:
+    """read_sheet, with cell text quoted in a row's problem masked: without a header, row 1 holds ids."""
+    try:
+        return read_sheet(path, display)
+    except InputError as exc:
+        raise InputError([_masked(p) for p in exc.problems]) from None
+
+
+def _masked(problem: Problem) -> Problem:
+    """A problem with every quoted text that is not one of the contract's column names replaced by '…'."""
+    if problem.row is None:
+        return problem
+
+    def mask(text: str | None) -> str | None:
+        return text and _QUOTED.sub(lambda m: m.group(0) if normalize_key(m.group(1)) in COLUMNS else "'…'", text)
+
+    return replace(problem, message=mask(problem.message), hint=mask(problem.hint))
+
+
+def _require_columns(sheet: Sheet) -> None:
+    """Every contract column must be in the header; the header cells are not echoed (they may be data)."""
+    missing = [c for c in COLUMNS if c not in sheet.columns]
+    if missing:
+        raise InputError([Problem(
+            sheet.file, f"mangler kolonne{'rne' if len(missing) > 1 else 'n'} {', '.join(repr(m) for m in missing)}.",
+            row=sheet.header_row,
+            hint=f"Den første række skal være overskriften med kolonnerne {', '.join(COLUMNS)}.")])
+
+
+class _RowReader:
+    """Validates a records file row by row, remembering the case and citizen ids seen so far."""
+
+    def __init__(self, sheet: Sheet):
+        self.sheet = sheet
+        self.problems = ProblemList()
+        self.ids = {r.cells[k] for r in sheet.rows for k in ID_COLUMNS if r.cells[k]}
+        self.case_rows: dict[str, int] = {}
+        self.citizens: dict[str, int] = {}
+        self.spellings: dict[tuple[str, str], str] = {}
+
+    def add(self, row: Row, key: str, message: str, hint: str | None = None) -> None:
+        """Record a problem in one cell."""
+        self.problems.add(self.sheet.file, message, row.number, self.sheet.columns[key], hint)
+
+    def shown(self, value: str) -> str:
+        """A cell as a message may quote it: withheld when it contains any sags_id or borger_id of the file."""
+        return "…" if any(i in value for i in self.ids) else value
+
+    def case(self, row: Row) -> Klagesag | None:
+        """The row as a Klagesag, or None after recording its problems."""
+        new_case = self._sags_id(row)
+        borger = self._borger(row)
+        aar = year_in_cell(self.shown(row.cells["aar"]), self.sheet.file, row.number, self.sheet.columns["aar"],
+                           self.problems)
+        omraade = self._area(row)
+        paragraf = self._text(row, "paragraf", required=True)
+        dele = self._parts(row)
+        aarsag = self._text(row, "aarsag", required=False)
+        opfoelgning = self._follow_up(row)
+        if not new_case or None in (borger, aar, omraade, paragraf, dele, aarsag, opfoelgning):
+            return None
+        return Klagesag(row.number, borger, aar, omraade, paragraf, dele, aarsag, opfoelgning)
+
+    def _sags_id(self, row: Row) -> bool:
+        """True for a new, non-empty sags_id; a repeated one names the earlier row, never the id."""
+        value = row.cells["sags_id"]
+        if not value:
+            self.add(row, "sags_id", "sags_id mangler.", "Giv hver sag et entydigt (pseudonymt) sags-id.")
+            return False
+        if value in self.case_rows:
+            self.add(row, "sags_id", f"sagen står også i række {self.case_rows[value]} (samme sags_id).",
+                     "Slet den ene af de to rækker, eller ret sags_id, så hver sag har sit eget.")
+            return False
+        self.case_rows[value] = row.number
+        return True
+
+    def _borger(self, row: Row) -> int | None:
+        """The citizen as a number in order of first appearance (the pseudonym itself is not kept)."""
+        value = row.cells["borger_id"]
+        if not value:
+            self.add(row, "borger_id", "borger_id mangler.",
+                     "Skriv borgerens pseudonym; det bruges kun til at tælle borgere.")
+            return None
+        return self.citizens.setdefault(value, len(self.citizens))
+
+    def _area(self, row: Row) -> str | None:
+        """The Bilag 1 area of the case."""
+        raw = row.cells["omraade"]
+        key = normalize_key(raw)
+        area = _AREA_ALIASES.get(key)
+        if area is None:
+            hint = ("Skriv det område, sagen hører til i Bilag 1; sager uden for handicapkortene er 'oevrige'. "
+                    if key.startswith("social") else "") + allowed(AREAS)
+            self.add(row, "omraade", f"ukendt område '{self.shown(raw)}'." if raw else "området mangler.", hint)
+        return area
+
+    def _text(self, row: Row, key: str, required: bool) -> str | None:
+        """A free-text cell (paragraf, aarsag), tidied and spelled as its first occurrence in the file."""
+        text = re.sub(r"(§+)\s*", r"\1 ", " ".join(row.cells[key].split()))
+        if required and not text:
+            self.add(row, key, "feltet er tomt.", "Skriv paragraffen, sagen er afgjort efter, fx 'Serviceloven § 83'.")
+            return None
+        if any(len(i) >= _MIN_LEAK_LENGTH and i in text for i in self.ids):
+            self.add(row, key, "feltet indeholder et sags_id eller borger_id fra filen; det ville blive vist i bilaget.",
+                     "Skriv kun paragraffen eller årsagen i feltet.")
+            return None
+        return self.spellings.setdefault((key, text.casefold()), text)
+
+    def _parts(self, row: Row) -> tuple[str, ...] | None:
+        """The `|`-separated part-decisions; empty segments are ignored."""
+        raw = [p for p in row.cells["delafgoerelser"].split("|") if p.strip()]
+        if not raw:
+            self.add(row, "delafgoerelser", "feltet er tomt.",
+                     "Skriv sagens delafgørelser adskilt af |, fx 'stadfaestet|hjemvist'. " + allowed(PARTS))
+            return None
+        parts = [_PART_ALIASES.get(normalize_key(p)) for p in raw]
+        for text, part in zip(raw, parts):
+            if part is None:
+                hint = " ".join(h for h in (suggest(normalize_key(text), PARTS), allowed(PARTS)) if h)
+                self.add(row, "delafgoerelser", f"ukendt delafgørelse '{self.shown(text.strip())}'.", hint)
+        return None if None in parts else tuple(parts)
+
+    def _follow_up(self, row: Row) -> str | None:
+        """The follow-up of a hjemvist case, or NOT_GIVEN."""
+        raw = row.cells["opfoelgning"]
+        if not raw:
+            return NOT_GIVEN
+        value = _FOLLOW_UP_KEYS.get(normalize_key(raw))
+        if value is None:
+            hint = " ".join(h for h in (suggest(raw, FOLLOW_UPS), allowed(FOLLOW_UPS)) if h)
+            self.add(row, "opfoelgning", f"ukendt opfølgning '{self.shown(raw)}'.",
+                     hint + " Lad feltet stå tomt, hvis opfølgningen ikke kendes.")
+        return value
+
+
+def _warnings(sheet: Sheet, cases: list[Klagesag]) -> tuple[Problem, ...]:
+    """Values that count for nothing: a follow-up on a case not hjemvist, a reason on a case not reversed."""
+    out = []
+    follow_ups = [c.row for c in cases if c.opfoelgning and c.udfald != "hjemvist"]
+    if follow_ups:
+        out.append(Problem(
+            sheet.file, f"kolonnen '{sheet.columns['opfoelgning']}' er udfyldt for {_sager(len(follow_ups))}, der ikke "
+            f"tæller som hjemvist ({_rows(follow_ups)}); opfølgningen tæller ikke med.",
+            hint="Opfølgning gælder kun sager, hvis mest vidtgående udfald er en hjemvisning."))
+    reasons = [c.row for c in cases if c.aarsag and c.udfald not in REVERSED]
+    if reasons:
+        out.append(Problem(
+            sheet.file, f"kolonnen '{sheet.columns['aarsag']}' er udfyldt for {_sager(len(reasons))}, der hverken er "
+            f"ændret, ophævet eller hjemvist ({_rows(reasons)}); årsagen tæller ikke med.",
+            hint="Årsager opgøres kun for omgjorte sager."))
+    return tuple(out)
+
+
+def _sager(n: int) -> str:
+    return f"{n} sag" if n == 1 else f"{n} sager"
+
+
+def _rows(numbers: list[int]) -> str:
+    """ "række 4", "række 4, 9 og 12" or the first ten and "m.fl."."""
+    shown = [str(n) for n in numbers[:_ROWS_NAMED]]
+    if len(numbers) > _ROWS_NAMED:
+        return f"række {', '.join(shown)} m.fl."
+    return "række " + (shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} og {shown[-1]}")
+
+
+# --- figures -------------------------------------------------------------------------------------------------
+
+def summarize(klagesager: Klagesager) -> KlagesagerFigures:
+    """The figures of every year in the records, newest first."""
+    years = sorted({c.aar for c in klagesager.cases}, reverse=True)
+    return KlagesagerFigures(klagesager.file, tuple(year_figures(klagesager.cases, y) for y in years))
+
+
+def year_figures(cases: Iterable[Klagesag], aar: int) -> YearFigures:
+    """One year's figures for each Bilag 1 area and for all areas together."""
+    cases = [c for c in cases if c.aar == aar]
+    return YearFigures(aar, tuple(area_figures(cases, aar, a) for a in (*AREAS, TOTAL)))
+
+
+def area_figures(cases: Iterable[Klagesag], aar: int, omraade: str) -> AreaFigures:
+    """The figures of one area (or TOTAL) in one year."""
+    scope = [c for c in cases if c.aar == aar and omraade in (TOTAL, c.omraade)]
+    per_citizen = Counter(c.borger for c in scope)
+    repeat = [n for n in per_citizen.values() if n > 1]
+    reversed_ = [c for c in scope if c.udfald in REVERSED]
+    hjemviste = [c for c in scope if c.udfald == "hjemvist"]
+    follow_ups = Counter(c.opfoelgning for c in hjemviste)
+    return AreaFigures(
+        omraade=omraade, aar=aar, counts=counts(scope), borgere=len(per_citizen),
+        borgere_omgjort=len({c.borger for c in reversed_}), gentagere=len(repeat), gentager_sager=sum(repeat),
+        delvist_hjemvist=sum(1 for c in hjemviste if c.delvist_hjemvist),
+        opfoelgning=tuple((v, follow_ups[v]) for v in (*FOLLOW_UPS, NOT_GIVEN)),
+        paragraffer=_by_paragraph(scope), aarsager=_ranked(Counter(c.aarsag for c in reversed_)))
+
+
+def counts(cases: Iterable[Klagesag]) -> Counts:
+    """The cases counted by their most far-reaching outcome, as the statistics count them."""
+    return Counts(**Counter(c.udfald for c in cases))
+
+
+def _by_paragraph(cases: list[Klagesag]) -> tuple[tuple[str, Counts], ...]:
+    """Counts per paragraph, the most frequent first, then by name (§ 41 before § 100)."""
+    names = sorted({c.paragraf for c in cases})
+    groups = [(p, counts(c for c in cases if c.paragraf == p)) for p in names]
+    return tuple(sorted(groups, key=lambda g: (-g[1].afgjorte, _natural(g[0]))))
+
+
+def _ranked(counter: Counter) -> tuple[tuple[str, int], ...]:
+    """Counter items by count (descending), then name; NOT_GIVEN last."""
+    return tuple(sorted(counter.items(), key=lambda item: (item[0] == NOT_GIVEN, -item[1], _natural(item[0]))))
+
+
+def _natural(text: str) -> list:
+    """A sort key that orders the numbers inside a text by value: "§ 41" before "§ 100"."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
