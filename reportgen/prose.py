@@ -180,11 +180,23 @@ def klagesager_ctx(case: Case, cf: CaseFigures) -> dict | None:
             "har_afviste": year.area(ks.TOTAL).counts.afvist_henvist > 0}
 
 
+class _Shown:
+    """Formats a count for a sentence, or gives None (leave it out) when diskretion hides it, and remembers that."""
+
+    def __init__(self, diskretion: int | None):
+        self.diskretion = diskretion
+        self.left_out = False
+
+    def __call__(self, n: int, text: str) -> str | None:
+        if ks.hidden(n, self.diskretion):
+            self.left_out = True
+            return None
+        return text
+
+
 def records_ctx(a: ks.AreaFigures, diskretion: int | None) -> dict:
     """One area's case-level figures as sentence values; a count diskretion hides is None (left out)."""
-    def shown(n: int, text: str) -> str | None:
-        return None if ks.hidden(n, diskretion) else text
-
+    shown = _Shown(diskretion)
     c = a.counts
     out = {
         "ingen": c.afgjorte == 0, "en_sag": c.afgjorte == 1,
@@ -201,33 +213,25 @@ def records_ctx(a: ks.AreaFigures, diskretion: int | None) -> dict:
         "aarsag": _top_reason(a, shown),
         "opfoelgning": _follow_up(a, shown),
     }
-    out["skjult"] = any(ks.hidden(n, diskretion) for n in _sentence_counts(a))
+    out["skjult"] = shown.left_out
     return out
 
 
-def _sentence_counts(a: ks.AreaFigures) -> list[int]:
-    """Every count the sentences about an area may use."""
-    return [a.counts.afgjorte, a.borgere, a.gentagere, a.gentager_sager, a.omgjorte, a.borgere_omgjort,
-            a.counts.hjemvist, a.delvist_hjemvist, *(n for _, n in a.opfoelgning),
-            *(c.afgjorte for _, c in a.paragraffer[:2]), *(c.omgjorte for _, c in a.paragraffer[:1]),
-            *(n for _, n in a.aarsager[:2])]
-
-
-def _top_paragraph(a: ks.AreaFigures, shown) -> dict | None:
+def _top_paragraph(a: ks.AreaFigures, shown: _Shown) -> dict | None:
     """The most frequent paragraph(s) and their counts."""
     if not a.paragraffer:
         return None
     most = a.paragraffer[0][1].afgjorte
     top = [(name, c) for name, c in a.paragraffer if c.afgjorte == most]
     if len(a.paragraffer) == 1:
-        return {"alle": True, "navne": top[0][0], "sager": None, "omgjort": None}
+        return {"alle": True, "navne": top[0][0], "flere": False, "sager": None, "omgjort": None}
     omgjort = top[0][1].omgjorte
     return {"alle": False, "navne": d.join([name for name, _ in top]), "flere": len(top) > 1,
             "sager": shown(most, d.sager(most)),
             "omgjort": shown(omgjort, "ingen" if omgjort == 0 else d.count(omgjort))}
 
 
-def _top_reason(a: ks.AreaFigures, shown) -> dict | None:
+def _top_reason(a: ks.AreaFigures, shown: _Shown) -> dict | None:
     """The most frequent registered reason(s) for reversal."""
     given = [(reason, n) for reason, n in a.aarsager if reason != ks.NOT_GIVEN]
     if not given:
@@ -244,15 +248,15 @@ def _in_sentence(text: str) -> str:
     return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
 
 
-def _follow_up(a: ks.AreaFigures, shown) -> dict | None:
+def _follow_up(a: ks.AreaFigures, shown: _Shown) -> dict | None:
     """What became of the hjemviste cases: the endings as one list, the pending and the unknown."""
     if a.counts.hjemvist == 0:
         return None
     one = a.counts.hjemvist == 1
     n = dict(a.opfoelgning)
-    endings = [(f"{d.count(n[v])} " if not one else "") + FOLLOW_UP_ENDINGS[v]
-               for v in FOLLOW_UP_ENDINGS if n[v] and shown(n[v], "x")]
-    return {"en": one, "endte": d.join(endings),
+    endings = [shown(n[v], ("" if one else f"{d.count(n[v])} ") + ending)
+               for v, ending in FOLLOW_UP_ENDINGS.items() if n[v]]
+    return {"en": one, "endte": d.join([e for e in endings if e]),
             "verserer": shown(n["verserer"], d.count(n["verserer"])) if n["verserer"] else None,
             "alle_verserer": n["verserer"] == a.counts.hjemvist,
             "ikke_oplyst": shown(n[ks.NOT_GIVEN], d.count(n[ks.NOT_GIVEN])) if n[ks.NOT_GIVEN] else None,
