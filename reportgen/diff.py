@@ -406,7 +406,7 @@ class _Token:
     @property
     def key(self) -> tuple[str, str]:
         """What makes two tokens equal: the text, and the XML of a non-text run."""
-        return self.text, self.run.xml if self.run is not None else ""
+        return self.text, str.__str__(self.run.xml) if self.run is not None else ""
 
 
 def _tokens(p) -> list[_Token]:
