@@ -117,7 +117,26 @@ def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Docume
         blocks[f"tabel:{area}"] = (tables.area_years(cf, inputs, area, labels[area]),)
     blocks["figur:fordeling"] = (_outcome_figure(cf),)
     blocks["figur:omraader"] = (_area_trend_figure(cf),)
+    blocks.update(_klagesager_tables(inputs, cf, labels))
     return _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", _render("bilag-1.md.j2", ctx, blocks))
+
+
+def _klagesager_tables(inputs: Inputs, cf: CaseFigures, labels: dict[str, str]) -> dict[str, tuple[Block, ...]]:
+    """Bilag 1's tables from the case-level records: the overview and, per area, paragraphs, reasons, follow-up."""
+    year = cf.klagesager.year(cf.aar) if cf.klagesager else None
+    if year is None:
+        return {}
+    file, diskretion = cf.klagesager.file, inputs.case.diskretion
+    out = {"tabel:klagesager": (tables.klagesager_overview(year, file, diskretion),)}
+    for area in BILAG_AREAS:
+        a = year.area(area)
+        out[f"tabel:{area}:paragraffer"] = ((tables.klagesager_paragraphs(a, labels[area], file, diskretion),)
+                                            if a.counts.afgjorte else ())
+        out[f"tabel:{area}:aarsager"] = ((tables.klagesager_reasons(a, labels[area], file, diskretion),)
+                                         if a.omgjorte else ())
+        out[f"tabel:{area}:opfoelgning"] = ((tables.klagesager_follow_up(a, labels[area], file, diskretion),)
+                                            if a.counts.hjemvist else ())
+    return out
 
 
 def _period(years: tuple[int, ...]) -> str:

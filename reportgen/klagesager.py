@@ -23,7 +23,7 @@ NOT_GIVEN = ""  # an empty aarsag or opfoelgning
 REVERSED = ("aendret_ophaevet", "hjemvist")
 AREA_TEXT = {
     "boernehandicap": "børnehandicapområdet", "voksenhandicap": "voksenhandicapområdet",
-    "oevrige": "det øvrige socialområde", "socialomraadet": "socialområdet generelt", TOTAL: "alle områder",
+    "oevrige": "det øvrige socialområde", "socialomraadet": "socialområdet generelt",
 }
 
 _PART_ALIASES = {
@@ -186,6 +186,7 @@ class _RowReader:
         self.sheet = sheet
         self.problems = ProblemList()
         self.ids = {r.cells[k] for r in sheet.rows for k in ID_COLUMNS if r.cells[k]}
+        self.checked: dict[tuple[str, int], bool] = {}
         self.case_rows: dict[str, int] = {}
         self.citizens: dict[str, int] = {}
         self.spellings: dict[tuple[str, str], str] = {}
@@ -194,9 +195,19 @@ class _RowReader:
         """Record a problem in one cell."""
         self.problems.add(self.sheet.file, message, row.number, self.sheet.columns[key], hint)
 
+    def contains_id(self, text: str, min_length: int = 1) -> bool:
+        """True when text contains a sags_id or borger_id of the file (of at least min_length characters).
+
+        Cells repeat (paragraphs, reasons), so each distinct text is checked against the ids only once.
+        """
+        key = (text, min_length)
+        if key not in self.checked:
+            self.checked[key] = any(len(i) >= min_length and i in text for i in self.ids)
+        return self.checked[key]
+
     def shown(self, value: str) -> str:
         """A cell as a message may quote it: withheld when it contains any sags_id or borger_id of the file."""
-        return "…" if any(i in value for i in self.ids) else value
+        return "…" if self.contains_id(value) else value
 
     def case(self, row: Row) -> Klagesag | None:
         """The row as a Klagesag, or None after recording its problems."""
@@ -252,7 +263,7 @@ class _RowReader:
         if required and not text:
             self.add(row, key, "feltet er tomt.", "Skriv paragraffen, sagen er afgjort efter, fx 'Serviceloven § 83'.")
             return None
-        if any(len(i) >= _MIN_LEAK_LENGTH and i in text for i in self.ids):
+        if self.contains_id(row.cells[key], _MIN_LEAK_LENGTH):
             self.add(row, key, "feltet indeholder et sags_id eller borger_id fra filen; det ville blive vist i bilaget.",
                      "Skriv kun paragraffen eller årsagen i feltet.")
             return None
@@ -304,6 +315,7 @@ def _warnings(sheet: Sheet, cases: list[Klagesag]) -> tuple[Problem, ...]:
 
 
 def _sager(n: int) -> str:
+    """ "1 sag" / "2 sager"."""
     return f"{n} sag" if n == 1 else f"{n} sager"
 
 

@@ -6,6 +6,7 @@ Templates in templates/prose/ only pick between sentences and insert these value
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Callable
 
 from . import danish as d
 from . import figures as f
@@ -157,6 +158,8 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
 
 # --- case-level records (klagesager) ---------------------------------------------------------------------------
 
+Shown = Callable[[int, str], "str | None"]  # a count's text, or None when diskretion leaves it out
+
 # What a hjemvist case ended with, after "endte 3 …"; "verserer" and "not given" get sentences of their own.
 FOLLOW_UP_ENDINGS = {
     "til-fordel": "med en ny afgørelse til borgerens fordel",
@@ -177,33 +180,22 @@ def klagesager_ctx(case: Case, cf: CaseFigures) -> dict | None:
                if official[a] is not None and official[a] != year.area(a).counts]
     total = records_ctx(year.area(ks.TOTAL), case.diskretion)
     return {"i_alt": total, "omraader": areas, "afviger": d.join(afviger), "diskretion": case.diskretion,
-            "har_afviste": year.area(ks.TOTAL).counts.afvist_henvist > 0}
-
-
-class _Shown:
-    """Formats a count for a sentence, or gives None (leave it out) when diskretion hides it, and remembers that."""
-
-    def __init__(self, diskretion: int | None):
-        self.diskretion = diskretion
-        self.left_out = False
-
-    def __call__(self, n: int, text: str) -> str | None:
-        if ks.hidden(n, self.diskretion):
-            self.left_out = True
-            return None
-        return text
+            "skjult_som": f"<{d.NBSP}{case.diskretion}" if case.diskretion else None}
 
 
 def records_ctx(a: ks.AreaFigures, diskretion: int | None) -> dict:
     """One area's case-level figures as sentence values; a count diskretion hides is None (left out)."""
-    shown = _Shown(diskretion)
+    def shown(n: int, text: str) -> str | None:
+        return None if ks.hidden(n, diskretion) else text
+
     c = a.counts
-    out = {
+    return {
         "ingen": c.afgjorte == 0, "en_sag": c.afgjorte == 1,
         "sager": shown(c.afgjorte, d.sager(c.afgjorte)),
         "borgere": shown(a.borgere, d.borgere(a.borgere)),
-        "gentagere": shown(a.gentagere, d.borgere(a.gentagere)), "ingen_gentagere": a.gentagere == 0,
-        "gentager_sager": shown(a.gentager_sager, d.count(a.gentager_sager)),
+        "gentagere": shown(a.gentagere, d.borgere(a.gentagere)) if a.gentagere else None,
+        "ingen_gentagere": a.gentagere == 0,
+        "gentager_sager": shown(a.gentager_sager, d.count(a.gentager_sager)) if a.gentagere else None,
         "omgjorte": shown(a.omgjorte, d.plural(a.omgjorte, "omgjort sag", "omgjorte sager")),
         "flere_omgjorte": a.omgjorte > 1,
         "borgere_omgjort": shown(a.borgere_omgjort, d.borgere(a.borgere_omgjort)),
@@ -213,11 +205,9 @@ def records_ctx(a: ks.AreaFigures, diskretion: int | None) -> dict:
         "aarsag": _top_reason(a, shown),
         "opfoelgning": _follow_up(a, shown),
     }
-    out["skjult"] = shown.left_out
-    return out
 
 
-def _top_paragraph(a: ks.AreaFigures, shown: _Shown) -> dict | None:
+def _top_paragraph(a: ks.AreaFigures, shown: Shown) -> dict | None:
     """The most frequent paragraph(s) and their counts."""
     if not a.paragraffer:
         return None
@@ -231,14 +221,15 @@ def _top_paragraph(a: ks.AreaFigures, shown: _Shown) -> dict | None:
             "omgjort": shown(omgjort, "ingen" if omgjort == 0 else d.count(omgjort))}
 
 
-def _top_reason(a: ks.AreaFigures, shown: _Shown) -> dict | None:
+def _top_reason(a: ks.AreaFigures, shown: Shown) -> dict | None:
     """The most frequent registered reason(s) for reversal."""
     given = [(reason, n) for reason, n in a.aarsager if reason != ks.NOT_GIVEN]
     if not given:
         return None
     most = given[0][1]
     top = [_in_sentence(reason) for reason, n in given if n == most]
-    return {"navne": d.join(top), "flere": len(top) > 1, "en_omgjort": a.omgjorte == 1,
+    return {"navne": d.join(top), "flere": len(top) > 1, "alle": 1 < len(top) == len(given),
+            "en_omgjort": a.omgjorte == 1,
             "sager": shown(most, d.sager(most)), "antal": shown(most, d.count(most)),
             "omgjorte": shown(a.omgjorte, d.count(a.omgjorte))}
 
@@ -248,7 +239,7 @@ def _in_sentence(text: str) -> str:
     return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
 
 
-def _follow_up(a: ks.AreaFigures, shown: _Shown) -> dict | None:
+def _follow_up(a: ks.AreaFigures, shown: Shown) -> dict | None:
     """What became of the hjemviste cases: the endings as one list, the pending and the unknown."""
     if a.counts.hjemvist == 0:
         return None

@@ -182,7 +182,8 @@ class _CaseCounts:
 
 
 def _records_source(file: str) -> str:
-    return f"kommunens egen registrering af klagesagerne ({file})."
+    """The source line of a table from the case-level records."""
+    return f"forvaltningens registrering af klagesagerne ({file})."
 
 
 def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None) -> Table:
@@ -201,7 +202,7 @@ def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None)
     areas = [year.area(a) for a in KLAGESAGER_COLUMNS]
     return Table(
         caption=f"Klagesager og borgere fordelt på områder, {year.aar}",
-        header=("", *KLAGESAGER_COLUMNS.values()),
+        header=("Nøgletal", *KLAGESAGER_COLUMNS.values()),
         rows=tuple((label, *(cell(value(a)) for a in areas)) for label, value in lines),
         align=("left", *("right",) * len(areas)),
         source=_records_source(file),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from datetime import datetime, time, timezone
 from enum import StrEnum
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
@@ -40,6 +42,7 @@ from reportgen.model import (
 REFERENCE = Path(__file__).resolve().parents[2] / "templates" / "reference.docx"
 DRAFT_MARK = "UDKAST"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_STYLE_IDS: dict[str, dict[tuple[str, Any], str | None]] = {}  # reference SHA-256 → (name, type) → id
 
 
 class Style(StrEnum):
@@ -88,8 +91,9 @@ TOTAL_CELL_STYLES: dict[CellAlign, Style] = {"left": Style.TABLE_TOTAL, "right":
 def render(doc: Document, reference: Path | None = None) -> bytes:
     """Return the document as DOCX bytes, styled by the reference document (default templates/reference.docx)."""
     reference = reference or REFERENCE
-    target = docx.Document(str(reference))
-    _check_styles(target, reference)
+    data = reference.read_bytes()
+    target = docx.Document(BytesIO(data))
+    _use_style_ids(target, reference, hashlib.sha256(data).hexdigest())
     _clear_body(target)
     writer = _BlockWriter(target)
     writer.title(doc)
@@ -109,6 +113,26 @@ def _check_styles(target: DocxDocument, reference: Path) -> None:
     missing = [name for name in STYLES_USED if name not in target.styles]
     if missing:
         raise InputError(Problem(str(reference), f"Typografien '{name}' mangler.", hint=hint) for name in missing)
+
+
+def _use_style_ids(target: DocxDocument, reference: Path, key: str) -> None:
+    """Check the styles once per reference content, and answer style look-ups from a table shared by its copies.
+
+    python-docx rescans every style on each look-up by name, which dominated the writer's time.
+    """
+    if key not in _STYLE_IDS:
+        _check_styles(target, reference)
+        _STYLE_IDS[key] = {}
+    known = _STYLE_IDS[key]
+    look_up = target.part.get_style_id
+
+    def get_style_id(name: str, style_type: Any) -> str | None:
+        """The style id python-docx would find (None for the type's default style)."""
+        if (name, style_type) not in known:
+            known[name, style_type] = look_up(name, style_type)
+        return known[name, style_type]
+
+    target.part.get_style_id = get_style_id  # headers and footers look styles up through this part too
 
 
 def _clear_body(target: DocxDocument) -> None:
@@ -222,7 +246,8 @@ class _BlockWriter:
         table_width.set(qn("w:w"), str(sum(Emu(width).twips for width in widths)))
         for column, width in zip(grid.columns, widths):
             column.width = Emu(width)
-            for cell in column.cells:
+        for row in grid.rows:  # row by row: column.cells rebuilds the whole cell grid on every call
+            for cell, width in zip(row.cells, widths):
                 cell.width = Emu(width)
 
     def figure(self, figure: Figure) -> None:
