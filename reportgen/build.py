@@ -7,10 +7,13 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .casefigures import CaseFigures, compute
@@ -18,6 +21,9 @@ from .compose import Packet, compose
 from .figures_json import to_json
 from .inputs import Inputs, load_inputs
 from .kommuner import slug
+
+if TYPE_CHECKING:
+    from .writers.pdf import Background
 
 LIBRARIES = ("weasyprint", "python-docx", "matplotlib", "jinja2", "markdown-it-py", "babel", "openpyxl", "pydyf")
 MANIFEST = "manifest.json"
@@ -39,19 +45,37 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_packet(packet: Packet) -> dict[str, bytes]:
-    """Every output file of a packet by name: the documents in three formats and the charts."""
+def render_packet(packet: Packet, pdfs: Background | None = None) -> dict[str, bytes]:
+    """Every output file of a packet by name: the documents in three formats and the charts.
+
+    With a Background helper the PDFs are laid out there while this process writes HTML and DOCX.
+    """
     from .writers import docx, html, pdf
 
+    documents = packet.documents()
+    pending = pdfs.submit(documents) if pdfs else None
     files: dict[str, bytes] = {}
-    for doc in packet.documents():
+    for doc in documents:
         page = html.render(doc)
         files[f"{doc.slug}.html"] = page
-        files[f"{doc.slug}.pdf"] = pdf.render(doc, page)
+        if pending is None:
+            files[f"{doc.slug}.pdf"] = pdf.render(doc, page)
         files[f"{doc.slug}.docx"] = docx.render(doc)
+    if pending is not None:
+        files.update((f"{doc.slug}.pdf", data) for doc, data in zip(documents, pending.result()))
     for figure in packet.figures():
         files[figure.name] = figure.png
     return files
+
+
+def _pdf_helper() -> AbstractContextManager[Background | None]:
+    """A Background PDF helper when this process has not loaded WeasyPrint yet (a cold command-line build);
+    a warm process (tests, batch workers) renders faster by itself."""
+    if "weasyprint" in sys.modules:
+        return nullcontext()
+    from .writers.pdf import Background
+
+    return Background()
 
 
 def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int) -> bytes:
@@ -101,8 +125,9 @@ def _same_as(folder: Path, outputs: dict[str, bytes]) -> bool:
 def build(case_folder: Path, out: Path) -> BuildResult:
     """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version."""
     inputs = load_inputs(case_folder)
-    cf = compute(inputs)
-    return write_packet(inputs, cf, render_packet(compose(inputs, cf)), out)
+    with _pdf_helper() as pdfs:
+        cf = compute(inputs)
+        return write_packet(inputs, cf, render_packet(compose(inputs, cf), pdfs), out)
 
 
 def write_packet(inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path) -> BuildResult:

@@ -17,6 +17,7 @@ CM = 1 / 2.54
 WIDTH_IN = 16 * CM
 HEIGHT_IN = 8 * CM
 DPI = 200
+COMPRESS_LEVEL = 6  # zlib level of the PNG files
 FONT_SIZE = 9
 LINE_HEIGHT_PT = FONT_SIZE * 1.2
 LABEL_GAP_PT = 8  # between the plot area and the direct labels
@@ -161,14 +162,19 @@ def _render(draw, height_in: float = HEIGHT_IN) -> bytes:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from PIL import Image
 
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, facecolor="white")
         canvas = FigureCanvasAgg(fig)
         draw(fig, canvas.get_renderer())
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     fig.clear()  # break artist reference cycles at once so batch runs stay flat in memory
+    buffer = io.BytesIO()
+    # Opaque RGB without metadata: the same bytes every time, and WeasyPrint embeds it without splitting
+    # off an alpha mask (which would mean decoding and compressing the image twice more per PDF).
+    image.save(buffer, format="png", dpi=(DPI, DPI), compress_level=COMPRESS_LEVEL)
     return buffer.getvalue()
 
 

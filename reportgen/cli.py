@@ -9,6 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from .case import INDSTILLINGER
 from .errors import InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -68,6 +69,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Build one packet per municipality in a statistics file: default texts, own comparison group, a progress bar."""
+    from .batch import problem_lines, progress_for, run, summary_lines
+
+    report = run(args.statistik, args.aar, args.out, args.kommuner, args.jobs, args.indstilling,
+                 progress_for(sys.stderr))
+    for line in summary_lines(report):
+        print(_terminal(line))
+    for line in problem_lines(report):
+        print(_terminal(line), file=sys.stderr)
+    return report.exit_code
+
+
 def _print_warnings(warnings, stream=None) -> None:
     """Print warnings (or that there are none) as Danish lines."""
     stream = stream or sys.stdout
@@ -98,6 +112,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="FIL",
                    help="redlinens HTML-fil (standard: NY/diff-mod-v<gammel>.html)")
     p.set_defaults(func=cmd_diff)
+    p = sub.add_parser("batch", help=cmd_batch.__doc__, description=cmd_batch.__doc__)
+    p.add_argument("statistik", type=Path, metavar="STATISTIK", help="statistikfilen (CSV eller XLSX) med alle kommuner")
+    p.add_argument("--aar", type=int, required=True, metavar="ÅR", help="danmarkskortets år")
+    p.add_argument("--out", type=Path, default=Path("output"), metavar="MAPPE", help="outputmappe (standard: output)")
+    p.add_argument("--kommuner", nargs="+", metavar="KOMMUNE", help="kun disse kommuner (standard: alle i filen)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="antal processer (standard: én pr. CPU)")
+    p.add_argument("--indstilling", choices=INDSTILLINGER, default="udarbejdes",
+                   help="forvaltningens indstilling efter § 79 b, stk. 2 (standard: udarbejdes)")
+    p.set_defaults(func=cmd_batch)
     return parser
 
 

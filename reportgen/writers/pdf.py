@@ -7,6 +7,7 @@ import binascii
 import hashlib
 import logging
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,12 +46,63 @@ def render(doc: Document, html: bytes | None = None) -> bytes:
     from weasyprint import HTML
 
     with _render_lock, _source_date_epoch(doc.date), _fail_on_logged_errors():
+        html, stylesheets = _split_stylesheet(html)
         page = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
         return page.write_pdf(
+            stylesheets=stylesheets,
             font_config=_font_config(),
             pdf_variant=PDF_VARIANT,
             pdf_identifier=_identifier(doc),
         )
+
+
+def warm_up() -> None:
+    """Import WeasyPrint, load the house stylesheet and fonts, and compile the HTML templates on a tiny document."""
+    from reportgen.model import Paragraph, Text
+
+    doc = Document(slug="opvarmning", title="Opvarmning", subtitle="Opvarmning", header="Opvarmning", draft=True,
+                   date=date(2024, 1, 1), author="reportgen", blocks=(Paragraph((Text("Opvarmning"),)),))
+    render(doc)
+
+
+class Background:
+    """A helper process for one cold build: it is forked at once and warms up (warm_up) while this process
+    draws the charts; then it renders every document's HTML and PDF, each extra document in a forked child,
+    so the documents are laid out at the same time. Used as a context manager."""
+
+    def __init__(self) -> None:
+        """Fork the helper now; it warms up in the background."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._executor = ProcessPoolExecutor(1, multiprocessing.get_context("fork"), initializer=warm_up)
+        self._executor.submit(_started)  # a fork-context pool forks its processes at the first submit
+
+    def submit(self, docs: tuple[Document, ...]) -> Any:
+        """A future of the documents' PDF bytes, in order."""
+        return self._executor.submit(_render_all, docs)
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _started() -> None:
+    """Nothing: the task that makes the helper process start."""
+
+
+def _render_all(docs: tuple[Document, ...]) -> list[bytes]:
+    """Render the first document here and each other one in a child forked from this warm process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if len(docs) < 2:
+        return [render(doc) for doc in docs]
+    with ProcessPoolExecutor(len(docs) - 1, multiprocessing.get_context("fork")) as children:
+        others = [children.submit(render, doc) for doc in docs[1:]]
+        return [render(docs[0])] + [future.result() for future in others]
 
 
 def fetch_resource(url: str) -> tuple[bytes, str]:
@@ -82,9 +134,50 @@ def url_fetcher() -> Any:
 @cache
 def _font_config() -> Any:
     """Return the shared font configuration; it keeps the @font-face fonts loaded between renders."""
+    from multiprocessing.util import Finalize
     from weasyprint.text.fonts import FontConfiguration
 
+    Finalize(None, _release_fonts, exitpriority=0)  # runs at exit of this process, also of a pool worker
     return FontConfiguration()
+
+
+def _release_fonts() -> None:
+    """Remove the shared font configuration's temporary font folder at exit of the process that made it.
+
+    WeasyPrint removes it in FontConfiguration.__del__, which never runs in a pool worker (it ends with
+    os._exit) and may run too late at interpreter exit. A forked child leaves its parent's folder alone.
+    """
+    config = _font_config()
+    folder, config._folder = getattr(config, "_folder", None), None
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _split_stylesheet(html: bytes) -> tuple[bytes, list[Any]]:
+    """The HTML without its inlined house stylesheet, and that stylesheet parsed once per process.
+
+    WeasyPrint would otherwise parse and validate the same stylesheet, and register its fonts, for every
+    document. An HTML page whose <style> is not the house stylesheet is laid out as it is.
+    """
+    start, end = html.find(b"<style>"), html.find(b"</style>")
+    if start < 0 or end < start or html[start + len(b"<style>"):end].strip() != _house_css().strip():
+        return html, []
+    return html[:start] + html[end + len(b"</style>"):], [_house_stylesheet()]
+
+
+@cache
+def _house_css() -> bytes:
+    """The house stylesheet as the HTML writer inlines it."""
+    return html_writer.STYLESHEET.read_bytes()
+
+
+@cache
+def _house_stylesheet() -> Any:
+    """The house stylesheet parsed by WeasyPrint, its @font-face fonts registered in the shared configuration."""
+    from weasyprint import CSS
+
+    return CSS(string=_house_css().decode("utf-8"), base_url=BASE_URL, url_fetcher=url_fetcher(),
+               font_config=_font_config())
 
 
 def _template_file(url: str) -> tuple[bytes, str]:
