@@ -23,7 +23,7 @@ from .inputs import Inputs, load_inputs
 from .kommuner import slug
 
 if TYPE_CHECKING:
-    from .writers.pdf import Background
+    from .pdfprocesses import PdfProcesses
 
 LIBRARIES = ("weasyprint", "python-docx", "matplotlib", "jinja2", "markdown-it-py", "babel", "openpyxl", "pydyf")
 MANIFEST = "manifest.json"
@@ -45,37 +45,38 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_packet(packet: Packet, pdfs: Background | None = None) -> dict[str, bytes]:
+def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str, bytes]:
     """Every output file of a packet by name: the documents in three formats and the charts.
 
-    With a Background helper the PDFs are laid out there while this process writes HTML and DOCX.
+    With PdfProcesses the PDFs were submitted there as each document was composed; this process writes the
+    HTML and DOCX meanwhile and then collects them.
     """
-    from .writers import docx, html, pdf
+    from .writers import docx, html
 
-    documents = packet.documents()
-    pending = pdfs.submit(documents) if pdfs else None
     files: dict[str, bytes] = {}
-    for doc in documents:
+    for doc in packet.documents():
         page = html.render(doc)
         files[f"{doc.slug}.html"] = page
-        if pending is None:
+        if pdfs is None:
+            from .writers import pdf
+
             files[f"{doc.slug}.pdf"] = pdf.render(doc, page)
         files[f"{doc.slug}.docx"] = docx.render(doc)
-    if pending is not None:
-        files.update((f"{doc.slug}.pdf", data) for doc, data in zip(documents, pending.result()))
+    if pdfs is not None:
+        files.update((f"{slug}.pdf", data) for slug, data in pdfs.results().items())
     for figure in packet.figures():
         files[figure.name] = figure.png
     return files
 
 
-def _pdf_helper() -> AbstractContextManager[Background | None]:
-    """A Background PDF helper when this process has not loaded WeasyPrint yet (a cold command-line build);
+def _pdf_processes() -> AbstractContextManager[PdfProcesses | None]:
+    """PdfProcesses when this process has not loaded WeasyPrint yet (a cold command-line build);
     a warm process (tests, batch workers) renders faster by itself."""
     if "weasyprint" in sys.modules:
         return nullcontext()
-    from .writers.pdf import Background
+    from .pdfprocesses import PdfProcesses
 
-    return Background()
+    return PdfProcesses()
 
 
 def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int) -> bytes:
@@ -125,9 +126,10 @@ def _same_as(folder: Path, outputs: dict[str, bytes]) -> bool:
 def build(case_folder: Path, out: Path) -> BuildResult:
     """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version."""
     inputs = load_inputs(case_folder)
-    with _pdf_helper() as pdfs:
+    with _pdf_processes() as pdfs:
         cf = compute(inputs)
-        return write_packet(inputs, cf, render_packet(compose(inputs, cf), pdfs), out)
+        packet = compose(inputs, cf, ready=pdfs.submit if pdfs else None)
+        return write_packet(inputs, cf, render_packet(packet, pdfs), out)
 
 
 def write_packet(inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path) -> BuildResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -65,14 +66,22 @@ def _alt(name: str, ctx: dict) -> str:
     return " ".join(_text_env().get_template(name).render(ctx).split())
 
 
-def compose(inputs: Inputs, cf: CaseFigures) -> Packet:
-    """Both documents of a case."""
+def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object] | None = None) -> Packet:
+    """Both documents of a case, and the letter to Ankestyrelsen when required.
+
+    `ready` is called with each document as soon as it is composed, Bilag 1 first (its PDF takes longest),
+    so that a build can start laying it out while the rest is composed.
+    """
     ctx = case_ctx(inputs.case, cf)
     texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
     ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
     inserts = {f"tekst:{section}": blocks for section, blocks in texts.items()}
-    return Packet(_sagsfremstilling(inputs, cf, ctx, inserts), _bilag1(inputs, cf, ctx, inserts),
-                  compose_letter(inputs, cf))
+    ready = ready or (lambda doc: None)
+    ready(bilag1 := _bilag1(inputs, cf, ctx, inserts))
+    ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, inserts))
+    if (letter := compose_letter(inputs, cf)) is not None:
+        ready(letter)
+    return Packet(sagsfremstilling, bilag1, letter)
 
 
 def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...]) -> Document:

@@ -65,46 +65,6 @@ def warm_up() -> None:
     render(doc)
 
 
-class Background:
-    """A helper process for one cold build: it is forked at once and warms up (warm_up) while this process
-    draws the charts; then it renders every document's HTML and PDF, each extra document in a forked child,
-    so the documents are laid out at the same time. Used as a context manager."""
-
-    def __init__(self) -> None:
-        """Fork the helper now; it warms up in the background."""
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self._executor = ProcessPoolExecutor(1, multiprocessing.get_context("fork"), initializer=warm_up)
-        self._executor.submit(_started)  # a fork-context pool forks its processes at the first submit
-
-    def submit(self, docs: tuple[Document, ...]) -> Any:
-        """A future of the documents' PDF bytes, in order."""
-        return self._executor.submit(_render_all, docs)
-
-    def __enter__(self) -> Background:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _started() -> None:
-    """Nothing: the task that makes the helper process start."""
-
-
-def _render_all(docs: tuple[Document, ...]) -> list[bytes]:
-    """Render the first document here and each other one in a child forked from this warm process."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if len(docs) < 2:
-        return [render(doc) for doc in docs]
-    with ProcessPoolExecutor(len(docs) - 1, multiprocessing.get_context("fork")) as children:
-        others = [children.submit(render, doc) for doc in docs[1:]]
-        return [render(docs[0])] + [future.result() for future in others]
-
-
 def fetch_resource(url: str) -> tuple[bytes, str]:
     """Return (body, media type) for a templates/ stylesheet or font or an image data: URL; refuse the rest."""
     scheme = urlsplit(url).scheme.lower()
