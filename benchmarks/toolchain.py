@@ -1,14 +1,15 @@
 """The usual tool chain a municipality would otherwise script: Markdown → pandoc (DOCX, HTML) → LibreOffice (PDF).
 
 For the benchmark against reportgen. From reportgen's document model the chain writes one pandoc Markdown file
-per document, then runs `pandoc` to DOCX (with templates/reference.docx as --reference-doc) and to a standalone
-HTML file with the charts embedded, and `soffice --headless --convert-to pdf` once per municipality for all
-its DOCX files.
+per document, then runs `pandoc` to DOCX (with templates/reference.docx, plus the pandoc styles it lacks, as
+--reference-doc) and to a standalone HTML file with the charts embedded, and `soffice --headless --convert-to
+pdf` once per municipality for all its DOCX files.
 
 What is timed: writing the Markdown and chart files, the pandoc and soffice runs and the check of the outputs.
 What is not timed, which favours the chain: composing the document model and drawing the charts (the chain
-gets reportgen's chart PNGs ready-made), and the first start of each LibreOffice profile (warmed beforehand).
-The chain also does less: no running header, draft marking or numbered SEQ fields, and default pandoc styling.
+gets reportgen's chart PNGs ready-made), preparing the reference document, and the first start of each
+LibreOffice profile (warmed beforehand). The chain also does less: no running header, draft marking, Word
+SEQ fields or reportgen's table styles, and pandoc's default HTML styling.
 
 Needs pandoc and LibreOffice Writer (`require_tools`). Try it alone:
     python benchmarks/toolchain.py /tmp/land.csv --aar 2024 --kommuner Allerød Furesø --jobs 2
@@ -17,6 +18,7 @@ Needs pandoc and LibreOffice Writer (`require_tools`). Try it alone:
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import queue
 import re
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +44,7 @@ REFERENCE_DOC = ROOT / "templates" / "reference.docx"
 APT_INSTALL = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y pandoc libreoffice-writer-nogui"
 TIMEOUT = 300  # seconds for one tool run
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|@~&:=$%^'\"])")
+_STYLE = re.compile(r'<w:style [^>]*w:styleId="([^"]+)".*?</w:style>', re.S)
 _PAGE_BREAK = '```{=openxml}\n<w:p><w:r><w:br w:type="page"/></w:r></w:p>\n```'
 
 
@@ -121,7 +125,7 @@ def _inlines(nodes: tuple[Inline, ...]) -> str:
 
 def _paragraph(nodes: tuple[Inline, ...]) -> str:
     """A paragraph's text without leading spaces (no code block) or trailing hard breaks."""
-    return re.sub(r"(\\\n)+$", "", _inlines(nodes).strip(" ")).strip(" ")
+    return re.sub(r"(\\\n)+$", "", _inlines(nodes).strip(" \t")).strip(" \t")
 
 
 def _indent(text: str, prefix: str) -> str:
@@ -230,6 +234,28 @@ class ChainResult:
         return self.seconds / self.packets if self.packets else 0.0
 
 
+def reference_doc(tools: Tools, target: Path) -> Path:
+    """Write templates/reference.docx plus the pandoc styles it lacks (from pandoc's own reference.docx) to target.
+
+    The template was made for reportgen and lacks pandoc's styles (Compact, First Paragraph, Table Caption, ...);
+    without "Compact" LibreOffice 7.4 lays out pandoc's tables as one paragraph per cell. Once per run, not timed:
+    a municipality would prepare its pandoc template once.
+    """
+    default = _run([tools.pandoc, "--print-default-data-file", "reference.docx"]).stdout
+    theirs = zipfile.ZipFile(io.BytesIO(default)).read("word/styles.xml").decode()
+    with zipfile.ZipFile(REFERENCE_DOC) as source:
+        parts = {info: source.read(info) for info in source.infolist()}
+    styles = next(info for info in parts if info.filename == "word/styles.xml")
+    ours = parts[styles].decode()
+    have = {m.group(1) for m in _STYLE.finditer(ours)}
+    missing = "".join(m.group(0) for m in _STYLE.finditer(theirs) if m.group(1) not in have)
+    parts[styles] = ours.replace("</w:styles>", missing + "</w:styles>").encode()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in parts.items():
+            out.writestr(info, data)
+    return target
+
+
 def _profile(n: int) -> str:
     """The -env option of LibreOffice user profile n (one per parallel soffice process)."""
     return f"-env:UserInstallation={(Path(tempfile.gettempdir()) / f'lo-profile-{n}').as_uri()}"
@@ -241,11 +267,11 @@ def _pdf(tools: Tools, profile: str, outdir: Path, docx_files: list[Path]) -> No
           *map(str, docx_files)], cwd=outdir)
 
 
-def _warm(tools: Tools, profile: str, folder: Path) -> None:
+def _warm(tools: Tools, reference: Path, profile: str, folder: Path) -> None:
     """Create and start a LibreOffice profile once by converting a tiny document (not timed)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "warm.md").write_text("# Warm\n\nLibreOffice profile.\n", encoding="utf-8")
-    _run([tools.pandoc, "warm.md", "-o", "warm.docx", "--reference-doc", str(REFERENCE_DOC)], cwd=folder)
+    _run([tools.pandoc, "warm.md", "-o", "warm.docx", "--reference-doc", str(reference)], cwd=folder)
     _pdf(tools, profile, folder, [folder / "warm.docx"])
     _check(folder / "warm.pdf", b"%PDF")
 
@@ -259,7 +285,8 @@ def _check(path: Path, magic: bytes = b"") -> None:
             raise ChainError(f"{path} does not start with {magic!r}")
 
 
-def _packet(tools: Tools, profiles: queue.Queue[str], docs: tuple[Document, ...], folder: Path) -> float:
+def _packet(tools: Tools, reference: Path, profiles: queue.Queue[str], docs: tuple[Document, ...],
+            folder: Path) -> float:
     """Write one municipality's Markdown and charts, run pandoc and soffice, check the outputs; return seconds."""
     start = time.perf_counter()
     for doc in docs:
@@ -267,7 +294,7 @@ def _packet(tools: Tools, profiles: queue.Queue[str], docs: tuple[Document, ...]
         (folder / f"{doc.slug}.md").write_text(text, encoding="utf-8")
         for name, png in images.items():
             (folder / name).write_bytes(png)
-        _run([tools.pandoc, f"{doc.slug}.md", "-f", "markdown", "-t", "docx", "--reference-doc", str(REFERENCE_DOC),
+        _run([tools.pandoc, f"{doc.slug}.md", "-f", "markdown", "-t", "docx", "--reference-doc", str(reference),
               "-o", f"{doc.slug}.docx"], cwd=folder)
         _run([tools.pandoc, f"{doc.slug}.md", "-f", "markdown", "-t", "html5", *tools.html_flags(),
               "-o", f"{doc.slug}.html"], cwd=folder)
@@ -297,13 +324,15 @@ def run_chain(packets: list[tuple[str, tuple[Document, ...]]], work: Path, jobs:
     for folder in folders.values():  # start empty, so the output checks see only this run's files
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
+    reference = reference_doc(tools, Path(work) / "reference.docx")
     profiles: queue.Queue[str] = queue.Queue()
     for n in range(jobs):
-        _warm(tools, _profile(n), Path(work) / f"_warm-{n}")
+        _warm(tools, reference, _profile(n), Path(work) / f"_warm-{n}")
         profiles.put(_profile(n))
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {name: pool.submit(_packet, tools, profiles, docs, folders[name]) for name, docs in packets}
+        futures = {name: pool.submit(_packet, tools, reference, profiles, docs, folders[name])
+                   for name, docs in packets}
         packet_seconds = {name: future.result() for name, future in futures.items()}
     return ChainResult(time.perf_counter() - start, packet_seconds, len(packets))
 

@@ -1,0 +1,121 @@
+"""The reportgen benchmark: all 98 packets from a synthetic national extract, a single cold build, and the same
+documents through pandoc + LibreOffice – measured in one run and printed as a Markdown table.
+
+    python benchmarks/run.py [--chain-sample N] [--no-chain] [--json FILE]
+
+Targets (issue #6, on a 2-core machine): 98 packets ≤ 30 s under 250 MB per worker, a cold single build
+≤ 1.5 s median, and at least 1.5× faster than the pandoc + LibreOffice chain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from build_example import cold_builds  # noqa: E402
+from synthetic import extract  # noqa: E402
+
+AAR = 2024
+TARGET_BATCH_S, TARGET_WORKER_MB, TARGET_COLD_S, TARGET_RATIO = 30.0, 250.0, 1.5, 1.5
+
+
+def measure_batch(statistik: Path, out: Path) -> dict:
+    """A full batch into an empty folder, as `reportgen batch` runs it (one worker process per CPU)."""
+    from reportgen.batch import run
+
+    start = time.perf_counter()
+    report = run(statistik, AAR, out)
+    wall = time.perf_counter() - start
+    failed = [o.kommune for o in report.outcomes if o.result is None]
+    if failed:
+        raise SystemExit(f"batch failed for {', '.join(failed)}")
+    return {
+        "packets": len(report.outcomes),
+        "workers": report.workers,
+        "wall_s": wall,
+        "per_packet_s": statistics.mean(o.seconds for o in report.outcomes),
+        "peak_worker_mb": max(report.peak_mb().values()),
+    }
+
+
+def measure_chain(statistik: Path, work: Path, sample: int, jobs: int) -> dict:
+    """The same documents for `sample` municipalities (evenly spread over the alphabet) through pandoc and
+    LibreOffice, `jobs` at a time; the chain is slow, so a sample stands for the whole country."""
+    import toolchain
+    from reportgen.statistics import load_statistics
+
+    tools = toolchain.require_tools()
+    names = load_statistics(statistik, statistik.name).kommuner()
+    chosen = names[:: max(1, len(names) // sample)][:sample]
+    result = toolchain.run_chain(toolchain.batch_packets(statistik, AAR, chosen), work, jobs)
+    return {"packets": result.packets, "jobs": jobs, "wall_s": result.seconds,
+            "per_packet_s": result.seconds_per_packet, "versions": [tools.pandoc_version, tools.soffice_version]}
+
+
+def report(results: dict) -> str:
+    """The results as a Markdown table with the targets."""
+    batch, cold = results["batch"], results["cold"]
+    rows = [
+        ("Alle pakker (batch)", f"{batch['packets']} pakker på {batch['wall_s']:.1f} s "
+         f"({batch['workers']} processer, {batch['wall_s'] / batch['packets']:.2f} s pr. pakke i gennemløb)",
+         f"≤ {TARGET_BATCH_S:.0f} s", batch["wall_s"] <= TARGET_BATCH_S),
+        ("Tid pr. pakke i en proces", f"{batch['per_packet_s']:.2f} s", "", None),
+        ("Hukommelse pr. proces (top)", f"{batch['peak_worker_mb']:.0f} MB", f"< {TARGET_WORKER_MB:.0f} MB",
+         batch["peak_worker_mb"] < TARGET_WORKER_MB),
+        ("Kold build af eksemplet", f"median {cold['median_s']:.2f} s (min {cold['min_s']:.2f}, "
+         f"max {cold['max_s']:.2f}, {cold['runs']} kørsler)", f"≤ {TARGET_COLD_S} s", cold["median_s"] <= TARGET_COLD_S),
+    ]
+    if chain := results.get("chain"):
+        ratio = chain["per_packet_s"] / (batch["wall_s"] / batch["packets"])
+        results["ratio"] = ratio
+        rows += [
+            ("pandoc + LibreOffice", f"{chain['packets']} pakker på {chain['wall_s']:.1f} s ({chain['jobs']} ad gangen, "
+             f"{chain['per_packet_s']:.2f} s pr. pakke i gennemløb; {'; '.join(chain['versions'])})", "", None),
+            ("reportgen i forhold til kæden", f"{ratio:.1f}× hurtigere", f"≥ {TARGET_RATIO}×", ratio >= TARGET_RATIO),
+        ]
+    lines = ["| måling | resultat | mål | nået |", "| --- | --- | --- | --- |"]
+    for name, value, target, met in rows:
+        lines.append(f"| {name} | {value} | {target} | {'' if met is None else ('ja' if met else 'nej')} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run every measurement and print the table (and write JSON when asked)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--chain-sample", type=int, default=12, metavar="N",
+                        help="kommuner gennem pandoc + LibreOffice (standard 12; kæden er langsom)")
+    parser.add_argument("--no-chain", action="store_true", help="spring sammenligningen med pandoc + LibreOffice over")
+    parser.add_argument("--json", type=Path, metavar="FIL", help="gem alle tal som JSON")
+    args = parser.parse_args()
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "platform": platform.platform()}}
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
+        work = Path(tmp)
+        times = cold_builds()
+        results["cold"] = {"runs": len(times), "median_s": statistics.median(times), "min_s": min(times),
+                           "max_s": max(times)}
+        statistik = work / "landsudtraek.csv"
+        statistik.write_text(extract(), encoding="utf-8")
+        results["batch"] = measure_batch(statistik, work / "output")
+        if not args.no_chain:
+            results["chain"] = measure_chain(statistik, work / "kaede", args.chain_sample, os.cpu_count() or 1)
+    print(report(results))
+    print(f"\nMaskine: {results['machine']['cpus']} CPU'er, Python {results['machine']['python']}, "
+          f"{results['machine']['platform']}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
