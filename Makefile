@@ -30,9 +30,10 @@ test: $(STAMP)
 golden: $(STAMP)
 	REPORTGEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
 
-## bench: time a cold build of the example
+## bench: all 98 packets, a cold single build and the pandoc + LibreOffice chain (benchmarks/README.md)
 bench: $(STAMP)
-	$(BIN)/python benchmarks/build_example.py
+	bash scripts/install-system-deps.sh --bench
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) output

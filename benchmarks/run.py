@@ -30,6 +30,13 @@ AAR = 2024
 TARGET_BATCH_S, TARGET_WORKER_MB, TARGET_COLD_S, TARGET_RATIO = 30.0, 250.0, 1.5, 1.5
 
 
+def calibrate() -> float:
+    """Seconds for a fixed pure-Python loop: the machine's speed at the time, to compare runs on shared hosts."""
+    start = time.perf_counter()
+    sum(i * i for i in range(10**7))
+    return time.perf_counter() - start
+
+
 def measure_batch(statistik: Path, out: Path) -> dict:
     """A full batch into an empty folder, as `reportgen batch` runs it (one worker process per CPU)."""
     from reportgen.batch import run
@@ -100,6 +107,7 @@ def main() -> None:
     args = parser.parse_args()
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                  "platform": platform.platform()}}
+    results["machine"]["calibration_s"] = calibrate()
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
         work = Path(tmp)
         times = cold_builds()
@@ -110,9 +118,12 @@ def main() -> None:
         results["batch"] = measure_batch(statistik, work / "output")
         if not args.no_chain:
             results["chain"] = measure_chain(statistik, work / "kaede", args.chain_sample, os.cpu_count() or 1)
+    results["machine"]["calibration_after_s"] = calibrate()
     print(report(results))
-    print(f"\nMaskine: {results['machine']['cpus']} CPU'er, Python {results['machine']['python']}, "
-          f"{results['machine']['platform']}")
+    machine = results["machine"]
+    print(f"\nMaskine: {machine['cpus']} CPU'er, Python {machine['python']}, {machine['platform']}; "
+          f"kalibrering (fast Python-løkke) {machine['calibration_s']:.2f} s før og "
+          f"{machine['calibration_after_s']:.2f} s efter")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

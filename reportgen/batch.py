@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import chain
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -130,7 +131,7 @@ def run(statistik: Path, aar: int, out: Path, names: list[str] | None = None, jo
     with _Pool(tasks, workers, (stats, statistik, aar, Path(out), indstilling)) as pool:
         progress.start(len(selected))  # after the workers are forked: the bar runs a thread
         try:
-            for outcome in [*outcomes.values(), *pool.outcomes()]:
+            for outcome in chain(list(outcomes.values()), pool.outcomes()):  # live, as each one finishes
                 outcomes[outcome.kommune] = outcome
                 progress.advance(outcome)
         finally:

@@ -2,6 +2,8 @@
 # Install the Debian packages reportgen needs outside Python, when they are missing:
 # Pango/HarfBuzz for WeasyPrint (libharfbuzz-subset0 makes font subsetting fast and
 # reproducible) and poppler-utils (pdftotext/pdftoppm) used by the tests to read PDFs.
+#   --libreoffice  also LibreOffice Writer (CI opens the tracked-changes DOCX in it)
+#   --bench        also pandoc and LibreOffice Writer (the tool chain benchmarks/run.py compares with)
 set -euo pipefail
 need=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
@@ -9,6 +11,15 @@ have_lib 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+for option in "$@"; do
+    case "$option" in
+        --libreoffice) command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui) ;;
+        --bench)
+            command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+            command -v pandoc >/dev/null 2>&1 || need+=(pandoc) ;;
+        *) echo "Ukendt tilvalg: $option (brug --libreoffice eller --bench)" >&2; exit 2 ;;
+    esac
+done
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
     echo "Mangler systempakker: ${need[*]}" >&2

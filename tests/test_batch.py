@@ -6,7 +6,7 @@ import pytest
 
 import reportgen.compose
 from casefactory import run_cli, to_csv
-from reportgen.batch import BatchReport, Outcome, comparison_group, run
+from reportgen.batch import BatchReport, LineProgress, Outcome, comparison_group, run
 from reportgen.build import BuildResult
 from reportgen.figures import Counts
 from reportgen.statistics import StatRecord, Statistics
@@ -139,3 +139,18 @@ def test_the_exit_code_is_1_after_an_internal_error_else_2_after_an_input_error(
     assert code(built, unchanged) == 0
     assert code(built, invalid) == 2
     assert code(built, invalid, internal) == 1
+
+
+class Interrupted(Exception):
+    """Raised by the progress display, as Ctrl-C would be while the batch waits."""
+
+
+def test_progress_advances_as_each_municipality_finishes_and_an_interrupt_stops_the_rest(statistik, tmp_path):
+    class StopAtFirst(LineProgress):
+        def advance(self, outcome):
+            raise Interrupted(outcome.kommune)
+
+    with pytest.raises(Interrupted, match="Randers"):  # its missing year is known before any packet is built
+        run(statistik, 2024, tmp_path, jobs=1, progress=StopAtFirst(None))
+    built = [p for p in tmp_path.glob("*/2024/v1")]
+    assert len(built) < 4  # the queued municipalities were cancelled, not built before the first advance
