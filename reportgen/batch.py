@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import chain
 from datetime import date
 from fractions import Fraction
+from itertools import chain
 from pathlib import Path
 
-from . import kommuner
+from . import danish, kommuner
 from .build import BuildResult, render_packet, write_packet
 from .case import Case, Handleplan
 from .errors import InputError, Problem
@@ -329,19 +329,22 @@ def outcome_line(outcome: Outcome) -> str:
     if outcome.result is None:
         return f"{outcome.kommune}: fejlet – {outcome.error}"
     verb = "bygget" if outcome.result.created else "uændret"
-    return f"{outcome.kommune}: version {outcome.result.version} {verb} ({_decimal(outcome.seconds, 2)} s)"
+    seconds = danish.decimal(Fraction(outcome.seconds), 2)
+    return f"{outcome.kommune}: version {outcome.result.version} {verb} ({seconds} s)"
 
 
 def summary_lines(report: BatchReport) -> list[str]:
     """The final summary: counts, time per packet, memory per worker and where the packets are."""
     built = [o for o in report.outcomes if o.result is not None and o.pid]
-    lines = [f"Danmarkskortet {report.aar}: {len(report.outcomes)} kommuner – {report.count('bygget')} bygget, "
+    lines = [f"Danmarkskortet {report.aar}: {danish.plural(len(report.outcomes), 'kommune', 'kommuner')} – "
+             f"{report.count('bygget')} bygget, "
              f"{report.count('uændret')} uændret, {report.count('fejlet')} fejlet."]
     if built:
         per_packet = sum(o.seconds for o in built) / len(built)
         peak = max(report.peak_mb().values())
-        lines.append(f"Tid: {_decimal(report.seconds, 1)} s med {report.workers} "
-                     f"{'proces' if report.workers == 1 else 'processer'} ({_decimal(per_packet, 2)} s pr. pakke); "
+        lines.append(f"Tid: {danish.decimal(Fraction(report.seconds), 1)} s med "
+                     f"{danish.plural(report.workers, 'proces', 'processer')} "
+                     f"({danish.decimal(Fraction(per_packet), 2)} s pr. pakke); "
                      f"hukommelse højst {peak:.0f} MB pr. proces.")
         lines.append(f"Pakkerne ligger i {report.out / '<kommune>' / str(report.aar)}/v<N>/.")
     return lines
@@ -360,7 +363,3 @@ def problem_lines(report: BatchReport) -> list[str]:
         lines += [f"  - {kommune}: {w}" for kommune, w in warned]
     return lines
 
-
-def _decimal(x: float, digits: int) -> str:
-    """A number with a Danish decimal comma."""
-    return f"{x:.{digits}f}".replace(".", ",")

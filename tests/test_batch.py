@@ -6,7 +6,7 @@ import pytest
 
 import reportgen.compose
 from casefactory import run_cli, to_csv
-from reportgen.batch import BatchReport, LineProgress, Outcome, comparison_group, run
+from reportgen.batch import BatchReport, LineProgress, Outcome, comparison_group, run, summary_lines
 from reportgen.build import BuildResult
 from reportgen.figures import Counts
 from reportgen.statistics import StatRecord, Statistics
@@ -154,3 +154,14 @@ def test_progress_advances_as_each_municipality_finishes_and_an_interrupt_stops_
         run(statistik, 2024, tmp_path, jobs=1, progress=StopAtFirst(None))
     built = [p for p in tmp_path.glob("*/2024/v1")]
     assert len(built) < 4  # the queued municipalities were cancelled, not built before the first advance
+
+
+def test_the_summary_speaks_danish_for_one_and_for_many():
+    one = BatchReport(2024, Path("out"), (Outcome("Allerød", BuildResult(Path("v1"), 1, created=True), seconds=0.5,
+                                                  pid=7, peak_kb=150 * 1024),), 1.25, 1)
+    lines = summary_lines(one)
+    assert lines[0] == "Danmarkskortet 2024: 1 kommune – 1 bygget, 0 uændret, 0 fejlet."
+    assert lines[1] == "Tid: 1,3 s med 1 proces (0,50 s pr. pakke); hukommelse højst 150 MB pr. proces."
+    many = BatchReport(2024, Path("out"), (*one.outcomes, Outcome("Randers", error="ingen tal")), 12.0, 2)
+    assert summary_lines(many)[0] == "Danmarkskortet 2024: 2 kommuner – 1 bygget, 0 uændret, 1 fejlet."
+    assert "Tid: 12,0 s med 2 processer" in summary_lines(many)[1]
