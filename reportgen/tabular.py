@@ -45,8 +45,9 @@ def decode(data: bytes, file: str) -> str:
                                   hint="Gem filen som 'CSV UTF-8' eller som XLSX.")])
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _UTF8_LETTER.search(data):  # UTF-8 Danish letters next to a byte that is not UTF-8: a mixed file
+            raise InputError([_mixed_encoding(data, exc.start, file)]) from None
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -54,6 +55,26 @@ def decode(data: bytes, file: str) -> str:
         raise InputError([Problem(
             file, f"byte 0x{data[exc.start]:02x} kan hverken læses som UTF-8 eller Windows-1252.",
             row=row, hint="Gem filen som 'CSV UTF-8' eller som XLSX.")]) from None
+
+
+# A UTF-8 encoded letter outside ASCII (æ, ø, å, é, …). In a Windows-1252 file these byte pairs would be
+# "Ã" or "Â" followed by a symbol such as "¦" or "¸", which Danish statistics do not contain.
+_UTF8_LETTER = re.compile(rb"[\xc3][\x80-\xbf]")
+
+
+def _mixed_encoding(data: bytes, offset: int, file: str) -> Problem:
+    """The problem of a UTF-8 file with one or more bytes from another encoding, located by row and column."""
+    row = data[:offset].count(b"\n") + 1
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").rstrip("\r")
+    separator = _delimiter(header)
+    before = data[line_start:offset].decode("utf-8", errors="replace")
+    index = max(0, len(next(csv.reader([before], delimiter=separator), [])) - 1)  # quoted separators do not count
+    names = header.split(separator)
+    column = names[index].strip().strip('"') if index < len(names) else None
+    return Problem(file, f"filen er gemt som UTF-8, men byte 0x{data[offset]:02x} er ikke UTF-8 (typisk et tegn "
+                         "indsat fra et program, der gemmer som Windows-1252).", row=row, column=column,
+                   hint="Skriv tegnet i cellen igen, eller gem hele filen som 'CSV UTF-8'.")
 
 
 def _delimiter(header_line: str) -> str:

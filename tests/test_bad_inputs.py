@@ -123,6 +123,15 @@ def with_byte(byte: bytes, row: int, file: str = "statistik") -> Callable[[Path]
     return build
 
 
+def utf8_with_byte(byte: bytes, row: int) -> Callable[[Path], Path]:
+    """A builder whose UTF-8 statistik.csv has one Windows-1252 byte appended to a row's last cell (kilde)."""
+    def build(tmp_path: Path) -> Path:
+        lines = to_csv(statistik_rows()).encode("utf-8").split(b"\n")
+        lines[row - 1] += byte
+        return make_case(tmp_path, statistik=b"\n".join(lines))
+    return build
+
+
 def xlsx_with_float(tmp_path: Path) -> Path:
     rows: list[list[object]] = [list(r) for r in statistik_rows()]
     for r in rows[1:]:
@@ -197,6 +206,9 @@ CORPUS: tuple[Bad, ...] = (
         (("statistik.csv, række 5", "rækken har 10 felter, men overskriften har 9", "skilletegn"),)),
     Bad("stat-byte-0x81", with_byte(b"\x81", 3),
         (("statistik.csv, række 3", "byte 0x81", "hverken læses som UTF-8 eller Windows-1252", "CSV UTF-8"),)),
+    Bad("stat-utf8-with-windows-1252-dash", utf8_with_byte(b" \x96 2024", 6),
+        (("statistik.csv, række 6, kolonne 'kilde'", "gemt som UTF-8, men byte 0x96 er ikke UTF-8",
+          "gem hele filen som 'CSV UTF-8'"),)),
     Bad("stat-utf16", built(statistik=to_csv(statistik_rows()).encode("utf-16")),
         (("statistik.csv", "UTF-16", "CSV UTF-8"),)),
     Bad("stat-xls-file", lambda tmp_path: make_case(tmp_path, sag_toml_patch={"statistik": "statistik.xls"},
