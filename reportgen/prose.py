@@ -88,9 +88,23 @@ def group_ctx(cf: CaseFigures) -> dict | None:
         "stigning": g.stigning, "fald": g.fald, "med_forrige": g.med_forrige,
         "alle_steg": g.med_forrige > 0 and g.stigning == g.med_forrige,
         "alle_faldt": g.med_forrige > 0 and g.fald == g.med_forrige,
-        "stigning_tekst": d.plural(g.stigning, "kommune", "kommuner"),
-        "fald_tekst": d.plural(g.fald, "kommune", "kommuner"),
+        "alle_subjekt": _all_subject(g.med_forrige, n, cf.aar),
+        "uden_forrige_tekst": d.plural(n - g.med_forrige, "kommune", "kommuner") if g.med_forrige < n else "",
+        "udvikling_tekst": d.join([d.plural(k, "kommune", "kommuner") + " " + what for k, what in (
+            (g.stigning, "en stigning"), (g.fald, "et fald"),
+            (g.med_forrige - g.stigning - g.fald, "en uændret omgørelsesprocent")) if k]),
+        "kommunens_retning": cf.change.points_direction if cf.change else None,
     }
+
+
+def _all_subject(with_both: int, members: int, aar: int) -> str:
+    """The subject of "… had a rise/fall" when every comparison municipality with both years moved the same way."""
+    if with_both == members:
+        return "Sammenligningskommunen" if members == 1 else "Alle sammenligningskommunerne"
+    both_years = f"med tal for både {aar - 1} og {aar}"
+    if with_both == 1:
+        return f"Den eneste sammenligningskommune {both_years}"
+    return f"Alle {with_both} sammenligningskommuner {both_years}"
 
 
 def area_ctx(a: AreaYear, previous: AreaYear | None) -> dict:
