@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import kommuner
+from . import danish, kommuner
 from .errors import InputError, Problem, ProblemList, allowed
 from .figures import OUTCOMES, Counts
 from .tabular import Row, Sheet, normalize_key, parse_count_cell, read_sheet, require_columns
@@ -45,6 +45,8 @@ _OUTCOME_ALIASES = {
     "afvisning_henvisning_bortfald": "afvist_henvist", "afvisning": "afvist_henvist",
     "henvisning": "afvist_henvist", "bortfald": "afvist_henvist",
 }
+_OUTCOME_WORDS = {"stadfaestet": "stadfæstet", "aendret_ophaevet": "ændret/ophævet", "hjemvist": "hjemvist",
+                  "afvist_henvist": "afvist/henvist"}
 _TOTAL_OUTCOMES = {"i_alt", "alle", "total", "afgjorte_sager_i_alt"}
 WIDE_COLUMNS = ("kommune", "aar", "omraade", *OUTCOMES)
 LONG_COLUMNS = ("kommune", "omraade", "afgoerelsestype", "aar", "antal")
@@ -204,12 +206,18 @@ def _check_subsets(file: str, records: dict[tuple[str, int, str], StatRecord]) -
         if omraade != "socialomraadet":
             continue
         parts = [records.get((kommune, aar, area)) for area in ("boernehandicap", "voksenhandicap")]
-        handicap = sum((p.counts for p in parts if p), Counts())
+        present = [p for p in parts if p]
+        handicap = sum((p.counts for p in present), Counts())
         too_big = handicap.exceeds(record.counts)
         if too_big:
+            sums = "; ".join(
+                f"{_OUTCOME_WORDS[o]}: {' + '.join(str(getattr(p.counts, o)) for p in present)} "
+                f"= {getattr(handicap, o)} mod {getattr(record.counts, o)}" for o in too_big)
+            rows = danish.join([str(n) for p in present for n in p.rows])
             problems.add(file, f"for {kommune} {aar} er børne- og voksenhandicap tilsammen større end "
-                         f"socialområdet generelt i kolonne {', '.join(too_big)}.", record.rows[0], None,
-                         "Handicapkortene er en del af det generelle kort; tjek tallene i de tre rækker.")
+                         f"socialområdet generelt ({sums}).", record.rows[0], None,
+                         f"Handicapkortene er en del af det generelle kort; tjek tallene i denne række og "
+                         f"{'række' if len(present) == 1 and len(present[0].rows) == 1 else 'rækkerne'} {rows}.")
     for (kommune, aar, omraade), record in sorted(records.items()):
         if omraade != "socialomraadet" and (kommune, aar, "socialomraadet") not in records:
             problems.add(file, f"{kommune} {aar} har tal for {omraade}, men ingen række for socialomraadet.",

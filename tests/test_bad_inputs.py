@@ -220,7 +220,7 @@ CORPUS: tuple[Bad, ...] = (
     # --- statistik.csv: consistency ------------------------------------------------------------------------
     Bad("stat-handicap-exceeds-general", stat_with(cell(29, STADF, "30")),  # Allerød 2024 boernehandicap
         (("statistik.csv, række 5", "børne- og voksenhandicap tilsammen større end socialområdet generelt",
-          "stadfaestet"),)),
+          "(stadfæstet: 30 + 3 = 33 mod 24)", "rækkerne 29 og 33"),)),
     Bad("stat-handicap-without-general",
         stat_with(lambda rows: rows.append(["Gentofte", "2024", "boernehandicap", "1", "1", "1", "0", "", ""])),
         (("statistik.csv, række 42", "Gentofte 2024 har tal for boernehandicap, men ingen række for socialomraadet",
