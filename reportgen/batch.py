@@ -6,6 +6,7 @@ import gc
 import multiprocessing
 import os
 import resource
+import signal
 import time
 import traceback
 from collections.abc import Iterator
@@ -217,6 +218,7 @@ _shared: tuple = ()
 def _init_worker(stats: Statistics, statistik: Path, aar: int, out: Path, indstilling: str) -> None:
     """Keep the shared inputs, warm the heavy libraries once and tune the collector for this process."""
     global _shared
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the main process cancels the rest and reports it
     _shared = (stats, statistik, aar, out, indstilling)
     warm_up()
     gc.collect()

@@ -10,6 +10,7 @@ imports WeasyPrint and meanwhile writes the HTML and DOCX.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from multiprocessing.connection import Connection
 
 from .model import Document
@@ -69,6 +70,7 @@ def _first(ends: list[Connection], parents: list[Connection]) -> None:
     """The first process: close the parent's ends, warm up, fork the second process, serve the first pipe."""
     from .writers import pdf
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report; it closes the pipes
     for conn in parents:
         conn.close()  # so that a pipe reports end-of-file here when the parent stops
     pdf.warm_up()
@@ -94,6 +96,10 @@ def _serve(conn: Connection, other: Connection | None = None) -> None:
         if doc is None:
             return
         try:
-            conn.send(("ok", pdf.render(doc)))
+            reply = ("ok", pdf.render(doc))
         except Exception as exc:  # noqa: BLE001 – reported to the parent, which raises it as an internal error
-            conn.send(("fejl", f"{type(exc).__name__}: {exc}"))
+            reply = ("fejl", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except OSError:  # the parent stopped listening: it failed or was interrupted, and says so itself
+            return
