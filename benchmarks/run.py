@@ -81,7 +81,8 @@ def report(results: dict) -> str:
         ("Hukommelse pr. proces (top)", f"{batch['peak_worker_mb']:.0f} MB", f"< {TARGET_WORKER_MB:.0f} MB",
          batch["peak_worker_mb"] < TARGET_WORKER_MB),
         ("Kold build af eksemplet", f"median {cold['median_s']:.2f} s (min {cold['min_s']:.2f}, "
-         f"max {cold['max_s']:.2f}, {cold['runs']} kørsler)", f"≤ {TARGET_COLD_S} s", cold["median_s"] <= TARGET_COLD_S),
+         f"max {cold['max_s']:.2f}, {cold['runs']} kørsler; CPU-tid {cold['cpu_median_s']:.2f} s)",
+         f"≤ {TARGET_COLD_S} s", cold["median_s"] <= TARGET_COLD_S),
     ]
     if chain := results.get("chain"):
         ratio = chain["per_packet_s"] / (batch["wall_s"] / batch["packets"])
@@ -110,9 +111,10 @@ def main() -> None:
     results["machine"]["calibration_s"] = calibrate()
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
         work = Path(tmp)
-        times = cold_builds()
+        runs = cold_builds()
+        times = [wall for wall, _ in runs]
         results["cold"] = {"runs": len(times), "median_s": statistics.median(times), "min_s": min(times),
-                           "max_s": max(times)}
+                           "max_s": max(times), "cpu_median_s": statistics.median(cpu for _, cpu in runs)}
         statistik = work / "landsudtraek.csv"
         statistik.write_text(extract(), encoding="utf-8")
         results["batch"] = measure_batch(statistik, work / "output")

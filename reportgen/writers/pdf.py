@@ -8,6 +8,7 @@ import hashlib
 import logging
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,7 @@ def render(doc: Document, html: bytes | None = None) -> bytes:
     """Return the document as PDF/UA-1 bytes, laid out from its HTML (rendered here when not given)."""
     if html is None:
         html = html_writer.render(doc)
+    _load_weasyprint()
     from weasyprint import HTML
 
     with _render_lock, _source_date_epoch(doc.date), _fail_on_logged_errors():
@@ -65,6 +67,31 @@ def warm_up() -> None:
     render(doc)
 
 
+@cache
+def _load_weasyprint() -> None:
+    """Import WeasyPrint without the library search that makes its import slow on Linux.
+
+    WeasyPrint tries several names for each native library, Windows and macOS names first. For each name
+    that cannot be loaded directly, cffi asks ctypes.util.find_library, which on Linux runs ldconfig, gcc
+    and ld – some 0.2 s of every cold start. The Linux names further down the lists load directly, so the
+    search is switched off while WeasyPrint is imported; should the import fail, it is retried with it.
+    """
+    import ctypes.util
+
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        return
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint  # noqa: F401
+        return
+    except OSError:
+        pass  # an unusual system: fall through to the import with the search
+    finally:
+        ctypes.util.find_library = search
+    import weasyprint  # noqa: F401, F811
+
+
 def fetch_resource(url: str) -> tuple[bytes, str]:
     """Return (body, media type) for a templates/ stylesheet or font or an image data: URL; refuse the rest."""
     scheme = urlsplit(url).scheme.lower()
@@ -78,6 +105,7 @@ def fetch_resource(url: str) -> tuple[bytes, str]:
 @cache
 def url_fetcher() -> Any:
     """Return the shared WeasyPrint URL fetcher that serves fetch_resource() and nothing else."""
+    _load_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class TemplatesOnlyFetcher(URLFetcher):
@@ -95,6 +123,7 @@ def url_fetcher() -> Any:
 def _font_config() -> Any:
     """Return the shared font configuration; it keeps the @font-face fonts loaded between renders."""
     from multiprocessing.util import Finalize
+    _load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     Finalize(None, _release_fonts, exitpriority=0)  # runs at exit of this process, also of a pool worker
@@ -134,6 +163,7 @@ def _house_css() -> bytes:
 @cache
 def _house_stylesheet() -> Any:
     """The house stylesheet parsed by WeasyPrint, its @font-face fonts registered in the shared configuration."""
+    _load_weasyprint()
     from weasyprint import CSS
 
     return CSS(string=_house_css().decode("utf-8"), base_url=BASE_URL, url_fetcher=url_fetcher(),
