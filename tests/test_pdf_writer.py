@@ -198,3 +198,24 @@ def test_hostile_text_is_printed_literally(tmp_path):
     text = run("pdftotext", path, "-")
     for fragment in HOSTILE:
         assert fragment in text
+
+
+IMPORT_SCRIPT = """
+import ctypes.util, subprocess, sys
+started = []
+popen_init = subprocess.Popen.__init__
+def recording_init(self, args, *rest, **kwargs):
+    started.append(args)
+    popen_init(self, args, *rest, **kwargs)
+subprocess.Popen.__init__ = recording_init
+search = ctypes.util.find_library
+from reportgen.writers import pdf
+pdf._load_weasyprint()
+assert "weasyprint" in sys.modules and ctypes.util.find_library is search
+print(len(started))
+"""
+
+
+def test_weasyprint_is_imported_without_running_the_library_search():
+    result = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "0"  # without the switch: ldconfig, gcc and ld for each library name
