@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import danish as d
 from . import figures as f
 from .casefigures import CaseFigures
+from .klagesager import TOTAL
 
 
 def summary_lines(cf: CaseFigures) -> list[str]:
@@ -35,4 +36,20 @@ def summary_lines(cf: CaseFigures) -> list[str]:
         lines.append(f"  Tabel 2: {d.sager(t.afgjorte)} i {len(cf.tabel2)} forvaltningsområder, "
                      f"{d.percent(f.omgoerelsesprocent(t))} omgjort af de realitetsbehandlede, "
                      f"{d.percent(f.omgoerelse_af_alle(t))} af alle afgjorte")
+    lines += _klagesager_lines(cf)
     return lines
+
+
+def _klagesager_lines(cf: CaseFigures) -> list[str]:
+    """The case-level records' headline for the year, with exact counts (check is for the administration)."""
+    year = cf.klagesager.year(cf.aar) if cf.klagesager else None
+    if year is None:
+        return []
+    a = year.area(TOTAL)
+    line = (f"  Klagesager ({cf.klagesager.file}): {d.sager(a.counts.afgjorte)} fra {d.borgere(a.borgere)}, "
+            f"{d.count(a.omgjorte)} omgjort")
+    if a.gentagere:
+        line += f"; {d.borgere(a.gentagere)} med mere end én sag ({d.sager(a.gentager_sager)})"
+    if a.delvist_hjemvist:
+        line += f"; {d.count(a.delvist_hjemvist)} delvist hjemvist"
+    return [line]

@@ -164,6 +164,15 @@ def test_figures_json(known, capsys):
     assert not any(i in result.out + result.err for i in KNOWN_IDS)
 
 
+def test_check_prints_the_headline_of_the_records(known, capsys):
+    inputs, _ = known
+    result = run_cli(capsys, "check", inputs.case.folder)
+    assert result.code == 0, result.err
+    assert ("  Klagesager (klagesager.csv): 11 sager fra 6 borgere, 7 omgjort; 3 borgere med mere end én sag "
+            "(8 sager); 2 delvist hjemvist") in result.out.splitlines()
+    assert not any(i in result.out + result.err for i in KNOWN_IDS)
+
+
 # --- the check against the statistics ------------------------------------------------------------------------
 
 def test_example_agrees_with_statistics(capsys):
