@@ -19,13 +19,14 @@ from itertools import chain
 from pathlib import Path
 
 from . import danish, kommuner
-from .build import BuildResult, render_packet, write_packet
+from .build import FIGURES, BuildResult, render_packet, write_packet
 from .case import Case, Handleplan
 from .errors import InputError, Problem
 from .inputs import Inputs
 from .statistics import Statistics, load_statistics
 
 GROUP_SIZE = 4
+WARNINGS_SHOWN = 5  # per municipality at the end of a batch run; figurer.json in the packet has them all
 # Python's default collects the youngest generation every 700 allocations; a packet allocates millions of
 # short-lived objects (layout boxes, XML elements), so workers collect less often. The memory stays flat.
 GC_THRESHOLD = (20_000, 20, 100)
@@ -353,15 +354,20 @@ def summary_lines(report: BatchReport) -> list[str]:
 
 
 def problem_lines(report: BatchReport) -> list[str]:
-    """The failures and warnings, one municipality per line (for stderr)."""
+    """The failures, then the warnings: at most WARNINGS_SHOWN per municipality, the rest counted (for stderr)."""
     lines = []
     failed = [o for o in report.outcomes if o.result is None]
     if failed:
         lines.append(f"Fejlet ({len(failed)}):")
         lines += [f"  - {o.kommune}: {o.error}" for o in failed]
-    warned = [(o.kommune, w) for o in report.outcomes for w in o.warnings]
+    warned = [o for o in report.outcomes if o.warnings]
     if warned:
-        lines.append(f"Advarsler ({len(warned)}):")
-        lines += [f"  - {kommune}: {w}" for kommune, w in warned]
+        lines.append(f"Advarsler ({sum(len(o.warnings) for o in warned)}):")
+        for o in warned:
+            lines += [f"  - {o.kommune}: {w}" for w in o.warnings[:WARNINGS_SHOWN]]
+            if len(o.warnings) > WARNINGS_SHOWN:
+                rest = len(o.warnings) - WARNINGS_SHOWN
+                lines.append(f"  - {o.kommune}: … og {danish.plural(rest, 'advarsel', 'advarsler')} mere "
+                             f"(alle står i {FIGURES} i pakken).")
     return lines
 

@@ -11,7 +11,7 @@ from .errors import Problem
 from .figures import Counts
 from .inputs import Inputs
 from .kommuner import HELE_LANDET
-from .statistics import Statistics
+from .statistics import AREAS, OUTCOME_WORDS, Statistics
 
 HANDICAP_AREAS = ("boernehandicap", "voksenhandicap")
 BILAG_AREAS = ("boernehandicap", "voksenhandicap", "oevrige")
@@ -135,11 +135,27 @@ def compute(inputs: Inputs) -> CaseFigures:
             warnings.append(Problem(stats.file, f"ingen tal for {case.kommune} {case.aar} på {omraade}; "
                                     "Bilag 1 kan ikke opdele socialområdet.",
                                     hint="Tilføj rækkerne for boernehandicap og voksenhandicap."))
+    warnings += _zero_filled(stats, [name for name, _ in rows], years)
     tabel2 = _tabel2(inputs, current, warnings)
     kilder = _sources(inputs, years)
     klagesager = _klagesager(inputs, warnings)
     return CaseFigures(case.kommune, case.aar, years, current, previous, landet, tabel1, group, areas, tabel2,
                        kilder, tuple(warnings), klagesager)
+
+
+def _zero_filled(stats: Statistics, names: list[str], years: tuple[int, ...]) -> list[Problem]:
+    """Warnings for the shown figures a long export had no row for (and that are therefore counted as 0)."""
+    out = []
+    for name in names:
+        for aar in sorted(years):
+            for omraade in AREAS:
+                record = stats.get(name, aar, omraade)
+                if record and record.zero_filled:
+                    words = " og ".join(f"'{OUTCOME_WORDS[o]}'" for o in record.zero_filled)
+                    out.append(Problem(stats.file, f"udtrækket har ingen række med {words} for {name} {aar} "
+                                       f"på {omraade}; {'den er' if len(record.zero_filled) == 1 else 'de er'} "
+                                       "talt som 0.", hint="Tjek at udtrækket ikke er filtreret på afgørelsestype."))
+    return out
 
 
 def _group(stats: Statistics, kommune: str, names: tuple[str, ...], aar: int, current: Counts) -> GroupFigures:

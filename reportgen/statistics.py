@@ -45,7 +45,7 @@ _OUTCOME_ALIASES = {
     "afvisning_henvisning_bortfald": "afvist_henvist", "afvisning": "afvist_henvist",
     "henvisning": "afvist_henvist", "bortfald": "afvist_henvist",
 }
-_OUTCOME_WORDS = {"stadfaestet": "stadfæstet", "aendret_ophaevet": "ændret/ophævet", "hjemvist": "hjemvist",
+OUTCOME_WORDS = {"stadfaestet": "stadfæstet", "aendret_ophaevet": "ændret/ophævet", "hjemvist": "hjemvist",
                   "afvist_henvist": "afvist/henvist"}
 _TOTAL_OUTCOMES = {"i_alt", "alle", "total", "afgjorte_sager_i_alt"}
 WIDE_COLUMNS = ("kommune", "aar", "omraade", *OUTCOMES)
@@ -63,6 +63,7 @@ class StatRecord:
     afgoerelser_i_alt: int | None
     kilde: str
     rows: tuple[int, ...]
+    zero_filled: tuple[str, ...] = ()  # outcomes a long export had no row for, counted as 0
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def _from_long(sheet: Sheet) -> dict[tuple[str, int, str], StatRecord]:
     problems.raise_if_any()
     return {
         key: StatRecord(*key, Counts(*(slot.get(o, (0, 0))[0] for o in OUTCOMES)), None, kilde[key],
-                        tuple(sorted(n for _, n in slot.values())))
+                        tuple(sorted(n for _, n in slot.values())), tuple(o for o in OUTCOMES if o not in slot))
         for key, slot in cells.items()
     }
 
@@ -211,7 +212,7 @@ def _check_subsets(file: str, records: dict[tuple[str, int, str], StatRecord]) -
         too_big = handicap.exceeds(record.counts)
         if too_big:
             sums = "; ".join(
-                f"{_OUTCOME_WORDS[o]}: {' + '.join(str(getattr(p.counts, o)) for p in present)} "
+                f"{OUTCOME_WORDS[o]}: {' + '.join(str(getattr(p.counts, o)) for p in present)} "
                 f"= {getattr(handicap, o)} mod {getattr(record.counts, o)}" for o in too_big)
             rows = danish.join([str(n) for p in present for n in p.rows])
             problems.add(file, f"for {kommune} {aar} er børne- og voksenhandicap tilsammen større end "

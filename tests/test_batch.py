@@ -6,7 +6,7 @@ import pytest
 
 import reportgen.compose
 from casefactory import run_cli, to_csv
-from reportgen.batch import BatchReport, LineProgress, Outcome, comparison_group, run, summary_lines
+from reportgen.batch import BatchReport, LineProgress, Outcome, comparison_group, problem_lines, run, summary_lines
 from reportgen.build import BuildResult
 from reportgen.figures import Counts
 from reportgen.statistics import StatRecord, Statistics
@@ -165,3 +165,13 @@ def test_the_summary_speaks_danish_for_one_and_for_many():
     many = BatchReport(2024, Path("out"), (*one.outcomes, Outcome("Randers", error="ingen tal")), 12.0, 2)
     assert summary_lines(many)[0] == "Danmarkskortet 2024: 2 kommuner – 1 bygget, 0 uændret, 1 fejlet."
     assert "Tid: 12,0 s med 2 processer" in summary_lines(many)[1]
+
+
+def test_warnings_are_capped_per_municipality_and_counted():
+    many = Outcome("Allerød", BuildResult(Path("v1"), 1, created=True), warnings=tuple(f"advarsel {i}" for i in range(8)))
+    one = Outcome("Furesø", BuildResult(Path("v1"), 1, created=True), warnings=("kun én",))
+    lines = problem_lines(BatchReport(2024, Path("out"), (many, one), 1.0, 1))
+    assert lines[0] == "Advarsler (9):"
+    assert lines[1:6] == [f"  - Allerød: advarsel {i}" for i in range(5)]
+    assert lines[6] == "  - Allerød: … og 3 advarsler mere (alle står i figurer.json i pakken)."
+    assert lines[7:] == ["  - Furesø: kun én"]

@@ -221,6 +221,19 @@ def test_long_export_xlsx(tmp_path, capsys, reference_figures):
     assert without_sources(figures_json(capsys, case)) == without_sources(reference_figures)
 
 
+def test_long_export_without_zero_rows_counts_them_as_0_and_says_so(tmp_path, capsys, reference_figures):
+    """An export that leaves out rows with 0 gives the same figures, and check names the rows it filled in."""
+    rows = [r for r in long_rows() if r[4] != "0"]
+    case = make_case(tmp_path, statistik=to_csv(rows, ";"))
+    result = run_cli(capsys, "check", case)
+    assert result.code == 0, result.err
+    assert ("  - statistik.csv: udtrækket har ingen række med 'afvist/henvist' for Allerød 2024 på socialomraadet; "
+            "den er talt som 0.") in result.out
+    data = figures_json(capsys, case)
+    assert all("talt som 0" in warning for warning in data.pop("advarsler"))
+    assert without_sources(data) == without_sources({k: v for k, v in reference_figures.items() if k != "advarsler"})
+
+
 # --- names --------------------------------------------------------------------------------------------------
 
 def test_kommune_suffix_accepted(tmp_path, capsys, reference_figures):
