@@ -93,26 +93,37 @@ def _print_warnings(warnings, stream=None) -> None:
         print(_terminal(f"  - {w}"), file=stream)
 
 
+HELP = {  # the commands' help, in Danish like the rest of the command line
+    "check": "validerer sagen og skriver nøgletallene og alle advarsler; skriver ingen filer",
+    "figures": "skriver alle beregnede tal som JSON (skema: docs/figurer.md)",
+    "build": "bygger sagsfremstilling og Bilag 1 (DOCX, PDF, HTML) i MAPPE/<kommune>/<år>/v<N>/",
+    "diff": "sammenligner to versioner: redline (HTML), Word-filer med sporede ændringer og en oversigt",
+    "batch": "bygger én pakke pr. kommune i en statistikfil med standardtekster og egen sammenligningsgruppe",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; each command's help is its function's docstring."""
-    parser = argparse.ArgumentParser(prog="reportgen", description=__doc__)
+    """The argument parser with the Danish help of each command."""
+    parser = argparse.ArgumentParser(
+        prog="reportgen", description="Danmarkskortet (retssikkerhedslovens § 79 b): sagsfremstilling og Bilag 1 "
+                                      "som DOCX, PDF og HTML fra Ankestyrelsens statistik.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
     for name, func in (("check", cmd_check), ("figures", cmd_figures)):
-        p = sub.add_parser(name, help=func.__doc__, description=func.__doc__)
+        p = sub.add_parser(name, help=HELP[name], description=HELP[name])
         p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
         p.set_defaults(func=func)
-    p = sub.add_parser("build", help=cmd_build.__doc__, description=cmd_build.__doc__)
+    p = sub.add_parser("build", help=HELP["build"], description=HELP["build"])
     p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
     p.add_argument("--out", type=Path, default=Path("output"), metavar="MAPPE", help="outputmappe (standard: output)")
     p.set_defaults(func=cmd_build)
-    p = sub.add_parser("diff", help=cmd_diff.__doc__, description=cmd_diff.__doc__)
+    p = sub.add_parser("diff", help=HELP["diff"], description=HELP["diff"])
     p.add_argument("old", type=Path, metavar="GAMMEL",
                    help="den gamle versionsmappe (fx output/alleroed/2024/v1) eller DOCX-fil")
     p.add_argument("new", type=Path, metavar="NY", help="den nye versionsmappe eller DOCX-fil")
     p.add_argument("--out", type=Path, default=None, metavar="FIL",
                    help="redlinens HTML-fil (standard: NY/diff-mod-v<gammel>.html)")
     p.set_defaults(func=cmd_diff)
-    p = sub.add_parser("batch", help=cmd_batch.__doc__, description=cmd_batch.__doc__)
+    p = sub.add_parser("batch", help=HELP["batch"], description=HELP["batch"])
     p.add_argument("statistik", type=Path, metavar="STATISTIK", help="statistikfilen (CSV eller XLSX) med alle kommuner")
     p.add_argument("--aar", type=int, required=True, metavar="ÅR", help="danmarkskortets år")
     p.add_argument("--out", type=Path, default=Path("output"), metavar="MAPPE", help="outputmappe (standard: output)")

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from reportgen import case
-from reportgen.cli import build_parser
+from reportgen.cli import HELP, build_parser
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -27,3 +27,10 @@ def test_every_command_is_documented():
     commands = build_parser()._subparsers._group_actions[0].choices
     for name in commands:
         assert re.search(rf"`reportgen {name}\b", README), name
+
+
+def test_every_command_has_danish_help():
+    commands = build_parser()._subparsers._group_actions[0].choices
+    assert set(commands) == set(HELP)
+    for name, parser in commands.items():
+        assert parser.description == HELP[name] and re.search(r"[æøå]|\bsagen\b|\bskriver\b", HELP[name]), name
