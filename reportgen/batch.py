@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import date
 from fractions import Fraction
 from itertools import chain
 from pathlib import Path
@@ -230,14 +229,12 @@ def _init_worker(stats: Statistics, statistik: Path, aar: int, out: Path, indsti
 def warm_up() -> None:
     """Run the chart, HTML, PDF and DOCX writers once on a tiny document, so fonts and templates are loaded."""
     from . import charts
-    from .model import Document, Figure, Paragraph, Text
-    from .writers import docx, html, pdf
+    from .model import Figure
+    from .writers import docx, pdf
 
     chart = charts.trend_chart((2023, 2024), (charts.Series("Opvarmning", (Fraction(1, 2), None), "kommune"),))
-    doc = Document(slug="opvarmning", title="Opvarmning", subtitle="", header="Opvarmning", draft=True,
-                   date=date(2024, 1, 1), author="reportgen",
-                   blocks=(Paragraph((Text("Opvarmning"),)), Figure("opvarmning.png", chart, "Opvarmning", "Opvarmning")))
-    pdf.render(doc, html.render(doc))
+    doc = pdf.warm_up_document(Figure("opvarmning.png", chart, "Opvarmning", "Opvarmning"))
+    pdf.render(doc)
     docx.render(doc)
 
 

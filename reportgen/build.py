@@ -53,13 +53,13 @@ def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str,
     """
     from .writers import docx, html
 
+    if pdfs is None:
+        from .writers import pdf
     files: dict[str, bytes] = {}
     for doc in packet.documents():
         page = html.render(doc)
         files[f"{doc.slug}.html"] = page
         if pdfs is None:
-            from .writers import pdf
-
             files[f"{doc.slug}.pdf"] = pdf.render(doc, page)
         files[f"{doc.slug}.docx"] = docx.render(doc)
     if pdfs is not None:

@@ -85,7 +85,7 @@ def group_ctx(cf: CaseFigures) -> dict | None:
         "relativ": _relative(cf.current, g.samlet),
         "hoejest": n > 0 and g.lavere == n, "lavest": n > 0 and g.hoejere == n,
         "hoejere": g.hoejere, "hoejere_tekst": d.plural(g.hoejere, "kommune", "kommuner"),
-        "stigning": g.stigning, "fald": g.fald, "med_forrige": g.med_forrige,
+        "med_forrige": g.med_forrige,
         "alle_steg": g.med_forrige > 0 and g.stigning == g.med_forrige,
         "alle_faldt": g.med_forrige > 0 and g.fald == g.med_forrige,
         "alle_subjekt": _all_subject(g.med_forrige, n, cf.aar),

@@ -214,11 +214,11 @@ def _check_subsets(file: str, records: dict[tuple[str, int, str], StatRecord]) -
             sums = "; ".join(
                 f"{OUTCOME_WORDS[o]}: {' + '.join(str(getattr(p.counts, o)) for p in present)} "
                 f"= {getattr(handicap, o)} mod {getattr(record.counts, o)}" for o in too_big)
-            rows = danish.join([str(n) for p in present for n in p.rows])
+            rows = [str(n) for p in present for n in p.rows]
             problems.add(file, f"for {kommune} {aar} er børne- og voksenhandicap tilsammen større end "
                          f"socialområdet generelt ({sums}).", record.rows[0], None,
                          f"Handicapkortene er en del af det generelle kort; tjek tallene i denne række og "
-                         f"{'række' if len(present) == 1 and len(present[0].rows) == 1 else 'rækkerne'} {rows}.")
+                         f"{'række' if len(rows) == 1 else 'rækkerne'} {danish.join(rows)}.")
     for (kommune, aar, omraade), record in sorted(records.items()):
         if omraade != "socialomraadet" and (kommune, aar, "socialomraadet") not in records:
             problems.add(file, f"{kommune} {aar} har tal for {omraade}, men ingen række for socialomraadet.",

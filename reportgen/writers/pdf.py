@@ -58,13 +58,17 @@ def render(doc: Document, html: bytes | None = None) -> bytes:
         )
 
 
-def warm_up() -> None:
-    """Import WeasyPrint, load the house stylesheet and fonts, and compile the HTML templates on a tiny document."""
+def warm_up_document(*blocks: Any) -> Document:
+    """A tiny draft document (a paragraph, then the given blocks) for loading fonts, stylesheet and templates."""
     from reportgen.model import Paragraph, Text
 
-    doc = Document(slug="opvarmning", title="Opvarmning", subtitle="Opvarmning", header="Opvarmning", draft=True,
-                   date=date(2024, 1, 1), author="reportgen", blocks=(Paragraph((Text("Opvarmning"),)),))
-    render(doc)
+    return Document(slug="opvarmning", title="Opvarmning", subtitle="Opvarmning", header="Opvarmning", draft=True,
+                    date=date(2024, 1, 1), author="reportgen", blocks=(Paragraph((Text("Opvarmning"),)), *blocks))
+
+
+def warm_up() -> None:
+    """Import WeasyPrint, load the house stylesheet and fonts, and compile the HTML templates on a tiny document."""
+    render(warm_up_document())
 
 
 @cache
