@@ -41,10 +41,10 @@ def stages() -> list[tuple[str, float]]:
         return now
 
     t = time.perf_counter()
-    from reportgen.build import write_packet
-    from reportgen.casefigures import compute
-    from reportgen.compose import compose
+    from reportgen.documents.compose import compose
+    from reportgen.figures.case import compute
     from reportgen.inputs import load_inputs
+    from reportgen.lifecycle.build import write_packet
     t = mark("import reportgen", t)
     inputs = load_inputs(EXAMPLE)
     t = mark("indlæs og valider", t)

@@ -39,7 +39,7 @@ def calibrate() -> float:
 
 def measure_batch(statistik: Path, out: Path) -> dict:
     """A full batch into an empty folder, as `reportgen batch` runs it (one worker process per CPU)."""
-    from reportgen.batch import run
+    from reportgen.lifecycle.batch import run
 
     start = time.perf_counter()
     report = run(statistik, AAR, out)
@@ -60,7 +60,8 @@ def measure_chain(statistik: Path, work: Path, sample: int, jobs: int) -> dict:
     """The same documents for `sample` municipalities (evenly spread over the alphabet) through pandoc and
     LibreOffice, `jobs` at a time; the chain is slow, so a sample stands for the whole country."""
     import toolchain
-    from reportgen.statistics import load_statistics
+
+    from reportgen.inputs.statistics import load_statistics
 
     tools = toolchain.require_tools()
     names = load_statistics(statistik, statistik.name).kommuner()

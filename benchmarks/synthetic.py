@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reportgen.kommuner import HELE_LANDET, regions  # noqa: E402
+from reportgen.domain.kommuner import HELE_LANDET, regions  # noqa: E402
 
 YEARS = (2021, 2022, 2023, 2024)
 SEED = 2024

@@ -35,12 +35,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reportgen.model import (  # noqa: E402
-    Block, BulletList, Decision, Document, Emph, Figure, Heading, Inline, LineBreak, PageBreak, Paragraph,
-    Strong, Table, Text,
+from reportgen.documents.model import (  # noqa: E402
+    Block,
+    BulletList,
+    Decision,
+    Document,
+    Emph,
+    Figure,
+    Heading,
+    Inline,
+    LineBreak,
+    PageBreak,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
 )
+from reportgen.resources import REFERENCE_DOCX  # noqa: E402
 
-REFERENCE_DOC = ROOT / "templates" / "reference.docx"
+REFERENCE_DOC = REFERENCE_DOCX
 APT_INSTALL = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y pandoc libreoffice-writer-nogui"
 TIMEOUT = 300  # seconds for one tool run
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|@~&:=$%^'\"])")
@@ -316,7 +329,7 @@ def _packet(tools: Tools, reference: Path, profiles: queue.Queue[str], docs: tup
 
 def run_chain(packets: list[tuple[str, tuple[Document, ...]]], work: Path, jobs: int) -> ChainResult:
     """Make every packet's DOCX, HTML and PDF files in work/<slug>/, `jobs` municipalities at a time."""
-    from reportgen.kommuner import slug
+    from reportgen.domain.kommuner import slug
 
     tools = require_tools()
     jobs = max(1, min(jobs, len(packets) or 1))
@@ -339,10 +352,10 @@ def run_chain(packets: list[tuple[str, tuple[Document, ...]]], work: Path, jobs:
 
 def batch_packets(statistik: Path, aar: int, names: list[str] | None = None) -> list[tuple[str, tuple[Document, ...]]]:
     """Compose reportgen's batch documents for the named (default: every) municipality of a statistics file."""
-    from reportgen.batch import BatchInputs, batch_case, comparison_group
-    from reportgen.casefigures import compute
-    from reportgen.compose import compose
-    from reportgen.statistics import load_statistics
+    from reportgen.documents.compose import compose
+    from reportgen.figures.case import compute
+    from reportgen.inputs.statistics import load_statistics
+    from reportgen.lifecycle.batch import BatchInputs, batch_case, comparison_group
 
     statistik = Path(statistik).resolve()
     stats = load_statistics(statistik, statistik.name)

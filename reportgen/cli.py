@@ -9,8 +9,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from .case import INDSTILLINGER
-from .errors import InputError
+from reportgen.domain.errors import InputError
+from reportgen.inputs.case import INDSTILLINGER
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -22,9 +22,9 @@ def _terminal(text: str) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate a case folder and print its key figures and warnings; writes nothing."""
-    from .casefigures import compute
-    from .inputs import load_inputs
-    from .summary import summary_lines
+    from reportgen.figures.case import compute
+    from reportgen.inputs import load_inputs
+    from reportgen.lifecycle.check import summary_lines
 
     inputs = load_inputs(args.case)
     cf = compute(inputs)
@@ -36,9 +36,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_figures(args: argparse.Namespace) -> int:
     """Print every computed figure of a case as JSON (schema: docs/figurer.md)."""
-    from .casefigures import compute
-    from .figures_json import to_json
-    from .inputs import load_inputs
+    from reportgen.figures.case import compute
+    from reportgen.figures.export import to_json
+    from reportgen.inputs import load_inputs
 
     inputs = load_inputs(args.case)
     cf = compute(inputs)
@@ -50,7 +50,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the sagsfremstilling and Bilag 1 (DOCX, PDF, HTML) into OUT/<kommune>/<år>/v<N>/."""
-    from .build import build
+    from reportgen.lifecycle.build import build
 
     result = build(args.case, args.out)
     if result.created:
@@ -62,7 +62,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two versions (version folders or DOCX files): HTML redline, Word files with tracked changes, summary."""
-    from .diff import run, summary_lines
+    from reportgen.lifecycle.diff import run, summary_lines
 
     for line in summary_lines(*run(args.old, args.new, args.out)):
         print(_terminal(line))
@@ -71,7 +71,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Build one packet per municipality in a statistics file: default texts, own comparison group, a progress bar."""
-    from .batch import problem_lines, progress_for, run, summary_lines
+    from reportgen.lifecycle.batch import (
+        problem_lines,
+        progress_for,
+        run,
+        summary_lines,
+    )
 
     report = run(args.statistik, args.aar, args.out, args.kommuner, args.jobs, args.indstilling,
                  progress_for(sys.stderr))

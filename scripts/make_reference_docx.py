@@ -17,7 +17,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm
 
-OUTPUT = Path(__file__).resolve().parents[1] / "templates" / "reference.docx"
+OUTPUT = Path(__file__).resolve().parents[1] / "reportgen" / "templates" / "reference.docx"
 FONT = "Calibri"
 LANGUAGE = "da-DK"
 ACCENT = "1F3864"

@@ -12,9 +12,16 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
-from casefactory import (DELETE, EXAMPLE, forvaltning_rows, make_case, run_cli, statistik_rows, to_csv,
-                         write_xlsx)
+from casefactory import (
+    DELETE,
+    EXAMPLE,
+    forvaltning_rows,
+    make_case,
+    run_cli,
+    statistik_rows,
+    to_csv,
+    write_xlsx,
+)
 
 # One expected problem: (location, *fragments). The location is what the line starts with (before ": "),
 # the fragments must all appear in the same line. "{case}" in a location is replaced by the case folder.

@@ -3,13 +3,21 @@
 from pathlib import Path
 
 import pytest
-
-import reportgen.compose
 from casefactory import run_cli, to_csv
-from reportgen.batch import BatchReport, LineProgress, Outcome, comparison_group, problem_lines, run, summary_lines
-from reportgen.build import BuildResult
-from reportgen.figures import Counts
-from reportgen.statistics import StatRecord, Statistics
+
+import reportgen.documents.compose
+from reportgen.domain.counts import Counts
+from reportgen.inputs.statistics import Statistics, StatRecord
+from reportgen.lifecycle.batch import (
+    BatchReport,
+    LineProgress,
+    Outcome,
+    comparison_group,
+    problem_lines,
+    run,
+    summary_lines,
+)
+from reportgen.lifecycle.build import BuildResult
 
 HEADER = ["kommune", "aar", "omraade", "stadfaestet", "aendret_ophaevet", "hjemvist", "afvist_henvist", "kilde"]
 DOCUMENTS = {f"{name}.{ext}" for name in ("sagsfremstilling", "bilag-1") for ext in ("docx", "pdf", "html")}
@@ -41,7 +49,7 @@ def statistik(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def first_run(statistik, tmp_path_factory) -> BatchReport:
     """A batch over the whole extract in which building Silkeborg raises an internal error."""
-    compose = reportgen.compose.compose
+    compose = reportgen.documents.compose.compose
 
     def failing_compose(inputs, cf):
         if inputs.case.kommune == "Silkeborg":
@@ -50,7 +58,7 @@ def first_run(statistik, tmp_path_factory) -> BatchReport:
 
     out = tmp_path_factory.mktemp("out")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(reportgen.compose, "compose", failing_compose)  # the forked workers inherit the patch
+        mp.setattr(reportgen.documents.compose, "compose", failing_compose)  # the forked workers inherit the patch
         return run(statistik, 2024, out, jobs=2)
 
 

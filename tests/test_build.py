@@ -1,16 +1,16 @@
 """A full build of the example case: the files, every reference figure in DOCX and PDF text, drafts, hostile text."""
 
 import re
-from datetime import date
 import subprocess
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
+from casefactory import make_case
 from docx import Document as DocxDocument
 
-from casefactory import make_case
-from reportgen.build import build, versions
+from reportgen.lifecycle.build import build, versions
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "eksempler" / "allerod-2024"
 DOCUMENTS = [f"{name}.{ext}" for name in ("sagsfremstilling", "bilag-1") for ext in ("docx", "pdf", "html")]

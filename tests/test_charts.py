@@ -1,6 +1,5 @@
 """Charts: PNG shape, determinism, lazy import, Danish formatting, label layout and edge cases."""
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -12,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportgen import charts
-from reportgen.charts import Series, outcome_bars, trend_chart
+from reportgen.documents import charts
+from reportgen.documents.charts import Series, outcome_bars, trend_chart
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = (2021, 2022, 2023, 2024)
@@ -159,7 +158,7 @@ def test_png_has_no_text_metadata():
 RENDER_BOTH = """
 import hashlib
 from fractions import Fraction
-from reportgen.charts import Series, trend_chart, outcome_bars
+from reportgen.documents.charts import Series, trend_chart, outcome_bars
 series = (Series("Allerød", (Fraction(21, 50), None, Fraction(5, 8)), "kommune"),
           Series("Hele landet", (Fraction(3, 10), Fraction(7, 20), Fraction(9, 20)), "landet"))
 png = trend_chart((2022, 2023, 2024), series) + outcome_bars(("Børnehandicap", "Øvrige"), (4, 17), (2, 5), (6, 22))
@@ -179,12 +178,12 @@ def test_png_bytes_identical_within_a_process():
 
 
 def test_import_does_not_load_matplotlib():
-    assert run_python("import sys, reportgen.charts; print('matplotlib' in sys.modules)") == "False"
+    assert run_python("import sys, reportgen.documents.charts; print('matplotlib' in sys.modules)") == "False"
 
 
 def test_rendering_does_not_use_pyplot():
     code = (
-        "import sys; from reportgen.charts import outcome_bars; outcome_bars(('A',), (1,), (2,), (3,)); "
+        "import sys; from reportgen.documents.charts import outcome_bars; outcome_bars(('A',), (1,), (2,), (3,)); "
         "print('matplotlib.pyplot' in sys.modules)"
     )
     assert run_python(code) == "False"

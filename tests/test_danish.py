@@ -6,8 +6,8 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportgen import danish as d
-from reportgen.figures import whole_percent
+from reportgen.domain import danish as d
+from reportgen.domain.counts import whole_percent
 
 NBSP = "\u00a0"
 shares = st.fractions(min_value=0, max_value=1, max_denominator=100_000)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import docx
 import pytest
+from casefactory import make_case, run_cli
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from casefactory import make_case, run_cli
-from reportgen.build import build
-from reportgen.diff import changed_values, run, tracked_changes
+from reportgen.lifecycle.build import build
+from reportgen.lifecycle.diff import changed_values, run, tracked_changes
 
 OLD_SENTENCE = "Tre forhold skiller sig ud:"
 NEW_SENTENCE = "Tre forhold træder tydeligt frem:"

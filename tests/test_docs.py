@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from reportgen import case
 from reportgen.cli import HELP, build_parser
+from reportgen.inputs import case
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -21,8 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from lxml import etree
 
-from reportgen.errors import InputError
-from reportgen.model import (
+from reportgen.documents.model import (
     BulletList,
     Decision,
     Document,
@@ -36,8 +35,10 @@ from reportgen.model import (
     Table,
     Text,
 )
+from reportgen.domain.errors import InputError
+from reportgen.resources import REFERENCE_DOCX as REFERENCE
 from reportgen.writers import docx as docx_writer
-from reportgen.writers.docx import REFERENCE, STYLES_USED, Style, render
+from reportgen.writers.docx import STYLES_USED, Style, render
 
 ROOT = Path(__file__).resolve().parents[1]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -14,8 +14,8 @@ import lxml.etree as etree
 import lxml.html
 import pytest
 
-from reportgen.casefigures import compute
-from reportgen.compose import compose
+from reportgen.documents.compose import compose
+from reportgen.figures.case import compute
 from reportgen.inputs import load_inputs
 from reportgen.writers import docx, html
 

@@ -7,9 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from casefactory import (EXAMPLE, REFERENCE, figures_json, forvaltning_rows, make_case, run_cli, statistik_rows,
-                         to_csv, write_xlsx)
+from casefactory import (
+    EXAMPLE,
+    REFERENCE,
+    figures_json,
+    forvaltning_rows,
+    make_case,
+    run_cli,
+    statistik_rows,
+    to_csv,
+    write_xlsx,
+)
 
 KOMMUNE, AAR, OMRAADE, STADF, AENDRET, HJEMVIST, AFVIST, I_ALT, KILDE = range(9)
 DANISH_HEADER = ["Kommune", "År", "Område", "Stadfæstet", "Ændret/ophævet", "Hjemvist", "Afvist/henvist",

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.figure import Figure as MplFigure
 
-from reportgen.model import (
+from reportgen.documents.model import (
     BulletList,
     Decision,
     Document,

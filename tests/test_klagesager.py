@@ -8,15 +8,25 @@ import re
 from pathlib import Path
 
 import pytest
+from casefactory import (
+    DELETE,
+    EXAMPLE,
+    make_case,
+    read_csv_rows,
+    run_cli,
+    to_csv,
+    write_xlsx,
+)
 
-from casefactory import DELETE, EXAMPLE, make_case, read_csv_rows, run_cli, to_csv, write_xlsx
-from reportgen import klagesager as ks
-from reportgen.casefigures import compute
-from reportgen.compose import compose
-from reportgen.errors import Problem
-from reportgen.figures import Counts
+from reportgen.documents.compose import compose
+from reportgen.documents.model import Heading, Paragraph, Table, plain_text
+from reportgen.domain.counts import Counts
+from reportgen.domain.errors import Problem
+from reportgen.figures.case import compute
+from reportgen.domain.areas import BILAG_AREAS
+from reportgen.figures import klagesager as ks
+from reportgen.inputs import klagesager as records
 from reportgen.inputs import load_inputs
-from reportgen.model import Heading, Paragraph, Table, plain_text
 
 HEADER = ["sags_id", "borger_id", "aar", "omraade", "paragraf", "delafgoerelser", "aarsag", "opfoelgning"]
 OPL = "Oplysningsgrundlag/begrundelse"
@@ -72,7 +82,7 @@ def year(cf, aar: int = 2024) -> ks.YearFigures:
     ("afvist|afvist", "afvist_henvist"), ("stadfaestet|stadfaestet", "stadfaestet"),
 ])
 def test_most_far_reaching_outcome(parts, expected):
-    assert ks.outcome(parts.split("|")) == expected
+    assert records.outcome(parts.split("|")) == expected
 
 
 def test_delvist_hjemvist_needs_upheld_parts(known):
@@ -97,16 +107,16 @@ def test_counts_per_area(known):
 def test_citizens_counted_once_per_area_and_once_overall(known):
     _, cf = known
     y = year(cf)
-    borgere = {a: y.area(a).borgere for a in (*ks.AREAS, ks.TOTAL)}
+    borgere = {a: y.area(a).borgere for a in (*BILAG_AREAS, ks.TOTAL)}
     assert borgere == {"boernehandicap": 2, "voksenhandicap": 2, "oevrige": 3, ks.TOTAL: 6}
-    omgjort = {a: y.area(a).borgere_omgjort for a in (*ks.AREAS, ks.TOTAL)}
+    omgjort = {a: y.area(a).borgere_omgjort for a in (*BILAG_AREAS, ks.TOTAL)}
     assert omgjort == {"boernehandicap": 2, "voksenhandicap": 0, "oevrige": 3, ks.TOTAL: 5}
 
 
 def test_repeat_complainants(known):
     _, cf = known
     y = year(cf)
-    repeat = {a: (y.area(a).gentager_sager, y.area(a).gentagere) for a in (*ks.AREAS, ks.TOTAL)}
+    repeat = {a: (y.area(a).gentager_sager, y.area(a).gentagere) for a in (*BILAG_AREAS, ks.TOTAL)}
     # AAAA has 2 + 1 cases in two areas, BBBB 2, CCCC 3: overall 8 cases from 3 citizens.
     assert repeat == {"boernehandicap": (4, 2), "voksenhandicap": (0, 0), "oevrige": (3, 1), ks.TOTAL: (8, 3)}
 
@@ -114,7 +124,7 @@ def test_repeat_complainants(known):
 def test_partial_hjemvisninger_and_follow_up(known):
     _, cf = known
     y = year(cf)
-    assert [y.area(a).delvist_hjemvist for a in (*ks.AREAS, ks.TOTAL)] == [1, 0, 1, 2]
+    assert [y.area(a).delvist_hjemvist for a in (*BILAG_AREAS, ks.TOTAL)] == [1, 0, 1, 2]
     assert dict(y.area("boernehandicap").opfoelgning) == {
         "til-fordel": 1, "fastholdt": 0, "tilbagetrukket": 0, "paaklaget-igen": 0, "verserer": 1, "": 0}
     assert dict(y.area(ks.TOTAL).opfoelgning) == {
@@ -140,7 +150,7 @@ def test_reasons_of_reversed_cases_only(known):
 
 
 def test_reason_not_given_comes_last():
-    cases = [ks.Klagesag(i, i, 2024, "oevrige", "§ 1", ("hjemvist",), r, "") for i, r in
+    cases = [records.Klagesag(i, i, 2024, "oevrige", "§ 1", ("hjemvist",), r, "") for i, r in
              enumerate(["", "", "Skøn", "Lovfortolkning", "Skøn"])]
     assert ks.area_figures(cases, 2024, "oevrige").aarsager == (("Skøn", 2), ("Lovfortolkning", 1), ("", 2))
 
@@ -482,9 +492,9 @@ def test_values_that_count_for_nothing_warn(tmp_path, capsys):
 
 
 def test_masked_problem_keeps_column_names():
-    p = ks._masked(Problem("k.csv", "kolonnen 'SAG-0001' står to gange; 'sags_id' også.", row=1))
+    p = records._masked(Problem("k.csv", "kolonnen 'SAG-0001' står to gange; 'sags_id' også.", row=1))
     assert p.message == "kolonnen '…' står to gange; 'sags_id' også."
-    assert ks._masked(Problem("k.xls", "ukendt filtype '.xls'.")).message == "ukendt filtype '.xls'."
+    assert records._masked(Problem("k.xls", "ukendt filtype '.xls'.")).message == "ukendt filtype '.xls'."
 
 
 def test_danish_headers_and_aliases(tmp_path):

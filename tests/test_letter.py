@@ -7,14 +7,14 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-
 from casefactory import example_sag, make_case
-from reportgen.build import build
-from reportgen.case import Behandling, load_case
-from reportgen.casefigures import compute
+
+from reportgen.documents.letter import compose_letter, council_decision
+from reportgen.documents.model import BulletList, Heading, Paragraph, plain_text
+from reportgen.figures.case import compute
 from reportgen.inputs import load_inputs
-from reportgen.letter import compose_letter, council_decision
-from reportgen.model import BulletList, Heading, Paragraph, plain_text
+from reportgen.inputs.case import Behandling, load_case
+from reportgen.lifecycle.build import build
 
 ADOPTED = {"organ": "Allerød Byråd 2022-2025", "dato": date(2025, 11, 6),
            "beslutning": "Indstillingen godkendt.", "udfald": "vedtaget"}

@@ -14,13 +14,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from reportgen.model import Figure
-from reportgen.writers import html, pdf
 from test_html_writer import HOSTILE, hostile_document, sample_document, tiny_png
 
+from reportgen.documents.model import Figure
+from reportgen.resources import TEMPLATES
+from reportgen.writers import pdf
+
 TESTS_DIR = Path(__file__).resolve().parent
-FONT = html.TEMPLATES_DIR / "fonts" / "Carlito-Regular.ttf"
+FONT = TEMPLATES / "fonts" / "Carlito-Regular.ttf"
 
 RENDER_SCRIPT = """
 import sys
@@ -152,12 +153,12 @@ def test_render_restores_environment_and_logging():
     "http://example.com/x.png",
     "https://example.com/style.css",
     "ftp://example.com/font.ttf",
-    (html.TEMPLATES_DIR / "html" / "document.html.j2").as_uri(),
-    html.TEMPLATES_DIR.as_uri() + "/../pyproject.toml",
-    html.TEMPLATES_DIR.as_uri() + "/fonts/%2e%2e/%2e%2e/pyproject.toml",
+    (TEMPLATES / "html" / "document.html.j2").as_uri(),
+    TEMPLATES.as_uri() + "/../pyproject.toml",
+    TEMPLATES.as_uri() + "/fonts/%2e%2e/%2e%2e/pyproject.toml",
     "file://example.com" + FONT.as_posix(),
     "file:///usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf",
-    html.TEMPLATES_DIR.as_uri() + "/fonts/../../../../../usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf",
+    TEMPLATES.as_uri() + "/fonts/../../../../../usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf",
     "data:text/html,<script>alert(1)</script>",
     "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
 ])

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
-from reportgen.model import Figure
-from reportgen.pdfprocesses import PdfProcesses
-from reportgen.writers import pdf
 from test_html_writer import hostile_document, sample_document, tiny_png
+
+from reportgen.documents.model import Figure
+from reportgen.writers import pdf
+from reportgen.writers.pdf_processes import PdfProcesses
 
 
 def test_documents_sent_to_the_processes_come_back_as_the_same_pdfs():

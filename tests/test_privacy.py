@@ -16,7 +16,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-
 from casefactory import DELETE, EXAMPLE, make_case, read_csv_rows, to_csv
 
 BORGER = "CANARY-7f3a9"

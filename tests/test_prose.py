@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.batch import BatchInputs, batch_case
-from reportgen.casefigures import compute
-from reportgen.compose import compose
-from reportgen.figures import Counts
-from reportgen.model import Paragraph
-from reportgen.statistics import StatRecord, Statistics
+from reportgen.documents.compose import compose
+from reportgen.documents.model import Paragraph
+from reportgen.domain.counts import Counts
+from reportgen.figures.case import compute
+from reportgen.inputs.statistics import Statistics, StatRecord
+from reportgen.lifecycle.batch import BatchInputs, batch_case
 
 # Omgjorte af 10 realitetsbehandlede per municipality and year; None = no row for that year.
 RATES = {

@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from casefactory import dump_toml, make_case
-from reportgen.build import build, versions
+
+from reportgen.lifecycle.build import build, versions
 
 NEW_BILAG = "Notat om sagsbehandlingstider på børneområdet"
 SENDBACK = {"organ": "Allerød Byråd 2022-2025", "dato": date(2025, 11, 6),

@@ -20,8 +20,7 @@ from docx.shared import Cm, Emu
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from reportgen.errors import InputError, Problem
-from reportgen.model import (
+from reportgen.documents.model import (
     Block,
     BulletList,
     CellAlign,
@@ -38,8 +37,9 @@ from reportgen.model import (
     Table,
     Text,
 )
+from reportgen.domain.errors import InputError, Problem
+from reportgen.resources import REFERENCE_DOCX
 
-REFERENCE = Path(__file__).resolve().parents[2] / "templates" / "reference.docx"
 DRAFT_MARK = "UDKAST"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _STYLE_IDS: dict[str, dict[tuple[str, Any], str | None]] = {}  # reference SHA-256 → (name, type) → id
@@ -90,7 +90,7 @@ TOTAL_CELL_STYLES: dict[CellAlign, Style] = {"left": Style.TABLE_TOTAL, "right":
 
 def render(doc: Document, reference: Path | None = None) -> bytes:
     """Return the document as DOCX bytes, styled by the reference document (default templates/reference.docx)."""
-    reference = reference or REFERENCE
+    reference = reference or REFERENCE_DOCX
     data = reference.read_bytes()
     target = docx.Document(BytesIO(data))
     _use_style_ids(target, reference, hashlib.sha256(data).hexdigest())

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import base64
 from functools import cache
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from reportgen.model import Document
-
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-HTML_TEMPLATES_DIR = TEMPLATES_DIR / "html"
-STYLESHEET = TEMPLATES_DIR / "style.css"
+from reportgen.documents.model import Document
+from reportgen.resources import HTML_TEMPLATES, STYLESHEET
 
 
 def render(doc: Document) -> bytes:
@@ -26,7 +22,7 @@ def render(doc: Document) -> bytes:
 def _environment() -> jinja2.Environment:
     """Return the shared Jinja2 environment (created on first use; templates are cached by it)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HTML_TEMPLATES_DIR),
+        loader=jinja2.FileSystemLoader(HTML_TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -19,11 +19,12 @@ from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
-from reportgen.model import Document
+from reportgen.documents.model import Document
+from reportgen.resources import STYLESHEET, TEMPLATES
 from reportgen.writers import html as html_writer
 
 PDF_VARIANT = "pdf/ua-1"
-BASE_URL = html_writer.TEMPLATES_DIR.as_uri() + "/"
+BASE_URL = TEMPLATES.as_uri() + "/"
 SERVED_FILE_TYPES = {".css": "text/css", ".ttf": "font/ttf"}
 SERVED_DATA_TYPES = frozenset({"image/png", "image/jpeg"})
 
@@ -60,7 +61,7 @@ def render(doc: Document, html: bytes | None = None) -> bytes:
 
 def warm_up_document(*blocks: Any) -> Document:
     """A tiny draft document (a paragraph, then the given blocks) for loading fonts, stylesheet and templates."""
-    from reportgen.model import Paragraph, Text
+    from reportgen.documents.model import Paragraph, Text
 
     return Document(slug="opvarmning", title="Opvarmning", subtitle="Opvarmning", header="Opvarmning", draft=True,
                     date=date(2024, 1, 1), author="reportgen", blocks=(Paragraph((Text("Opvarmning"),)), *blocks))
@@ -161,7 +162,7 @@ def _split_stylesheet(html: bytes) -> tuple[bytes, list[Any]]:
 @cache
 def _house_css() -> bytes:
     """The house stylesheet as the HTML writer inlines it."""
-    return html_writer.STYLESHEET.read_bytes()
+    return STYLESHEET.read_bytes()
 
 
 @cache
@@ -178,7 +179,7 @@ def _template_file(url: str) -> tuple[bytes, str]:
     """Return a stylesheet or font file inside templates/, refusing any other path."""
     parts = urlsplit(url)
     path = Path(url2pathname(parts.path)).resolve()
-    root = html_writer.TEMPLATES_DIR.resolve()
+    root = TEMPLATES.resolve()
     media_type = SERVED_FILE_TYPES.get(path.suffix.lower())
     if parts.netloc not in ("", "localhost") or not path.is_relative_to(root) or media_type is None:
         raise RefusedURL(f"reportgen only serves stylesheets and fonts under {root}, not {url!r}")

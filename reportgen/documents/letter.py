@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from . import danish as d
-from .case import Behandling, Case
-from .casefigures import CaseFigures
-from .inputs import Inputs
-from .model import Document
-from .prose import counts_ctx
+from reportgen.documents.model import Document
+from reportgen.documents.prose import counts_ctx, render
+from reportgen.domain import danish as d
+from reportgen.figures.case import CaseFigures
+from reportgen.inputs import Inputs
+from reportgen.inputs.case import Behandling, Case
 
 SLUG = "orientering-ankestyrelsen"
 TITLE = "Orientering om beslutning efter retssikkerhedslovens § 79 b, stk. 2"
@@ -25,8 +25,6 @@ def council_decision(case: Case) -> Behandling | None:
 
 def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
     """The letter, when the recommendation is not to prepare a handlingsplan; a draft until the decision is recorded."""
-    from .compose import _render
-
     case = inputs.case
     if case.handleplan.indstilling != "udarbejdes-ikke":
         return None
@@ -45,4 +43,4 @@ def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
     return Document(slug=SLUG, title=TITLE, subtitle=subtitle, header=f"{case.author} – Orientering af Ankestyrelsen",
                     draft=case.draft or decision is None,
                     date=decision.dato if decision else case.document_date, author=case.author,
-                    blocks=_render(f"{SLUG}.md.j2", ctx, {}))
+                    blocks=render(f"{SLUG}.md.j2", ctx, {}))

@@ -5,28 +5,55 @@ Templates in templates/prose/ only pick between sentences and insert these value
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Callable
+from functools import cache
 
-from . import danish as d
-from . import figures as f
-from . import klagesager as ks
-from .case import Case
-from .casefigures import BILAG_AREAS, AreaYear, CaseFigures
-from .figures import Counts
+from reportgen.documents import markdown
+from reportgen.documents.model import Block
+from reportgen.domain import danish as d
+from reportgen.domain.areas import AREAS, BILAG_AREAS
+from reportgen.domain.counts import Counts, direction, round_half_up, whole_percent
+from reportgen.figures import klagesager as ks
+from reportgen.figures import rates as f
+from reportgen.figures.case import AreaYear, CaseFigures
+from reportgen.inputs.case import Case
+from reportgen.resources import PROSE_TEMPLATES
 
-AREA_LABELS = {
-    "boernehandicap": "Børnehandicapområdet",
-    "voksenhandicap": "Voksenhandicapområdet",
-    "oevrige": "Socialområdet – øvrige",
-}
-AREA_IN_SENTENCE = {
-    "boernehandicap": "børnehandicapområdet",
-    "voksenhandicap": "voksenhandicapområdet",
-    "oevrige": "det øvrige socialområde",
-}
 VERB = {"stigning": "steg", "fald": "faldt", "uændret": "var uændret"}
 
+
+# --- the templates ---------------------------------------------------------------------------------------------
+
+@cache
+def _env():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PROSE_TEMPLATES), autoescape=False, finalize=markdown.escape,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+
+
+@cache
+def _text_env():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(PROSE_TEMPLATES), autoescape=False,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render(name: str, ctx: dict, inserts: dict[str, tuple[Block, ...]]) -> tuple[Block, ...]:
+    """Render a prose template and parse it into blocks, inserting tables, charts and texts."""
+    return markdown.parse_with_placeholders(_env().get_template(name).render(ctx), inserts)
+
+
+def alt_text(name: str, ctx: dict) -> str:
+    """Alternative text for a chart from its template, as one line."""
+    return " ".join(_text_env().get_template(name).render(ctx).split())
+
+
+
+# --- the values they receive ----------------------------------------------------------------------------------
 
 def counts_ctx(c: Counts) -> dict:
     """A group of counts as template values: counts with their noun, shares as percentages."""
@@ -51,9 +78,9 @@ def _relative(own: Counts, other: Counts | None) -> dict | None:
     own_rate, other_rate = f.omgoerelsesprocent(own), f.omgoerelsesprocent(other) if other else None
     if own_rate is None or other_rate is None:
         return None
-    delta = f.whole_percent(own_rate) - f.whole_percent(other_rate)
+    delta = whole_percent(own_rate) - whole_percent(other_rate)
     return {"rate": d.percent(other_rate), "position": {"stigning": "over", "fald": "under", "uændret": "på niveau med"}[
-        f.direction(delta)], "afstand": d.points(delta), "lig": delta == 0}
+        direction(delta)], "afstand": d.points(delta), "lig": delta == 0}
 
 
 def change_ctx(cf: CaseFigures) -> dict | None:
@@ -109,7 +136,7 @@ def _all_subject(with_both: int, members: int, aar: int) -> str:
 
 def area_ctx(a: AreaYear, previous: AreaYear | None) -> dict:
     """One Bilag 1 area in the danmarkskort year: counts, rate, national rate, change, fragility, shares."""
-    out: dict = {"navn": AREA_LABELS[a.omraade], "i_saetning": AREA_IN_SENTENCE[a.omraade], "aar": a.aar,
+    out: dict = {"navn": AREAS[a.omraade].label, "i_saetning": AREAS[a.omraade].in_sentence, "aar": a.aar,
                  "mangler": a.counts is None, "forrige": None, "andel": None}
     if a.counts is None:
         return out
@@ -118,7 +145,7 @@ def area_ctx(a: AreaYear, previous: AreaYear | None) -> dict:
     out["landet"] = _relative(c, a.landet)
     per_case = f.points_per_case(c)
     out["skroebelig"] = f.is_fragile(c)
-    out["pp_pr_sag"] = d.points(int(f.round_half_up(per_case))) if per_case is not None else ""
+    out["pp_pr_sag"] = d.points(int(round_half_up(per_case))) if per_case is not None else ""
     if previous is not None and previous.counts is not None:
         ch = f.change(previous.counts, c)
         out["forrige"] = {"aar": previous.aar, "rate": d.percent(f.omgoerelsesprocent(previous.counts)),
@@ -190,7 +217,7 @@ def klagesager_ctx(case: Case, cf: CaseFigures) -> dict | None:
         return None
     official = {a: cf.area(a)[0].counts for a in BILAG_AREAS}
     areas = {a: records_ctx(year.area(a), case.diskretion) for a in BILAG_AREAS}
-    afviger = [AREA_IN_SENTENCE[a] for a in BILAG_AREAS
+    afviger = [AREAS[a].in_sentence for a in BILAG_AREAS
                if official[a] is not None and official[a] != year.area(a).counts]
     total = records_ctx(year.area(ks.TOTAL), case.diskretion)
     return {"i_alt": total, "omraader": areas, "afviger": d.join(afviger), "diskretion": case.diskretion,

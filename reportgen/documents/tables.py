@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from . import danish as d
-from . import figures as f
-from . import klagesager as ks
-from .casefigures import AreaYear, CaseFigures
-from .figures import Counts
-from .inputs import Inputs
-from .kommuner import HELE_LANDET
-from .model import Table
+from reportgen.documents.model import Table
+from reportgen.domain import danish as d
+from reportgen.domain.areas import AREAS, BILAG_AREAS
+from reportgen.domain.counts import Counts
+from reportgen.domain.kommuner import HELE_LANDET
+from reportgen.figures import klagesager as ks
+from reportgen.figures import rates as f
+from reportgen.figures.case import AreaYear, CaseFigures
+from reportgen.inputs import Inputs
 
 OUTCOME_HEADERS = ("Stadfæstet", "Ændret/ophævet", "Hjemvist")
 # Soft hyphens let long headers break inside narrow numeric columns.
@@ -157,8 +158,6 @@ FOLLOW_UP_LABELS = {
     "verserer": "Endnu ikke afgjort igen",
     ks.NOT_GIVEN: "Ikke oplyst",
 }
-KLAGESAGER_COLUMNS = {"boernehandicap": "Børne\u00adhandicap", "voksenhandicap": "Voksen\u00adhandicap",
-                      "oevrige": "Øvrige", ks.TOTAL: "I alt"}
 
 
 class _CaseCounts:
@@ -199,10 +198,10 @@ def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None)
         ("Hjemviste sager", lambda a: a.counts.hjemvist),
         ("Heraf delvist hjemvist", lambda a: a.delvist_hjemvist),
     )
-    areas = [year.area(a) for a in KLAGESAGER_COLUMNS]
+    areas = [year.area(a) for a in (*BILAG_AREAS, ks.TOTAL)]
     return Table(
         caption=f"Klagesager og borgere fordelt på områder, {year.aar}",
-        header=("Nøgletal", *KLAGESAGER_COLUMNS.values()),
+        header=("Nøgletal", *(AREAS[a].column for a in BILAG_AREAS), "I alt"),
         rows=tuple((label, *(cell(value(a)) for a in areas)) for label, value in lines),
         align=("left", *("right",) * len(areas)),
         source=_records_source(file),

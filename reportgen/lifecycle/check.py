@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import danish as d
-from . import figures as f
-from .casefigures import CaseFigures
-from .klagesager import TOTAL
+from reportgen.domain import danish as d
+from reportgen.figures import rates as f
+from reportgen.figures.case import CaseFigures
+from reportgen.figures.klagesager import TOTAL
 
 
 def summary_lines(cf: CaseFigures) -> list[str]:

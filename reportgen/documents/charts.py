@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from math import floor
-from pathlib import Path
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "templates" / "fonts"
+from reportgen.resources import FONTS
+
 FONT_FILES = tuple(f"Carlito-{style}.ttf" for style in ("Regular", "Bold", "Italic", "BoldItalic"))
 
 CM = 1 / 2.54
@@ -153,7 +153,7 @@ def _setup() -> None:
     from matplotlib import font_manager
 
     for name in FONT_FILES:
-        font_manager.fontManager.addfont(str(FONT_DIR / name))
+        font_manager.fontManager.addfont(str(FONTS / name))
 
 
 def _render(draw, height_in: float = HEIGHT_IN) -> bytes:

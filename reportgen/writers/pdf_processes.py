@@ -13,7 +13,7 @@ import multiprocessing
 import signal
 from multiprocessing.connection import Connection
 
-from .model import Document
+from reportgen.documents.model import Document
 
 WORKERS = 2
 
@@ -68,7 +68,7 @@ class PdfProcesses:
 
 def _first(ends: list[Connection], parents: list[Connection]) -> None:
     """The first process: close the parent's ends, warm up, fork the second process, serve the first pipe."""
-    from .writers import pdf
+    from reportgen.writers import pdf
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report; it closes the pipes
     for conn in parents:
@@ -84,7 +84,7 @@ def _first(ends: list[Connection], parents: list[Connection]) -> None:
 
 def _serve(conn: Connection, other: Connection | None = None) -> None:
     """Render each document received on conn and send back ("ok", bytes) or ("fejl", message); stop at None."""
-    from .writers import pdf
+    from reportgen.writers import pdf
 
     if other is not None:
         other.close()

@@ -17,12 +17,12 @@ from fractions import Fraction
 from itertools import chain
 from pathlib import Path
 
-from . import danish, kommuner
-from .build import FIGURES, BuildResult, render_packet, write_packet
-from .case import Case, Handleplan
-from .errors import InputError, Problem
-from .inputs import Inputs
-from .statistics import Statistics, load_statistics
+from reportgen.domain import danish, kommuner
+from reportgen.domain.errors import InputError, Problem
+from reportgen.inputs import Inputs
+from reportgen.inputs.case import Case, Handleplan
+from reportgen.inputs.statistics import Statistics, load_statistics
+from reportgen.lifecycle.build import FIGURES, BuildResult, render_packet, write_packet
 
 GROUP_SIZE = 4
 WARNINGS_SHOWN = 5  # per municipality at the end of a batch run; figurer.json in the packet has them all
@@ -228,9 +228,9 @@ def _init_worker(stats: Statistics, statistik: Path, aar: int, out: Path, indsti
 
 def warm_up() -> None:
     """Run the chart, HTML, PDF and DOCX writers once on a tiny document, so fonts and templates are loaded."""
-    from . import charts
-    from .model import Figure
-    from .writers import docx, pdf
+    from reportgen.documents import charts
+    from reportgen.documents.model import Figure
+    from reportgen.writers import docx, pdf
 
     chart = charts.trend_chart((2023, 2024), (charts.Series("Opvarmning", (Fraction(1, 2), None), "kommune"),))
     doc = pdf.warm_up_document(Figure("opvarmning.png", chart, "Opvarmning", "Opvarmning"))
@@ -240,8 +240,8 @@ def warm_up() -> None:
 
 def _build_one(kommune: str, group: tuple[str, ...]) -> Outcome:
     """Build one municipality's packet in this worker; errors become the outcome's Danish message."""
-    from .casefigures import compute
-    from .compose import compose
+    from reportgen.documents.compose import compose
+    from reportgen.figures.case import compute
 
     stats, statistik, aar, out, indstilling = _shared
     start = time.perf_counter()
@@ -296,7 +296,13 @@ class BarProgress(LineProgress):
     def __init__(self) -> None:
         """Prepare the bar (it starts with start())."""
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         super().__init__(None)
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

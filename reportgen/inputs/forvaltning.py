@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ProblemList, allowed
-from .figures import OUTCOMES, Counts
-from .statistics import count_in_row, year_in_cell
-from .tabular import read_sheet, require_columns
+from reportgen.domain.counts import OUTCOMES, Counts
+from reportgen.domain.errors import ProblemList, allowed
+from reportgen.inputs.statistics import count_in_row, year_in_cell
+from reportgen.inputs.tabular import read_sheet, require_columns
 
 COLUMNS = ("forvaltningsomraade", "aar", *OUTCOMES, "i_danmarkskort")
 _ALIASES = {

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-
-from . import figures as f
-from . import klagesager as ks
-from .casefigures import BILAG_AREAS, CaseFigures
-from .figures import Counts
-from .inputs import Inputs
+from reportgen.domain.areas import BILAG_AREAS
+from reportgen.domain.counts import Counts, whole_percent
+from reportgen.figures import klagesager as ks
+from reportgen.figures import rates as f
+from reportgen.figures.case import CaseFigures
+from reportgen.inputs import Inputs
 
 SCHEMA_VERSION = 1
 
@@ -16,7 +16,7 @@ def rate_json(numerator: int, denominator: int) -> dict:
     """A rate as JSON: the counts it is made of, the shown whole percentage (half up) and the exact value."""
     s = f.share(numerator, denominator)
     return {"taeller": numerator, "naevner": denominator,
-            "procent": None if s is None else f.whole_percent(s),
+            "procent": None if s is None else whole_percent(s),
             "eksakt": None if s is None else float(s * 100)}
 
 

@@ -6,17 +6,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import danish, kommuner
-from .errors import InputError, Problem, ProblemList, allowed
-from .figures import OUTCOMES, Counts
-from .tabular import Row, Sheet, normalize_key, parse_count_cell, read_sheet, require_columns
-
-AREAS = ("socialomraadet", "boernehandicap", "voksenhandicap")
-AREA_NAMES = {
-    "socialomraadet": "Socialområdet generelt",
-    "boernehandicap": "Børnehandicapområdet",
-    "voksenhandicap": "Voksenhandicapområdet",
-}
+from reportgen.domain import danish, kommuner
+from reportgen.domain.areas import MAP_AREAS
+from reportgen.domain.counts import OUTCOMES, Counts
+from reportgen.domain.danish import normalize_key
+from reportgen.domain.errors import InputError, Problem, ProblemList, allowed
+from reportgen.inputs.tabular import (
+    Row,
+    Sheet,
+    parse_count_cell,
+    read_sheet,
+    require_columns,
+)
 
 # Values and headers as they appear in Ankestyrelsen's exports, normalised with normalize_key.
 _AREA_ALIASES = {
@@ -123,7 +124,7 @@ def _area(raw: str, file: str, row: int, column: str, problems: ProblemList) -> 
     """The area key (socialomraadet, boernehandicap, voksenhandicap) of a cell."""
     area = _AREA_ALIASES.get(normalize_key(raw))
     if area is None:
-        problems.add(file, f"ukendt område '{raw}'.", row, column, allowed(AREAS))
+        problems.add(file, f"ukendt område '{raw}'.", row, column, allowed(MAP_AREAS))
     return area
 
 

@@ -15,15 +15,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .casefigures import CaseFigures, compute
-from .compose import Packet, compose
-from .figures_json import to_json
-from .inputs import Inputs, load_inputs
-from .kommuner import slug
+from reportgen import __version__
+from reportgen.documents.compose import Packet, compose
+from reportgen.domain.kommuner import slug
+from reportgen.figures.case import CaseFigures, compute
+from reportgen.figures.export import to_json
+from reportgen.inputs import Inputs, load_inputs
 
 if TYPE_CHECKING:
-    from .pdfprocesses import PdfProcesses
+    from reportgen.writers.pdf_processes import PdfProcesses
 
 LIBRARIES = ("weasyprint", "python-docx", "matplotlib", "jinja2", "markdown-it-py", "babel", "openpyxl", "pydyf")
 MANIFEST = "manifest.json"
@@ -51,10 +51,10 @@ def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str,
     With PdfProcesses the PDFs were submitted there as each document was composed; this process writes the
     HTML and DOCX meanwhile and then collects them.
     """
-    from .writers import docx, html
+    from reportgen.writers import docx, html
 
     if pdfs is None:
-        from .writers import pdf
+        from reportgen.writers import pdf
     files: dict[str, bytes] = {}
     for doc in packet.documents():
         page = html.render(doc)
@@ -74,7 +74,7 @@ def _pdf_processes() -> AbstractContextManager[PdfProcesses | None]:
     a warm process (tests, batch workers) renders faster by itself."""
     if "weasyprint" in sys.modules:
         return nullcontext()
-    from .pdfprocesses import PdfProcesses
+    from reportgen.writers.pdf_processes import PdfProcesses
 
     return PdfProcesses()
 

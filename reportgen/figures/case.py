@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import danish as d
-from . import figures as f
-from . import klagesager as ks
-from .errors import Problem
-from .figures import Counts
-from .inputs import Inputs
-from .kommuner import HELE_LANDET
-from .statistics import AREAS, OUTCOME_WORDS, Statistics
-
-HANDICAP_AREAS = ("boernehandicap", "voksenhandicap")
-BILAG_AREAS = ("boernehandicap", "voksenhandicap", "oevrige")
+from reportgen.domain import danish as d
+from reportgen.domain.areas import (
+    AREAS,
+    BILAG_AREAS,
+    GENERAL,
+    HANDICAP_AREAS,
+    MAP_AREAS,
+    OEVRIGE,
+)
+from reportgen.domain.counts import Counts, total, whole_percent
+from reportgen.domain.errors import Problem
+from reportgen.domain.kommuner import HELE_LANDET
+from reportgen.figures import klagesager as ks
+from reportgen.figures import rates as f
+from reportgen.inputs import Inputs
+from reportgen.inputs.statistics import OUTCOME_WORDS, Statistics
 
 
 @dataclass(frozen=True)
@@ -86,19 +91,19 @@ class CaseFigures:
     @property
     def tabel2_total(self) -> Counts | None:
         """The "I alt" row of Tabel 2."""
-        return f.total(r.counts for r in self.tabel2) if self.tabel2 else None
+        return total(r.counts for r in self.tabel2) if self.tabel2 else None
 
     @property
     def tabel2_danmarkskort(self) -> Counts | None:
         """Tabel 2's rows marked i_danmarkskort, summed."""
-        return f.total(r.counts for r in self.tabel2 if r.i_danmarkskort) if self.tabel2 else None
+        return total(r.counts for r in self.tabel2 if r.i_danmarkskort) if self.tabel2 else None
 
     def area(self, omraade: str) -> tuple[AreaYear, ...]:
         """One Bilag 1 area's years, newest first."""
         return self.areas[BILAG_AREAS.index(omraade)]
 
 
-def _counts(stats: Statistics, kommune: str, aar: int, omraade: str = "socialomraadet") -> Counts | None:
+def _counts(stats: Statistics, kommune: str, aar: int, omraade: str = GENERAL) -> Counts | None:
     record = stats.get(kommune, aar, omraade)
     return record.counts if record else None
 
@@ -106,7 +111,7 @@ def _counts(stats: Statistics, kommune: str, aar: int, omraade: str = "socialomr
 def _shown(c: Counts | None) -> int | None:
     """The whole percentage a reader sees for counts, or None."""
     rate = f.omgoerelsesprocent(c) if c else None
-    return None if rate is None else f.whole_percent(rate)
+    return None if rate is None else whole_percent(rate)
 
 
 def compute(inputs: Inputs) -> CaseFigures:
@@ -148,7 +153,7 @@ def _zero_filled(stats: Statistics, names: list[str], years: tuple[int, ...]) ->
     out = []
     for name in names:
         for aar in sorted(years):
-            for omraade in AREAS:
+            for omraade in MAP_AREAS:
                 record = stats.get(name, aar, omraade)
                 if record and record.zero_filled:
                     words = " og ".join(f"'{OUTCOME_WORDS[o]}'" for o in record.zero_filled)
@@ -169,7 +174,7 @@ def _group(stats: Statistics, kommune: str, names: tuple[str, ...], aar: int, cu
     return GroupFigures(
         navne=present,
         mangler=tuple(n for n in names if now[n] is None),
-        samlet=f.total(now[n] for n in present),
+        samlet=total(now[n] for n in present),
         hoejere=sum(1 for n in present if own is not None and shown[n] is not None and shown[n] > own),
         lavere=sum(1 for n in present if own is not None and shown[n] is not None and shown[n] < own),
         stigning=sum(1 for n in both if shown[n] > _shown(before[n])),
@@ -180,7 +185,7 @@ def _group(stats: Statistics, kommune: str, names: tuple[str, ...], aar: int, cu
 
 def _area_year(stats: Statistics, kommune: str, omraade: str, aar: int) -> AreaYear:
     """A Bilag 1 area in one year; øvrige is the general map minus the two handicap maps."""
-    if omraade != "oevrige":
+    if omraade != OEVRIGE:
         record = stats.get(kommune, aar, omraade)
         return AreaYear(omraade, aar, record.counts if record else None, _counts(stats, HELE_LANDET, aar, omraade),
                         record.afgoerelser_i_alt if record else None)
@@ -190,7 +195,7 @@ def _area_year(stats: Statistics, kommune: str, omraade: str, aar: int) -> AreaY
         parts = [_counts(stats, name, aar, a) for a in HANDICAP_AREAS]
         return f.oevrige(general, *parts) if general and all(parts) else None
 
-    return AreaYear("oevrige", aar, rest(kommune), rest(HELE_LANDET), None)
+    return AreaYear(OEVRIGE, aar, rest(kommune), rest(HELE_LANDET), None)
 
 
 def _tabel2(inputs: Inputs, current: Counts, warnings: list[Problem]) -> tuple[Tabel2Row, ...]:
@@ -203,7 +208,7 @@ def _tabel2(inputs: Inputs, current: Counts, warnings: list[Problem]) -> tuple[T
                                 hint="Tilføj rækker med aar = " + str(inputs.case.aar) + "."))
         return ()
     rows = tuple(Tabel2Row(r.navn, r.counts, r.i_danmarkskort) for r in records)
-    marked = f.total(r.counts for r in rows if r.i_danmarkskort)
+    marked = total(r.counts for r in rows if r.i_danmarkskort)
     examined = ("stadfaestet", "aendret_ophaevet", "hjemvist")
     if any(getattr(marked, o) != getattr(current, o) for o in examined):
         warnings.append(Problem(
@@ -242,10 +247,10 @@ def _cross_check(stats: Statistics, kommune: str, year: ks.YearFigures, file: st
     """A warning with both numbers for each area where the records count differently from Ankestyrelsen."""
     if stats.get(kommune, year.aar) is None:
         return []
-    pairs = [(a, year.area(a).counts, _area_year(stats, kommune, a, year.aar).counts) for a in ks.AREAS]
+    pairs = [(a, year.area(a).counts, _area_year(stats, kommune, a, year.aar).counts) for a in BILAG_AREAS]
     if any(official is None for _, _, official in pairs):
-        pairs = [("socialomraadet", year.area(ks.TOTAL).counts, _counts(stats, kommune, year.aar))]
-    return [Problem(file, f"for {ks.AREA_TEXT[area]} {year.aar} har filen {_outcomes(own)}, men Ankestyrelsens "
+        pairs = [(GENERAL, year.area(ks.TOTAL).counts, _counts(stats, kommune, year.aar))]
+    return [Problem(file, f"for {AREAS[area].in_sentence} {year.aar} har filen {_outcomes(own)}, men Ankestyrelsens "
                     f"statistik har {_outcomes(official)}; omgørelsesprocenten bygger på statistikken.",
                     hint="Tjek, om der mangler sager, er sager for meget, eller om en sag har fået forkert område, "
                          "år eller udfald.")

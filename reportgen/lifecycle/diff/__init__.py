@@ -21,10 +21,10 @@ import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from .errors import InputError, Problem
-from .writers.docx import Style
+from reportgen.domain.errors import InputError, Problem
+from reportgen.resources import DIFF_TEMPLATES
+from reportgen.writers.docx import Style
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "diff"
 MANIFEST, FIGURES = "manifest.json", "figurer.json"
 DOCUMENT_ORDER = ("sagsfremstilling", "bilag-1")
 DOCUMENT_LABELS = {"sagsfremstilling": "Sagsfremstilling", "bilag-1": "Bilag 1",
@@ -367,7 +367,7 @@ def _write(path: Path, content: bytes) -> None:
 def _env():
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(DIFF_TEMPLATES), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                               auto_reload=False, keep_trailing_newline=True)
 

@@ -9,7 +9,17 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .model import Block, BulletList, Emph, Heading, Inline, LineBreak, Paragraph, Strong, Text
+from reportgen.documents.model import (
+    Block,
+    BulletList,
+    Emph,
+    Heading,
+    Inline,
+    LineBreak,
+    Paragraph,
+    Strong,
+    Text,
+)
 
 _PLACEHOLDER = re.compile(r"^@@([a-z0-9:_-]+)@@$", re.MULTILINE)
 _ESCAPE = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|@~&:=$%^'\"])")

@@ -9,7 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem
+from reportgen.domain.danish import normalize_key
+from reportgen.domain.errors import InputError, Problem
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,6 @@ class Sheet:
     columns: dict[str, str]
     rows: tuple[Row, ...]
     header_row: int = 1
-
-
-def normalize_key(text: str) -> str:
-    """A header or value in comparable form: "Ændret/ophævet" → "aendret_ophaevet", "År" → "aar"."""
-    text = unicodedata.normalize("NFC", text).strip().lower()
-    for old, new in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e")):
-        text = text.replace(old, new)
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
 def decode(data: bytes, file: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -10,7 +11,7 @@ from fractions import Fraction
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .figures import Direction, round_half_up, whole_percent
+from reportgen.domain.counts import Direction, round_half_up, whole_percent
 
 LOCALE = "da_DK"
 NBSP = "\u00a0"
@@ -91,6 +92,15 @@ def join(items: list[str], conjunction: str = "og") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def normalize_key(text: str) -> str:
+    """A header or value in comparable form: "Ændret/ophævet" → "aendret_ophaevet", "År" → "aar"."""
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    for old, new in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e")):
+        text = text.replace(old, new)
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
 
 
 # --- parsing, the inverse of the formatting above (used by the tests and the diff) -------------

@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import kommuner
-from .errors import InputError, Problem, ProblemList, allowed, suggest
+from reportgen.domain import kommuner
+from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, suggest
 
 STATUSES = ("udkast", "endelig")
 INDSTILLINGER = ("udarbejdes", "videreføres", "udarbejdes-ikke")

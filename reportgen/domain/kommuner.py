@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 from functools import cache
-from importlib.resources import files
 
-from .errors import suggest
+from reportgen.domain.danish import normalize_key
+from reportgen.domain.errors import suggest
+from reportgen.resources import KOMMUNER
 
 HELE_LANDET = "Hele landet"
 
@@ -14,7 +15,7 @@ HELE_LANDET = "Hele landet"
 @cache
 def regions() -> dict[str, str]:
     """Municipality name → region, from the project's kommuner.csv."""
-    text = files("reportgen").joinpath("kommuner.csv").read_text(encoding="utf-8")
+    text = KOMMUNER.read_text(encoding="utf-8")
     return {row["kommune"]: row["region"] for row in csv.DictReader(text.splitlines())}
 
 
@@ -40,6 +41,4 @@ def hint_for(name: str) -> str:
 
 def slug(name: str) -> str:
     """A folder-safe name: "Lyngby-Taarbæk" → "lyngby-taarbaek"."""
-    from .tabular import normalize_key
-
     return normalize_key(name).replace("_", "-")

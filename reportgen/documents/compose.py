@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-from . import charts
-from . import danish as d
-from . import figures as f
-from . import markdown, tables
-from .case import TEXT_SECTIONS
-from .casefigures import BILAG_AREAS, CaseFigures
-from .inputs import Inputs
-from .letter import compose_letter
-from .model import Block, BulletList, Decision, Document, Figure, Paragraph, Text
-from .prose import AREA_LABELS, case_ctx
+from reportgen.documents import charts, markdown, tables
+from reportgen.documents.letter import compose_letter
+from reportgen.documents.model import (
+    Block,
+    BulletList,
+    Decision,
+    Document,
+    Figure,
+    Paragraph,
+    Text,
+)
+from reportgen.documents.prose import alt_text, case_ctx, render
+from reportgen.domain import danish as d
+from reportgen.domain.areas import AREAS, BILAG_AREAS
+from reportgen.figures import rates as f
+from reportgen.figures.case import CaseFigures
+from reportgen.inputs import Inputs
+from reportgen.inputs.case import TEXT_SECTIONS
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "prose"
 BILAG1_TITLE = "Afgørelser på det generelle socialområde fordelt på områder"
 
 
@@ -37,33 +42,6 @@ class Packet:
     def figures(self) -> list[Figure]:
         """Every chart of the documents, in order."""
         return [b for doc in self.documents() for b in doc.blocks if isinstance(b, Figure)]
-
-
-@cache
-def _env():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, finalize=markdown.escape,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-
-
-@cache
-def _text_env():
-    import jinja2
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-
-
-def _render(name: str, ctx: dict, inserts: dict[str, tuple[Block, ...]]) -> tuple[Block, ...]:
-    """Render a prose template and parse it into blocks, inserting tables, charts and texts."""
-    return markdown.parse_with_placeholders(_env().get_template(name).render(ctx), inserts)
-
-
-def _alt(name: str, ctx: dict) -> str:
-    """Alternative text for a chart from its template, as one line."""
-    return " ".join(_text_env().get_template(name).render(ctx).split())
 
 
 def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object] | None = None) -> Packet:
@@ -105,7 +83,7 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict)
         Decision(f"Beslutning {b.organ} den {d.short_date(b.dato)}", markdown.parse(b.beslutning))
         for b in case.behandling)
     blocks["bilag"] = (BulletList(tuple((Paragraph((Text(t),)),) for t in bilag_titles(inputs))),)
-    return _document(inputs, "sagsfremstilling", case.titel, _render("sagsfremstilling.md.j2", ctx, blocks))
+    return _document(inputs, "sagsfremstilling", case.titel, render("sagsfremstilling.md.j2", ctx, blocks))
 
 
 def bilag_titles(inputs: Inputs) -> list[str]:
@@ -120,14 +98,14 @@ def bilag_titles(inputs: Inputs) -> list[str]:
 def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:
     """Bilag 1: the general map per area."""
     blocks = dict(inserts)
-    labels = {a: AREA_LABELS[a] for a in BILAG_AREAS}
+    labels = {a: AREAS[a].label for a in BILAG_AREAS}
     blocks["tabel:oversigt"] = (tables.area_overview(cf, inputs, labels),)
     for area in BILAG_AREAS:
         blocks[f"tabel:{area}"] = (tables.area_years(cf, inputs, area, labels[area]),)
     blocks["figur:fordeling"] = (_outcome_figure(cf),)
     blocks["figur:omraader"] = (_area_trend_figure(cf),)
     blocks.update(_klagesager_tables(inputs, cf, labels))
-    return _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", _render("bilag-1.md.j2", ctx, blocks))
+    return _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", render("bilag-1.md.j2", ctx, blocks))
 
 
 def _klagesager_tables(inputs: Inputs, cf: CaseFigures, labels: dict[str, str]) -> dict[str, tuple[Block, ...]]:
@@ -165,7 +143,7 @@ def _trend_figure(cf: CaseFigures) -> Figure:
     """Figur: Tabel 1 as a trend chart."""
     years = tuple(sorted(cf.years))
     series = tuple(charts.Series(r.navn, tuple(_rate(c) for c in reversed(r.counts)), r.rolle) for r in cf.tabel1)
-    alt = _alt("alt-udvikling.txt.j2", {"periode": _period(cf.years), "serier": [
+    alt = alt_text("alt-udvikling.txt.j2", {"periode": _period(cf.years), "serier": [
         {"navn": r.navn, "vaerdier": _values_text(cf.years, r.counts)} for r in cf.tabel1]})
     return Figure("figur-1-udvikling.png", charts.trend_chart(years, series),
                   f"Omgørelsesprocent på socialområdet generelt {_period(cf.years)}", alt)
@@ -173,10 +151,10 @@ def _trend_figure(cf: CaseFigures) -> Figure:
 
 def _outcome_figure(cf: CaseFigures) -> Figure:
     """Bilag 1: the year's outcomes per area as stacked bars."""
-    present = [(AREA_LABELS[a], cf.area(a)[0].counts) for a in BILAG_AREAS if cf.area(a)[0].counts is not None]
+    present = [(AREAS[a].label, cf.area(a)[0].counts) for a in BILAG_AREAS if cf.area(a)[0].counts is not None]
     labels = tuple(name for name, _ in present)
     counts = [c for _, c in present]
-    alt = _alt("alt-fordeling.txt.j2", {"aar": cf.aar, "omraader": [
+    alt = alt_text("alt-fordeling.txt.j2", {"aar": cf.aar, "omraader": [
         {"navn": name, "stadfaestet": d.count(c.stadfaestet), "aendret": d.count(c.aendret_ophaevet),
          "hjemvist": d.count(c.hjemvist)} for name, c in present]})
     png = charts.outcome_bars(labels or ("Socialområdet",), tuple(c.stadfaestet for c in counts) or (0,),
@@ -187,11 +165,11 @@ def _outcome_figure(cf: CaseFigures) -> Figure:
 def _area_trend_figure(cf: CaseFigures) -> Figure:
     """Bilag 1: the rate per area over the years, with the national general rate."""
     years = tuple(sorted(cf.years))
-    rows = [(AREA_LABELS[a], [y.counts for y in cf.area(a)], "omraade") for a in BILAG_AREAS]
+    rows = [(AREAS[a].label, [y.counts for y in cf.area(a)], "omraade") for a in BILAG_AREAS]
     landet = next(r for r in cf.tabel1 if r.rolle == "landet")
     rows.append(("Hele landet, socialområdet", list(landet.counts), "landet"))
     series = tuple(charts.Series(name, tuple(_rate(c) for c in reversed(counts)), role) for name, counts, role in rows)
-    alt = _alt("alt-omraader.txt.j2", {"periode": _period(cf.years), "serier": [
+    alt = alt_text("alt-omraader.txt.j2", {"periode": _period(cf.years), "serier": [
         {"navn": name, "vaerdier": _values_text(cf.years, counts)} for name, counts, _ in rows]})
     return Figure("bilag-1-figur-2-omraader.png", charts.trend_chart(years, series),
                   f"Omgørelsesprocent pr. område {_period(cf.years)}", alt)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .case import Case, load_case
-from .forvaltning import Forvaltning, load_forvaltning
-from .klagesager import Klagesager, load_klagesager
-from .statistics import Statistics, load_statistics, require_year
+from reportgen.inputs.case import Case, load_case
+from reportgen.inputs.forvaltning import Forvaltning, load_forvaltning
+from reportgen.inputs.klagesager import Klagesager, load_klagesager
+from reportgen.inputs.statistics import Statistics, load_statistics, require_year
 
 
 @dataclass(frozen=True)
