@@ -23,8 +23,11 @@ def cold_builds() -> list[tuple[float, float]]:
         with tempfile.TemporaryDirectory() as out:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "reportgen.cli", "build", str(EXAMPLE), "--out", out],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "reportgen.cli", "build", str(EXAMPLE), "--out", out],
+                check=True,
+                capture_output=True,
+            )
             wall = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             times.append((wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime))
@@ -45,6 +48,7 @@ def stages() -> list[tuple[str, float]]:
     from reportgen.figures.case import compute
     from reportgen.inputs import load_inputs
     from reportgen.lifecycle.build import write_packet
+
     t = mark("import reportgen", t)
     inputs = load_inputs(EXAMPLE)
     t = mark("indlæs og valider", t)
@@ -53,6 +57,7 @@ def stages() -> list[tuple[str, float]]:
     packet = compose(inputs, cf)
     t = mark("sammensæt dokumenter og figurer", t)
     from reportgen.writers import docx, html, pdf
+
     outputs: dict[str, bytes] = {}
     for doc in (packet.sagsfremstilling, packet.bilag1):
         outputs[f"{doc.slug}.html"] = html.render(doc)
@@ -73,9 +78,11 @@ def main() -> None:
     """Print the cold build times and the stage times."""
     runs = cold_builds()
     times = [wall for wall, _ in runs]
-    print(f"Kold build af eksemplet ({RUNS} kørsler): median {statistics.median(times):.2f} s "
-          f"(min {min(times):.2f} s, max {max(times):.2f} s; CPU-tid median "
-          f"{statistics.median(cpu for _, cpu in runs):.2f} s)")
+    print(
+        f"Kold build af eksemplet ({RUNS} kørsler): median {statistics.median(times):.2f} s "
+        f"(min {min(times):.2f} s, max {max(times):.2f} s; CPU-tid median "
+        f"{statistics.median(cpu for _, cpu in runs):.2f} s)"
+    )
     result = subprocess.run([sys.executable, __file__, "--stages"], check=True, capture_output=True, text=True)
     print(result.stdout, end="")
 

@@ -67,30 +67,52 @@ def measure_chain(statistik: Path, work: Path, sample: int, jobs: int) -> dict:
     names = load_statistics(statistik, statistik.name).kommuner()
     chosen = names[:: max(1, len(names) // sample)][:sample]
     result = toolchain.run_chain(toolchain.batch_packets(statistik, AAR, chosen), work, jobs)
-    return {"packets": result.packets, "jobs": jobs, "wall_s": result.seconds,
-            "per_packet_s": result.seconds_per_packet, "versions": [tools.pandoc_version, tools.soffice_version]}
+    return {
+        "packets": result.packets,
+        "jobs": jobs,
+        "wall_s": result.seconds,
+        "per_packet_s": result.seconds_per_packet,
+        "versions": [tools.pandoc_version, tools.soffice_version],
+    }
 
 
 def report(results: dict) -> str:
     """The results as a Markdown table with the targets."""
     batch, cold = results["batch"], results["cold"]
     rows = [
-        ("Alle pakker (batch)", f"{batch['packets']} pakker på {batch['wall_s']:.1f} s "
-         f"({batch['workers']} processer, {batch['wall_s'] / batch['packets']:.2f} s pr. pakke i gennemløb)",
-         f"≤ {TARGET_BATCH_S:.0f} s", batch["wall_s"] <= TARGET_BATCH_S),
+        (
+            "Alle pakker (batch)",
+            f"{batch['packets']} pakker på {batch['wall_s']:.1f} s "
+            f"({batch['workers']} processer, {batch['wall_s'] / batch['packets']:.2f} s pr. pakke i gennemløb)",
+            f"≤ {TARGET_BATCH_S:.0f} s",
+            batch["wall_s"] <= TARGET_BATCH_S,
+        ),
         ("Tid pr. pakke i en proces", f"{batch['per_packet_s']:.2f} s", "", None),
-        ("Hukommelse pr. proces (top)", f"{batch['peak_worker_mb']:.0f} MB", f"< {TARGET_WORKER_MB:.0f} MB",
-         batch["peak_worker_mb"] < TARGET_WORKER_MB),
-        ("Kold build af eksemplet", f"median {cold['median_s']:.2f} s (min {cold['min_s']:.2f}, "
-         f"max {cold['max_s']:.2f}, {cold['runs']} kørsler; CPU-tid {cold['cpu_median_s']:.2f} s)",
-         f"≤ {TARGET_COLD_S} s", cold["median_s"] <= TARGET_COLD_S),
+        (
+            "Hukommelse pr. proces (top)",
+            f"{batch['peak_worker_mb']:.0f} MB",
+            f"< {TARGET_WORKER_MB:.0f} MB",
+            batch["peak_worker_mb"] < TARGET_WORKER_MB,
+        ),
+        (
+            "Kold build af eksemplet",
+            f"median {cold['median_s']:.2f} s (min {cold['min_s']:.2f}, "
+            f"max {cold['max_s']:.2f}, {cold['runs']} kørsler; CPU-tid {cold['cpu_median_s']:.2f} s)",
+            f"≤ {TARGET_COLD_S} s",
+            cold["median_s"] <= TARGET_COLD_S,
+        ),
     ]
     if chain := results.get("chain"):
         ratio = chain["per_packet_s"] / (batch["wall_s"] / batch["packets"])
         results["ratio"] = ratio
         rows += [
-            ("pandoc + LibreOffice", f"{chain['packets']} pakker på {chain['wall_s']:.1f} s ({chain['jobs']} ad gangen, "
-             f"{chain['per_packet_s']:.2f} s pr. pakke i gennemløb; {'; '.join(chain['versions'])})", "", None),
+            (
+                "pandoc + LibreOffice",
+                f"{chain['packets']} pakker på {chain['wall_s']:.1f} s ({chain['jobs']} ad gangen, "
+                f"{chain['per_packet_s']:.2f} s pr. pakke i gennemløb; {'; '.join(chain['versions'])})",
+                "",
+                None,
+            ),
             ("reportgen i forhold til kæden", f"{ratio:.1f}× hurtigere", f"≥ {TARGET_RATIO}×", ratio >= TARGET_RATIO),
         ]
     lines = ["| måling | resultat | mål | nået |", "| --- | --- | --- | --- |"]
@@ -102,20 +124,31 @@ def report(results: dict) -> str:
 def main() -> None:
     """Run every measurement and print the table (and write JSON when asked)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--chain-sample", type=int, default=12, metavar="N",
-                        help="kommuner gennem pandoc + LibreOffice (standard 12; kæden er langsom)")
+    parser.add_argument(
+        "--chain-sample",
+        type=int,
+        default=12,
+        metavar="N",
+        help="kommuner gennem pandoc + LibreOffice (standard 12; kæden er langsom)",
+    )
     parser.add_argument("--no-chain", action="store_true", help="spring sammenligningen med pandoc + LibreOffice over")
     parser.add_argument("--json", type=Path, metavar="FIL", help="gem alle tal som JSON")
     args = parser.parse_args()
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                 "platform": platform.platform()}}
+    results: dict = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    }
     results["machine"]["calibration_s"] = calibrate()
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
         work = Path(tmp)
         runs = cold_builds()
         times = [wall for wall, _ in runs]
-        results["cold"] = {"runs": len(times), "median_s": statistics.median(times), "min_s": min(times),
-                           "max_s": max(times), "cpu_median_s": statistics.median(cpu for _, cpu in runs)}
+        results["cold"] = {
+            "runs": len(times),
+            "median_s": statistics.median(times),
+            "min_s": min(times),
+            "max_s": max(times),
+            "cpu_median_s": statistics.median(cpu for _, cpu in runs),
+        }
         statistik = work / "landsudtraek.csv"
         statistik.write_text(extract(), encoding="utf-8")
         results["batch"] = measure_batch(statistik, work / "output")
@@ -124,9 +157,11 @@ def main() -> None:
     results["machine"]["calibration_after_s"] = calibrate()
     print(report(results))
     machine = results["machine"]
-    print(f"\nMaskine: {machine['cpus']} CPU'er, Python {machine['python']}, {machine['platform']}; "
-          f"kalibrering (fast Python-løkke) {machine['calibration_s']:.2f} s før og "
-          f"{machine['calibration_after_s']:.2f} s efter")
+    print(
+        f"\nMaskine: {machine['cpus']} CPU'er, Python {machine['python']}, {machine['platform']}; "
+        f"kalibrering (fast Python-løkke) {machine['calibration_s']:.2f} s før og "
+        f"{machine['calibration_after_s']:.2f} s efter"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -16,8 +16,17 @@ from reportgen.domain.kommuner import HELE_LANDET, regions  # noqa: E402
 
 YEARS = (2021, 2022, 2023, 2024)
 SEED = 2024
-HEADER = ("kommune", "aar", "omraade", "stadfaestet", "aendret_ophaevet", "hjemvist", "afvist_henvist",
-          "afgoerelser_i_alt", "kilde")
+HEADER = (
+    "kommune",
+    "aar",
+    "omraade",
+    "stadfaestet",
+    "aendret_ophaevet",
+    "hjemvist",
+    "afvist_henvist",
+    "afgoerelser_i_alt",
+    "kilde",
+)
 KILDE = f"Syntetisk udtræk (benchmarks/synthetic.py, frø {SEED}); ikke Ankestyrelsens tal"
 Counts = tuple[int, int, int, int]
 
@@ -43,11 +52,14 @@ def _municipality_rows(rng: random.Random, kommune: str) -> list[tuple[str, int,
     for aar in YEARS:
         general = _general(rng, size)
         boern = _part(rng, general, 0.08, 0.2)
-        rest = tuple(g - b for g, b in zip(general, boern))
+        rest = tuple(g - b for g, b in zip(general, boern, strict=True))
         voksen = _part(rng, rest, 0.12, 0.3)  # type: ignore[arg-type]
         decisions = round(sum(general) * rng.uniform(25, 60))
-        rows += [(kommune, aar, "socialomraadet", general, decisions), (kommune, aar, "boernehandicap", boern, 0),
-                 (kommune, aar, "voksenhandicap", voksen, 0)]
+        rows += [
+            (kommune, aar, "socialomraadet", general, decisions),
+            (kommune, aar, "boernehandicap", boern, 0),
+            (kommune, aar, "voksenhandicap", voksen, 0),
+        ]
         size *= rng.uniform(0.85, 1.2)
     return rows
 
@@ -59,7 +71,7 @@ def extract(seed: int = SEED) -> str:
     totals: dict[tuple[int, str], list[int]] = {}
     for _, aar, omraade, counts, _decisions in rows:
         slot = totals.setdefault((aar, omraade), [0, 0, 0, 0])
-        slot[:] = [a + b for a, b in zip(slot, counts)]
+        slot[:] = [a + b for a, b in zip(slot, counts, strict=True)]
     rows += [(HELE_LANDET, aar, omraade, tuple(c), 0) for (aar, omraade), c in sorted(totals.items())]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -125,7 +125,7 @@ def _inlines(nodes: tuple[Inline, ...]) -> str:
                 inner = _inlines(children)
                 core = inner.strip(" ")  # delimiters must touch the text; spaces go outside
                 if core:
-                    lead, trail = inner[:len(inner) - len(inner.lstrip(" "))], inner[len(inner.rstrip(" ")):]
+                    lead, trail = inner[: len(inner) - len(inner.lstrip(" "))], inner[len(inner.rstrip(" ")) :]
                     parts.append(f"{lead}{mark}{core}{mark}{trail}")
                 else:
                     parts.append(inner)
@@ -199,7 +199,7 @@ class _Writer:
 
         # Relative widths come from the dashes: the label column twice as wide as the others.
         rule = ["-" * (20 if i == 0 else 10) for i in range(len(table.header))]
-        rule = [f":{d[1:]}" if a == "left" else f"{d[1:]}:" for d, a in zip(rule, table.align)]
+        rule = [f":{d[1:]}" if a == "left" else f"{d[1:]}:" for d, a in zip(rule, table.align, strict=True)]
         lines = [row(table.header), "|" + "|".join(rule) + "|", *(row(r) for r in table.rows)]
         if table.total:
             lines.append(row(table.total, bold=True))
@@ -222,8 +222,11 @@ class _Writer:
 
 def markdown(doc: Document) -> tuple[str, dict[str, bytes]]:
     """The whole document as pandoc Markdown (YAML title block first) and its images by file name."""
-    meta = {"title": escape(doc.title), "subtitle": escape(doc.subtitle) if doc.subtitle else None,
-            "lang": doc.language}
+    meta = {
+        "title": escape(doc.title),
+        "subtitle": escape(doc.subtitle) if doc.subtitle else None,
+        "lang": doc.language,
+    }
     header = "\n".join(f"{key}: {json.dumps(value)}" for key, value in meta.items() if value)
     writer = _Writer()
     body = writer.blocks(doc.blocks)
@@ -276,8 +279,20 @@ def _profile(n: int) -> str:
 
 def _pdf(tools: Tools, profile: str, outdir: Path, docx_files: list[Path]) -> None:
     """Convert DOCX files to PDF in one soffice run."""
-    _run([tools.soffice, profile, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(outdir),
-          *map(str, docx_files)], cwd=outdir)
+    _run(
+        [
+            tools.soffice,
+            profile,
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *map(str, docx_files),
+        ],
+        cwd=outdir,
+    )
 
 
 def _warm(tools: Tools, reference: Path, profile: str, folder: Path) -> None:
@@ -298,8 +313,9 @@ def _check(path: Path, magic: bytes = b"") -> None:
             raise ChainError(f"{path} does not start with {magic!r}")
 
 
-def _packet(tools: Tools, reference: Path, profiles: queue.Queue[str], docs: tuple[Document, ...],
-            folder: Path) -> float:
+def _packet(
+    tools: Tools, reference: Path, profiles: queue.Queue[str], docs: tuple[Document, ...], folder: Path
+) -> float:
     """Write one municipality's Markdown and charts, run pandoc and soffice, check the outputs; return seconds."""
     start = time.perf_counter()
     for doc in docs:
@@ -307,10 +323,35 @@ def _packet(tools: Tools, reference: Path, profiles: queue.Queue[str], docs: tup
         (folder / f"{doc.slug}.md").write_text(text, encoding="utf-8")
         for name, png in images.items():
             (folder / name).write_bytes(png)
-        _run([tools.pandoc, f"{doc.slug}.md", "-f", "markdown", "-t", "docx", "--reference-doc", str(reference),
-              "-o", f"{doc.slug}.docx"], cwd=folder)
-        _run([tools.pandoc, f"{doc.slug}.md", "-f", "markdown", "-t", "html5", *tools.html_flags(),
-              "-o", f"{doc.slug}.html"], cwd=folder)
+        _run(
+            [
+                tools.pandoc,
+                f"{doc.slug}.md",
+                "-f",
+                "markdown",
+                "-t",
+                "docx",
+                "--reference-doc",
+                str(reference),
+                "-o",
+                f"{doc.slug}.docx",
+            ],
+            cwd=folder,
+        )
+        _run(
+            [
+                tools.pandoc,
+                f"{doc.slug}.md",
+                "-f",
+                "markdown",
+                "-t",
+                "html5",
+                *tools.html_flags(),
+                "-o",
+                f"{doc.slug}.html",
+            ],
+            cwd=folder,
+        )
     profile = profiles.get()
     try:
         _pdf(tools, profile, folder, [folder / f"{doc.slug}.docx" for doc in docs])
@@ -344,8 +385,9 @@ def run_chain(packets: list[tuple[str, tuple[Document, ...]]], work: Path, jobs:
         profiles.put(_profile(n))
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {name: pool.submit(_packet, tools, reference, profiles, docs, folders[name])
-                   for name, docs in packets}
+        futures = {
+            name: pool.submit(_packet, tools, reference, profiles, docs, folders[name]) for name, docs in packets
+        }
         packet_seconds = {name: future.result() for name, future in futures.items()}
     return ChainResult(time.perf_counter() - start, packet_seconds, len(packets))
 
@@ -385,8 +427,10 @@ def main() -> None:
         result = run_chain(packets, args.work or Path(tmp), args.jobs)
     for name, seconds in result.packet_seconds.items():
         print(f"  {name:<20} {seconds:6.2f} s")
-    print(f"{result.packets} packets, jobs={args.jobs}: {result.seconds:.2f} s wall, "
-          f"{result.seconds_per_packet:.2f} s per packet")
+    print(
+        f"{result.packets} packets, jobs={args.jobs}: {result.seconds:.2f} s wall, "
+        f"{result.seconds_per_packet:.2f} s per packet"
+    )
 
 
 if __name__ == "__main__":

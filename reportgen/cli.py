@@ -78,8 +78,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         summary_lines,
     )
 
-    report = run(args.statistik, args.aar, args.out, args.kommuner, args.jobs, args.indstilling,
-                 progress_for(sys.stderr))
+    report = run(
+        args.statistik, args.aar, args.out, args.kommuner, args.jobs, args.indstilling, progress_for(sys.stderr)
+    )
     for line in summary_lines(report):
         print(_terminal(line))
     for line in problem_lines(report):
@@ -110,8 +111,10 @@ HELP = {  # the commands' help, in Danish like the rest of the command line
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with the Danish help of each command."""
     parser = argparse.ArgumentParser(
-        prog="reportgen", description="Danmarkskortet (retssikkerhedslovens § 79 b): sagsfremstilling og Bilag 1 "
-                                      "som DOCX, PDF og HTML fra Ankestyrelsens statistik.")
+        prog="reportgen",
+        description="Danmarkskortet (retssikkerhedslovens § 79 b): sagsfremstilling og Bilag 1 "
+        "som DOCX, PDF og HTML fra Ankestyrelsens statistik.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
     for name, func in (("check", cmd_check), ("figures", cmd_figures)):
         p = sub.add_parser(name, help=HELP[name], description=HELP[name])
@@ -122,20 +125,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("output"), metavar="MAPPE", help="outputmappe (standard: output)")
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("diff", help=HELP["diff"], description=HELP["diff"])
-    p.add_argument("old", type=Path, metavar="GAMMEL",
-                   help="den gamle versionsmappe (fx output/alleroed/2024/v1) eller DOCX-fil")
+    p.add_argument(
+        "old", type=Path, metavar="GAMMEL", help="den gamle versionsmappe (fx output/alleroed/2024/v1) eller DOCX-fil"
+    )
     p.add_argument("new", type=Path, metavar="NY", help="den nye versionsmappe eller DOCX-fil")
-    p.add_argument("--out", type=Path, default=None, metavar="FIL",
-                   help="redlinens HTML-fil (standard: NY/diff-mod-v<gammel>.html)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FIL",
+        help="redlinens HTML-fil (standard: NY/diff-mod-v<gammel>.html)",
+    )
     p.set_defaults(func=cmd_diff)
     p = sub.add_parser("batch", help=HELP["batch"], description=HELP["batch"])
-    p.add_argument("statistik", type=Path, metavar="STATISTIK", help="statistikfilen (CSV eller XLSX) med alle kommuner")
+    p.add_argument(
+        "statistik", type=Path, metavar="STATISTIK", help="statistikfilen (CSV eller XLSX) med alle kommuner"
+    )
     p.add_argument("--aar", type=int, required=True, metavar="ÅR", help="danmarkskortets år")
     p.add_argument("--out", type=Path, default=Path("output"), metavar="MAPPE", help="outputmappe (standard: output)")
     p.add_argument("--kommuner", nargs="+", metavar="KOMMUNE", help="kun disse kommuner (standard: alle i filen)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="antal processer (standard: én pr. CPU)")
-    p.add_argument("--indstilling", choices=INDSTILLINGER, default="udarbejdes",
-                   help="forvaltningens indstilling efter § 79 b, stk. 2 (standard: udarbejdes)")
+    p.add_argument(
+        "--indstilling",
+        choices=INDSTILLINGER,
+        default="udarbejdes",
+        help="forvaltningens indstilling efter § 79 b, stk. 2 (standard: udarbejdes)",
+    )
     p.set_defaults(func=cmd_batch)
     return parser
 
@@ -160,8 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 – the last line of defence: a message, not a traceback
         if os.environ.get("REPORTGEN_DEBUG"):
             traceback.print_exc()
-        print(f"Intern fejl: {type(exc).__name__}. Kør igen med REPORTGEN_DEBUG=1 for detaljer, "
-              "og meld fejlen med den udskrift.", file=sys.stderr)
+        print(
+            f"Intern fejl: {type(exc).__name__}. Kør igen med REPORTGEN_DEBUG=1 for detaljer, "
+            "og meld fejlen med den udskrift.",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

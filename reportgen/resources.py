@@ -1,4 +1,4 @@
-"""The files that travel inside the package – templates, stylesheet, fonts, reference document, data tables – by name."""
+"""The files that travel inside the package – templates, stylesheet, fonts, reference document, data – by name."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ def _package_folder() -> Path:
 
 PACKAGE = _package_folder()
 TEMPLATES = PACKAGE / "templates"
-PROSE_TEMPLATES = TEMPLATES / "prose"      # Markdown prose and chart alt texts (Jinja2)
-HTML_TEMPLATES = TEMPLATES / "html"        # the HTML writer (Jinja2, autoescaped)
-DIFF_TEMPLATES = TEMPLATES / "diff"        # the redline of `reportgen diff`
-STYLESHEET = TEMPLATES / "style.css"       # the house style of the HTML and PDF
-FONTS = TEMPLATES / "fonts"                # embedded in the PDF through @font-face
+PROSE_TEMPLATES = TEMPLATES / "prose"  # Markdown prose and chart alt texts (Jinja2)
+HTML_TEMPLATES = TEMPLATES / "html"  # the HTML writer (Jinja2, autoescaped)
+DIFF_TEMPLATES = TEMPLATES / "diff"  # the redline of `reportgen diff`
+STYLESHEET = TEMPLATES / "style.css"  # the house style of the HTML and PDF
+FONTS = TEMPLATES / "fonts"  # embedded in the PDF through @font-face
 REFERENCE_DOCX = TEMPLATES / "reference.docx"  # the DOCX writer's styles, page set-up, header and footer
 KOMMUNER = PACKAGE / "data" / "kommuner.csv"  # the 98 municipalities and their regions

@@ -61,40 +61,78 @@ TABS = '<w:tabs><w:tab w:val="center" w:pos="4536"/><w:tab w:val="right" w:pos="
 
 # Built-in styles (restyled) and the custom styles of reportgen, in the order they are defined.
 PARAGRAPH_STYLES = (
-    StyleSpec("Normal", "Normal", None,
-              rpr=f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
-                  f'<w:lang w:val="{LANGUAGE}"/>'),
-    StyleSpec("Title", "Title", "Normal", ppr=spacing(after=120, line=240),
-              rpr=f'{BOLD}<w:color w:val="{ACCENT}"/><w:kern w:val="28"/>{size(40)}'),
-    StyleSpec("Subtitle", "Subtitle", "Normal", ppr=spacing(after=360),
-              rpr=f'<w:color w:val="{GREY}"/>{size(28)}'),
-    StyleSpec("Heading 1", "Heading1", "Normal", ppr=f'{KEEP}{spacing(360, 120)}<w:outlineLvl w:val="0"/>',
-              rpr=f'{BOLD}<w:color w:val="{ACCENT}"/>{size(28)}'),
-    StyleSpec("Heading 2", "Heading2", "Normal", ppr=f'{KEEP}{spacing(240, 80)}<w:outlineLvl w:val="1"/>',
-              rpr=f'{BOLD}<w:color w:val="{ACCENT}"/>{size(24)}'),
-    StyleSpec("Heading 3", "Heading3", "Normal", ppr=f'{KEEP}{spacing(200, 60)}<w:outlineLvl w:val="2"/>',
-              rpr=f'{BOLD}<w:color w:val="{ACCENT}"/>{size(22)}'),
-    StyleSpec("Caption", "Caption", "Normal", ppr=f'{KEEP}{spacing(120, 60, 240)}',
-              rpr=f'{BOLD}{size(20)}'),
-    StyleSpec("Header", "Header", "Normal", ppr=f'{TABS}{spacing(0, 0, 240)}',
-              rpr=f'<w:color w:val="{GREY}"/>{size(18)}'),
-    StyleSpec("Footer", "Footer", "Normal", ppr=f'{TABS}{spacing(0, 0, 240)}{RIGHT}',
-              rpr=f'<w:color w:val="{GREY}"/>{size(18)}'),
-    StyleSpec("Beslutning", "Beslutning", "Normal", ppr=f'{KEEP}{spacing(360, 120)}<w:outlineLvl w:val="1"/>',
-              rpr=f'{BOLD}<w:color w:val="{ACCENT}"/>{size(24)}'),
-    StyleSpec("Billede", "Billede", "Normal", ppr=f'{KEEP}{spacing(120, 60)}'),
-    StyleSpec("Tabelnote", "Tabelnote", "Normal", ppr=spacing(60, 0, 240),
-              rpr=f'<w:color w:val="{GREY}"/>{size(16)}'),
-    StyleSpec("Kilde", "Kilde", "Normal", ppr=spacing(60, 240, 240),
-              rpr=f'<w:i/><w:iCs/><w:color w:val="{GREY}"/>{size(16)}'),
+    StyleSpec(
+        "Normal",
+        "Normal",
+        None,
+        rpr=f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+        f'<w:lang w:val="{LANGUAGE}"/>',
+    ),
+    StyleSpec(
+        "Title",
+        "Title",
+        "Normal",
+        ppr=spacing(after=120, line=240),
+        rpr=f'{BOLD}<w:color w:val="{ACCENT}"/><w:kern w:val="28"/>{size(40)}',
+    ),
+    StyleSpec("Subtitle", "Subtitle", "Normal", ppr=spacing(after=360), rpr=f'<w:color w:val="{GREY}"/>{size(28)}'),
+    StyleSpec(
+        "Heading 1",
+        "Heading1",
+        "Normal",
+        ppr=f'{KEEP}{spacing(360, 120)}<w:outlineLvl w:val="0"/>',
+        rpr=f'{BOLD}<w:color w:val="{ACCENT}"/>{size(28)}',
+    ),
+    StyleSpec(
+        "Heading 2",
+        "Heading2",
+        "Normal",
+        ppr=f'{KEEP}{spacing(240, 80)}<w:outlineLvl w:val="1"/>',
+        rpr=f'{BOLD}<w:color w:val="{ACCENT}"/>{size(24)}',
+    ),
+    StyleSpec(
+        "Heading 3",
+        "Heading3",
+        "Normal",
+        ppr=f'{KEEP}{spacing(200, 60)}<w:outlineLvl w:val="2"/>',
+        rpr=f'{BOLD}<w:color w:val="{ACCENT}"/>{size(22)}',
+    ),
+    StyleSpec("Caption", "Caption", "Normal", ppr=f"{KEEP}{spacing(120, 60, 240)}", rpr=f"{BOLD}{size(20)}"),
+    StyleSpec(
+        "Header", "Header", "Normal", ppr=f"{TABS}{spacing(0, 0, 240)}", rpr=f'<w:color w:val="{GREY}"/>{size(18)}'
+    ),
+    StyleSpec(
+        "Footer",
+        "Footer",
+        "Normal",
+        ppr=f"{TABS}{spacing(0, 0, 240)}{RIGHT}",
+        rpr=f'<w:color w:val="{GREY}"/>{size(18)}',
+    ),
+    StyleSpec(
+        "Beslutning",
+        "Beslutning",
+        "Normal",
+        ppr=f'{KEEP}{spacing(360, 120)}<w:outlineLvl w:val="1"/>',
+        rpr=f'{BOLD}<w:color w:val="{ACCENT}"/>{size(24)}',
+    ),
+    StyleSpec("Billede", "Billede", "Normal", ppr=f"{KEEP}{spacing(120, 60)}"),
+    StyleSpec("Tabelnote", "Tabelnote", "Normal", ppr=spacing(60, 0, 240), rpr=f'<w:color w:val="{GREY}"/>{size(16)}'),
+    StyleSpec(
+        "Kilde", "Kilde", "Normal", ppr=spacing(60, 240, 240), rpr=f'<w:i/><w:iCs/><w:color w:val="{GREY}"/>{size(16)}'
+    ),
     StyleSpec("Tabeltekst", "Tabeltekst", "Normal", ppr=spacing(20, 20, 240), rpr=size(20)),
     StyleSpec("Tabeltekst højre", "TabeltekstHoejre", "Tabeltekst", ppr=RIGHT),
     StyleSpec("Tabeloverskrift", "Tabeloverskrift", "Tabeltekst", ppr="<w:keepNext/>", rpr=BOLD),
     StyleSpec("Tabeloverskrift højre", "TabeloverskriftHoejre", "Tabeloverskrift", ppr=RIGHT),
     StyleSpec("Tabeltotal", "Tabeltotal", "Tabeltekst", rpr=BOLD),
     StyleSpec("Tabeltotal højre", "TabeltotalHoejre", "Tabeltotal", ppr=RIGHT),
-    StyleSpec("Udkast", "Udkast", "Header", ppr=f'{spacing(0, 60, 240)}{RIGHT}',
-              rpr=f'{BOLD}<w:caps/><w:color w:val="C00000"/><w:spacing w:val="40"/>{size(24)}'),
+    StyleSpec(
+        "Udkast",
+        "Udkast",
+        "Header",
+        ppr=f"{spacing(0, 60, 240)}{RIGHT}",
+        rpr=f'{BOLD}<w:caps/><w:color w:val="C00000"/><w:spacing w:val="40"/>{size(24)}',
+    ),
 )
 
 TABLE_STYLE = ("Reportgen Tabel", "ReportgenTabel")
@@ -169,7 +207,7 @@ def set_defaults(document: Document) -> None:
     for fonts in styles.xpath("w:style//w:rFonts"):
         fonts.getparent().remove(fonts)
     defaults = parse_xml(
-        f'<w:docDefaults {nsdecls("w")}><w:rPrDefault><w:rPr>'
+        f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>"
         f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>{size(22)}'
         f'<w:lang w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}" w:bidi="ar-SA"/>'
         f"</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>{spacing(0, 160, 259)}</w:pPr></w:pPrDefault>"
@@ -241,8 +279,8 @@ def add_samples(document: Document) -> None:
     for style, text in SAMPLES_ABOVE_TABLE:
         document.add_paragraph(text, style=style)
     table = document.add_table(rows=len(SAMPLE_CELLS), cols=2, style=TABLE_STYLE[0])
-    for row, names in zip(table.rows, SAMPLE_CELLS):
-        for cell, style in zip(row.cells, names):
+    for row, names in zip(table.rows, SAMPLE_CELLS, strict=True):
+        for cell, style in zip(row.cells, names, strict=True):
             cell.paragraphs[0].style = style
             cell.paragraphs[0].add_run(style)
     for style, text in SAMPLES_BELOW_TABLE:

@@ -23,16 +23,24 @@ import io
 import json
 import shutil
 import tomllib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "eksempler" / "allerod-2024"
 
 # Reference figures of the example case (Allerød 2024, socialområdet generelt).
-REFERENCE = {"stadfaestet": 24, "aendret_ophaevet": 8, "hjemvist": 33, "afvist_henvist": 0,
-             "realitetsbehandlede": 65, "omgjorte": 41, "procent": 63}
+REFERENCE = {
+    "stadfaestet": 24,
+    "aendret_ophaevet": 8,
+    "hjemvist": 33,
+    "afvist_henvist": 0,
+    "realitetsbehandlede": 65,
+    "omgjorte": 41,
+    "procent": 63,
+}
 
 
 class _Delete:
@@ -98,6 +106,7 @@ def _write(path: Path, content: Content) -> None:
 
 
 # --- sag.toml -----------------------------------------------------------------------------------------------
+
 
 def example_sag() -> dict[str, Any]:
     """The example's sag.toml as a dict (a fresh copy)."""
@@ -166,6 +175,7 @@ def _value(value: Any) -> str:
 
 # --- data files ---------------------------------------------------------------------------------------------
 
+
 def statistik_rows() -> list[list[str]]:
     """The example's statistik.csv as rows of cells, header first (so rows[i] is spreadsheet row i + 1)."""
     return read_csv_rows(EXAMPLE / "statistik.csv")
@@ -204,6 +214,7 @@ def write_xlsx(path: Path, rows: Iterable[Sequence[Any]]) -> Path:
 
 
 # --- running the command line -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CliResult:

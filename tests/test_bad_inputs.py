@@ -6,10 +6,10 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from casefactory import (
@@ -39,19 +39,23 @@ class Bad:
 
 def stat_with(change: Callable[[list[list[str]]], object], **kw) -> Callable[[Path], Path]:
     """A builder whose statistik.csv is the example's, changed in place by ``change``."""
+
     def build(tmp_path: Path) -> Path:
         rows = statistik_rows()
         change(rows)
         return make_case(tmp_path, statistik=to_csv(rows), **kw)
+
     return build
 
 
 def fv_with(change: Callable[[list[list[str]]], object]) -> Callable[[Path], Path]:
     """A builder whose forvaltningsomraader.csv is the example's, changed in place by ``change``."""
+
     def build(tmp_path: Path) -> Path:
         rows = forvaltning_rows()
         change(rows)
         return make_case(tmp_path, forvaltningsomraader=to_csv(rows))
+
     return build
 
 
@@ -67,8 +71,10 @@ def built(**kw) -> Callable[[Path], Path]:
 
 def cell(row: int, column: int, value: str) -> Callable[[list[list[str]]], None]:
     """Set one cell; row in spreadsheet counting (header = 1), column from 0."""
+
     def change(rows: list[list[str]]) -> None:
         rows[row - 1][column] = value
+
     return change
 
 
@@ -76,6 +82,7 @@ def cells(*changes: Callable[[list[list[str]]], None]) -> Callable[[list[list[st
     def change(rows: list[list[str]]) -> None:
         for c in changes:
             c(rows)
+
     return change
 
 
@@ -83,10 +90,13 @@ def cells(*changes: Callable[[list[list[str]]], None]) -> Callable[[list[list[st
 KOMMUNE, AAR, OMRAADE, STADF, AENDRET, HJEMVIST, AFVIST = range(7)
 ROW_ALLEROED_2024 = 5  # Allerød,2024,socialomraadet,24,8,33,0
 
-AREA_NAMES = {"socialomraadet": "Socialområdet", "boernehandicap": "Børnehandicap",
-              "voksenhandicap": "Voksenhandicap"}
-OUTCOME_NAMES = (("Stadfæstelse", STADF), ("Ændring/ophævelse", AENDRET), ("Hjemvisning", HJEMVIST),
-                 ("Afvisning/henvisning", AFVIST))
+AREA_NAMES = {"socialomraadet": "Socialområdet", "boernehandicap": "Børnehandicap", "voksenhandicap": "Voksenhandicap"}
+OUTCOME_NAMES = (
+    ("Stadfæstelse", STADF),
+    ("Ændring/ophævelse", AENDRET),
+    ("Hjemvisning", HJEMVIST),
+    ("Afvisning/henvisning", AFVIST),
+)
 
 
 def long_rows() -> list[list[str]]:
@@ -95,8 +105,7 @@ def long_rows() -> list[list[str]]:
     for r in statistik_rows()[1:]:
         for name, i in OUTCOME_NAMES:
             out.append([r[KOMMUNE], AREA_NAMES[r[OMRAADE]], name, r[AAR], r[i]])
-        out.append([r[KOMMUNE], AREA_NAMES[r[OMRAADE]], "I alt", r[AAR],
-                    str(sum(int(r[i]) for _, i in OUTCOME_NAMES))])
+        out.append([r[KOMMUNE], AREA_NAMES[r[OMRAADE]], "I alt", r[AAR], str(sum(int(r[i]) for _, i in OUTCOME_NAMES))])
     return out
 
 
@@ -105,6 +114,7 @@ def long_with(change: Callable[[list[list[str]]], object]) -> Callable[[Path], P
         rows = long_rows()
         change(rows)
         return make_case(tmp_path, statistik=to_csv(rows, ";"))
+
     return build
 
 
@@ -121,21 +131,25 @@ def alias_column_twice(rows: list[list[str]]) -> None:
 
 def with_byte(byte: bytes, row: int, file: str = "statistik") -> Callable[[Path], Path]:
     """A builder with one undecodable byte inserted at the start of a row's second cell."""
+
     def build(tmp_path: Path) -> Path:
         rows = statistik_rows() if file == "statistik" else forvaltning_rows()
         lines = to_csv(rows).encode("cp1252").split(b"\n")
         first, rest = lines[row - 1].split(b",", 1)
         lines[row - 1] = first + b"," + byte + rest
         return make_case(tmp_path, **{file if file == "statistik" else "forvaltningsomraader": b"\n".join(lines)})
+
     return build
 
 
 def utf8_with_byte(byte: bytes, row: int) -> Callable[[Path], Path]:
     """A builder whose UTF-8 statistik.csv has one Windows-1252 byte appended to a row's last cell (kilde)."""
+
     def build(tmp_path: Path) -> Path:
         lines = to_csv(statistik_rows()).encode("utf-8").split(b"\n")
         lines[row - 1] += byte
         return make_case(tmp_path, statistik=b"\n".join(lines))
+
     return build
 
 
@@ -143,7 +157,7 @@ def xlsx_with_float(tmp_path: Path) -> Path:
     rows: list[list[object]] = [list(r) for r in statistik_rows()]
     for r in rows[1:]:
         r[AAR] = int(r[AAR])
-        r[STADF:AFVIST + 1] = [float(v) for v in r[STADF:AFVIST + 1]]
+        r[STADF : AFVIST + 1] = [float(v) for v in r[STADF : AFVIST + 1]]
     rows[ROW_ALLEROED_2024 - 1][STADF] = 2.5
     case = make_case(tmp_path, statistik=None, sag_toml_patch={"statistik": "statistik.xlsx"})
     write_xlsx(case / "statistik.xlsx", rows)
@@ -166,142 +180,340 @@ WHOLE_NUMBER_HINT = "Skriv et helt tal ≥ 0"
 
 CORPUS: tuple[Bad, ...] = (
     # --- statistik.csv: cells -------------------------------------------------------------------------------
-    Bad("stat-kommune-typo", stat_with(cell(ROW_ALLEROED_2024, KOMMUNE, "Allerrød")),
-        (("statistik.csv, række 5, kolonne 'kommune'", "ukendt kommune 'Allerrød'", MENTE_ALLEROED),)),
-    Bad("stat-negative", stat_with(cell(ROW_ALLEROED_2024, STADF, "-3")),
-        (("statistik.csv, række 5, kolonne 'stadfaestet'", "'-3' er negativt", WHOLE_NUMBER_HINT),)),
-    Bad("stat-fraction-comma", stat_with(cell(ROW_ALLEROED_2024, HJEMVIST, "2,5")),
-        (("statistik.csv, række 5, kolonne 'hjemvist'", "'2,5' er ikke et helt tal", WHOLE_NUMBER_HINT),)),
-    Bad("stat-fraction-dot", stat_with(cell(ROW_ALLEROED_2024, AENDRET, "2.5")),
-        (("statistik.csv, række 5, kolonne 'aendret_ophaevet'", "'2.5' er ikke et helt tal", WHOLE_NUMBER_HINT),)),
-    Bad("stat-not-a-number", stat_with(cell(3, AFVIST, "mange")),
-        (("statistik.csv, række 3, kolonne 'afvist_henvist'", "'mange' er ikke et tal", WHOLE_NUMBER_HINT),)),
-    Bad("stat-empty-cell", stat_with(cell(ROW_ALLEROED_2024, STADF, "")),
-        (("statistik.csv, række 5, kolonne 'stadfaestet'", "feltet er tomt", "0 hvis der ingen sager er"),)),
-    Bad("stat-unknown-area", stat_with(cell(ROW_ALLEROED_2024, OMRAADE, "socialområde")),
-        (("statistik.csv, række 5, kolonne 'omraade'", "ukendt område 'socialområde'",
-          "'socialomraadet', 'boernehandicap', 'voksenhandicap'"),)),
-    Bad("stat-quarter-wide", stat_with(cell(ROW_ALLEROED_2024, AAR, "2024K1")),
-        (("statistik.csv, række 5, kolonne 'aar'", "'2024K1' er et kvartal", "årsstatistikken"),)),
-    Bad("stat-year-not-a-year", stat_with(cell(ROW_ALLEROED_2024, AAR, "24")),
-        (("statistik.csv, række 5, kolonne 'aar'", "'24' er ikke et årstal", "fire cifre"),)),
-    Bad("stat-danish-header-as-written",
+    Bad(
+        "stat-kommune-typo",
+        stat_with(cell(ROW_ALLEROED_2024, KOMMUNE, "Allerrød")),
+        (("statistik.csv, række 5, kolonne 'kommune'", "ukendt kommune 'Allerrød'", MENTE_ALLEROED),),
+    ),
+    Bad(
+        "stat-negative",
+        stat_with(cell(ROW_ALLEROED_2024, STADF, "-3")),
+        (("statistik.csv, række 5, kolonne 'stadfaestet'", "'-3' er negativt", WHOLE_NUMBER_HINT),),
+    ),
+    Bad(
+        "stat-fraction-comma",
+        stat_with(cell(ROW_ALLEROED_2024, HJEMVIST, "2,5")),
+        (("statistik.csv, række 5, kolonne 'hjemvist'", "'2,5' er ikke et helt tal", WHOLE_NUMBER_HINT),),
+    ),
+    Bad(
+        "stat-fraction-dot",
+        stat_with(cell(ROW_ALLEROED_2024, AENDRET, "2.5")),
+        (("statistik.csv, række 5, kolonne 'aendret_ophaevet'", "'2.5' er ikke et helt tal", WHOLE_NUMBER_HINT),),
+    ),
+    Bad(
+        "stat-not-a-number",
+        stat_with(cell(3, AFVIST, "mange")),
+        (("statistik.csv, række 3, kolonne 'afvist_henvist'", "'mange' er ikke et tal", WHOLE_NUMBER_HINT),),
+    ),
+    Bad(
+        "stat-empty-cell",
+        stat_with(cell(ROW_ALLEROED_2024, STADF, "")),
+        (("statistik.csv, række 5, kolonne 'stadfaestet'", "feltet er tomt", "0 hvis der ingen sager er"),),
+    ),
+    Bad(
+        "stat-unknown-area",
+        stat_with(cell(ROW_ALLEROED_2024, OMRAADE, "socialområde")),
+        (
+            (
+                "statistik.csv, række 5, kolonne 'omraade'",
+                "ukendt område 'socialområde'",
+                "'socialomraadet', 'boernehandicap', 'voksenhandicap'",
+            ),
+        ),
+    ),
+    Bad(
+        "stat-quarter-wide",
+        stat_with(cell(ROW_ALLEROED_2024, AAR, "2024K1")),
+        (("statistik.csv, række 5, kolonne 'aar'", "'2024K1' er et kvartal", "årsstatistikken"),),
+    ),
+    Bad(
+        "stat-year-not-a-year",
+        stat_with(cell(ROW_ALLEROED_2024, AAR, "24")),
+        (("statistik.csv, række 5, kolonne 'aar'", "'24' er ikke et årstal", "fire cifre"),),
+    ),
+    Bad(
+        "stat-danish-header-as-written",
         stat_with(cells(danish_header, cell(ROW_ALLEROED_2024, STADF, "x"), cell(4, KOMMUNE, "Alerød"))),
-        (("statistik.csv, række 5, kolonne 'Stadfæstet'", "'x' er ikke et tal"),
-         ("statistik.csv, række 4, kolonne 'Kommune'", "ukendt kommune 'Alerød'", MENTE_ALLEROED))),
-    Bad("stat-row-number-after-multiline-cell",
+        (
+            ("statistik.csv, række 5, kolonne 'Stadfæstet'", "'x' er ikke et tal"),
+            ("statistik.csv, række 4, kolonne 'Kommune'", "ukendt kommune 'Alerød'", MENTE_ALLEROED),
+        ),
+    ),
+    Bad(
+        "stat-row-number-after-multiline-cell",
         stat_with(cells(cell(2, 8, "første linje\nanden linje"), cell(ROW_ALLEROED_2024, KOMMUNE, "Allerrød"))),
-        (("statistik.csv, række 5, kolonne 'kommune'", "ukendt kommune 'Allerrød'", MENTE_ALLEROED),)),
-    Bad("stat-xlsx-fractional-float", xlsx_with_float,
-        (("statistik.xlsx, række 5, kolonne 'stadfaestet'", "'2.5' er ikke et helt tal", WHOLE_NUMBER_HINT),)),
+        (("statistik.csv, række 5, kolonne 'kommune'", "ukendt kommune 'Allerrød'", MENTE_ALLEROED),),
+    ),
+    Bad(
+        "stat-xlsx-fractional-float",
+        xlsx_with_float,
+        (("statistik.xlsx, række 5, kolonne 'stadfaestet'", "'2.5' er ikke et helt tal", WHOLE_NUMBER_HINT),),
+    ),
     # --- statistik.csv: rows and file --------------------------------------------------------------------
-    Bad("stat-duplicate-row", stat_with(lambda rows: rows.append(list(rows[ROW_ALLEROED_2024 - 1]))),
-        (("statistik.csv, række 42", "Allerød 2024 socialomraadet står også i række 5", "Slet den ene"),)),
-    Bad("stat-missing-column", stat_with(lambda rows: [r.pop(HJEMVIST) for r in rows]),
-        (("statistik.csv, række 1", "mangler kolonnen 'hjemvist'", "Påkrævet: kommune, aar, omraade"),)),
-    Bad("stat-missing-column-after-blank-lines",
+    Bad(
+        "stat-duplicate-row",
+        stat_with(lambda rows: rows.append(list(rows[ROW_ALLEROED_2024 - 1]))),
+        (("statistik.csv, række 42", "Allerød 2024 socialomraadet står også i række 5", "Slet den ene"),),
+    ),
+    Bad(
+        "stat-missing-column",
+        stat_with(lambda rows: [r.pop(HJEMVIST) for r in rows]),
+        (("statistik.csv, række 1", "mangler kolonnen 'hjemvist'", "Påkrævet: kommune, aar, omraade"),),
+    ),
+    Bad(
+        "stat-missing-column-after-blank-lines",
         lambda tmp_path: make_case(tmp_path, statistik="\n\n" + to_csv([r[:AFVIST] for r in statistik_rows()])),
-        (("statistik.csv, række 3", "mangler kolonnen 'afvist_henvist'"),)),
-    Bad("stat-same-column-twice-by-alias", stat_with(alias_column_twice),
-        (("statistik.csv, række 1", "kolonnerne 'stadfaestet' og 'Stadfæstelse' betyder det samme",
-          "Fjern den ene"),)),
-    Bad("stat-header-only", built(statistik=to_csv(statistik_rows()[:1])),
-        (("statistik.csv, række 2", "kun en overskriftsrække", "Tilføj datarækker"),)),
-    Bad("stat-empty-file", built(statistik=""),
-        (("statistik.csv", "filen er tom", "overskriftsrække"),)),
-    Bad("stat-too-many-fields", stat_with(lambda rows: rows[ROW_ALLEROED_2024 - 1].append("ekstra")),
-        (("statistik.csv, række 5", "rækken har 10 felter, men overskriften har 9", "skilletegn"),)),
-    Bad("stat-byte-0x81", with_byte(b"\x81", 3),
-        (("statistik.csv, række 3", "byte 0x81", "hverken læses som UTF-8 eller Windows-1252", "CSV UTF-8"),)),
-    Bad("stat-utf8-with-windows-1252-dash", utf8_with_byte(b" \x96 2024", 6),
-        (("statistik.csv, række 6, kolonne 'kilde'", "gemt som UTF-8, men byte 0x96 er ikke UTF-8",
-          "gem hele filen som 'CSV UTF-8'"),)),
-    Bad("stat-utf16", built(statistik=to_csv(statistik_rows()).encode("utf-16")),
-        (("statistik.csv", "UTF-16", "CSV UTF-8"),)),
-    Bad("stat-xls-file", lambda tmp_path: make_case(tmp_path, sag_toml_patch={"statistik": "statistik.xls"},
-                                                    files={"statistik.xls": b"\xd0\xcf\x11\xe0"}),
-        (("statistik.xls", "ukendt filtype '.xls'", "CSV- eller XLSX-fil"),)),
-    Bad("stat-not-really-xlsx", lambda tmp_path: make_case(tmp_path, sag_toml_patch={"statistik": "s.xlsx"},
-                                                           files={"s.xlsx": b"kommune,aar\n"}),
-        (("s.xlsx", "kan ikke åbnes som XLSX", "Gem den igen"),)),
+        (("statistik.csv, række 3", "mangler kolonnen 'afvist_henvist'"),),
+    ),
+    Bad(
+        "stat-same-column-twice-by-alias",
+        stat_with(alias_column_twice),
+        (("statistik.csv, række 1", "kolonnerne 'stadfaestet' og 'Stadfæstelse' betyder det samme", "Fjern den ene"),),
+    ),
+    Bad(
+        "stat-header-only",
+        built(statistik=to_csv(statistik_rows()[:1])),
+        (("statistik.csv, række 2", "kun en overskriftsrække", "Tilføj datarækker"),),
+    ),
+    Bad("stat-empty-file", built(statistik=""), (("statistik.csv", "filen er tom", "overskriftsrække"),)),
+    Bad(
+        "stat-too-many-fields",
+        stat_with(lambda rows: rows[ROW_ALLEROED_2024 - 1].append("ekstra")),
+        (("statistik.csv, række 5", "rækken har 10 felter, men overskriften har 9", "skilletegn"),),
+    ),
+    Bad(
+        "stat-byte-0x81",
+        with_byte(b"\x81", 3),
+        (("statistik.csv, række 3", "byte 0x81", "hverken læses som UTF-8 eller Windows-1252", "CSV UTF-8"),),
+    ),
+    Bad(
+        "stat-utf8-with-windows-1252-dash",
+        utf8_with_byte(b" \x96 2024", 6),
+        (
+            (
+                "statistik.csv, række 6, kolonne 'kilde'",
+                "gemt som UTF-8, men byte 0x96 er ikke UTF-8",
+                "gem hele filen som 'CSV UTF-8'",
+            ),
+        ),
+    ),
+    Bad(
+        "stat-utf16",
+        built(statistik=to_csv(statistik_rows()).encode("utf-16")),
+        (("statistik.csv", "UTF-16", "CSV UTF-8"),),
+    ),
+    Bad(
+        "stat-xls-file",
+        lambda tmp_path: make_case(
+            tmp_path, sag_toml_patch={"statistik": "statistik.xls"}, files={"statistik.xls": b"\xd0\xcf\x11\xe0"}
+        ),
+        (("statistik.xls", "ukendt filtype '.xls'", "CSV- eller XLSX-fil"),),
+    ),
+    Bad(
+        "stat-not-really-xlsx",
+        lambda tmp_path: make_case(
+            tmp_path, sag_toml_patch={"statistik": "s.xlsx"}, files={"s.xlsx": b"kommune,aar\n"}
+        ),
+        (("s.xlsx", "kan ikke åbnes som XLSX", "Gem den igen"),),
+    ),
     # --- statistik.csv: consistency ------------------------------------------------------------------------
-    Bad("stat-handicap-exceeds-general", stat_with(cell(29, STADF, "30")),  # Allerød 2024 boernehandicap
-        (("statistik.csv, række 5", "børne- og voksenhandicap tilsammen større end socialområdet generelt",
-          "(stadfæstet: 30 + 3 = 33 mod 24)", "rækkerne 29 og 33"),)),
-    Bad("stat-handicap-without-general",
+    Bad(
+        "stat-handicap-exceeds-general",
+        stat_with(cell(29, STADF, "30")),  # Allerød 2024 boernehandicap
+        (
+            (
+                "statistik.csv, række 5",
+                "børne- og voksenhandicap tilsammen større end socialområdet generelt",
+                "(stadfæstet: 30 + 3 = 33 mod 24)",
+                "rækkerne 29 og 33",
+            ),
+        ),
+    ),
+    Bad(
+        "stat-handicap-without-general",
         stat_with(lambda rows: rows.append(["Gentofte", "2024", "boernehandicap", "1", "1", "1", "0", "", ""])),
-        (("statistik.csv, række 42", "Gentofte 2024 har tal for boernehandicap, men ingen række for socialomraadet",
-          "Tilføj rækken"),)),
-    Bad("stat-year-missing-for-case", toml_with(aar=2025),
-        (("statistik.csv", "ingen tal for Allerød 2025", "Filen har Allerød for 2021, 2022, 2023, 2024", "'aar'"),)),
-    Bad("stat-kommune-not-in-file", toml_with(kommune="Gentofte"),
-        (("statistik.csv", "ingen tal for Gentofte 2024", "ingen rækker for Gentofte"),)),
+        (
+            (
+                "statistik.csv, række 42",
+                "Gentofte 2024 har tal for boernehandicap, men ingen række for socialomraadet",
+                "Tilføj rækken",
+            ),
+        ),
+    ),
+    Bad(
+        "stat-year-missing-for-case",
+        toml_with(aar=2025),
+        (("statistik.csv", "ingen tal for Allerød 2025", "Filen har Allerød for 2021, 2022, 2023, 2024", "'aar'"),),
+    ),
+    Bad(
+        "stat-kommune-not-in-file",
+        toml_with(kommune="Gentofte"),
+        (("statistik.csv", "ingen tal for Gentofte 2024", "ingen rækker for Gentofte"),),
+    ),
     # --- the long export -------------------------------------------------------------------------------------
-    Bad("long-quarter", long_with(cell(3, 3, "2024K1")),
-        (("statistik.csv, række 3, kolonne 'År'", "'2024K1' er et kvartal", "årsstatistikken"),)),
-    Bad("long-unknown-outcome", long_with(cell(7, 2, "Omgørelse")),
-        (("statistik.csv, række 7, kolonne 'Afgørelsestype'", "ukendt afgørelsestype 'Omgørelse'",
-          "'Stadfæstelse', 'Ændring/ophævelse', 'Hjemvisning', 'Afvisning/henvisning'"),)),
-    Bad("long-duplicate-outcome", long_with(lambda rows: rows.append(list(rows[1]))),
-        ((f"statistik.csv, række {len(long_rows()) + 1}",
-          "Allerød 2021 socialomraadet 'Stadfæstelse' står også i række 2"),)),
+    Bad(
+        "long-quarter",
+        long_with(cell(3, 3, "2024K1")),
+        (("statistik.csv, række 3, kolonne 'År'", "'2024K1' er et kvartal", "årsstatistikken"),),
+    ),
+    Bad(
+        "long-unknown-outcome",
+        long_with(cell(7, 2, "Omgørelse")),
+        (
+            (
+                "statistik.csv, række 7, kolonne 'Afgørelsestype'",
+                "ukendt afgørelsestype 'Omgørelse'",
+                "'Stadfæstelse', 'Ændring/ophævelse', 'Hjemvisning', 'Afvisning/henvisning'",
+            ),
+        ),
+    ),
+    Bad(
+        "long-duplicate-outcome",
+        long_with(lambda rows: rows.append(list(rows[1]))),
+        (
+            (
+                f"statistik.csv, række {len(long_rows()) + 1}",
+                "Allerød 2021 socialomraadet 'Stadfæstelse' står også i række 2",
+            ),
+        ),
+    ),
     # --- sag.toml --------------------------------------------------------------------------------------------
-    Bad("toml-comparison-typo", toml_with(sammenligning=["Hillerød", "Hørsholmm", "Furesø", "Rudersdal"]),
-        (("sag.toml, nøgle 'sammenligning[2]'", "ukendt kommune 'Hørsholmm'", "Mente du 'Hørsholm'?"),)),
-    Bad("toml-kommune-typo", toml_with(kommune="Alerød"),
-        (("sag.toml, nøgle 'kommune'", "ukendt kommune 'Alerød'", MENTE_ALLEROED),)),
-    Bad("toml-comparison-hele-landet", toml_with(sammenligning=["Hillerød", "Hele landet"]),
-        (("sag.toml, nøgle 'sammenligning[2]'", "'Hele landet' er ikke en kommune", "automatisk med i Tabel 1"),)),
-    Bad("toml-comparison-twice", toml_with(sammenligning=["Hillerød", "Furesø", "hillerød"]),
-        (("sag.toml, nøgle 'sammenligning[3]'", "Hillerød står to gange", "Fjern den ene"),)),
-    Bad("toml-comparison-self", toml_with(sammenligning=["Hillerød", "Allerød"]),
-        (("sag.toml, nøgle 'sammenligning'", "kommunen selv står i listen"),)),
-    Bad("toml-unknown-key", toml_with(sammenlinging=["Hillerød"], sammenligning=DELETE),
-        (("sag.toml, nøgle 'sammenlinging'", "ukendt nøgle", "Mente du 'sammenligning'?"),)),
-    Bad("toml-unknown-key-in-table", toml_with(handleplan__indstiling="udarbejdes"),
-        (("sag.toml, nøgle 'handleplan.indstiling'", "ukendt nøgle", "Mente du 'indstilling'?"),)),
-    Bad("toml-missing-kommune", toml_with(kommune=DELETE),
-        (("sag.toml, nøgle 'kommune'", "påkrævet nøgle mangler", "Tilføj kommune = "),)),
-    Bad("toml-missing-handleplan", toml_with(handleplan=DELETE),
-        (("sag.toml, nøgle 'handleplan'", "påkrævet nøgle mangler"),)),
-    Bad("toml-aar-as-string", toml_with(aar="2024"),
-        (("sag.toml, nøgle 'aar'", "skal være heltal", "'2024'"),)),
-    Bad("toml-aar-too-early", toml_with(aar=2017),
-        (("sag.toml, nøgle 'aar'", "2017 er ikke et danmarkskort-år", "fra 2018"),)),
-    Bad("toml-status-invalid", toml_with(status="kladde"),
-        (("sag.toml, nøgle 'status'", "ugyldig værdi 'kladde'", "Tilladte værdier: 'udkast', 'endelig'"),)),
-    Bad("toml-indstilling-invalid", toml_with(handleplan__indstilling="ja"),
-        (("sag.toml, nøgle 'handleplan.indstilling'", "ugyldig værdi 'ja'",
-          "'udarbejdes', 'videreføres', 'udarbejdes-ikke'"),)),
-    Bad("toml-statistik-missing-file", toml_with(statistik="statistk.csv"),
-        (("sag.toml, nøgle 'statistik'", "filen 'statistk.csv' findes ikke", "relativ til"),)),
-    Bad("toml-forvaltning-missing-file", toml_with(forvaltningsomraader="tabel2.csv"),
-        (("sag.toml, nøgle 'forvaltningsomraader'", "filen 'tabel2.csv' findes ikke"),)),
-    Bad("toml-syntax", broken_toml,
-        (("sag.toml", "ugyldig TOML", f"line {BROKEN_TOML_LINE}", "anførselstegn"),)),
-    Bad("toml-not-utf8", built(sag_toml=(EXAMPLE / "sag.toml").read_text(encoding="utf-8").encode("cp1252")),
-        (("sag.toml", "ikke gemt som UTF-8", "Gem den som UTF-8"),)),
-    Bad("toml-behandling-udfald", toml_with(behandling=[
-        {"organ": "Byrådet", "dato": date(2025, 10, 7), "beslutning": "x", "udfald": "godkendt"}]),
-        (("sag.toml, nøgle 'behandling[1].udfald'", "ugyldig værdi 'godkendt'", "'vedtaget'"),)),
-    Bad("case-without-sag-toml", built(sag_toml=None),
-        (("{case}", "mappen har ingen sag.toml", "Angiv en sagsmappe"),)),
-    Bad("tekster-unknown-file", built(tekster={"forklaing.md": "Tekst."}),
-        (("tekster/forklaing.md", "ukendt afsnit", "Mente du 'forklaring'?"),)),
+    Bad(
+        "toml-comparison-typo",
+        toml_with(sammenligning=["Hillerød", "Hørsholmm", "Furesø", "Rudersdal"]),
+        (("sag.toml, nøgle 'sammenligning[2]'", "ukendt kommune 'Hørsholmm'", "Mente du 'Hørsholm'?"),),
+    ),
+    Bad(
+        "toml-kommune-typo",
+        toml_with(kommune="Alerød"),
+        (("sag.toml, nøgle 'kommune'", "ukendt kommune 'Alerød'", MENTE_ALLEROED),),
+    ),
+    Bad(
+        "toml-comparison-hele-landet",
+        toml_with(sammenligning=["Hillerød", "Hele landet"]),
+        (("sag.toml, nøgle 'sammenligning[2]'", "'Hele landet' er ikke en kommune", "automatisk med i Tabel 1"),),
+    ),
+    Bad(
+        "toml-comparison-twice",
+        toml_with(sammenligning=["Hillerød", "Furesø", "hillerød"]),
+        (("sag.toml, nøgle 'sammenligning[3]'", "Hillerød står to gange", "Fjern den ene"),),
+    ),
+    Bad(
+        "toml-comparison-self",
+        toml_with(sammenligning=["Hillerød", "Allerød"]),
+        (("sag.toml, nøgle 'sammenligning'", "kommunen selv står i listen"),),
+    ),
+    Bad(
+        "toml-unknown-key",
+        toml_with(sammenlinging=["Hillerød"], sammenligning=DELETE),
+        (("sag.toml, nøgle 'sammenlinging'", "ukendt nøgle", "Mente du 'sammenligning'?"),),
+    ),
+    Bad(
+        "toml-unknown-key-in-table",
+        toml_with(handleplan__indstiling="udarbejdes"),
+        (("sag.toml, nøgle 'handleplan.indstiling'", "ukendt nøgle", "Mente du 'indstilling'?"),),
+    ),
+    Bad(
+        "toml-missing-kommune",
+        toml_with(kommune=DELETE),
+        (("sag.toml, nøgle 'kommune'", "påkrævet nøgle mangler", "Tilføj kommune = "),),
+    ),
+    Bad(
+        "toml-missing-handleplan",
+        toml_with(handleplan=DELETE),
+        (("sag.toml, nøgle 'handleplan'", "påkrævet nøgle mangler"),),
+    ),
+    Bad("toml-aar-as-string", toml_with(aar="2024"), (("sag.toml, nøgle 'aar'", "skal være heltal", "'2024'"),)),
+    Bad(
+        "toml-aar-too-early",
+        toml_with(aar=2017),
+        (("sag.toml, nøgle 'aar'", "2017 er ikke et danmarkskort-år", "fra 2018"),),
+    ),
+    Bad(
+        "toml-status-invalid",
+        toml_with(status="kladde"),
+        (("sag.toml, nøgle 'status'", "ugyldig værdi 'kladde'", "Tilladte værdier: 'udkast', 'endelig'"),),
+    ),
+    Bad(
+        "toml-indstilling-invalid",
+        toml_with(handleplan__indstilling="ja"),
+        (
+            (
+                "sag.toml, nøgle 'handleplan.indstilling'",
+                "ugyldig værdi 'ja'",
+                "'udarbejdes', 'videreføres', 'udarbejdes-ikke'",
+            ),
+        ),
+    ),
+    Bad(
+        "toml-statistik-missing-file",
+        toml_with(statistik="statistk.csv"),
+        (("sag.toml, nøgle 'statistik'", "filen 'statistk.csv' findes ikke", "relativ til"),),
+    ),
+    Bad(
+        "toml-forvaltning-missing-file",
+        toml_with(forvaltningsomraader="tabel2.csv"),
+        (("sag.toml, nøgle 'forvaltningsomraader'", "filen 'tabel2.csv' findes ikke"),),
+    ),
+    Bad("toml-syntax", broken_toml, (("sag.toml", "ugyldig TOML", f"line {BROKEN_TOML_LINE}", "anførselstegn"),)),
+    Bad(
+        "toml-not-utf8",
+        built(sag_toml=(EXAMPLE / "sag.toml").read_text(encoding="utf-8").encode("cp1252")),
+        (("sag.toml", "ikke gemt som UTF-8", "Gem den som UTF-8"),),
+    ),
+    Bad(
+        "toml-behandling-udfald",
+        toml_with(
+            behandling=[{"organ": "Byrådet", "dato": date(2025, 10, 7), "beslutning": "x", "udfald": "godkendt"}]
+        ),
+        (("sag.toml, nøgle 'behandling[1].udfald'", "ugyldig værdi 'godkendt'", "'vedtaget'"),),
+    ),
+    Bad(
+        "case-without-sag-toml", built(sag_toml=None), (("{case}", "mappen har ingen sag.toml", "Angiv en sagsmappe"),)
+    ),
+    Bad(
+        "tekster-unknown-file",
+        built(tekster={"forklaing.md": "Tekst."}),
+        (("tekster/forklaing.md", "ukendt afsnit", "Mente du 'forklaring'?"),),
+    ),
     # --- forvaltningsomraader.csv ------------------------------------------------------------------------
-    Bad("fv-flag-maybe", fv_with(cell(2, 6, "måske")),
-        (("forvaltningsomraader.csv, række 2, kolonne 'i_danmarkskort'", "'måske' er hverken ja eller nej",
-          "Tilladte værdier: 'ja', 'nej'"),)),
-    Bad("fv-duplicate-area", fv_with(lambda rows: rows.append(list(rows[1]))),
-        (("forvaltningsomraader.csv, række 6, kolonne 'forvaltningsomraade'",
-          "'Børneområdet' 2024 står også i række 2",
-          "Slet den ene række"),)),
-    Bad("fv-missing-column", fv_with(lambda rows: [r.pop(6) for r in rows]),
-        (("forvaltningsomraader.csv, række 1", "mangler kolonnen 'i_danmarkskort'"),)),
-    Bad("fv-byte-0x90", with_byte(b"\x90", 4, file="forvaltning"),
-        (("forvaltningsomraader.csv, række 4", "byte 0x90", "CSV UTF-8"),)),
-    Bad("fv-negative-count", fv_with(cell(3, 4, "-1")),
-        (("forvaltningsomraader.csv, række 3, kolonne 'hjemvist'", "'-1' er negativt"),)),
+    Bad(
+        "fv-flag-maybe",
+        fv_with(cell(2, 6, "måske")),
+        (
+            (
+                "forvaltningsomraader.csv, række 2, kolonne 'i_danmarkskort'",
+                "'måske' er hverken ja eller nej",
+                "Tilladte værdier: 'ja', 'nej'",
+            ),
+        ),
+    ),
+    Bad(
+        "fv-duplicate-area",
+        fv_with(lambda rows: rows.append(list(rows[1]))),
+        (
+            (
+                "forvaltningsomraader.csv, række 6, kolonne 'forvaltningsomraade'",
+                "'Børneområdet' 2024 står også i række 2",
+                "Slet den ene række",
+            ),
+        ),
+    ),
+    Bad(
+        "fv-missing-column",
+        fv_with(lambda rows: [r.pop(6) for r in rows]),
+        (("forvaltningsomraader.csv, række 1", "mangler kolonnen 'i_danmarkskort'"),),
+    ),
+    Bad(
+        "fv-byte-0x90",
+        with_byte(b"\x90", 4, file="forvaltning"),
+        (("forvaltningsomraader.csv, række 4", "byte 0x90", "CSV UTF-8"),),
+    ),
+    Bad(
+        "fv-negative-count",
+        fv_with(cell(3, 4, "-1")),
+        (("forvaltningsomraader.csv, række 3, kolonne 'hjemvist'", "'-1' er negativt"),),
+    ),
 )
 
 PROBLEM_LINE = re.compile(r"^  - (.*)$")
@@ -321,8 +533,7 @@ def assert_reports(err: str, expected: tuple[Expected, ...], case: Path) -> None
     unmatched = list(lines)
     for location, *fragments in expected:
         location = location.replace("{case}", str(case))
-        hits = [line for line in unmatched
-                if line.startswith(location + ": ") and all(f in line for f in fragments)]
+        hits = [line for line in unmatched if line.startswith(location + ": ") and all(f in line for f in fragments)]
         assert hits, f"no line starts with {location!r} and contains {fragments!r}:\n{err}"
         unmatched.remove(hits[0])
     assert err.rstrip().endswith("Intet er skrevet.")
@@ -363,19 +574,28 @@ def test_figures_reports_bad_input(bad: Bad, tmp_path, capsys):
 
 # --- several problems in one file are reported together ---------------------------------------------------
 
+
 def test_statistics_reports_all_cell_problems_at_once(tmp_path, capsys):
     """Every bad cell of a statistics file is reported in one run, in file order."""
-    change = cells(cell(3, AENDRET, "x"), cell(8, KOMMUNE, "Hilerød"), cell(11, AAR, "2024K1"),
-                   cell(ROW_ALLEROED_2024, HJEMVIST, "-2"))
+    change = cells(
+        cell(3, AENDRET, "x"),
+        cell(8, KOMMUNE, "Hilerød"),
+        cell(11, AAR, "2024K1"),
+        cell(ROW_ALLEROED_2024, HJEMVIST, "-2"),
+    )
     case = stat_with(change)(tmp_path)
     result = run_cli(capsys, "check", case)
     assert result.code == 2
-    assert_reports(result.err, (
-        ("statistik.csv, række 3, kolonne 'aendret_ophaevet'", "'x' er ikke et tal"),
-        ("statistik.csv, række 5, kolonne 'hjemvist'", "'-2' er negativt"),
-        ("statistik.csv, række 8, kolonne 'kommune'", "ukendt kommune 'Hilerød'", "Mente du 'Hillerød'?"),
-        ("statistik.csv, række 11, kolonne 'aar'", "kvartal"),
-    ), case)
+    assert_reports(
+        result.err,
+        (
+            ("statistik.csv, række 3, kolonne 'aendret_ophaevet'", "'x' er ikke et tal"),
+            ("statistik.csv, række 5, kolonne 'hjemvist'", "'-2' er negativt"),
+            ("statistik.csv, række 8, kolonne 'kommune'", "ukendt kommune 'Hilerød'", "Mente du 'Hillerød'?"),
+            ("statistik.csv, række 11, kolonne 'aar'", "kvartal"),
+        ),
+        case,
+    )
     rows = [int(re.search(r"række (\d+)", line).group(1)) for line in problem_lines(result.err)]
     assert rows == sorted(rows)
 
@@ -385,25 +605,38 @@ def test_several_bad_cells_in_one_row_are_all_reported(tmp_path, capsys):
     case = stat_with(cells(cell(ROW_ALLEROED_2024, STADF, "2,5"), cell(ROW_ALLEROED_2024, AFVIST, "")))(tmp_path)
     result = run_cli(capsys, "check", case)
     assert result.code == 2
-    assert_reports(result.err, (
-        ("statistik.csv, række 5, kolonne 'stadfaestet'", "ikke et helt tal"),
-        ("statistik.csv, række 5, kolonne 'afvist_henvist'", "feltet er tomt"),
-    ), case)
+    assert_reports(
+        result.err,
+        (
+            ("statistik.csv, række 5, kolonne 'stadfaestet'", "ikke et helt tal"),
+            ("statistik.csv, række 5, kolonne 'afvist_henvist'", "feltet er tomt"),
+        ),
+        case,
+    )
 
 
 def test_sag_toml_reports_all_problems_at_once(tmp_path, capsys):
     """Unknown, mistyped, invalid and missing keys of sag.toml come in one message."""
-    case = toml_with(aar="2024", status="kladde", sammenlinging=["Hillerød"], handleplan__indstilling=DELETE,
-                     sammenligning=["Hillerød", "Furesøe"])(tmp_path)
+    case = toml_with(
+        aar="2024",
+        status="kladde",
+        sammenlinging=["Hillerød"],
+        handleplan__indstilling=DELETE,
+        sammenligning=["Hillerød", "Furesøe"],
+    )(tmp_path)
     result = run_cli(capsys, "check", case)
     assert result.code == 2
-    assert_reports(result.err, (
-        ("sag.toml, nøgle 'sammenlinging'", "ukendt nøgle", "Mente du 'sammenligning'?"),
-        ("sag.toml, nøgle 'aar'", "skal være heltal"),
-        ("sag.toml, nøgle 'status'", "ugyldig værdi 'kladde'"),
-        ("sag.toml, nøgle 'sammenligning[2]'", "ukendt kommune 'Furesøe'", "Mente du 'Furesø'?"),
-        ("sag.toml, nøgle 'handleplan.indstilling'", "påkrævet nøgle mangler"),
-    ), case)
+    assert_reports(
+        result.err,
+        (
+            ("sag.toml, nøgle 'sammenlinging'", "ukendt nøgle", "Mente du 'sammenligning'?"),
+            ("sag.toml, nøgle 'aar'", "skal være heltal"),
+            ("sag.toml, nøgle 'status'", "ugyldig værdi 'kladde'"),
+            ("sag.toml, nøgle 'sammenligning[2]'", "ukendt kommune 'Furesøe'", "Mente du 'Furesø'?"),
+            ("sag.toml, nøgle 'handleplan.indstilling'", "påkrævet nøgle mangler"),
+        ),
+        case,
+    )
 
 
 def test_forvaltning_reports_all_problems_at_once(tmp_path, capsys):
@@ -411,12 +644,18 @@ def test_forvaltning_reports_all_problems_at_once(tmp_path, capsys):
     case = fv_with(cells(cell(2, 6, "måske"), cell(3, 0, ""), cell(4, 1, "2024K2")))(tmp_path)
     result = run_cli(capsys, "check", case)
     assert result.code == 2
-    assert_reports(result.err, (
-        ("forvaltningsomraader.csv, række 2, kolonne 'i_danmarkskort'", "'måske'"),
-        ("forvaltningsomraader.csv, række 3, kolonne 'forvaltningsomraade'",
-         "navnet på forvaltningsområdet mangler"),
-        ("forvaltningsomraader.csv, række 4, kolonne 'aar'", "kvartal"),
-    ), case)
+    assert_reports(
+        result.err,
+        (
+            ("forvaltningsomraader.csv, række 2, kolonne 'i_danmarkskort'", "'måske'"),
+            (
+                "forvaltningsomraader.csv, række 3, kolonne 'forvaltningsomraade'",
+                "navnet på forvaltningsområdet mangler",
+            ),
+            ("forvaltningsomraader.csv, række 4, kolonne 'aar'", "kvartal"),
+        ),
+        case,
+    )
 
 
 def test_too_many_fields_in_several_rows(tmp_path, capsys):
@@ -424,11 +663,13 @@ def test_too_many_fields_in_several_rows(tmp_path, capsys):
     case = stat_with(lambda rows: [rows[i].append("x") for i in (2, 9)])(tmp_path)
     result = run_cli(capsys, "check", case)
     assert result.code == 2
-    assert_reports(result.err, (("statistik.csv, række 3", "10 felter"), ("statistik.csv, række 10", "10 felter")),
-                   case)
+    assert_reports(
+        result.err, (("statistik.csv, række 3", "10 felter"), ("statistik.csv, række 10", "10 felter")), case
+    )
 
 
 # --- the installed command, as a user runs it ----------------------------------------------------------------
+
 
 def _reportgen() -> list[str]:
     script = Path(sys.executable).with_name("reportgen")
@@ -441,8 +682,7 @@ def test_installed_command_exits_2_without_traceback(bad_id, tmp_path):
     bad = next(b for b in CORPUS if b.id == bad_id)
     case = bad.build(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "REPORTGEN_DEBUG"}
-    proc = subprocess.run([*_reportgen(), "check", str(case)], capture_output=True, text=True, env=env,
-                          timeout=60)
+    proc = subprocess.run([*_reportgen(), "check", str(case)], capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == ""
     assert_reports(proc.stderr, bad.expect, case)

@@ -33,9 +33,11 @@ def extract_rows() -> list[list]:
             if kommune == "Randers" and aar == 2024:
                 continue
             n = size + (aar - 2023) * 7
-            rows += [[kommune, aar, "socialomraadet", n, n // 5, n // 4, 2, "Testudtræk"],
-                     [kommune, aar, "boernehandicap", n // 10, n // 40, n // 30, 0, "Testudtræk"],
-                     [kommune, aar, "voksenhandicap", n // 8, n // 30, n // 20, 1, "Testudtræk"]]
+            rows += [
+                [kommune, aar, "socialomraadet", n, n // 5, n // 4, 2, "Testudtræk"],
+                [kommune, aar, "boernehandicap", n // 10, n // 40, n // 30, 0, "Testudtræk"],
+                [kommune, aar, "voksenhandicap", n // 8, n // 30, n // 20, 1, "Testudtræk"],
+            ]
     return rows
 
 
@@ -97,8 +99,21 @@ def test_failures_are_reported_and_the_others_still_build(first_run):
 
 
 def test_a_second_run_reports_every_packet_unchanged(first_run, statistik, capsys):
-    result = run_cli(capsys, "batch", statistik, "--aar", "2024", "--out", first_run.out, "--jobs", "1",
-                     "--kommuner", "Allerød", "furesø", "Aarhus Kommune")
+    result = run_cli(
+        capsys,
+        "batch",
+        statistik,
+        "--aar",
+        "2024",
+        "--out",
+        first_run.out,
+        "--jobs",
+        "1",
+        "--kommuner",
+        "Allerød",
+        "furesø",
+        "Aarhus Kommune",
+    )
     assert result.code == 0, result.err
     assert "3 kommuner – 0 bygget, 3 uændret, 0 fejlet" in result.out
     assert "Aarhus: version 1 uændret" in result.err  # progress lines (stderr is not a terminal here)
@@ -106,8 +121,9 @@ def test_a_second_run_reports_every_packet_unchanged(first_run, statistik, capsy
 
 
 def test_a_misspelt_municipality_exits_2_and_suggests_the_nearest(statistik, tmp_path, capsys):
-    result = run_cli(capsys, "batch", statistik, "--aar", "2024", "--out", tmp_path / "out", "--kommuner",
-                     "Allerød", "Silkebrog")
+    result = run_cli(
+        capsys, "batch", statistik, "--aar", "2024", "--out", tmp_path / "out", "--kommuner", "Allerød", "Silkebrog"
+    )
     assert result.code == 2
     assert "'Silkebrog' er ikke en kommune" in result.err and "Mente du 'Silkeborg'?" in result.err
     assert not (tmp_path / "out").exists()
@@ -125,9 +141,18 @@ def record(kommune: str, realitetsbehandlede: int, aar: int = 2024) -> StatRecor
 
 
 def test_the_comparison_group_is_the_four_nearest_in_size_in_the_same_region():
-    records = [record("Allerød", 50), record("Furesø", 48), record("Hørsholm", 53), record("Rudersdal", 47),
-               record("Gentofte", 60), record("Egedal", 40), record("København", 500), record("Aarhus", 50),
-               record("Hillerød", 50, aar=2023), record("Hele landet", 5000)]
+    records = [
+        record("Allerød", 50),
+        record("Furesø", 48),
+        record("Hørsholm", 53),
+        record("Rudersdal", 47),
+        record("Gentofte", 60),
+        record("Egedal", 40),
+        record("København", 500),
+        record("Aarhus", 50),
+        record("Hillerød", 50, aar=2023),
+        record("Hele landet", 5000),
+    ]
     stats = Statistics("test.csv", {(r.kommune, r.aar, r.omraade): r for r in records})
     # distances 2, 3, 3, 10, 10: ties by name (Hørsholm before Rudersdal, Egedal before Gentofte);
     # Aarhus is in another region and Hillerød has no 2024 figures.
@@ -165,8 +190,13 @@ def test_progress_advances_as_each_municipality_finishes_and_an_interrupt_stops_
 
 
 def test_the_summary_speaks_danish_for_one_and_for_many():
-    one = BatchReport(2024, Path("out"), (Outcome("Allerød", BuildResult(Path("v1"), 1, created=True), seconds=0.5,
-                                                  pid=7, peak_kb=150 * 1024),), 1.25, 1)
+    one = BatchReport(
+        2024,
+        Path("out"),
+        (Outcome("Allerød", BuildResult(Path("v1"), 1, created=True), seconds=0.5, pid=7, peak_kb=150 * 1024),),
+        1.25,
+        1,
+    )
     lines = summary_lines(one)
     assert lines[0] == "Danmarkskortet 2024: 1 kommune – 1 bygget, 0 uændret, 0 fejlet."
     assert lines[1] == "Tid: 1,3 s med 1 proces (0,50 s pr. pakke); hukommelse højst 150 MB pr. proces."
@@ -176,7 +206,9 @@ def test_the_summary_speaks_danish_for_one_and_for_many():
 
 
 def test_warnings_are_capped_per_municipality_and_counted():
-    many = Outcome("Allerød", BuildResult(Path("v1"), 1, created=True), warnings=tuple(f"advarsel {i}" for i in range(8)))
+    many = Outcome(
+        "Allerød", BuildResult(Path("v1"), 1, created=True), warnings=tuple(f"advarsel {i}" for i in range(8))
+    )
     one = Outcome("Furesø", BuildResult(Path("v1"), 1, created=True), warnings=("kun én",))
     lines = problem_lines(BatchReport(2024, Path("out"), (many, one), 1.0, 1))
     assert lines[0] == "Advarsler (9):"

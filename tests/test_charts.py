@@ -5,6 +5,7 @@ import subprocess
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,12 @@ EXAMPLE = (
     Series("Rudersdal", pct(27, 33, 43, 46), "sammenligning"),
     Series("Hele landet", pct(30, 35, 38, 45), "landet"),
 )
-CLOSE = EXAMPLE[:1] + tuple(  # five municipalities and Hele landet ending within two points
-    Series(s.label, s.values[:3] + pct(final), s.role) for s, final in zip(EXAMPLE[1:], (44, 46, 45, 44, 45))
+CLOSE = (
+    EXAMPLE[:1]
+    + tuple(  # five municipalities and Hele landet ending within two points
+        Series(s.label, s.values[:3] + pct(final), s.role)
+        for s, final in zip(EXAMPLE[1:], (44, 46, 45, 44, 45), strict=True)
+    )
 )
 LONG = (
     Series("Borgerservice – specialiseret område", pct(30, 31, 40, 60), "omraade"),
@@ -113,9 +118,9 @@ def test_y_axis_top_is_next_ten_above_the_data():
 def assert_separated(targets, heights, centres, low, high):
     """Labels are stacked without overlap and inside [low, high]."""
     order = sorted(range(len(centres)), key=lambda i: centres[i])
-    for a, b in zip(order, order[1:]):
+    for a, b in pairwise(order):
         assert centres[b] - centres[a] >= (heights[a] + heights[b]) / 2 - 1e-9
-    for c, h in zip(centres, heights):
+    for c, h in zip(centres, heights, strict=True):
         assert low - 1e-9 <= c - h / 2 and c + h / 2 <= high + 1e-9
     assert sorted(range(len(targets)), key=lambda i: (targets[i], i)) == order
 
@@ -195,7 +200,8 @@ def test_rendering_does_not_use_pyplot():
         pytest.param(YEARS, EXAMPLE + (Series("Gribskov", (None,) * 4, "sammenligning"),), id="all-none-series"),
         pytest.param(YEARS, (Series("Allerød", (None,) * 4, "kommune"),), id="only-empty-series"),
         pytest.param(
-            (2024,), (Series("Allerød", (Fraction(5, 8),), "kommune"), Series("Hele landet", pct(45), "landet")),
+            (2024,),
+            (Series("Allerød", (Fraction(5, 8),), "kommune"), Series("Hele landet", pct(45), "landet")),
             id="single-year",
         ),
         pytest.param(YEARS, (Series("Allerød", pct(42, None, 44, None), "kommune"),), id="gaps-and-missing-last"),

@@ -4,7 +4,7 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from reportgen.lifecycle.diff import changed_values, run, tracked_changes
 
 OLD_SENTENCE = "Tre forhold skiller sig ud:"
 NEW_SENTENCE = "Tre forhold træder tydeligt frem:"
-MOMENT = datetime(2025, 10, 29, tzinfo=timezone.utc)
+MOMENT = datetime(2025, 10, 29, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +54,9 @@ def resolve(data: bytes, accept: bool) -> list[str]:
             row.getparent().remove(row)
     for table in body.xpath(".//w:tbl[not(w:tr)]"):
         table.getparent().remove(table)
-    for element in body.xpath(".//w:ins[not(parent::w:rPr or parent::w:trPr)] | "
-                              ".//w:del[not(parent::w:rPr or parent::w:trPr)]"):
+    for element in body.xpath(
+        ".//w:ins[not(parent::w:rPr or parent::w:trPr)] | .//w:del[not(parent::w:rPr or parent::w:trPr)]"
+    ):
         if element.tag == keep:
             for child in list(element):
                 element.addprevious(child)
@@ -79,6 +80,7 @@ def revision_marks(data: bytes) -> list:
 
 
 # --- the redline --------------------------------------------------------------------------------------------
+
 
 def test_redline_shows_exactly_the_edit(versions):
     _, _, (result, _) = versions
@@ -150,16 +152,24 @@ def test_bad_arguments_exit_2(versions, capsys, tmp_path):
 
 
 def test_changed_figures_are_listed_by_path():
-    old = {"danmarkskort": {"omgoerelsesprocent": {"procent": 44}, "kilde": {"raekker": [2]}},
-           "tabel1": [{"navn": "Allerød", "aar": {"2024": 1}}, {"navn": "Hørsholm", "aar": {"2024": 2}}]}
-    new = {"danmarkskort": {"omgoerelsesprocent": {"procent": 63}, "kilde": {"raekker": [7]}},
-           "tabel1": [{"navn": "Allerød", "aar": {"2024": 1}}, {"navn": "Furesø", "aar": {"2024": 3}}]}
+    old = {
+        "danmarkskort": {"omgoerelsesprocent": {"procent": 44}, "kilde": {"raekker": [2]}},
+        "tabel1": [{"navn": "Allerød", "aar": {"2024": 1}}, {"navn": "Hørsholm", "aar": {"2024": 2}}],
+    }
+    new = {
+        "danmarkskort": {"omgoerelsesprocent": {"procent": 63}, "kilde": {"raekker": [7]}},
+        "tabel1": [{"navn": "Allerød", "aar": {"2024": 1}}, {"navn": "Furesø", "aar": {"2024": 3}}],
+    }
     shown = [f"{c.path}: {c.old} → {c.new}" for c in changed_values(old, new)]
-    assert shown == ["danmarkskort.omgoerelsesprocent.procent: 44 → 63",
-                     "tabel1.Furesø: (ingen) → (tilføjet)", "tabel1.Hørsholm: (fandtes) → (fjernet)"]
+    assert shown == [
+        "danmarkskort.omgoerelsesprocent.procent: 44 → 63",
+        "tabel1.Furesø: (ingen) → (tilføjet)",
+        "tabel1.Hørsholm: (fandtes) → (fjernet)",
+    ]
 
 
 # --- Word with tracked changes ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["sagsfremstilling", "bilag-1"])
 def test_tracked_changes_accept_and_reject(versions, name):
@@ -219,8 +229,10 @@ SMALL_CASES = {
     "inserted before a table": (["A", ["x", "y"]], ["A", "Tabel 1: ny", ["x", "y"]]),
     "deleted table": (["A", "Tabel 1", ["x"], "Kilde", "B"], ["A", "B"]),
     "inserted table": (["A", "B"], ["A", "Tabel 1", ["x"], "Kilde", "B"]),
-    "rows": (["Første afsnit.", "Et afsnit, der udgår helt.", ["63 % (65)", "56 % (25)", "45 % (13.000)"], "Bilag 1."],
-             ["Første afsnit, lidt ændret.", ["64 % (66)", "45 % (13.000)", "–"], "Bilag 1.", "Bilag 2. Nyt notat."]),
+    "rows": (
+        ["Første afsnit.", "Et afsnit, der udgår helt.", ["63 % (65)", "56 % (25)", "45 % (13.000)"], "Bilag 1."],
+        ["Første afsnit, lidt ændret.", ["64 % (66)", "45 % (13.000)", "–"], "Bilag 1.", "Bilag 2. Nyt notat."],
+    ),
 }
 
 
@@ -235,8 +247,9 @@ def test_tracked_changes_small_cases(tmp_path, case):
 
 def test_tracked_changes_mark_rows_and_keep_deleted_text(tmp_path):
     old_blocks, new_blocks = SMALL_CASES["rows"]
-    data = tracked_changes(_small_docx(tmp_path / "old.docx", old_blocks), _small_docx(tmp_path / "new.docx", new_blocks),
-                           MOMENT)
+    data = tracked_changes(
+        _small_docx(tmp_path / "old.docx", old_blocks), _small_docx(tmp_path / "new.docx", new_blocks), MOMENT
+    )
     body = docx.Document(BytesIO(data)).element.body
     assert len(body.xpath(".//w:tr[w:trPr/w:del]")) == 1 and len(body.xpath(".//w:tr[w:trPr/w:ins]")) == 1
     assert "".join(body.xpath(".//w:delText/text()")).count("Et afsnit, der udgår helt.") == 1
@@ -251,11 +264,24 @@ def test_tracked_changes_open_in_libreoffice(versions, tmp_path):
     _, v2, _ = versions
     source = tmp_path / "aendringer.docx"
     shutil.copy(v2 / "sagsfremstilling-aendringer.docx", source)
-    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
-    text = subprocess.run(["pdftotext", str(tmp_path / "aendringer.pdf"), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "aendringer.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     flat = " ".join(text.split())
     assert "skiller sig ud:" in flat and "træder tydeligt frem:" in flat  # shown as deleted and inserted
     assert "Bilag 1. Afgørelser på det generelle socialområde" in flat

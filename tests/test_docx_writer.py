@@ -10,7 +10,7 @@ import sys
 import zipfile
 import zlib
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -79,19 +79,23 @@ def sample_document(draft: bool = True) -> Document:
         author="Allerød Kommune",
         blocks=(
             Heading(1, (Text("Sagsfremstilling"),)),
-            Paragraph((
-                Text("Ankestyrelsen har omgjort "),
-                Emph((Text("få "), Strong((Text("sager"),)))),
-                LineBreak(),
-                Strong((Text("på ældreområdet"),)),
-            )),
+            Paragraph(
+                (
+                    Text("Ankestyrelsen har omgjort "),
+                    Emph((Text("få "), Strong((Text("sager"),)))),
+                    LineBreak(),
+                    Strong((Text("på ældreområdet"),)),
+                )
+            ),
             Heading(2, (Text("Områder"),)),
             Heading(5, (Text("Dybt niveau"),)),
-            BulletList((
-                (para("Børn og unge"),),
-                (para("Voksne"), BulletList(((para("Handicap"), BulletList(((para("Hjælpemidler"),),))),))),
-                (para("Beskæftigelse"), para("Fortsat tekst")),
-            )),
+            BulletList(
+                (
+                    (para("Børn og unge"),),
+                    (para("Voksne"), BulletList(((para("Handicap"), BulletList(((para("Hjælpemidler"),),))),))),
+                    (para("Beskæftigelse"), para("Fortsat tekst")),
+                )
+            ),
             BulletList(((para("første"),), (para("anden"),)), ordered=True),
             Table(
                 caption="Afgørelser fordelt på område",
@@ -114,10 +118,19 @@ def sample_document(draft: bool = True) -> Document:
                 body=(
                     para("Indstillingen godkendt."),
                     BulletList(((para("Sagen sendes til byrådet"),),), ordered=True),
-                    Table(caption="Sager pr. år", header=("År", "Sager"), rows=(("2023", "10"), ("2024", "12")),
-                          align=("left", "right")),
-                    Figure(name="C:\\Users\\hemmelig\\figur-2.png", png=tiny_png(2, 2), caption="Sager pr. år",
-                           alt="Linjediagram over sager pr. år.", width_cm=30.0),
+                    Table(
+                        caption="Sager pr. år",
+                        header=("År", "Sager"),
+                        rows=(("2023", "10"), ("2024", "12")),
+                        align=("left", "right"),
+                    ),
+                    Figure(
+                        name="C:\\Users\\hemmelig\\figur-2.png",
+                        png=tiny_png(2, 2),
+                        caption="Sager pr. år",
+                        alt="Linjediagram over sager pr. år.",
+                        width_cm=30.0,
+                    ),
                 ),
             ),
         ),
@@ -149,8 +162,9 @@ def zip_entries(data: bytes) -> dict[str, bytes]:
 
 
 def test_body_has_the_blocks_in_order_with_their_styles(opened):
-    content = [(item.style.name, item.text) if hasattr(item, "text") else (TABLE, "")
-               for item in opened.iter_inner_content()]
+    content = [
+        (item.style.name, item.text) if hasattr(item, "text") else (TABLE, "") for item in opened.iter_inner_content()
+    ]
     assert content == [
         ("Title", "Danmarkskortet 2024"),
         ("Subtitle", "Bilag 1: Ankestyrelsens statistik"),
@@ -238,7 +252,11 @@ def test_columns_fill_the_text_width_with_a_wider_first_column(opened):
         widths = [column.width.twips for column in table.columns]
         assert sum(widths) == pytest.approx(TEXT_WIDTH_TWIPS, abs=len(widths))
         assert widths[0] == max(widths) and all(widths[0] > width for width in widths[1:])
-        assert all(cell.width.twips == width for column, width in zip(table.columns, widths) for cell in column.cells)
+        assert all(
+            cell.width.twips == width
+            for column, width in zip(table.columns, widths, strict=True)
+            for cell in column.cells
+        )
 
 
 def test_pictures_carry_alt_text_and_deterministic_names_and_ids(rendered):
@@ -260,12 +278,12 @@ def test_pictures_are_inline_at_their_width_clamped_to_the_text_width(opened):
 
 def test_ordered_lists_restart_at_one(rendered, opened):
     numbering = part_xml(rendered, "word/numbering.xml")
-    num_ids = [p._p.xpath("./w:pPr/w:numPr/w:numId/@w:val") for p in opened.paragraphs
-               if p.style.name == "List Number"]
+    num_ids = [p._p.xpath("./w:pPr/w:numPr/w:numId/@w:val") for p in opened.paragraphs if p.style.name == "List Number"]
     assert num_ids[0] == num_ids[1] and num_ids[0] != num_ids[2]
     for (num_id,) in (num_ids[0], num_ids[2]):
-        start = numbering.xpath(f"w:num[@w:numId='{num_id}']/w:lvlOverride[@w:ilvl='0']/w:startOverride/@w:val",
-                                namespaces=NS)
+        start = numbering.xpath(
+            f"w:num[@w:numId='{num_id}']/w:lvlOverride[@w:ilvl='0']/w:startOverride/@w:val", namespaces=NS
+        )
         assert start == ["1"]
 
 
@@ -281,9 +299,12 @@ def test_styles_set_danish_and_calibri_as_document_defaults(rendered):
 
 def test_core_properties_come_from_the_document_only(opened):
     props = opened.core_properties
-    moment = datetime(2025, 9, 30, tzinfo=timezone.utc)
+    moment = datetime(2025, 9, 30, tzinfo=UTC)
     assert (props.title, props.subject, props.author) == (
-        "Danmarkskortet 2024", "Bilag 1: Ankestyrelsens statistik", "Allerød Kommune")
+        "Danmarkskortet 2024",
+        "Bilag 1: Ankestyrelsens statistik",
+        "Allerød Kommune",
+    )
     assert props.language == "da-DK"
     assert (props.created, props.modified, props.last_printed) == (moment, moment, moment)
     assert props.revision == 1
@@ -325,8 +346,9 @@ def render_in_subprocess(seed: str, cwd: Path) -> bytes:
         "sys.stdout.buffer.write(render(sample_document()))\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, check=True, env=env,
-                            cwd=cwd)
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], capture_output=True, check=True, env=env, cwd=cwd
+    )
     return result.stdout
 
 
@@ -357,8 +379,11 @@ def test_writer_names_styles_only_through_the_style_constant():
     tree = ast.parse(Path(docx_writer.__file__).read_text(encoding="utf-8"))
     style_class = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Style")
     inside = {id(node) for node in ast.walk(style_class)}
-    literals = {node.value for node in ast.walk(tree)
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in inside}
+    literals = {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in inside
+    }
     style_names = {style.name for style in docx.Document(str(REFERENCE)).styles} | set(STYLES_USED)
     assert literals & style_names == set()
 
@@ -395,6 +420,7 @@ def test_document_language_is_set_in_styles_and_metadata():
 
 def test_reference_is_what_the_script_generates(tmp_path):
     output = tmp_path / "reference.docx"
-    subprocess.run([sys.executable, "-W", "error", str(ROOT / "scripts" / "make_reference_docx.py"), str(output)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-W", "error", str(ROOT / "scripts" / "make_reference_docx.py"), str(output)], check=True
+    )
     assert zip_entries(output.read_bytes()) == zip_entries(REFERENCE.read_bytes())

@@ -32,9 +32,12 @@ def packet():
 
 def html_structure(page: bytes) -> list:
     """The HTML as a nested list of (tag, attributes, text); data: URLs replaced by their hash."""
+
     def node(el) -> list:
-        attrs = {k: (f"sha256:{hashlib.sha256(v.encode()).hexdigest()[:16]}" if v.startswith("data:") else v)
-                 for k, v in sorted(el.attrib.items())}
+        attrs = {
+            k: (f"sha256:{hashlib.sha256(v.encode()).hexdigest()[:16]}" if v.startswith("data:") else v)
+            for k, v in sorted(el.attrib.items())
+        }
         text = " ".join((el.text or "").split())
         children = [node(c) for c in el if isinstance(c.tag, str)]
         tails = [" ".join((c.tail or "").split()) for c in el if isinstance(c.tag, str)]

@@ -20,12 +20,24 @@ from casefactory import (
 )
 
 KOMMUNE, AAR, OMRAADE, STADF, AENDRET, HJEMVIST, AFVIST, I_ALT, KILDE = range(9)
-DANISH_HEADER = ["Kommune", "År", "Område", "Stadfæstet", "Ændret/ophævet", "Hjemvist", "Afvist/henvist",
-                 "Afgørelser i alt", "Kilde"]
-AREA_NAMES = {"socialomraadet": "Socialområdet", "boernehandicap": "Børnehandicap",
-              "voksenhandicap": "Voksenhandicap"}
-OUTCOME_NAMES = (("Stadfæstelse", STADF), ("Ændring/ophævelse", AENDRET), ("Hjemvisning", HJEMVIST),
-                 ("Afvisning/henvisning", AFVIST))
+DANISH_HEADER = [
+    "Kommune",
+    "År",
+    "Område",
+    "Stadfæstet",
+    "Ændret/ophævet",
+    "Hjemvist",
+    "Afvist/henvist",
+    "Afgørelser i alt",
+    "Kilde",
+]
+AREA_NAMES = {"socialomraadet": "Socialområdet", "boernehandicap": "Børnehandicap", "voksenhandicap": "Voksenhandicap"}
+OUTCOME_NAMES = (
+    ("Stadfæstelse", STADF),
+    ("Ændring/ophævelse", AENDRET),
+    ("Hjemvisning", HJEMVIST),
+    ("Afvisning/henvisning", AFVIST),
+)
 
 
 def assert_reference_text(out: str) -> None:
@@ -143,6 +155,7 @@ def test_whitespace_and_case_in_cells(tmp_path, capsys, reference_figures):
 
 # --- XLSX ---------------------------------------------------------------------------------------------------
 
+
 def _xlsx_rows(header: list[str], floats: bool) -> list[list[object]]:
     """The example statistics as typed spreadsheet cells: years as int, counts as float or int."""
     out: list[list[object]] = [header]
@@ -173,8 +186,9 @@ def test_xlsx_forvaltning(tmp_path, capsys, reference_figures):
     rows: list[list[object]] = [forvaltning_rows()[0]]
     for r in forvaltning_rows()[1:]:
         rows.append([r[0], int(r[1]), *(float(v) for v in r[2:6]), r[6], r[7]])
-    case = make_case(tmp_path, forvaltningsomraader=None,
-                     sag_toml_patch={"forvaltningsomraader": "forvaltningsomraader.xlsx"})
+    case = make_case(
+        tmp_path, forvaltningsomraader=None, sag_toml_patch={"forvaltningsomraader": "forvaltningsomraader.xlsx"}
+    )
     write_xlsx(case / "forvaltningsomraader.xlsx", rows)
     check_ok(capsys, case)
     data = figures_json(capsys, case)
@@ -184,6 +198,7 @@ def test_xlsx_forvaltning(tmp_path, capsys, reference_figures):
 
 # --- Ankestyrelsen's long export ------------------------------------------------------------------------
 
+
 def long_rows(total_rows: bool = True) -> list[list[str]]:
     """The example statistics in the long layout: one row per kommune × area × outcome × year."""
     out = [["Kommune", "Område", "Afgørelsestype", "År", "Antal"]]
@@ -191,8 +206,9 @@ def long_rows(total_rows: bool = True) -> list[list[str]]:
         for name, i in OUTCOME_NAMES:
             out.append([r[KOMMUNE], AREA_NAMES[r[OMRAADE]], name, r[AAR], r[i]])
         if total_rows:
-            out.append([r[KOMMUNE], AREA_NAMES[r[OMRAADE]], "I alt", r[AAR],
-                        str(sum(int(r[i]) for _, i in OUTCOME_NAMES))])
+            out.append(
+                [r[KOMMUNE], AREA_NAMES[r[OMRAADE]], "I alt", r[AAR], str(sum(int(r[i]) for _, i in OUTCOME_NAMES))]
+            )
     return out
 
 
@@ -235,8 +251,10 @@ def test_long_export_without_zero_rows_counts_them_as_0_and_says_so(tmp_path, ca
     case = make_case(tmp_path, statistik=to_csv(rows, ";"))
     result = run_cli(capsys, "check", case)
     assert result.code == 0, result.err
-    assert ("  - statistik.csv: udtrækket har ingen række med 'afvist/henvist' for Allerød 2024 på socialomraadet; "
-            "den er talt som 0.") in result.out
+    assert (
+        "  - statistik.csv: udtrækket har ingen række med 'afvist/henvist' for Allerød 2024 på socialomraadet; "
+        "den er talt som 0."
+    ) in result.out
     data = figures_json(capsys, case)
     assert all("talt som 0" in warning for warning in data.pop("advarsler"))
     assert without_sources(data) == without_sources({k: v for k, v in reference_figures.items() if k != "advarsler"})
@@ -244,15 +262,21 @@ def test_long_export_without_zero_rows_counts_them_as_0_and_says_so(tmp_path, ca
 
 # --- names --------------------------------------------------------------------------------------------------
 
+
 def test_kommune_suffix_accepted(tmp_path, capsys, reference_figures):
-    """"Allerød Kommune" in sag.toml and in the statistics means Allerød."""
+    """ "Allerød Kommune" in sag.toml and in the statistics means Allerød."""
     rows = statistik_rows()
     for r in rows[1:]:
         if r[KOMMUNE] == "Allerød":
             r[KOMMUNE] = "Allerød Kommune"
-    case = make_case(tmp_path, statistik=to_csv(rows),
-                     sag_toml_patch={"kommune": "Allerød Kommune", "sammenligning": ["Hillerød Kommune", "Hørsholm",
-                                                                                     "Furesø", "Rudersdal"]})
+    case = make_case(
+        tmp_path,
+        statistik=to_csv(rows),
+        sag_toml_patch={
+            "kommune": "Allerød Kommune",
+            "sammenligning": ["Hillerød Kommune", "Hørsholm", "Furesø", "Rudersdal"],
+        },
+    )
     out = check_ok(capsys, case)
     assert out.startswith("Allerød 2024 ")
     data = figures_json(capsys, case)
@@ -266,8 +290,11 @@ def test_decomposed_unicode_names(tmp_path, capsys):
     tarnby = [["Tårnby", "2024", "socialomraadet", "20", "5", "5", "1", "", ""]]
     rows += [[unicodedata.normalize("NFD", c) for c in r] for r in tarnby]
     assert unicodedata.normalize("NFD", "Tårnby") != "Tårnby"
-    case = make_case(tmp_path, statistik=to_csv(rows),
-                     sag_toml_patch={"sammenligning": [unicodedata.normalize("NFD", "Tårnby"), "Hillerød"]})
+    case = make_case(
+        tmp_path,
+        statistik=to_csv(rows),
+        sag_toml_patch={"sammenligning": [unicodedata.normalize("NFD", "Tårnby"), "Hillerød"]},
+    )
     check_ok(capsys, case)
     data = figures_json(capsys, case)
     assert data["sammenligning"]["kommuner"] == ["Tårnby", "Hillerød"]
@@ -275,6 +302,7 @@ def test_decomposed_unicode_names(tmp_path, capsys):
 
 
 # --- warnings, not errors -------------------------------------------------------------------------------
+
 
 def test_comparison_kommune_missing_from_statistics(tmp_path, capsys, reference_figures):
     """A comparison municipality without data is a warning naming it; the figures stay the same."""
@@ -328,9 +356,17 @@ def test_tabel2_marked_rows_do_not_match_the_map(tmp_path, capsys, reference_fig
 def test_tabel2_flag_spellings(tmp_path, capsys, reference_figures):
     """i_danmarkskort accepts Ja/NEJ/x/0 and Danish headers with the same result."""
     rows = forvaltning_rows()
-    rows[0] = ["Forvaltningsområde", "År", "Stadfæstet", "Ændret/ophævet", "Hjemvist", "Afvist/henvist",
-               "I danmarkskortet", "Kilde"]
-    for r, flag in zip(rows[1:], ["Ja", "x", "NEJ", "1"]):
+    rows[0] = [
+        "Forvaltningsområde",
+        "År",
+        "Stadfæstet",
+        "Ændret/ophævet",
+        "Hjemvist",
+        "Afvist/henvist",
+        "I danmarkskortet",
+        "Kilde",
+    ]
+    for r, flag in zip(rows[1:], ["Ja", "x", "NEJ", "1"], strict=True):
         r[6] = flag
     case = make_case(tmp_path, forvaltningsomraader=to_csv(rows, ";").encode("cp1252"))
     out = check_ok(capsys, case)

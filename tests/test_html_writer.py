@@ -64,15 +64,17 @@ def sample_document(draft: bool = True) -> Document:
     )
     blocks = (
         Heading(1, (Text("Sagsfremstilling"),)),
-        Paragraph((
-            Text("Kommunalbestyrelsen skal behandle "),
-            Emph((Text("danmarkskortet"),)),
-            Text(" – se "),
-            Strong((Text("Bilag 1"),)),
-            Text("."),
-            LineBreak(),
-            Text("Æblegrød, øl og ål."),
-        )),
+        Paragraph(
+            (
+                Text("Kommunalbestyrelsen skal behandle "),
+                Emph((Text("danmarkskortet"),)),
+                Text(" – se "),
+                Strong((Text("Bilag 1"),)),
+                Text("."),
+                LineBreak(),
+                Text("Æblegrød, øl og ål."),
+            )
+        ),
         BulletList(items=((Paragraph((Text("Første punkt"),)),), (Paragraph((Text("Andet punkt"),)),))),
         BulletList(items=((Paragraph((Text("Trin ét"),)),),), ordered=True),
         Heading(2, (Text("Statistik"),)),
@@ -171,7 +173,10 @@ def test_table_has_caption_scoped_headers_total_row_notes_and_source():
     assert [cell.text for cell in total] == ["I alt", "165", "29,0 %"]
     assert total[0].tag == "th" and total[0].get("scope") == "row"
     notes = table.getparent().xpath("div[@class='table-notes']/p")
-    assert [p.text for p in notes] == ["Sager om tilbagebetaling indgår ikke.", "Kilde: Ankestyrelsen, danmarkskortet 2024"]
+    assert [p.text for p in notes] == [
+        "Sager om tilbagebetaling indgår ikke.",
+        "Kilde: Ankestyrelsen, danmarkskortet 2024",
+    ]
 
 
 def test_numeric_columns_are_right_aligned():
@@ -190,7 +195,7 @@ def test_figure_has_alt_text_data_uri_and_numbered_caption():
     assert img.get("alt") == "Linjediagram: omgørelsesprocenten faldt fra 12 til 11."
     prefix = "data:image/png;base64,"
     assert img.get("src").startswith(prefix)
-    assert base64.b64decode(img.get("src")[len(prefix):]) == tiny_png()
+    assert base64.b64decode(img.get("src")[len(prefix) :]) == tiny_png()
     assert "width: 8.00cm" in img.get("style")
     assert figure.find("figcaption").text_content() == "Figur 1: Omgørelsesprocent 2022–2024"
 
@@ -235,7 +240,7 @@ def test_hostile_text_stays_literal_text():
     text = " ".join(HOSTILE)
     assert not list(root.iter("script"))
     assert [img.get("src")[:22] for img in root.iter("img")] == ["data:image/png;base64,"]
-    assert b"file:///etc/passwd\">" not in document_html
+    assert b'file:///etc/passwd">' not in document_html
     assert "49" not in root.text_content()
     assert root.findtext(".//title") == text
     assert root.xpath("//main/h1")[0].text_content() == text

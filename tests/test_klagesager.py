@@ -20,11 +20,11 @@ from casefactory import (
 
 from reportgen.documents.compose import compose
 from reportgen.documents.model import Heading, Paragraph, Table, plain_text
+from reportgen.domain.areas import BILAG_AREAS
 from reportgen.domain.counts import Counts
 from reportgen.domain.errors import Problem
-from reportgen.figures.case import compute
-from reportgen.domain.areas import BILAG_AREAS
 from reportgen.figures import klagesager as ks
+from reportgen.figures.case import compute
 from reportgen.inputs import klagesager as records
 from reportgen.inputs import load_inputs
 
@@ -41,8 +41,16 @@ KNOWN = [
     ["SAG-0007", "BORGER-CCCC", "2024", "oevrige", "sel §83", "hjemvist", "Nye oplysninger", "paaklaget-igen"],
     ["SAG-0008", "BORGER-CCCC", "2024", "oevrige", "SEL § 112", "stadfaestet", "", ""],
     ["SAG-0009", "BORGER-DDDD", "2024", "oevrige", "SEL § 112", "hjemvist", OPL, "fastholdt"],
-    ["SAG-0010", "BORGER-EEEE", "2024", "oevrige", "SEL § 113", "hjemvist|stadfaestet", "Formelle fejl",
-     "tilbagetrukket"],
+    [
+        "SAG-0010",
+        "BORGER-EEEE",
+        "2024",
+        "oevrige",
+        "SEL § 113",
+        "hjemvist|stadfaestet",
+        "Formelle fejl",
+        "tilbagetrukket",
+    ],
     ["SAG-0011", "BORGER-FFFF", "2024", "voksenhandicap", "SEL § 85", "stadfaestet", "", ""],
     ["SAG-0012", "BORGER-AAAA", "2023", "oevrige", "SEL § 83", "hjemvist", "Skøn", "til-fordel"],
 ]
@@ -51,8 +59,12 @@ KNOWN_IDS = {cell for row in KNOWN for cell in row[:2]}
 
 def case_with(tmp_path: Path, rows: list[list[str]], name: str = "sag", **patch) -> Path:
     """The example case with klagesager.csv replaced by rows (header added) and sag.toml patched."""
-    return make_case(tmp_path, name=name, files={"klagesager.csv": to_csv([HEADER, *rows])},
-                     sag_toml_patch={"diskretion": DELETE, **patch})
+    return make_case(
+        tmp_path,
+        name=name,
+        files={"klagesager.csv": to_csv([HEADER, *rows])},
+        sag_toml_patch={"diskretion": DELETE, **patch},
+    )
 
 
 def inputs_and_figures(case: Path):
@@ -74,13 +86,23 @@ def year(cf, aar: int = 2024) -> ks.YearFigures:
 
 # --- the most far-reaching outcome ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("parts, expected", [
-    ("stadfaestet|hjemvist", "hjemvist"), ("hjemvist|stadfaestet", "hjemvist"),
-    ("hjemvist|aendret", "aendret_ophaevet"), ("aendret|hjemvist", "aendret_ophaevet"),
-    ("ophaevet|stadfaestet", "aendret_ophaevet"), ("afvist|stadfaestet", "stadfaestet"),
-    ("stadfaestet|afvist", "stadfaestet"), ("afvist|hjemvist", "hjemvist"), ("afvist", "afvist_henvist"),
-    ("afvist|afvist", "afvist_henvist"), ("stadfaestet|stadfaestet", "stadfaestet"),
-])
+
+@pytest.mark.parametrize(
+    "parts, expected",
+    [
+        ("stadfaestet|hjemvist", "hjemvist"),
+        ("hjemvist|stadfaestet", "hjemvist"),
+        ("hjemvist|aendret", "aendret_ophaevet"),
+        ("aendret|hjemvist", "aendret_ophaevet"),
+        ("ophaevet|stadfaestet", "aendret_ophaevet"),
+        ("afvist|stadfaestet", "stadfaestet"),
+        ("stadfaestet|afvist", "stadfaestet"),
+        ("afvist|hjemvist", "hjemvist"),
+        ("afvist", "afvist_henvist"),
+        ("afvist|afvist", "afvist_henvist"),
+        ("stadfaestet|stadfaestet", "stadfaestet"),
+    ],
+)
 def test_most_far_reaching_outcome(parts, expected):
     assert records.outcome(parts.split("|")) == expected
 
@@ -92,6 +114,7 @@ def test_delvist_hjemvist_needs_upheld_parts(known):
 
 
 # --- every figure of a known file ----------------------------------------------------------------------------
+
 
 def test_counts_per_area(known):
     _, cf = known
@@ -126,9 +149,21 @@ def test_partial_hjemvisninger_and_follow_up(known):
     y = year(cf)
     assert [y.area(a).delvist_hjemvist for a in (*BILAG_AREAS, ks.TOTAL)] == [1, 0, 1, 2]
     assert dict(y.area("boernehandicap").opfoelgning) == {
-        "til-fordel": 1, "fastholdt": 0, "tilbagetrukket": 0, "paaklaget-igen": 0, "verserer": 1, "": 0}
+        "til-fordel": 1,
+        "fastholdt": 0,
+        "tilbagetrukket": 0,
+        "paaklaget-igen": 0,
+        "verserer": 1,
+        "": 0,
+    }
     assert dict(y.area(ks.TOTAL).opfoelgning) == {
-        "til-fordel": 1, "fastholdt": 1, "tilbagetrukket": 1, "paaklaget-igen": 1, "verserer": 1, "": 0}
+        "til-fordel": 1,
+        "fastholdt": 1,
+        "tilbagetrukket": 1,
+        "paaklaget-igen": 1,
+        "verserer": 1,
+        "": 0,
+    }
     assert sum(n for _, n in y.area(ks.TOTAL).opfoelgning) == y.area(ks.TOTAL).counts.hjemvist
 
 
@@ -136,7 +171,10 @@ def test_paragraphs_by_count_then_natural_name(known):
     _, cf = known
     y = year(cf)
     assert y.area("oevrige").paragraffer == (
-        ("SEL § 83", Counts(0, 1, 1, 0)), ("SEL § 112", Counts(1, 0, 1, 0)), ("SEL § 113", Counts(0, 0, 1, 0)))
+        ("SEL § 83", Counts(0, 1, 1, 0)),
+        ("SEL § 112", Counts(1, 0, 1, 0)),
+        ("SEL § 113", Counts(0, 0, 1, 0)),
+    )
     assert [p for p, _ in y.area("voksenhandicap").paragraffer] == ["SEL § 85", "SEL § 100"]
     assert y.area("boernehandicap").paragraffer == (("BL § 86", Counts(0, 0, 2, 1)), ("BL § 87", Counts(0, 1, 0, 0)))
 
@@ -150,8 +188,10 @@ def test_reasons_of_reversed_cases_only(known):
 
 
 def test_reason_not_given_comes_last():
-    cases = [records.Klagesag(i, i, 2024, "oevrige", "§ 1", ("hjemvist",), r, "") for i, r in
-             enumerate(["", "", "Skøn", "Lovfortolkning", "Skøn"])]
+    cases = [
+        records.Klagesag(i, i, 2024, "oevrige", "§ 1", ("hjemvist",), r, "")
+        for i, r in enumerate(["", "", "Skøn", "Lovfortolkning", "Skøn"])
+    ]
     assert ks.area_figures(cases, 2024, "oevrige").aarsager == (("Skøn", 2), ("Lovfortolkning", 1), ("", 2))
 
 
@@ -168,8 +208,15 @@ def test_figures_json(known, capsys):
     assert total["sager"]["afgjorte"] == 11 and total["sager"]["omgoerelsesprocent"]["taeller"] == 7
     assert total["opfoelgning"]["ikke_oplyst"] == 0
     oevrige = data["aar"][0]["omraader"]["oevrige"]
-    assert oevrige["paragraffer"][0] == {"paragraf": "SEL § 83", "sager": 2, "stadfaestet": 0,
-                                         "aendret_ophaevet": 1, "hjemvist": 1, "afvist_henvist": 0, "omgjorte": 2}
+    assert oevrige["paragraffer"][0] == {
+        "paragraf": "SEL § 83",
+        "sager": 2,
+        "stadfaestet": 0,
+        "aendret_ophaevet": 1,
+        "hjemvist": 1,
+        "afvist_henvist": 0,
+        "omgjorte": 2,
+    }
     assert oevrige["aarsager"][0] == {"aarsag": OPL, "sager": 2}
     assert not any(i in result.out + result.err for i in KNOWN_IDS)
 
@@ -178,12 +225,15 @@ def test_check_prints_the_headline_of_the_records(known, capsys):
     inputs, _ = known
     result = run_cli(capsys, "check", inputs.case.folder)
     assert result.code == 0, result.err
-    assert ("  Klagesager (klagesager.csv): 11 sager fra 6 borgere, 7 omgjort; 3 borgere med mere end én sag "
-            "(8 sager); 2 delvist hjemvist") in result.out.splitlines()
+    assert (
+        "  Klagesager (klagesager.csv): 11 sager fra 6 borgere, 7 omgjort; 3 borgere med mere end én sag "
+        "(8 sager); 2 delvist hjemvist"
+    ) in result.out.splitlines()
     assert not any(i in result.out + result.err for i in KNOWN_IDS)
 
 
 # --- the check against the statistics ------------------------------------------------------------------------
+
 
 def test_example_agrees_with_statistics(capsys):
     result = run_cli(capsys, "check", EXAMPLE)
@@ -200,9 +250,11 @@ def test_disagreement_warns_with_both_numbers(tmp_path, capsys):
     assert result.code == 0, result.err
     warnings = [line for line in result.out.splitlines() if line.startswith("  - klagesager.csv")]
     assert len(warnings) == 2, result.out
-    assert ("voksenhandicapområdet 2024 har filen 10 sager (4 stadfæstet, 1 ændret/ophævet, 5 hjemvist, "
-            "0 afvist/henvist), men Ankestyrelsens statistik har 9 sager (3 stadfæstet, 1 ændret/ophævet, "
-            "5 hjemvist, 0 afvist/henvist)") in warnings[0] + warnings[1]
+    assert (
+        "voksenhandicapområdet 2024 har filen 10 sager (4 stadfæstet, 1 ændret/ophævet, 5 hjemvist, "
+        "0 afvist/henvist), men Ankestyrelsens statistik har 9 sager (3 stadfæstet, 1 ændret/ophævet, "
+        "5 hjemvist, 0 afvist/henvist)"
+    ) in warnings[0] + warnings[1]
     assert "det øvrige socialområde 2024 har filen 43 sager (16 stadfæstet" in "".join(warnings)
     assert "men Ankestyrelsens statistik har 44 sager (17 stadfæstet" in "".join(warnings)
 
@@ -210,8 +262,11 @@ def test_disagreement_warns_with_both_numbers(tmp_path, capsys):
 def test_known_file_warns_per_area_and_year(known):
     _, cf = known
     texts = [str(w) for w in cf.warnings if w.file == "klagesager.csv"]
-    assert any("børnehandicapområdet 2024 har filen 4 sager (0 stadfæstet, 1 ændret/ophævet, 2 hjemvist, "
-               "1 afvist/henvist), men Ankestyrelsens statistik har 12 sager (4 stadfæstet" in t for t in texts)
+    assert any(
+        "børnehandicapområdet 2024 har filen 4 sager (0 stadfæstet, 1 ændret/ophævet, 2 hjemvist, "
+        "1 afvist/henvist), men Ankestyrelsens statistik har 12 sager (4 stadfæstet" in t
+        for t in texts
+    )
     assert any("voksenhandicapområdet 2023 har filen 0 sager" in t for t in texts)
     assert not any(i in t for t in texts for i in KNOWN_IDS)
 
@@ -226,6 +281,7 @@ def test_no_records_for_the_year_warns(tmp_path):
 
 # --- sentences and tables ------------------------------------------------------------------------------------
 
+
 def texts(document) -> str:
     """The document's headings and paragraphs as one text, no-break spaces as spaces."""
     parts = [plain_text(b.children) for b in document.blocks if isinstance(b, (Heading, Paragraph))]
@@ -234,12 +290,23 @@ def texts(document) -> str:
 
 def tables_of(document) -> dict[str, Table]:
     """The document's tables by caption, with no-break spaces in cells and notes as spaces."""
+
     def plain(cells):
         return tuple(c.replace("\u00a0", " ") for c in cells)
 
-    return {b.caption: Table(b.caption, b.header, tuple(plain(r) for r in b.rows), b.align,
-                             plain(b.total) if b.total else None, b.source, plain(b.notes))
-            for b in document.blocks if isinstance(b, Table)}
+    return {
+        b.caption: Table(
+            b.caption,
+            b.header,
+            tuple(plain(r) for r in b.rows),
+            b.align,
+            plain(b.total) if b.total else None,
+            b.source,
+            plain(b.notes),
+        )
+        for b in document.blocks
+        if isinstance(b, Table)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -255,8 +322,10 @@ def test_sagsfremstilling_headline(known_packet):
     assert "De 7 omgjorte sager vedrørte 5 borgere." in text
     assert "Af de 5 hjemviste sager var 2 delvist hjemvist" in text
     assert "Bilag 1 viser for hvert område" in text
-    assert "Registreringen stemmer ikke helt med Ankestyrelsens tal for børnehandicapområdet, " \
-           "voksenhandicapområdet og det øvrige socialområde" in text
+    assert (
+        "Registreringen stemmer ikke helt med Ankestyrelsens tal for børnehandicapområdet, "
+        "voksenhandicapområdet og det øvrige socialområde" in text
+    )
 
 
 def test_bilag1_sentences_per_area(known_packet):
@@ -269,10 +338,13 @@ def test_bilag1_sentences_per_area(known_packet):
     assert "Flest sager vedrørte SEL § 85 og SEL § 100 med 1 sag hver." in text
     assert "Årsagerne til omgørelse var lovfortolkning, oplysningsgrundlag/begrundelse og skøn med 1 sag hver." in text
     assert "Den hyppigste årsag til omgørelse var oplysningsgrundlag/begrundelse (2 af de 4 omgjorte sager)." in text
-    assert ("Af de 3 hjemviste sager endte 1 med en ny afgørelse med samme resultat, 1 med at ansøgningen blev "
-            "trukket tilbage og 1 med en ny afgørelse, som borgeren har påklaget igen.") in text
-    assert ("Af de 2 hjemviste sager endte 1 med en ny afgørelse til borgerens fordel, mens 1 endnu ikke er "
-            "afgjort igen.") in text
+    assert (
+        "Af de 3 hjemviste sager endte 1 med en ny afgørelse med samme resultat, 1 med at ansøgningen blev "
+        "trukket tilbage og 1 med en ny afgørelse, som borgeren har påklaget igen."
+    ) in text
+    assert (
+        "Af de 2 hjemviste sager endte 1 med en ny afgørelse til borgerens fordel, mens 1 endnu ikke er afgjort igen."
+    ) in text
     assert "Af de 3 hjemviste sager var 1 delvist hjemvist" in text
     assert "diskretion" not in text
 
@@ -294,7 +366,9 @@ def test_bilag1_tables(known_packet):
     assert "Ikke oplyst" not in [r[0] for r in follow_up.rows] and follow_up.total == ("I alt", "2")
     assert "Voksenhandicapområdet: årsager til omgørelse, 2024" not in t  # no reversed cases there
     assert "Voksenhandicapområdet: opfølgning på hjemviste sager, 2024" not in t
-    assert "Sager omfatter også afviste sager." in t["Børnehandicapområdet: klagesager fordelt på paragraffer, 2024"].notes
+    assert (
+        "Sager omfatter også afviste sager." in t["Børnehandicapområdet: klagesager fordelt på paragraffer, 2024"].notes
+    )
 
 
 def test_single_case_singular(tmp_path):
@@ -311,6 +385,7 @@ def test_single_case_singular(tmp_path):
 
 
 # --- diskretion ------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def discreet_packet(tmp_path_factory):
@@ -354,6 +429,7 @@ def test_hidden_range():
 
 # --- bad input -------------------------------------------------------------------------------------------------
 
+
 def bad(tmp_path: Path, capsys, rows: list[list[str]], header: list[str] = HEADER):
     """Run `check` on the known file changed; return the result and the ids that must not appear."""
     lines = ([header] if header else []) + rows
@@ -382,7 +458,8 @@ def test_unknown_part(tmp_path, capsys):
     assert result.code == 2
     assert problem_lines(result.err) == [
         "klagesager.csv, række 4, kolonne 'delafgoerelser': ukendt delafgørelse 'hjemvisst'. Mente du 'hjemvist'? "
-        "Tilladte værdier: 'stadfaestet', 'aendret', 'ophaevet', 'hjemvist', 'afvist'."]
+        "Tilladte værdier: 'stadfaestet', 'aendret', 'ophaevet', 'hjemvist', 'afvist'."
+    ]
 
 
 def test_unknown_follow_up(tmp_path, capsys):
@@ -401,7 +478,8 @@ def test_missing_column(tmp_path, capsys):
     assert result.code == 2
     assert problem_lines(result.err) == [
         "klagesager.csv, række 1: mangler kolonnen 'aarsag'. Den første række skal være overskriften med "
-        "kolonnerne sags_id, borger_id, aar, omraade, paragraf, delafgoerelser, aarsag, opfoelgning."]
+        "kolonnerne sags_id, borger_id, aar, omraade, paragraf, delafgoerelser, aarsag, opfoelgning."
+    ]
 
 
 def test_duplicate_sags_id_names_both_rows_not_the_id(tmp_path, capsys):
@@ -411,7 +489,8 @@ def test_duplicate_sags_id_names_both_rows_not_the_id(tmp_path, capsys):
     assert result.code == 2
     assert problem_lines(result.err) == [
         "klagesager.csv, række 9, kolonne 'sags_id': sagen står også i række 4 (samme sags_id). "
-        "Slet den ene af de to rækker, eller ret sags_id, så hver sag har sit eget."]
+        "Slet den ene af de to rækker, eller ret sags_id, så hver sag har sit eget."
+    ]
     assert rows[2][0] not in result.err
 
 
@@ -424,9 +503,9 @@ def test_file_without_header_echoes_no_cell(tmp_path, capsys):
 
 def test_id_in_another_column_is_not_echoed(tmp_path, capsys):
     rows = copy_known()
-    rows[0][5] = rows[0][0]        # the sags_id pasted into delafgoerelser
-    rows[1][3] = rows[5][1]        # a borger_id in omraade
-    rows[2][2] = rows[2][1]        # and in aar
+    rows[0][5] = rows[0][0]  # the sags_id pasted into delafgoerelser
+    rows[1][3] = rows[5][1]  # a borger_id in omraade
+    rows[2][2] = rows[2][1]  # and in aar
     result = bad(tmp_path, capsys, rows)
     assert result.code == 2
     lines = problem_lines(result.err)
@@ -446,8 +525,10 @@ def test_id_in_a_shown_text_column_is_refused(tmp_path, capsys):
     result = bad(tmp_path, capsys, rows)
     assert result.code == 2
     lines = problem_lines(result.err)
-    assert [line.split(":")[0] for line in lines] == ["klagesager.csv, række 7, kolonne 'aarsag'",
-                                                      "klagesager.csv, række 8, kolonne 'paragraf'"]
+    assert [line.split(":")[0] for line in lines] == [
+        "klagesager.csv, række 7, kolonne 'aarsag'",
+        "klagesager.csv, række 8, kolonne 'paragraf'",
+    ]
     assert all("indeholder et sags_id eller borger_id" in line for line in lines)
 
 
@@ -457,7 +538,9 @@ def test_too_many_fields_prints_no_cells(tmp_path, capsys):
     result = bad(tmp_path, capsys, rows)
     assert result.code == 2
     assert problem_lines(result.err) == [
-        "klagesager.csv, række 5: rækken har 9 felter, men overskriften har 8. Tjek skilletegn og anførselstegn i rækken."]
+        "klagesager.csv, række 5: rækken har 9 felter, men overskriften har 8. "
+        "Tjek skilletegn og anførselstegn i rækken."
+    ]
     assert "BORGER-EXTRA-99" not in result.err
 
 
@@ -472,23 +555,30 @@ def test_all_row_problems_at_once(tmp_path, capsys):
     assert result.code == 2
     lines = problem_lines(result.err)
     assert [line.split(":")[0] for line in lines] == [
-        "klagesager.csv, række 2, kolonne 'borger_id'", "klagesager.csv, række 3, kolonne 'omraade'",
-        "klagesager.csv, række 4, kolonne 'aar'", "klagesager.csv, række 5, kolonne 'paragraf'",
-        "klagesager.csv, række 6, kolonne 'delafgoerelser'"]
+        "klagesager.csv, række 2, kolonne 'borger_id'",
+        "klagesager.csv, række 3, kolonne 'omraade'",
+        "klagesager.csv, række 4, kolonne 'aar'",
+        "klagesager.csv, række 5, kolonne 'paragraf'",
+        "klagesager.csv, række 6, kolonne 'delafgoerelser'",
+    ]
     assert "sager uden for handicapkortene er 'oevrige'" in lines[1]
 
 
 def test_values_that_count_for_nothing_warn(tmp_path, capsys):
     rows = copy_known()
-    rows[7][7] = "til-fordel"      # follow-up on a stadfæstet case
-    rows[1][7] = "fastholdt"       # follow-up on a case that counts as aendret
-    rows[10][6] = "Skøn"           # reason on a stadfæstet case
+    rows[7][7] = "til-fordel"  # follow-up on a stadfæstet case
+    rows[1][7] = "fastholdt"  # follow-up on a case that counts as aendret
+    rows[10][6] = "Skøn"  # reason on a stadfæstet case
     result = bad(tmp_path, capsys, rows)
     assert result.code == 0, result.err
-    assert ("klagesager.csv: kolonnen 'opfoelgning' er udfyldt for 2 sager, der ikke tæller som hjemvist "
-            "(række 3 og 9); opfølgningen tæller ikke med.") in result.out
-    assert ("klagesager.csv: kolonnen 'aarsag' er udfyldt for 1 sag, der hverken er ændret, ophævet eller "
-            "hjemvist (række 12); årsagen tæller ikke med.") in result.out
+    assert (
+        "klagesager.csv: kolonnen 'opfoelgning' er udfyldt for 2 sager, der ikke tæller som hjemvist "
+        "(række 3 og 9); opfølgningen tæller ikke med."
+    ) in result.out
+    assert (
+        "klagesager.csv: kolonnen 'aarsag' er udfyldt for 1 sag, der hverken er ændret, ophævet eller "
+        "hjemvist (række 12); årsagen tæller ikke med."
+    ) in result.out
 
 
 def test_masked_problem_keeps_column_names():
@@ -506,8 +596,11 @@ def test_danish_headers_and_aliases(tmp_path):
     case = make_case(tmp_path, files={"klagesager.csv": to_csv([header, *rows], ";")})
     inputs = load_inputs(case)
     first = inputs.klagesager.cases[0]
-    assert (first.dele, first.omraade, first.opfoelgning) == (("stadfaestet", "hjemvist"), "boernehandicap",
-                                                                "til-fordel")
+    assert (first.dele, first.omraade, first.opfoelgning) == (
+        ("stadfaestet", "hjemvist"),
+        "boernehandicap",
+        "til-fordel",
+    )
 
 
 def test_xlsx_gives_the_same_figures(tmp_path, known):

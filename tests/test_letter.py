@@ -16,8 +16,12 @@ from reportgen.inputs import load_inputs
 from reportgen.inputs.case import Behandling, load_case
 from reportgen.lifecycle.build import build
 
-ADOPTED = {"organ": "Allerød Byråd 2022-2025", "dato": date(2025, 11, 6),
-           "beslutning": "Indstillingen godkendt.", "udfald": "vedtaget"}
+ADOPTED = {
+    "organ": "Allerød Byråd 2022-2025",
+    "dato": date(2025, 11, 6),
+    "beslutning": "Indstillingen godkendt.",
+    "udfald": "vedtaget",
+}
 
 
 def letter_for(tmp_path, name="sag", **patch):
@@ -92,16 +96,21 @@ def test_which_treatment_is_the_council_decision(tmp_path):
 @pytest.fixture(scope="module")
 def final_build(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("letter")
-    case = make_case(tmp, sag_toml_patch={"handleplan.indstilling": "udarbejdes-ikke", "status": "endelig",
-                                          **with_decision()})
+    case = make_case(
+        tmp, sag_toml_patch={"handleplan.indstilling": "udarbejdes-ikke", "status": "endelig", **with_decision()}
+    )
     return build(case, tmp / "out").folder
 
 
 def test_the_build_writes_the_letter(final_build):
     names = {p.name for p in final_build.iterdir()}
     assert {"orientering-ankestyrelsen.docx", "orientering-ankestyrelsen.pdf"} <= names
-    pdf = subprocess.run(["pdftotext", str(final_build / "orientering-ankestyrelsen.pdf"), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    pdf = subprocess.run(
+        ["pdftotext", str(final_build / "orientering-ankestyrelsen.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     flat = " ".join(pdf.replace("\u00a0", " ").split())
     assert "6. november 2025" in flat and "63 % (41 af 65)" in flat and "UDKAST" not in flat
     with zipfile.ZipFile(final_build / "orientering-ankestyrelsen.docx") as z:

@@ -54,7 +54,7 @@ def inflated(data: bytes) -> bytes:
     streams = []
     for match in re.finditer(rb"stream\r?\n", data):
         try:
-            streams.append(zlib.decompressobj().decompress(data[match.end():]))
+            streams.append(zlib.decompressobj().decompress(data[match.end() :]))
         except zlib.error:
             continue
     return b"\n".join([data, *streams])
@@ -70,9 +70,17 @@ def pdf_strings(blob: bytes, key: bytes) -> list[str]:
 
 def test_text_contains_table_cells_and_headings(draft_pdf):
     text = "".join(pdf_pages_text(draft_pdf))
-    for expected in ("Tabel 1: Afgørelser på børne- og voksenområdet", "Børn og unge", "31,5 %",
-                     "I alt", "29,0 %", "Kilde: Ankestyrelsen, danmarkskortet 2024", "Figur 1:",
-                     "Beslutning Økonomiudvalget den 12-05-2025", "Æblegrød, øl og ål."):
+    for expected in (
+        "Tabel 1: Afgørelser på børne- og voksenområdet",
+        "Børn og unge",
+        "31,5 %",
+        "I alt",
+        "29,0 %",
+        "Kilde: Ankestyrelsen, danmarkskortet 2024",
+        "Figur 1:",
+        "Beslutning Økonomiudvalget den 12-05-2025",
+        "Æblegrød, øl og ål.",
+    ):
         assert expected in text
 
 
@@ -106,7 +114,7 @@ def test_metadata_tagging_and_dates(draft_pdf):
 def test_structure_tree_has_language_headings_table_headers_and_alt_text(draft_pdf):
     blob = inflated(draft_pdf.read_bytes())
     assert pdf_strings(blob, b"Lang") == ["da-DK"]
-    assert b"pdfuaid:part=\"1\"" in blob
+    assert b'pdfuaid:part="1"' in blob
     for tag in (b"H1", b"H2", b"H3", b"Table", b"THead", b"TFoot", b"TH", b"TD", b"Caption", b"Figure"):
         assert re.search(rb"/S /" + tag + rb"\b", blob), tag
     assert len(re.findall(rb"/S /TH\b", blob)) == 3 + 2 + 1
@@ -122,9 +130,15 @@ def test_output_is_identical_across_processes(draft_pdf):
     outputs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(TESTS_DIR)}
-        outputs.append(subprocess.run(
-            [sys.executable, "-c", RENDER_SCRIPT], check=True, capture_output=True, env=env, cwd=TESTS_DIR,
-        ).stdout)
+        outputs.append(
+            subprocess.run(
+                [sys.executable, "-c", RENDER_SCRIPT],
+                check=True,
+                capture_output=True,
+                env=env,
+                cwd=TESTS_DIR,
+            ).stdout
+        )
     assert outputs[0] == outputs[1] == draft_pdf.read_bytes()
 
 
@@ -148,20 +162,23 @@ def test_render_restores_environment_and_logging():
     assert os.environ.get("SOURCE_DATE_EPOCH") == epoch
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "http://example.com/x.png",
-    "https://example.com/style.css",
-    "ftp://example.com/font.ttf",
-    (TEMPLATES / "html" / "document.html.j2").as_uri(),
-    TEMPLATES.as_uri() + "/../pyproject.toml",
-    TEMPLATES.as_uri() + "/fonts/%2e%2e/%2e%2e/pyproject.toml",
-    "file://example.com" + FONT.as_posix(),
-    "file:///usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf",
-    TEMPLATES.as_uri() + "/fonts/../../../../../usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf",
-    "data:text/html,<script>alert(1)</script>",
-    "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.com/x.png",
+        "https://example.com/style.css",
+        "ftp://example.com/font.ttf",
+        (TEMPLATES / "html" / "document.html.j2").as_uri(),
+        TEMPLATES.as_uri() + "/../pyproject.toml",
+        TEMPLATES.as_uri() + "/fonts/%2e%2e/%2e%2e/pyproject.toml",
+        "file://example.com" + FONT.as_posix(),
+        "file:///usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf",
+        TEMPLATES.as_uri() + "/fonts/../../../../../usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf",
+        "data:text/html,<script>alert(1)</script>",
+        "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
+    ],
+)
 def test_url_fetcher_refuses_everything_but_own_files_and_images(url):
     with pytest.raises(pdf.RefusedURL):
         pdf.url_fetcher()(url)

@@ -24,8 +24,11 @@ def test_documents_sent_to_the_processes_come_back_as_the_same_pdfs():
 
 
 def test_a_failing_document_raises_with_its_name_and_the_other_still_renders():
-    broken = replace(sample_document(), slug="uden-alt",
-                     blocks=(Figure(name="x.png", png=tiny_png(), caption="Uden alternativ tekst", alt=""),))
+    broken = replace(
+        sample_document(),
+        slug="uden-alt",
+        blocks=(Figure(name="x.png", png=tiny_png(), caption="Uden alternativ tekst", alt=""),),
+    )
     with PdfProcesses() as processes:
         processes.submit(sample_document())
         processes.submit(broken)

@@ -51,8 +51,7 @@ def canary_rows() -> list[list[str]]:
 
 def canary_case(tmp_path: Path, rows: list[list[str]], name: str = "sag") -> Path:
     """The example case with these records and no diskretion, so every sentence is written."""
-    return make_case(tmp_path, name=name, files={"klagesager.csv": to_csv(rows)},
-                     sag_toml_patch={"diskretion": DELETE})
+    return make_case(tmp_path, name=name, files={"klagesager.csv": to_csv(rows)}, sag_toml_patch={"diskretion": DELETE})
 
 
 def encodings(text: str) -> list[bytes]:
@@ -111,8 +110,13 @@ def runs(tmp_path_factory):
     build = reportgen("build", case, "--out", out)
     assert build.code == 0, build.err
     folder = next(p for p in out.rglob("v1") if p.is_dir())
-    return {"check": reportgen("check", case), "figures": reportgen("figures", case), "build": build,
-            "case": case, "folder": folder}
+    return {
+        "check": reportgen("check", case),
+        "figures": reportgen("figures", case),
+        "build": build,
+        "case": case,
+        "folder": folder,
+    }
 
 
 def test_canaries_are_in_the_input_and_counted(runs):
@@ -152,7 +156,11 @@ def test_no_canary_in_command_output(runs, command):
 
 def test_search_finds_a_planted_canary():
     """The search sees the canary in each encoding it checks, and inside a compressed PDF stream."""
-    for data in (b"xx CANARY-7f3a9 xx", "CANARY".encode("utf-16-be"), binascii.hexlify(SAG.encode("utf-16-be")).upper()):
+    for data in (
+        b"xx CANARY-7f3a9 xx",
+        "CANARY".encode("utf-16-be"),
+        binascii.hexlify(SAG.encode("utf-16-be")).upper(),
+    ):
         assert leaks(data)
     assert [leaks(s) for s in pdf_streams(b"stream\n" + zlib.compress(b"SAG-CANARY-91") + b"endstream")] == [True]
 
@@ -163,8 +171,11 @@ def test_search_finds_a_canary_written_into_a_text(tmp_path):
     assert reportgen("build", case, "--out", tmp_path / "out").code == 0
     folder = next(p for p in (tmp_path / "out").rglob("v1") if p.is_dir())
     found = {name for path in folder.iterdir() for name, data in readable_parts(path).items() if leaks(data)}
-    assert {"sagsfremstilling.docx/word/document.xml", "sagsfremstilling.pdf (pdftotext)",
-            "sagsfremstilling.html"} <= found
+    assert {
+        "sagsfremstilling.docx/word/document.xml",
+        "sagsfremstilling.pdf (pdftotext)",
+        "sagsfremstilling.html",
+    } <= found
 
 
 def failing(tmp_path: Path, change) -> Run:
@@ -188,6 +199,7 @@ def test_duplicate_canary_case_is_reported_by_row(tmp_path):
     def change(rows):
         other = next(r for r in rows[1:] if r[SAGS_ID] != SAG)
         other[SAGS_ID] = SAG
+
     run = failing(tmp_path, change)
     assert "(samme sags_id)" in run.err and re.search(r"række \d+, kolonne 'sags_id'", run.err)
     assert not leaks((run.out + run.err).encode("utf-8"))
@@ -199,6 +211,7 @@ def test_canary_pasted_into_other_columns_is_not_echoed(tmp_path):
         row[DELAFGOERELSER] = f"hjemvist|{SAG}"
         row[OMRAADE] = BORGER
         row[OPFOELGNING] = BORGER
+
     run = failing(tmp_path, change)
     assert run.err.count("'…'") == 3, run.err
     assert not leaks((run.out + run.err).encode("utf-8"))
@@ -208,6 +221,7 @@ def test_canary_file_without_header_is_not_echoed(tmp_path):
     def change(rows):
         rows.sort(key=lambda r: r[SAGS_ID] != SAG)
         rows.remove(["sags_id", "borger_id", "aar", "omraade", "paragraf", "delafgoerelser", "aarsag", "opfoelgning"])
+
     run = failing(tmp_path, change)
     assert "mangler kolonne" in run.err
     assert not leaks((run.out + run.err).encode("utf-8"))

@@ -28,11 +28,12 @@ def statistics(rates: dict[str, tuple[int | None, int]]) -> Statistics:
     records = {}
     for kommune, by_year in [*rates.items(), ("Hele landet", (400, 420))]:
         total = 1000 if kommune == "Hele landet" else 10
-        for aar, omgjort in zip((2023, 2024), by_year):
+        for aar, omgjort in zip((2023, 2024), by_year, strict=True):
             if omgjort is not None:
                 counts = Counts(total - omgjort, omgjort, 0, 0)
-                records[(kommune, aar, "socialomraadet")] = StatRecord(kommune, aar, "socialomraadet", counts, None,
-                                                                       "Test", (2,))
+                records[(kommune, aar, "socialomraadet")] = StatRecord(
+                    kommune, aar, "socialomraadet", counts, None, "Test", (2,)
+                )
     return Statistics("test.csv", records)
 
 
@@ -42,20 +43,38 @@ def group_sentences(shape: str) -> str:
     case = batch_case(Path("test.csv"), "Allerød", 2024, tuple(k for k in rates if k != "Allerød"), "udarbejdes")
     inputs = BatchInputs(case, statistics(rates), None)
     doc = compose(inputs, compute(inputs)).sagsfremstilling
-    texts = ["".join(getattr(child, "text", "") for child in block.children)
-             for block in doc.blocks if isinstance(block, Paragraph)]
+    texts = [
+        "".join(getattr(child, "text", "") for child in block.children)
+        for block in doc.blocks
+        if isinstance(block, Paragraph)
+    ]
     return next(t for t in texts if t.startswith("Tabel 1 sammenligner"))
 
 
-@pytest.mark.parametrize(("shape", "expected"), [
-    ("alle-steg", "Alle sammenligningskommunerne havde også en stigning i omgørelsesprocenten fra 2023 til 2024."),
-    ("alle-steg-kommunen-faldt", "Alle sammenligningskommunerne havde en stigning i omgørelsesprocenten fra 2023 til 2024."),
-    ("alle-faldt-kommunen-steg", "Alle sammenligningskommunerne havde et fald i omgørelsesprocenten fra 2023 til 2024."),
-    ("en-med-begge-aar", "Den eneste sammenligningskommune med tal for både 2023 og 2024 havde et fald i "
-                         "omgørelsesprocenten fra 2023 til 2024."),
-    ("blandet", "Fra 2023 til 2024 havde 1 kommune en stigning, 1 kommune et fald og 1 kommune en uændret "
-                "omgørelsesprocent blandt sammenligningskommunerne; 1 kommune har ikke tal for begge år."),
-])
+@pytest.mark.parametrize(
+    ("shape", "expected"),
+    [
+        ("alle-steg", "Alle sammenligningskommunerne havde også en stigning i omgørelsesprocenten fra 2023 til 2024."),
+        (
+            "alle-steg-kommunen-faldt",
+            "Alle sammenligningskommunerne havde en stigning i omgørelsesprocenten fra 2023 til 2024.",
+        ),
+        (
+            "alle-faldt-kommunen-steg",
+            "Alle sammenligningskommunerne havde et fald i omgørelsesprocenten fra 2023 til 2024.",
+        ),
+        (
+            "en-med-begge-aar",
+            "Den eneste sammenligningskommune med tal for både 2023 og 2024 havde et fald i "
+            "omgørelsesprocenten fra 2023 til 2024.",
+        ),
+        (
+            "blandet",
+            "Fra 2023 til 2024 havde 1 kommune en stigning, 1 kommune et fald og 1 kommune en uændret "
+            "omgørelsesprocent blandt sammenligningskommunerne; 1 kommune har ikke tal for begge år.",
+        ),
+    ],
+)
 def test_the_group_development_is_worded_for_its_shape(shape, expected):
     assert expected in group_sentences(shape)
 

@@ -15,8 +15,12 @@ from casefactory import dump_toml, make_case
 from reportgen.lifecycle.build import build, versions
 
 NEW_BILAG = "Notat om sagsbehandlingstider på børneområdet"
-SENDBACK = {"organ": "Allerød Byråd 2022-2025", "dato": date(2025, 11, 6),
-            "beslutning": "Byrådet sender sagen tilbage til fagudvalgene.", "udfald": "tilbagesendt"}
+SENDBACK = {
+    "organ": "Allerød Byråd 2022-2025",
+    "dato": date(2025, 11, 6),
+    "beslutning": "Byrådet sender sagen tilbage til fagudvalgene.",
+    "udfald": "tilbagesendt",
+}
 
 
 def hashes(folder: Path) -> dict[str, str]:
@@ -79,8 +83,17 @@ def test_builds_in_two_processes_are_byte_identical(tmp_path):
     for seed, zone in (("1", "UTC"), ("2", "America/Los_Angeles")):
         env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": zone}
         out = tmp_path / f"out-{seed}"
-        runs.append((out, subprocess.Popen([sys.executable, "-m", "reportgen.cli", "build", str(case), "--out", str(out)],
-                                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
+        runs.append(
+            (
+                out,
+                subprocess.Popen(
+                    [sys.executable, "-m", "reportgen.cli", "build", str(case), "--out", str(out)],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                ),
+            )
+        )
     folders = []
     for out, process in runs:
         stdout, stderr = process.communicate(timeout=300)

@@ -29,12 +29,24 @@ GRID = "#DDDDDD"
 
 # Okabe–Ito palette; TEXT_ON_WHITE darkens each colour just enough for 4.5:1 contrast in labels.
 BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, BLACK = (
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
 )
 COMPARISON = "#9A9A9A"
 TEXT_ON_WHITE = {
-    BLUE: BLUE, VERMILLION: "#BF5400", GREEN: "#008460", PURPLE: "#A15F83",
-    ORANGE: "#9C6C00", SKY: "#3A7A9E", BLACK: BLACK, COMPARISON: "#5E5E5E",
+    BLUE: BLUE,
+    VERMILLION: "#BF5400",
+    GREEN: "#008460",
+    PURPLE: "#A15F83",
+    ORANGE: "#9C6C00",
+    SKY: "#3A7A9E",
+    BLACK: BLACK,
+    COMPARISON: "#5E5E5E",
 }
 COMPARISON_MARKERS = ("^", "D", "v", "P", "X", "<", ">", "*")
 COMPARISON_STYLES = ("-", (0, (1, 1.2)))
@@ -207,13 +219,22 @@ def _line_style(series: Series, index_in_role: int) -> dict:
         return dict(color=BLACK, linewidth=1.4, linestyle=(0, (5, 2)), marker="s", markersize=4.5, zorder=4, bold=False)
     if series.role == "sammenligning":
         return dict(
-            color=COMPARISON, linewidth=1.0, linestyle=COMPARISON_STYLES[index_in_role % len(COMPARISON_STYLES)],
-            marker=COMPARISON_MARKERS[index_in_role % len(COMPARISON_MARKERS)], markersize=4.5, zorder=3, bold=False,
+            color=COMPARISON,
+            linewidth=1.0,
+            linestyle=COMPARISON_STYLES[index_in_role % len(COMPARISON_STYLES)],
+            marker=COMPARISON_MARKERS[index_in_role % len(COMPARISON_MARKERS)],
+            markersize=4.5,
+            zorder=3,
+            bold=False,
         )
     return dict(
-        color=AREA_COLOURS[index_in_role % len(AREA_COLOURS)], linewidth=1.8,
+        color=AREA_COLOURS[index_in_role % len(AREA_COLOURS)],
+        linewidth=1.8,
         linestyle=AREA_STYLES[index_in_role % len(AREA_STYLES)],
-        marker=AREA_MARKERS[index_in_role % len(AREA_MARKERS)], markersize=5, zorder=4, bold=False,
+        marker=AREA_MARKERS[index_in_role % len(AREA_MARKERS)],
+        markersize=5,
+        zorder=4,
+        bold=False,
     )
 
 
@@ -264,15 +285,23 @@ def _draw_trend(fig, renderer, years, series, title) -> None:
     for s in series:
         styles.append(_line_style(s, counters[s.role]))
         counters[s.role] += 1
-    labels = [lab for s, st in zip(series, styles) if (lab := _end_label(years, s, st))]
+    labels = [lab for s, st in zip(series, styles, strict=True) if (lab := _end_label(years, s, st))]
     label_width = max((_text_width_in(renderer, lab.text, lab.style["bold"]) for lab in labels), default=0)
     ax = _trend_axes(fig, years, _y_max(series), min(label_width + LABEL_GAP_PT / 72 + 0.08, WIDTH_IN * 0.4), title)
-    for s, st in zip(series, styles):
+    for s, st in zip(series, styles, strict=True):
         ax.plot(
-            years, [float(v) * 100 if v is not None else float("nan") for v in s.values],
-            color=st["color"], linewidth=st["linewidth"], linestyle=st["linestyle"], marker=st["marker"],
-            markersize=st["markersize"], markerfacecolor=st["color"], markeredgecolor="white", markeredgewidth=0.6,
-            zorder=st["zorder"], clip_on=False,
+            years,
+            [float(v) * 100 if v is not None else float("nan") for v in s.values],
+            color=st["color"],
+            linewidth=st["linewidth"],
+            linestyle=st["linestyle"],
+            marker=st["marker"],
+            markersize=st["markersize"],
+            markerfacecolor=st["color"],
+            markeredgecolor="white",
+            markeredgewidth=0.6,
+            zorder=st["zorder"],
+            clip_on=False,
         )
     _draw_end_labels(fig, ax, years, labels)
 
@@ -282,10 +311,14 @@ def _trend_axes(fig, years, y_max: int, right_in: float, title: str | None):
     from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
 
     left_in, bottom_in, top_in = 0.5, 0.3, 0.12 + (0.3 if title else 0)
-    ax = fig.add_axes((
-        left_in / WIDTH_IN, bottom_in / HEIGHT_IN,
-        1 - (left_in + right_in) / WIDTH_IN, 1 - (bottom_in + top_in) / HEIGHT_IN,
-    ))
+    ax = fig.add_axes(
+        (
+            left_in / WIDTH_IN,
+            bottom_in / HEIGHT_IN,
+            1 - (left_in + right_in) / WIDTH_IN,
+            1 - (bottom_in + top_in) / HEIGHT_IN,
+        )
+    )
     _clean_axes(ax, "y")
     pad = max(0.2, (years[-1] - years[0]) * 0.04)
     ax.set_xlim(years[0] - pad, years[-1] + pad)
@@ -308,15 +341,29 @@ def _draw_end_labels(fig, ax, years, labels: list[_EndLabel]) -> None:
     heights = [(lab.text.count("\n") + 1) * LINE_HEIGHT_PT * points_to_data for lab in labels]
     targets = [float(lab.value) * 100 for lab in labels]
     offset = ax.transData + ScaledTranslation(LABEL_GAP_PT / 72, 0, fig.dpi_scale_trans)
-    for lab, target, centre in zip(labels, targets, _spread(targets, heights, 0, y_max)):
+    for lab, target, centre in zip(labels, targets, _spread(targets, heights, 0, y_max), strict=True):
         connector = lab.index == len(years) - 1 and abs(centre - target) > 2 * points_to_data
         ax.annotate(
-            lab.text, xy=(years[lab.index], target), xytext=(x_right, centre), textcoords=offset,
-            color=TEXT_ON_WHITE[lab.style["color"]], fontweight="bold" if lab.style["bold"] else "normal",
-            va="center", ha="left", linespacing=1.0, annotation_clip=False,
+            lab.text,
+            xy=(years[lab.index], target),
+            xytext=(x_right, centre),
+            textcoords=offset,
+            color=TEXT_ON_WHITE[lab.style["color"]],
+            fontweight="bold" if lab.style["bold"] else "normal",
+            va="center",
+            ha="left",
+            linespacing=1.0,
+            annotation_clip=False,
             arrowprops=dict(
-                arrowstyle="-", color=lab.style["color"], linewidth=0.6, relpos=(0, 0.5), shrinkA=1, shrinkB=2,
-            ) if connector else None,
+                arrowstyle="-",
+                color=lab.style["color"],
+                linewidth=0.6,
+                relpos=(0, 0.5),
+                shrinkA=1,
+                shrinkB=2,
+            )
+            if connector
+            else None,
         )
 
 
@@ -359,14 +406,14 @@ def _bar_layout(renderer, rows: list[tuple[int, ...]], width_pt: float) -> tuple
     cramped = [False] * len(rows)
     while True:
         x_max = largest * 1.08
-        for row, breakdown in zip(rows, cramped):
+        for row, breakdown in zip(rows, cramped, strict=True):
             label_pt = _text_width_in(renderer, _total_label(row, breakdown), bold=True) * 72
             room = width_pt + BAR_RIGHT_PT - TOTAL_GAP_PT - label_pt
             x_max = max(x_max, sum(row) * width_pt / max(room, width_pt / 4))
         updated = [any(c and c / x_max * width_pt < count_width[c] for c in row) for row in rows]
         if updated == cramped:
             return x_max, cramped
-        cramped = [a or b for a, b in zip(cramped, updated)]
+        cramped = [a or b for a, b in zip(cramped, updated, strict=True)]
 
 
 def _draw_bars(fig, renderer, labels, columns, height_in) -> None:
@@ -374,26 +421,44 @@ def _draw_bars(fig, renderer, labels, columns, height_in) -> None:
     wrapped = [_wrap(label) for label in labels]
     left_in = max(_text_width_in(renderer, w) for w in wrapped) + 0.15
     width_pt = (WIDTH_IN - left_in) * 72 - BAR_RIGHT_PT
-    rows = list(zip(*columns))
+    rows = list(zip(*columns, strict=True))
     x_max, cramped = _bar_layout(renderer, rows, width_pt)
     ax = _bar_axes(fig, wrapped, left_in, width_pt, height_in, x_max)
     left = [0] * len(labels)
-    for column, (_name, colour, hatch, text_colour) in zip(columns, OUTCOMES):
+    for column, (_name, colour, hatch, text_colour) in zip(columns, OUTCOMES, strict=True):
         ax.barh(
-            range(len(labels)), column, left=left, height=BAR_HEIGHT,
-            color=colour, hatch=hatch, edgecolor="white", linewidth=0.8,
+            range(len(labels)),
+            column,
+            left=left,
+            height=BAR_HEIGHT,
+            color=colour,
+            hatch=hatch,
+            edgecolor="white",
+            linewidth=0.8,
         )
         for row, count in enumerate(column):
             if count and not cramped[row]:
                 ax.text(
-                    left[row] + count / 2, row, _count_label(count), ha="center", va="center", color=text_colour,
-                    fontweight="bold", bbox=dict(boxstyle="square,pad=0.12", facecolor=colour, edgecolor="none"),
+                    left[row] + count / 2,
+                    row,
+                    _count_label(count),
+                    ha="center",
+                    va="center",
+                    color=text_colour,
+                    fontweight="bold",
+                    bbox=dict(boxstyle="square,pad=0.12", facecolor=colour, edgecolor="none"),
                 )
-        left = [a + b for a, b in zip(left, column)]
+        left = [a + b for a, b in zip(left, column, strict=True)]
     for row, counts in enumerate(rows):
         ax.annotate(
-            _total_label(counts, cramped[row]), xy=(sum(counts), row), xytext=(TOTAL_GAP_PT, 0),
-            textcoords="offset points", ha="left", va="center", fontweight="bold", annotation_clip=False,
+            _total_label(counts, cramped[row]),
+            xy=(sum(counts), row),
+            xytext=(TOTAL_GAP_PT, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontweight="bold",
+            annotation_clip=False,
         )
     _bar_legend(fig, left_in)
 
@@ -403,9 +468,14 @@ def _bar_axes(fig, wrapped_labels, left_in: float, width_pt: float, height_in: f
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     top_in, bottom_in = 0.35, 0.3
-    ax = fig.add_axes((
-        left_in / WIDTH_IN, bottom_in / height_in, width_pt / 72 / WIDTH_IN, 1 - (bottom_in + top_in) / height_in,
-    ))
+    ax = fig.add_axes(
+        (
+            left_in / WIDTH_IN,
+            bottom_in / height_in,
+            width_pt / 72 / WIDTH_IN,
+            1 - (bottom_in + top_in) / height_in,
+        )
+    )
     _clean_axes(ax, "x")
     ax.set_xlim(0, x_max)
     ax.set_ylim(len(wrapped_labels) - 0.5, -0.5)
@@ -423,6 +493,13 @@ def _bar_legend(fig, left_in: float) -> None:
 
     handles = [Patch(facecolor=c, hatch=h, edgecolor="white", label=n) for n, c, h, _ in OUTCOMES]
     fig.legend(
-        handles=handles, loc="upper left", ncols=3, frameon=False, handlelength=2.2, handleheight=1.1,
-        bbox_to_anchor=(left_in / WIDTH_IN, 1), borderaxespad=0.2, columnspacing=1.5,
+        handles=handles,
+        loc="upper left",
+        ncols=3,
+        frameon=False,
+        handlelength=2.2,
+        handleheight=1.1,
+        bbox_to_anchor=(left_in / WIDTH_IN, 1),
+        borderaxespad=0.2,
+        columnspacing=1.5,
     )

@@ -65,11 +65,21 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
 def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...]) -> Document:
     """A Document with the case's metadata."""
     case = inputs.case
-    parts = [f"Sagsnr. {case.sagsnummer}" if case.sagsnummer else None,
-             f"Sagen afgøres i: {case.kompetence}", f"Danmarkskortet {case.aar}"]
-    return Document(slug=slug, title=title, subtitle=" · ".join(p for p in parts if p),
-                    header=f"{case.author} – {case.titel}", draft=case.draft, date=case.document_date,
-                    author=case.author, blocks=blocks)
+    parts = [
+        f"Sagsnr. {case.sagsnummer}" if case.sagsnummer else None,
+        f"Sagen afgøres i: {case.kompetence}",
+        f"Danmarkskortet {case.aar}",
+    ]
+    return Document(
+        slug=slug,
+        title=title,
+        subtitle=" · ".join(p for p in parts if p),
+        header=f"{case.author} – {case.titel}",
+        draft=case.draft,
+        date=case.document_date,
+        author=case.author,
+        blocks=blocks,
+    )
 
 
 def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:
@@ -81,7 +91,8 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict)
     blocks["figur:udvikling"] = (_trend_figure(cf),)
     blocks["beslutninger"] = tuple(
         Decision(f"Beslutning {b.organ} den {d.short_date(b.dato)}", markdown.parse(b.beslutning))
-        for b in case.behandling)
+        for b in case.behandling
+    )
     blocks["bilag"] = (BulletList(tuple((Paragraph((Text(t),)),) for t in bilag_titles(inputs))),)
     return _document(inputs, "sagsfremstilling", case.titel, render("sagsfremstilling.md.j2", ctx, blocks))
 
@@ -117,12 +128,15 @@ def _klagesager_tables(inputs: Inputs, cf: CaseFigures, labels: dict[str, str]) 
     out = {"tabel:klagesager": (tables.klagesager_overview(year, file, diskretion),)}
     for area in BILAG_AREAS:
         a = year.area(area)
-        out[f"tabel:{area}:paragraffer"] = ((tables.klagesager_paragraphs(a, labels[area], file, diskretion),)
-                                            if a.counts.afgjorte else ())
-        out[f"tabel:{area}:aarsager"] = ((tables.klagesager_reasons(a, labels[area], file, diskretion),)
-                                         if a.omgjorte else ())
-        out[f"tabel:{area}:opfoelgning"] = ((tables.klagesager_follow_up(a, labels[area], file, diskretion),)
-                                            if a.counts.hjemvist else ())
+        out[f"tabel:{area}:paragraffer"] = (
+            (tables.klagesager_paragraphs(a, labels[area], file, diskretion),) if a.counts.afgjorte else ()
+        )
+        out[f"tabel:{area}:aarsager"] = (
+            (tables.klagesager_reasons(a, labels[area], file, diskretion),) if a.omgjorte else ()
+        )
+        out[f"tabel:{area}:opfoelgning"] = (
+            (tables.klagesager_follow_up(a, labels[area], file, diskretion),) if a.counts.hjemvist else ()
+        )
     return out
 
 
@@ -133,7 +147,7 @@ def _period(years: tuple[int, ...]) -> str:
 def _values_text(years: tuple[int, ...], counts) -> str:
     """ "44 % i 2023, 63 % i 2024" (oldest first) for alt text; years without data are named as such."""
     parts = []
-    for year, c in sorted(zip(years, counts)):
+    for year, c in sorted(zip(years, counts, strict=True)):
         rate = f.omgoerelsesprocent(c) if c else None
         parts.append(f"{d.percent(rate)} i {year}" if rate is not None else f"ingen tal i {year}")
     return ", ".join(parts)
@@ -143,10 +157,19 @@ def _trend_figure(cf: CaseFigures) -> Figure:
     """Figur: Tabel 1 as a trend chart."""
     years = tuple(sorted(cf.years))
     series = tuple(charts.Series(r.navn, tuple(_rate(c) for c in reversed(r.counts)), r.rolle) for r in cf.tabel1)
-    alt = alt_text("alt-udvikling.txt.j2", {"periode": _period(cf.years), "serier": [
-        {"navn": r.navn, "vaerdier": _values_text(cf.years, r.counts)} for r in cf.tabel1]})
-    return Figure("figur-1-udvikling.png", charts.trend_chart(years, series),
-                  f"Omgørelsesprocent på socialområdet generelt {_period(cf.years)}", alt)
+    alt = alt_text(
+        "alt-udvikling.txt.j2",
+        {
+            "periode": _period(cf.years),
+            "serier": [{"navn": r.navn, "vaerdier": _values_text(cf.years, r.counts)} for r in cf.tabel1],
+        },
+    )
+    return Figure(
+        "figur-1-udvikling.png",
+        charts.trend_chart(years, series),
+        f"Omgørelsesprocent på socialområdet generelt {_period(cf.years)}",
+        alt,
+    )
 
 
 def _outcome_figure(cf: CaseFigures) -> Figure:
@@ -154,12 +177,33 @@ def _outcome_figure(cf: CaseFigures) -> Figure:
     present = [(AREAS[a].label, cf.area(a)[0].counts) for a in BILAG_AREAS if cf.area(a)[0].counts is not None]
     labels = tuple(name for name, _ in present)
     counts = [c for _, c in present]
-    alt = alt_text("alt-fordeling.txt.j2", {"aar": cf.aar, "omraader": [
-        {"navn": name, "stadfaestet": d.count(c.stadfaestet), "aendret": d.count(c.aendret_ophaevet),
-         "hjemvist": d.count(c.hjemvist)} for name, c in present]})
-    png = charts.outcome_bars(labels or ("Socialområdet",), tuple(c.stadfaestet for c in counts) or (0,),
-                              tuple(c.aendret_ophaevet for c in counts) or (0,), tuple(c.hjemvist for c in counts) or (0,))
-    return Figure("bilag-1-figur-1-fordeling.png", png, f"Realitetsbehandlede sager fordelt på områder og afgørelse, {cf.aar}", alt)
+    alt = alt_text(
+        "alt-fordeling.txt.j2",
+        {
+            "aar": cf.aar,
+            "omraader": [
+                {
+                    "navn": name,
+                    "stadfaestet": d.count(c.stadfaestet),
+                    "aendret": d.count(c.aendret_ophaevet),
+                    "hjemvist": d.count(c.hjemvist),
+                }
+                for name, c in present
+            ],
+        },
+    )
+    png = charts.outcome_bars(
+        labels or ("Socialområdet",),
+        tuple(c.stadfaestet for c in counts) or (0,),
+        tuple(c.aendret_ophaevet for c in counts) or (0,),
+        tuple(c.hjemvist for c in counts) or (0,),
+    )
+    return Figure(
+        "bilag-1-figur-1-fordeling.png",
+        png,
+        f"Realitetsbehandlede sager fordelt på områder og afgørelse, {cf.aar}",
+        alt,
+    )
 
 
 def _area_trend_figure(cf: CaseFigures) -> Figure:
@@ -169,10 +213,19 @@ def _area_trend_figure(cf: CaseFigures) -> Figure:
     landet = next(r for r in cf.tabel1 if r.rolle == "landet")
     rows.append(("Hele landet, socialområdet", list(landet.counts), "landet"))
     series = tuple(charts.Series(name, tuple(_rate(c) for c in reversed(counts)), role) for name, counts, role in rows)
-    alt = alt_text("alt-omraader.txt.j2", {"periode": _period(cf.years), "serier": [
-        {"navn": name, "vaerdier": _values_text(cf.years, counts)} for name, counts, _ in rows]})
-    return Figure("bilag-1-figur-2-omraader.png", charts.trend_chart(years, series),
-                  f"Omgørelsesprocent pr. område {_period(cf.years)}", alt)
+    alt = alt_text(
+        "alt-omraader.txt.j2",
+        {
+            "periode": _period(cf.years),
+            "serier": [{"navn": name, "vaerdier": _values_text(cf.years, counts)} for name, counts, _ in rows],
+        },
+    )
+    return Figure(
+        "bilag-1-figur-2-omraader.png",
+        charts.trend_chart(years, series),
+        f"Omgørelsesprocent pr. område {_period(cf.years)}",
+        alt,
+    )
 
 
 def _rate(c):

@@ -30,17 +30,31 @@ def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
         return None
     decision = council_decision(case)
     ctx = {
-        "kommune": case.kommune, "aar": case.aar, "forrige_aar": case.aar - 1, "kompetence": case.kompetence,
-        "forfatter": case.author, "sagsnummer": case.sagsnummer,
+        "kommune": case.kommune,
+        "aar": case.aar,
+        "forrige_aar": case.aar - 1,
+        "kompetence": case.kompetence,
+        "forfatter": case.author,
+        "sagsnummer": case.sagsnummer,
         "n": counts_ctx(cf.current),
         "forrige": counts_ctx(cf.previous) if cf.previous else None,
         "landet": counts_ctx(cf.landet) if cf.landet else None,
-        "beslutning": None if decision is None else {
-            "organ": decision.organ, "dato": d.long_date(decision.dato), "tekst": decision.beslutning},
+        "beslutning": None
+        if decision is None
+        else {"organ": decision.organ, "dato": d.long_date(decision.dato), "tekst": decision.beslutning},
     }
-    subtitle = " · ".join(p for p in (case.author, f"Danmarkskortet {case.aar}",
-                                      f"Sagsnr. {case.sagsnummer}" if case.sagsnummer else None) if p)
-    return Document(slug=SLUG, title=TITLE, subtitle=subtitle, header=f"{case.author} – Orientering af Ankestyrelsen",
-                    draft=case.draft or decision is None,
-                    date=decision.dato if decision else case.document_date, author=case.author,
-                    blocks=render(f"{SLUG}.md.j2", ctx, {}))
+    subtitle = " · ".join(
+        p
+        for p in (case.author, f"Danmarkskortet {case.aar}", f"Sagsnr. {case.sagsnummer}" if case.sagsnummer else None)
+        if p
+    )
+    return Document(
+        slug=SLUG,
+        title=TITLE,
+        subtitle=subtitle,
+        header=f"{case.author} – Orientering af Ankestyrelsen",
+        draft=case.draft or decision is None,
+        date=decision.dato if decision else case.document_date,
+        author=case.author,
+        blocks=render(f"{SLUG}.md.j2", ctx, {}),
+    )

@@ -53,7 +53,7 @@ def parse_with_placeholders(source: str, inserts: dict[str, tuple[Block, ...]]) 
     blocks: list[Block] = []
     position = 0
     for match in _PLACEHOLDER.finditer(source):
-        blocks.extend(parse(source[position:match.start()]))
+        blocks.extend(parse(source[position : match.start()]))
         name = match.group(1)
         if name not in inserts:
             raise KeyError(f"ukendt pladsholder @@{name}@@ i skabelonen")

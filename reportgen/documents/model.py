@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, Union
+from typing import Literal
 
 # --- inline content -------------------------------------------------------
 
@@ -20,14 +20,14 @@ class Text:
 class Emph:
     """Italic text."""
 
-    children: tuple["Inline", ...]
+    children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
 class Strong:
     """Bold text."""
 
-    children: tuple["Inline", ...]
+    children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Union[Text, Emph, Strong, LineBreak]
+Inline = Text | Emph | Strong | LineBreak
 
 # --- blocks ---------------------------------------------------------------
 
@@ -59,7 +59,7 @@ class Paragraph:
 class BulletList:
     """A list; each item is a tuple of blocks (usually one Paragraph)."""
 
-    items: tuple[tuple["Block", ...], ...]
+    items: tuple[tuple[Block, ...], ...]
     ordered: bool = False
 
 
@@ -99,7 +99,7 @@ class Decision:
     """One body's decision on the case: "Beslutning <organ> den <dd-mm-åååå>" and its text."""
 
     title: str
-    body: tuple["Block", ...]
+    body: tuple[Block, ...]
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class PageBreak:
     """Start a new page (ignored by the HTML preview except as a print hint)."""
 
 
-Block = Union[Heading, Paragraph, BulletList, Table, Figure, Decision, PageBreak]
+Block = Heading | Paragraph | BulletList | Table | Figure | Decision | PageBreak
 
 
 @dataclass(frozen=True)

@@ -25,21 +25,33 @@ VERB = {"stigning": "steg", "fald": "faldt", "uændret": "var uændret"}
 
 # --- the templates ---------------------------------------------------------------------------------------------
 
+
 @cache
 def _env():
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PROSE_TEMPLATES), autoescape=False, finalize=markdown.escape,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+        loader=jinja2.FileSystemLoader(PROSE_TEMPLATES),
+        autoescape=False,
+        finalize=markdown.escape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
 
 
 @cache
 def _text_env():
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(PROSE_TEMPLATES), autoescape=False,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PROSE_TEMPLATES),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def render(name: str, ctx: dict, inserts: dict[str, tuple[Block, ...]]) -> tuple[Block, ...]:
@@ -52,21 +64,29 @@ def alt_text(name: str, ctx: dict) -> str:
     return " ".join(_text_env().get_template(name).render(ctx).split())
 
 
-
 # --- the values they receive ----------------------------------------------------------------------------------
+
 
 def counts_ctx(c: Counts) -> dict:
     """A group of counts as template values: counts with their noun, shares as percentages."""
     return {
-        "realitet": d.sager(c.realitetsbehandlede), "realitet_tal": d.count(c.realitetsbehandlede),
-        "stadfaestet": d.sager(c.stadfaestet), "stadfaestet_tal": d.count(c.stadfaestet),
-        "aendret": d.sager(c.aendret_ophaevet), "aendret_tal": d.count(c.aendret_ophaevet),
-        "hjemvist": d.sager(c.hjemvist), "hjemvist_tal": d.count(c.hjemvist),
-        "afvist": d.sager(c.afvist_henvist), "afvist_tal": c.afvist_henvist and d.count(c.afvist_henvist),
-        "omgjorte": d.sager(c.omgjorte), "omgjorte_tal": d.count(c.omgjorte),
+        "realitet": d.sager(c.realitetsbehandlede),
+        "realitet_tal": d.count(c.realitetsbehandlede),
+        "stadfaestet": d.sager(c.stadfaestet),
+        "stadfaestet_tal": d.count(c.stadfaestet),
+        "aendret": d.sager(c.aendret_ophaevet),
+        "aendret_tal": d.count(c.aendret_ophaevet),
+        "hjemvist": d.sager(c.hjemvist),
+        "hjemvist_tal": d.count(c.hjemvist),
+        "afvist": d.sager(c.afvist_henvist),
+        "afvist_tal": c.afvist_henvist and d.count(c.afvist_henvist),
+        "omgjorte": d.sager(c.omgjorte),
+        "omgjorte_tal": d.count(c.omgjorte),
         "afgjorte": d.sager(c.afgjorte),
-        "rate": d.percent(f.omgoerelsesprocent(c)), "har_rate": f.omgoerelsesprocent(c) is not None,
-        "aendret_pct": d.percent(f.aendret_andel(c)), "hjemvist_pct": d.percent(f.hjemvist_andel(c)),
+        "rate": d.percent(f.omgoerelsesprocent(c)),
+        "har_rate": f.omgoerelsesprocent(c) is not None,
+        "aendret_pct": d.percent(f.aendret_andel(c)),
+        "hjemvist_pct": d.percent(f.hjemvist_andel(c)),
         "afvist_en": c.afvist_henvist == 1,
         "ingen": c.realitetsbehandlede == 0,
         "en_sag": c.realitetsbehandlede == 1,
@@ -79,8 +99,12 @@ def _relative(own: Counts, other: Counts | None) -> dict | None:
     if own_rate is None or other_rate is None:
         return None
     delta = whole_percent(own_rate) - whole_percent(other_rate)
-    return {"rate": d.percent(other_rate), "position": {"stigning": "over", "fald": "under", "uændret": "på niveau med"}[
-        direction(delta)], "afstand": d.points(delta), "lig": delta == 0}
+    return {
+        "rate": d.percent(other_rate),
+        "position": {"stigning": "over", "fald": "under", "uændret": "på niveau med"}[direction(delta)],
+        "afstand": d.points(delta),
+        "lig": delta == 0,
+    }
 
 
 def change_ctx(cf: CaseFigures) -> dict | None:
@@ -89,11 +113,15 @@ def change_ctx(cf: CaseFigures) -> dict | None:
     if ch is None or prev is None:
         return None
     return {
-        "aar": cf.aar - 1, "realitet": d.sager(prev.realitetsbehandlede), "realitet_tal": d.count(prev.realitetsbehandlede),
+        "aar": cf.aar - 1,
+        "realitet": d.sager(prev.realitetsbehandlede),
+        "realitet_tal": d.count(prev.realitetsbehandlede),
         "rate": d.percent(f.omgoerelsesprocent(prev)),
-        "sager_retning": ch.cases_direction, "sager_noun": d.direction_noun(ch.cases_direction),
+        "sager_retning": ch.cases_direction,
+        "sager_noun": d.direction_noun(ch.cases_direction),
         "sager_forskel": d.sager(abs(ch.cases_delta)),
-        "pp_retning": ch.points_direction, "pp_verb": VERB.get(ch.points_direction or "", ""),
+        "pp_retning": ch.points_direction,
+        "pp_verb": VERB.get(ch.points_direction or "", ""),
         "pp_noun": d.direction_noun(ch.points_direction) if ch.points_direction else "",
         "pp_forskel": d.points(ch.points_delta or 0),
     }
@@ -106,20 +134,34 @@ def group_ctx(cf: CaseFigures) -> dict | None:
         return None
     n = len(g.navne)
     return {
-        "navne": d.join(list(g.navne)), "antal": n, "antal_tekst": d.plural(n, "kommune", "kommuner"),
-        "mangler": d.join(list(g.mangler)), "har_mangler": bool(g.mangler), "tom": n == 0,
+        "navne": d.join(list(g.navne)),
+        "antal": n,
+        "antal_tekst": d.plural(n, "kommune", "kommuner"),
+        "mangler": d.join(list(g.mangler)),
+        "har_mangler": bool(g.mangler),
+        "tom": n == 0,
         "samlet": d.percent(f.omgoerelsesprocent(g.samlet)),
         "relativ": _relative(cf.current, g.samlet),
-        "hoejest": n > 0 and g.lavere == n, "lavest": n > 0 and g.hoejere == n,
-        "hoejere": g.hoejere, "hoejere_tekst": d.plural(g.hoejere, "kommune", "kommuner"),
+        "hoejest": n > 0 and g.lavere == n,
+        "lavest": n > 0 and g.hoejere == n,
+        "hoejere": g.hoejere,
+        "hoejere_tekst": d.plural(g.hoejere, "kommune", "kommuner"),
         "med_forrige": g.med_forrige,
         "alle_steg": g.med_forrige > 0 and g.stigning == g.med_forrige,
         "alle_faldt": g.med_forrige > 0 and g.fald == g.med_forrige,
         "alle_subjekt": _all_subject(g.med_forrige, n, cf.aar),
         "uden_forrige_tekst": d.plural(n - g.med_forrige, "kommune", "kommuner") if g.med_forrige < n else "",
-        "udvikling_tekst": d.join([d.plural(k, "kommune", "kommuner") + " " + what for k, what in (
-            (g.stigning, "en stigning"), (g.fald, "et fald"),
-            (g.med_forrige - g.stigning - g.fald, "en uændret omgørelsesprocent")) if k]),
+        "udvikling_tekst": d.join(
+            [
+                d.plural(k, "kommune", "kommuner") + " " + what
+                for k, what in (
+                    (g.stigning, "en stigning"),
+                    (g.fald, "et fald"),
+                    (g.med_forrige - g.stigning - g.fald, "en uændret omgørelsesprocent"),
+                )
+                if k
+            ]
+        ),
         "kommunens_retning": cf.change.points_direction if cf.change else None,
     }
 
@@ -136,8 +178,14 @@ def _all_subject(with_both: int, members: int, aar: int) -> str:
 
 def area_ctx(a: AreaYear, previous: AreaYear | None) -> dict:
     """One Bilag 1 area in the danmarkskort year: counts, rate, national rate, change, fragility, shares."""
-    out: dict = {"navn": AREAS[a.omraade].label, "i_saetning": AREAS[a.omraade].in_sentence, "aar": a.aar,
-                 "mangler": a.counts is None, "forrige": None, "andel": None}
+    out: dict = {
+        "navn": AREAS[a.omraade].label,
+        "i_saetning": AREAS[a.omraade].in_sentence,
+        "aar": a.aar,
+        "mangler": a.counts is None,
+        "forrige": None,
+        "andel": None,
+    }
     if a.counts is None:
         return out
     c = a.counts
@@ -148,16 +196,22 @@ def area_ctx(a: AreaYear, previous: AreaYear | None) -> dict:
     out["pp_pr_sag"] = d.points(int(round_half_up(per_case))) if per_case is not None else ""
     if previous is not None and previous.counts is not None:
         ch = f.change(previous.counts, c)
-        out["forrige"] = {"aar": previous.aar, "rate": d.percent(f.omgoerelsesprocent(previous.counts)),
-                          "realitet": d.sager(previous.counts.realitetsbehandlede),
-                          "pp_retning": ch.points_direction, "pp_verb": VERB.get(ch.points_direction or "", ""),
-                          "pp_forskel": d.points(ch.points_delta or 0)}
+        out["forrige"] = {
+            "aar": previous.aar,
+            "rate": d.percent(f.omgoerelsesprocent(previous.counts)),
+            "realitet": d.sager(previous.counts.realitetsbehandlede),
+            "pp_retning": ch.points_direction,
+            "pp_verb": VERB.get(ch.points_direction or "", ""),
+            "pp_forskel": d.points(ch.points_delta or 0),
+        }
     if a.afgoerelser_i_alt:
         out["andel"] = {
             "afgoerelser": d.count(a.afgoerelser_i_alt),
             "afgoerelser_tekst": d.plural(a.afgoerelser_i_alt, "afgørelse", "afgørelser"),
-            "paaklaget": d.count(c.afgjorte), **_approx("paaklaget", Fraction(c.afgjorte, a.afgoerelser_i_alt)),
-            "omgjort": d.count(c.omgjorte), **_approx("omgjort", Fraction(c.omgjorte, a.afgoerelser_i_alt)),
+            "paaklaget": d.count(c.afgjorte),
+            **_approx("paaklaget", Fraction(c.afgjorte, a.afgoerelser_i_alt)),
+            "omgjort": d.count(c.omgjorte),
+            **_approx("omgjort", Fraction(c.omgjorte, a.afgoerelser_i_alt)),
         }
     return out
 
@@ -173,8 +227,12 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
     areas = {a: area_ctx(cf.area(a)[0], cf.area(a)[1] if len(cf.years) > 1 else None) for a in BILAG_AREAS}
     t2 = cf.tabel2_total
     return {
-        "kommune": case.kommune, "aar": case.aar, "forrige_aar": case.aar - 1,
-        "forfatter": case.author, "kompetence": case.kompetence, "titel": case.titel,
+        "kommune": case.kommune,
+        "aar": case.aar,
+        "forrige_aar": case.aar - 1,
+        "forfatter": case.author,
+        "kompetence": case.kompetence,
+        "titel": case.titel,
         "naevner": case.tabel2_naevner,
         "n": counts_ctx(cf.current),
         "aendring": change_ctx(cf),
@@ -184,15 +242,21 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
         "har_omraader": not any(areas[a]["mangler"] for a in BILAG_AREAS),
         "indstilling": case.handleplan.indstilling,
         "handleplan_bilag": case.handleplan.bilag,
-        "hoering": d.join(list(case.hoering)), "har_hoering": bool(case.hoering),
+        "hoering": d.join(list(case.hoering)),
+        "har_hoering": bool(case.hoering),
         "tilbagesendt": [{"organ": b.organ, "dato": d.long_date(b.dato)} for b in tilbagesendt],
         "klagesager": klagesager_ctx(case, cf),
-        "tabel2": None if t2 is None else {
-            "afgjorte": d.sager(t2.afgjorte), "antal_omraader": len(cf.tabel2),
+        "tabel2": None
+        if t2 is None
+        else {
+            "afgjorte": d.sager(t2.afgjorte),
+            "antal_omraader": len(cf.tabel2),
             "uden_for": d.sager(sum(r.counts.afgjorte for r in cf.tabel2 if not r.i_danmarkskort)),
             "har_uden_for": any(not r.i_danmarkskort for r in cf.tabel2),
-            "afviste": d.sager(t2.afvist_henvist), "har_afviste": t2.afvist_henvist > 0,
-            "rate": d.percent(f.omgoerelsesprocent(t2)), "rate_alle": d.percent(f.omgoerelse_af_alle(t2)),
+            "afviste": d.sager(t2.afvist_henvist),
+            "har_afviste": t2.afvist_henvist > 0,
+            "rate": d.percent(f.omgoerelsesprocent(t2)),
+            "rate_alle": d.percent(f.omgoerelse_af_alle(t2)),
         },
     }
 
@@ -217,21 +281,29 @@ def klagesager_ctx(case: Case, cf: CaseFigures) -> dict | None:
         return None
     official = {a: cf.area(a)[0].counts for a in BILAG_AREAS}
     areas = {a: records_ctx(year.area(a), case.diskretion) for a in BILAG_AREAS}
-    afviger = [AREAS[a].in_sentence for a in BILAG_AREAS
-               if official[a] is not None and official[a] != year.area(a).counts]
+    afviger = [
+        AREAS[a].in_sentence for a in BILAG_AREAS if official[a] is not None and official[a] != year.area(a).counts
+    ]
     total = records_ctx(year.area(ks.TOTAL), case.diskretion)
-    return {"i_alt": total, "omraader": areas, "afviger": d.join(afviger), "diskretion": case.diskretion,
-            "skjult_som": f"<{d.NBSP}{case.diskretion}" if case.diskretion else None}
+    return {
+        "i_alt": total,
+        "omraader": areas,
+        "afviger": d.join(afviger),
+        "diskretion": case.diskretion,
+        "skjult_som": f"<{d.NBSP}{case.diskretion}" if case.diskretion else None,
+    }
 
 
 def records_ctx(a: ks.AreaFigures, diskretion: int | None) -> dict:
     """One area's case-level figures as sentence values; a count diskretion hides is None (left out)."""
+
     def shown(n: int, text: str) -> str | None:
         return None if ks.hidden(n, diskretion) else text
 
     c = a.counts
     return {
-        "ingen": c.afgjorte == 0, "en_sag": c.afgjorte == 1,
+        "ingen": c.afgjorte == 0,
+        "en_sag": c.afgjorte == 1,
         "sager": shown(c.afgjorte, d.sager(c.afgjorte)),
         "borgere": shown(a.borgere, d.borgere(a.borgere)),
         "gentagere": shown(a.gentagere, d.borgere(a.gentagere)) if a.gentagere else None,
@@ -240,7 +312,8 @@ def records_ctx(a: ks.AreaFigures, diskretion: int | None) -> dict:
         "omgjorte": shown(a.omgjorte, d.plural(a.omgjorte, "omgjort sag", "omgjorte sager")),
         "flere_omgjorte": a.omgjorte > 1,
         "borgere_omgjort": shown(a.borgere_omgjort, d.borgere(a.borgere_omgjort)),
-        "hjemvist": shown(c.hjemvist, d.count(c.hjemvist)), "en_hjemvist": c.hjemvist == 1,
+        "hjemvist": shown(c.hjemvist, d.count(c.hjemvist)),
+        "en_hjemvist": c.hjemvist == 1,
         "delvist": shown(a.delvist_hjemvist, d.count(a.delvist_hjemvist)) if a.delvist_hjemvist else None,
         "paragraf": _top_paragraph(a, shown),
         "aarsag": _top_reason(a, shown),
@@ -257,9 +330,13 @@ def _top_paragraph(a: ks.AreaFigures, shown: Shown) -> dict | None:
     if len(a.paragraffer) == 1:
         return {"alle": True, "navne": top[0][0], "flere": False, "sager": None, "omgjort": None}
     omgjort = top[0][1].omgjorte
-    return {"alle": False, "navne": d.join([name for name, _ in top]), "flere": len(top) > 1,
-            "sager": shown(most, d.sager(most)),
-            "omgjort": shown(omgjort, "ingen" if omgjort == 0 else d.count(omgjort))}
+    return {
+        "alle": False,
+        "navne": d.join([name for name, _ in top]),
+        "flere": len(top) > 1,
+        "sager": shown(most, d.sager(most)),
+        "omgjort": shown(omgjort, "ingen" if omgjort == 0 else d.count(omgjort)),
+    }
 
 
 def _top_reason(a: ks.AreaFigures, shown: Shown) -> dict | None:
@@ -269,10 +346,15 @@ def _top_reason(a: ks.AreaFigures, shown: Shown) -> dict | None:
         return None
     most = given[0][1]
     top = [_in_sentence(reason) for reason, n in given if n == most]
-    return {"navne": d.join(top), "flere": len(top) > 1, "alle": 1 < len(top) == len(given),
-            "en_omgjort": a.omgjorte == 1,
-            "sager": shown(most, d.sager(most)), "antal": shown(most, d.count(most)),
-            "omgjorte": shown(a.omgjorte, d.count(a.omgjorte))}
+    return {
+        "navne": d.join(top),
+        "flere": len(top) > 1,
+        "alle": 1 < len(top) == len(given),
+        "en_omgjort": a.omgjorte == 1,
+        "sager": shown(most, d.sager(most)),
+        "antal": shown(most, d.count(most)),
+        "omgjorte": shown(a.omgjorte, d.count(a.omgjorte)),
+    }
 
 
 def _in_sentence(text: str) -> str:
@@ -286,10 +368,14 @@ def _follow_up(a: ks.AreaFigures, shown: Shown) -> dict | None:
         return None
     one = a.counts.hjemvist == 1
     n = dict(a.opfoelgning)
-    endings = [shown(n[v], ("" if one else f"{d.count(n[v])} ") + ending)
-               for v, ending in FOLLOW_UP_ENDINGS.items() if n[v]]
-    return {"en": one, "endte": d.join([e for e in endings if e]),
-            "verserer": shown(n["verserer"], d.count(n["verserer"])) if n["verserer"] else None,
-            "alle_verserer": n["verserer"] == a.counts.hjemvist,
-            "ikke_oplyst": shown(n[ks.NOT_GIVEN], d.count(n[ks.NOT_GIVEN])) if n[ks.NOT_GIVEN] else None,
-            "alle_ikke_oplyst": n[ks.NOT_GIVEN] == a.counts.hjemvist}
+    endings = [
+        shown(n[v], ("" if one else f"{d.count(n[v])} ") + ending) for v, ending in FOLLOW_UP_ENDINGS.items() if n[v]
+    ]
+    return {
+        "en": one,
+        "endte": d.join([e for e in endings if e]),
+        "verserer": shown(n["verserer"], d.count(n["verserer"])) if n["verserer"] else None,
+        "alle_verserer": n["verserer"] == a.counts.hjemvist,
+        "ikke_oplyst": shown(n[ks.NOT_GIVEN], d.count(n[ks.NOT_GIVEN])) if n[ks.NOT_GIVEN] else None,
+        "alle_ikke_oplyst": n[ks.NOT_GIVEN] == a.counts.hjemvist,
+    }

@@ -28,18 +28,30 @@ def source_line(kilder: list[str], fallback: str) -> str:
 def _stat_sources(inputs: Inputs, keys: list[tuple[str, int, str]]) -> str:
     """The source line for statistics records."""
     records = [inputs.statistik.get(*key) for key in keys]
-    return source_line([r.kilde for r in records if r],
-                       f"Ankestyrelsens statistik ({inputs.statistik.file}).")
+    return source_line([r.kilde for r in records if r], f"Ankestyrelsens statistik ({inputs.statistik.file}).")
 
 
 def tabel1(cf: CaseFigures, inputs: Inputs) -> Table:
     """Tabel 1: rate and count per municipality (kommune, comparison, Hele landet) per year, newest first."""
-    rows = tuple((r.navn, *(d.rate_cell(f.omgoerelsesprocent(c) if c else None, c.realitetsbehandlede if c else None)
-                            for c in r.counts)) for r in cf.tabel1)
-    notes = ["Tallet i parentes er antallet af realitetsbehandlede sager; procenten er Ankestyrelsens "
-             "omgørelsesprocent (ændret/ophævet og hjemvist i procent af de realitetsbehandlede sager)."]
-    missing = [f"{r.navn} ({d.join([str(y) for y, c in zip(cf.years, r.counts) if c is None])})"
-               for r in cf.tabel1 if any(c is None for c in r.counts)]
+    rows = tuple(
+        (
+            r.navn,
+            *(
+                d.rate_cell(f.omgoerelsesprocent(c) if c else None, c.realitetsbehandlede if c else None)
+                for c in r.counts
+            ),
+        )
+        for r in cf.tabel1
+    )
+    notes = [
+        "Tallet i parentes er antallet af realitetsbehandlede sager; procenten er Ankestyrelsens "
+        "omgørelsesprocent (ændret/ophævet og hjemvist i procent af de realitetsbehandlede sager)."
+    ]
+    missing = [
+        f"{r.navn} ({d.join([str(y) for y, c in zip(cf.years, r.counts, strict=True) if c is None])})"
+        for r in cf.tabel1
+        if any(c is None for c in r.counts)
+    ]
     if missing:
         notes.append(f"– betyder, at udtrækket ikke har tal: {d.join(missing)}.")
     if any(c is not None and c.realitetsbehandlede == 0 for r in cf.tabel1 for c in r.counts):
@@ -66,8 +78,14 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
         header.append(ALL_HEADER)
 
     def cells(name: str, c: Counts) -> tuple[str, ...]:
-        out = [name, d.count(c.afgjorte), d.count(c.stadfaestet), d.count(c.aendret_ophaevet), d.count(c.hjemvist),
-               d.count(c.afvist_henvist)]
+        out = [
+            name,
+            d.count(c.afgjorte),
+            d.count(c.stadfaestet),
+            d.count(c.aendret_ophaevet),
+            d.count(c.hjemvist),
+            d.count(c.afvist_henvist),
+        ]
         if official:
             out.append(d.percent(f.omgoerelsesprocent(c)))
         if all_decided:
@@ -76,12 +94,16 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
 
     notes = []
     if official:
-        notes.append("Omgørelsesprocenten er Ankestyrelsens: ændrede/ophævede og hjemviste sager i procent af de "
-                     "realitetsbehandlede sager; afviste og henviste sager tæller ikke med.")
+        notes.append(
+            "Omgørelsesprocenten er Ankestyrelsens: ændrede/ophævede og hjemviste sager i procent af de "
+            "realitetsbehandlede sager; afviste og henviste sager tæller ikke med."
+        )
     if all_decided:
-        notes.append("\"Omgjort af alle afgjorte\" er kommunens egen opgørelse: ændrede/ophævede og hjemviste sager "
-                     "i procent af alle afgjorte sager, også de afviste. Den er derfor lavere end eller lig med "
-                     "Ankestyrelsens omgørelsesprocent.")
+        notes.append(
+            '"Omgjort af alle afgjorte" er kommunens egen opgørelse: ændrede/ophævede og hjemviste sager '
+            "i procent af alle afgjorte sager, også de afviste. Den er derfor lavere end eller lig med "
+            "Ankestyrelsens omgørelsesprocent."
+        )
     outside = [r.navn for r in cf.tabel2 if not r.i_danmarkskort]
     if outside:
         notes.append(f"Indgår ikke i danmarkskortet: {d.join(outside)}.")
@@ -92,8 +114,9 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
         rows=tuple(cells(r.navn, r.counts) for r in cf.tabel2),
         total=cells("I alt", cf.tabel2_total),
         align=("left", *("right",) * (len(header) - 1)),
-        source=source_line([r.kilde for r in inputs.forvaltning.year(cf.aar)],
-                           f"kommunens opgørelse ({inputs.forvaltning.file})."),
+        source=source_line(
+            [r.kilde for r in inputs.forvaltning.year(cf.aar)], f"kommunens opgørelse ({inputs.forvaltning.file})."
+        ),
         notes=tuple(notes),
     )
 
@@ -105,9 +128,15 @@ def area_overview(cf: CaseFigures, inputs: Inputs, labels: dict[str, str]) -> Ta
     def cells(name: str, c: Counts | None, landet: Counts | None) -> tuple[str, ...]:
         if c is None:
             return (name, *(d.DASH,) * 5, d.percent(f.omgoerelsesprocent(landet)) if landet else d.DASH)
-        return (name, d.count(c.stadfaestet), d.count(c.aendret_ophaevet), d.count(c.hjemvist),
-                d.count(c.realitetsbehandlede), d.percent(f.omgoerelsesprocent(c)),
-                d.percent(f.omgoerelsesprocent(landet)) if landet else d.DASH)
+        return (
+            name,
+            d.count(c.stadfaestet),
+            d.count(c.aendret_ophaevet),
+            d.count(c.hjemvist),
+            d.count(c.realitetsbehandlede),
+            d.percent(f.omgoerelsesprocent(c)),
+            d.percent(f.omgoerelsesprocent(landet)) if landet else d.DASH,
+        )
 
     rows = tuple(cells(labels[a], cf.area(a)[0].counts, cf.area(a)[0].landet) for a in labels)
     return Table(
@@ -116,10 +145,18 @@ def area_overview(cf: CaseFigures, inputs: Inputs, labels: dict[str, str]) -> Ta
         rows=rows,
         total=cells("Socialområdet i alt", cf.current, cf.landet),
         align=("left", *("right",) * (len(header) - 1)),
-        source=_stat_sources(inputs, [(k, cf.aar, o) for k in (cf.kommune, HELE_LANDET)
-                                      for o in ("socialomraadet", "boernehandicap", "voksenhandicap")]),
-        notes=("Øvrige er det generelle socialområde fratrukket børne- og voksenhandicapområdet, "
-               "opgjort af kommunen selv; Ankestyrelsen laver ikke et kort for det.",),
+        source=_stat_sources(
+            inputs,
+            [
+                (k, cf.aar, o)
+                for k in (cf.kommune, HELE_LANDET)
+                for o in ("socialomraadet", "boernehandicap", "voksenhandicap")
+            ],
+        ),
+        notes=(
+            "Øvrige er det generelle socialområde fratrukket børne- og voksenhandicapområdet, "
+            "opgjort af kommunen selv; Ankestyrelsen laver ikke et kort for det.",
+        ),
     )
 
 
@@ -133,18 +170,25 @@ def area_years(cf: CaseFigures, inputs: Inputs, omraade: str, label: str) -> Tab
         if a.counts is None:
             return (str(a.aar), *(d.DASH,) * 5, landet)
         c = a.counts
-        return (str(a.aar), d.count(c.stadfaestet), d.count(c.aendret_ophaevet), d.count(c.hjemvist),
-                d.count(c.realitetsbehandlede), d.percent(f.omgoerelsesprocent(c)), landet)
+        return (
+            str(a.aar),
+            d.count(c.stadfaestet),
+            d.count(c.aendret_ophaevet),
+            d.count(c.hjemvist),
+            d.count(c.realitetsbehandlede),
+            d.percent(f.omgoerelsesprocent(c)),
+            landet,
+        )
 
     source_areas = ("socialomraadet", "boernehandicap", "voksenhandicap") if omraade == "oevrige" else (omraade,)
     return Table(
-        caption=f"{label} {years[-1].aar}–{years[0].aar}" if len(years) > 1
-        else f"{label} {years[0].aar}",
+        caption=f"{label} {years[-1].aar}–{years[0].aar}" if len(years) > 1 else f"{label} {years[0].aar}",
         header=header,
         rows=tuple(cells(a) for a in years),
         align=("left", *("right",) * (len(header) - 1)),
-        source=_stat_sources(inputs, [(k, a.aar, o) for a in years for k in (cf.kommune, HELE_LANDET)
-                                      for o in source_areas]),
+        source=_stat_sources(
+            inputs, [(k, a.aar, o) for a in years for k in (cf.kommune, HELE_LANDET) for o in source_areas]
+        ),
     )
 
 
@@ -175,8 +219,11 @@ class _CaseCounts:
 
     def notes(self, *notes: str) -> tuple[str, ...]:
         """The table's notes, with the diskretion note when a count was hidden."""
-        hidden = (f"Af hensyn til diskretion vises antal under {self.diskretion} som \"<{d.NBSP}{self.diskretion}\"."
-                  if self.used else None)
+        hidden = (
+            f'Af hensyn til diskretion vises antal under {self.diskretion} som "<{d.NBSP}{self.diskretion}".'
+            if self.used
+            else None
+        )
         return tuple(n for n in (*notes, hidden) if n)
 
 

@@ -19,13 +19,16 @@ class Area:
 GENERAL = "socialomraadet"
 OEVRIGE = "oevrige"
 
-AREAS: dict[str, Area] = {a.code: a for a in (
-    Area(GENERAL, "Socialområdet generelt", "socialområdet generelt", "Social\u00adområdet"),
-    Area("boernehandicap", "Børnehandicapområdet", "børnehandicapområdet", "Børne\u00adhandicap"),
-    Area("voksenhandicap", "Voksenhandicapområdet", "voksenhandicapområdet", "Voksen\u00adhandicap"),
-    Area(OEVRIGE, "Socialområdet – øvrige", "det øvrige socialområde", "Øvrige"),
-)}
+AREAS: dict[str, Area] = {
+    a.code: a
+    for a in (
+        Area(GENERAL, "Socialområdet generelt", "socialområdet generelt", "Social\u00adområdet"),
+        Area("boernehandicap", "Børnehandicapområdet", "børnehandicapområdet", "Børne\u00adhandicap"),
+        Area("voksenhandicap", "Voksenhandicapområdet", "voksenhandicapområdet", "Voksen\u00adhandicap"),
+        Area(OEVRIGE, "Socialområdet – øvrige", "det øvrige socialområde", "Øvrige"),
+    )
+}
 
 MAP_AREAS = (GENERAL, "boernehandicap", "voksenhandicap")  # the published maps: the statistics' `omraade`
-HANDICAP_AREAS = ("boernehandicap", "voksenhandicap")       # subsets of the general map
-BILAG_AREAS = (*HANDICAP_AREAS, OEVRIGE)                    # Bilag 1's breakdown of the general map
+HANDICAP_AREAS = ("boernehandicap", "voksenhandicap")  # subsets of the general map
+BILAG_AREAS = (*HANDICAP_AREAS, OEVRIGE)  # Bilag 1's breakdown of the general map

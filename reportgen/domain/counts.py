@@ -37,13 +37,13 @@ class Counts:
         """All decided cases, including afviste/henviste."""
         return self.realitetsbehandlede + self.afvist_henvist
 
-    def __add__(self, other: "Counts") -> "Counts":
+    def __add__(self, other: Counts) -> Counts:
         return Counts(*(getattr(self, o) + getattr(other, o) for o in OUTCOMES))
 
-    def __sub__(self, other: "Counts") -> "Counts":
+    def __sub__(self, other: Counts) -> Counts:
         return Counts(*(getattr(self, o) - getattr(other, o) for o in OUTCOMES))
 
-    def exceeds(self, other: "Counts") -> list[str]:
+    def exceeds(self, other: Counts) -> list[str]:
         """Return the outcomes where this is larger than other."""
         return [o for o in OUTCOMES if getattr(self, o) > getattr(other, o)]
 
@@ -74,5 +74,3 @@ def direction(delta: int | Fraction) -> Direction:
     if delta < 0:
         return "fald"
     return "uændret"
-
-

@@ -102,7 +102,6 @@ def normalize_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
-
 # --- parsing, the inverse of the formatting above (used by the tests and the diff) -------------
 
 _COUNT_RE = re.compile(r"^-?\d{1,3}(\.\d{3})*$|^-?\d+$")

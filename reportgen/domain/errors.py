@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,9 @@ class ProblemList:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def add(self, file: str, message: str, row: int | None = None, column: str | None = None,
-            hint: str | None = None) -> None:
+    def add(
+        self, file: str, message: str, row: int | None = None, column: str | None = None, hint: str | None = None
+    ) -> None:
         """Record one problem."""
         self.items.append(Problem(file, message, row, column, hint))
 

@@ -36,7 +36,9 @@ def canonical(name: str) -> str | None:
 
 def hint_for(name: str) -> str:
     """The nearest valid name as a hint, or a pointer to the list."""
-    return suggest(name, [*regions(), HELE_LANDET]) or "Brug navnet, som Ankestyrelsen skriver det (fx 'Lyngby-Taarbæk')."
+    return (
+        suggest(name, [*regions(), HELE_LANDET]) or "Brug navnet, som Ankestyrelsen skriver det (fx 'Lyngby-Taarbæk')."
+    )
 
 
 def slug(name: str) -> str:

@@ -55,14 +55,14 @@ class Tabel2Row:
 class GroupFigures:
     """The municipality against its comparison group in the danmarkskort year."""
 
-    navne: tuple[str, ...]          # comparison municipalities with data for the year
-    mangler: tuple[str, ...]        # comparison municipalities without data for the year
-    samlet: Counts                  # the group's counts pooled
-    hoejere: int                    # how many of them have a higher shown rate than the municipality
-    lavere: int                     # … a lower shown rate
-    stigning: int                   # how many of them had a higher rate than the year before
+    navne: tuple[str, ...]  # comparison municipalities with data for the year
+    mangler: tuple[str, ...]  # comparison municipalities without data for the year
+    samlet: Counts  # the group's counts pooled
+    hoejere: int  # how many of them have a higher shown rate than the municipality
+    lavere: int  # … a lower shown rate
+    stigning: int  # how many of them had a higher rate than the year before
     fald: int
-    med_forrige: int                # how many of them have both years (so stigning/fald are out of this)
+    med_forrige: int  # how many of them have both years (so stigning/fald are out of this)
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,13 @@ class CaseFigures:
 
     kommune: str
     aar: int
-    years: tuple[int, ...]          # Tabel 1 columns, newest first
+    years: tuple[int, ...]  # Tabel 1 columns, newest first
     current: Counts
     previous: Counts | None
     landet: Counts | None
     tabel1: tuple[Tabel1Row, ...]
     group: GroupFigures | None
-    areas: tuple[tuple[AreaYear, ...], ...]   # per Bilag 1 area, one AreaYear per year (newest first)
+    areas: tuple[tuple[AreaYear, ...], ...]  # per Bilag 1 area, one AreaYear per year (newest first)
     tabel2: tuple[Tabel2Row, ...]
     kilder: tuple[str, ...]
     warnings: tuple[Problem, ...]
@@ -127,25 +127,47 @@ def compute(inputs: Inputs) -> CaseFigures:
     rows = [(case.kommune, "kommune")] + [(k, "sammenligning") for k in case.sammenligning] + [(HELE_LANDET, "landet")]
     tabel1 = tuple(Tabel1Row(navn, rolle, tuple(_counts(stats, navn, y) for y in years)) for navn, rolle in rows)
     for row in tabel1:
-        missing = [y for y, c in zip(years, row.counts) if c is None]
+        missing = [y for y, c in zip(years, row.counts, strict=True) if c is None]
         if missing:
-            warnings.append(Problem(stats.file, f"ingen tal for {row.navn} i {', '.join(map(str, sorted(missing)))}; "
-                                    "cellen vises som '–' i Tabel 1.",
-                                    hint="Brug et udtræk, der dækker alle år, hvis tallene findes."))
+            warnings.append(
+                Problem(
+                    stats.file,
+                    f"ingen tal for {row.navn} i {', '.join(map(str, sorted(missing)))}; "
+                    "cellen vises som '–' i Tabel 1.",
+                    hint="Brug et udtræk, der dækker alle år, hvis tallene findes.",
+                )
+            )
 
     group = _group(stats, case.kommune, case.sammenligning, case.aar, current) if case.sammenligning else None
     areas = tuple(tuple(_area_year(stats, case.kommune, omraade, y) for y in years) for omraade in BILAG_AREAS)
     for omraade in HANDICAP_AREAS:
         if _counts(stats, case.kommune, case.aar, omraade) is None:
-            warnings.append(Problem(stats.file, f"ingen tal for {case.kommune} {case.aar} på {omraade}; "
-                                    "Bilag 1 kan ikke opdele socialområdet.",
-                                    hint="Tilføj rækkerne for boernehandicap og voksenhandicap."))
+            warnings.append(
+                Problem(
+                    stats.file,
+                    f"ingen tal for {case.kommune} {case.aar} på {omraade}; Bilag 1 kan ikke opdele socialområdet.",
+                    hint="Tilføj rækkerne for boernehandicap og voksenhandicap.",
+                )
+            )
     warnings += _zero_filled(stats, [name for name, _ in rows], years)
     tabel2 = _tabel2(inputs, current, warnings)
     kilder = _sources(inputs, years)
     klagesager = _klagesager(inputs, warnings)
-    return CaseFigures(case.kommune, case.aar, years, current, previous, landet, tabel1, group, areas, tabel2,
-                       kilder, tuple(warnings), klagesager)
+    return CaseFigures(
+        case.kommune,
+        case.aar,
+        years,
+        current,
+        previous,
+        landet,
+        tabel1,
+        group,
+        areas,
+        tabel2,
+        kilder,
+        tuple(warnings),
+        klagesager,
+    )
 
 
 def _zero_filled(stats: Statistics, names: list[str], years: tuple[int, ...]) -> list[Problem]:
@@ -157,9 +179,15 @@ def _zero_filled(stats: Statistics, names: list[str], years: tuple[int, ...]) ->
                 record = stats.get(name, aar, omraade)
                 if record and record.zero_filled:
                     words = " og ".join(f"'{OUTCOME_WORDS[o]}'" for o in record.zero_filled)
-                    out.append(Problem(stats.file, f"udtrækket har ingen række med {words} for {name} {aar} "
-                                       f"på {omraade}; {'den er' if len(record.zero_filled) == 1 else 'de er'} "
-                                       "talt som 0.", hint="Tjek at udtrækket ikke er filtreret på afgørelsestype."))
+                    out.append(
+                        Problem(
+                            stats.file,
+                            f"udtrækket har ingen række med {words} for {name} {aar} "
+                            f"på {omraade}; {'den er' if len(record.zero_filled) == 1 else 'de er'} "
+                            "talt som 0.",
+                            hint="Tjek at udtrækket ikke er filtreret på afgørelsestype.",
+                        )
+                    )
     return out
 
 
@@ -187,8 +215,13 @@ def _area_year(stats: Statistics, kommune: str, omraade: str, aar: int) -> AreaY
     """A Bilag 1 area in one year; øvrige is the general map minus the two handicap maps."""
     if omraade != OEVRIGE:
         record = stats.get(kommune, aar, omraade)
-        return AreaYear(omraade, aar, record.counts if record else None, _counts(stats, HELE_LANDET, aar, omraade),
-                        record.afgoerelser_i_alt if record else None)
+        return AreaYear(
+            omraade,
+            aar,
+            record.counts if record else None,
+            _counts(stats, HELE_LANDET, aar, omraade),
+            record.afgoerelser_i_alt if record else None,
+        )
 
     def rest(name: str) -> Counts | None:
         general = _counts(stats, name, aar)
@@ -204,19 +237,27 @@ def _tabel2(inputs: Inputs, current: Counts, warnings: list[Problem]) -> tuple[T
         return ()
     records = inputs.forvaltning.year(inputs.case.aar)
     if not records:
-        warnings.append(Problem(inputs.forvaltning.file, f"ingen rækker for {inputs.case.aar}; Tabel 2 udelades.",
-                                hint="Tilføj rækker med aar = " + str(inputs.case.aar) + "."))
+        warnings.append(
+            Problem(
+                inputs.forvaltning.file,
+                f"ingen rækker for {inputs.case.aar}; Tabel 2 udelades.",
+                hint="Tilføj rækker med aar = " + str(inputs.case.aar) + ".",
+            )
+        )
         return ()
     rows = tuple(Tabel2Row(r.navn, r.counts, r.i_danmarkskort) for r in records)
     marked = total(r.counts for r in rows if r.i_danmarkskort)
     examined = ("stadfaestet", "aendret_ophaevet", "hjemvist")
     if any(getattr(marked, o) != getattr(current, o) for o in examined):
-        warnings.append(Problem(
-            inputs.forvaltning.file,
-            f"rækkerne med i_danmarkskort = ja giver {marked.realitetsbehandlede} realitetsbehandlede sager "
-            f"({marked.stadfaestet}/{marked.aendret_ophaevet}/{marked.hjemvist}), men danmarkskortet har "
-            f"{current.realitetsbehandlede} ({current.stadfaestet}/{current.aendret_ophaevet}/{current.hjemvist}).",
-            hint="Tjek markeringen i_danmarkskort og tallene i Tabel 2."))
+        warnings.append(
+            Problem(
+                inputs.forvaltning.file,
+                f"rækkerne med i_danmarkskort = ja giver {marked.realitetsbehandlede} realitetsbehandlede sager "
+                f"({marked.stadfaestet}/{marked.aendret_ophaevet}/{marked.hjemvist}), men danmarkskortet har "
+                f"{current.realitetsbehandlede} ({current.stadfaestet}/{current.aendret_ophaevet}/{current.hjemvist}).",
+                hint="Tjek markeringen i_danmarkskort og tallene i Tabel 2.",
+            )
+        )
     return rows
 
 
@@ -236,8 +277,13 @@ def _klagesager(inputs: Inputs, warnings: list[Problem]) -> ks.KlagesagerFigures
     figures = ks.summarize(inputs.klagesager)
     warnings.extend(inputs.klagesager.warnings)
     if figures.year(inputs.case.aar) is None:
-        warnings.append(Problem(figures.file, f"ingen sager fra {inputs.case.aar}; afsnittene om klagesagerne udelades.",
-                                hint=f"Tilføj sagerne med aar = {inputs.case.aar}, eller fjern 'klagesager' fra sag.toml."))
+        warnings.append(
+            Problem(
+                figures.file,
+                f"ingen sager fra {inputs.case.aar}; afsnittene om klagesagerne udelades.",
+                hint=f"Tilføj sagerne med aar = {inputs.case.aar}, eller fjern 'klagesager' fra sag.toml.",
+            )
+        )
     for year in figures.years:
         warnings.extend(_cross_check(inputs.statistik, inputs.case.kommune, year, figures.file))
     return figures
@@ -250,14 +296,22 @@ def _cross_check(stats: Statistics, kommune: str, year: ks.YearFigures, file: st
     pairs = [(a, year.area(a).counts, _area_year(stats, kommune, a, year.aar).counts) for a in BILAG_AREAS]
     if any(official is None for _, _, official in pairs):
         pairs = [(GENERAL, year.area(ks.TOTAL).counts, _counts(stats, kommune, year.aar))]
-    return [Problem(file, f"for {AREAS[area].in_sentence} {year.aar} har filen {_outcomes(own)}, men Ankestyrelsens "
-                    f"statistik har {_outcomes(official)}; omgørelsesprocenten bygger på statistikken.",
-                    hint="Tjek, om der mangler sager, er sager for meget, eller om en sag har fået forkert område, "
-                         "år eller udfald.")
-            for area, own, official in pairs if official is not None and own != official]
+    return [
+        Problem(
+            file,
+            f"for {AREAS[area].in_sentence} {year.aar} har filen {_outcomes(own)}, men Ankestyrelsens "
+            f"statistik har {_outcomes(official)}; omgørelsesprocenten bygger på statistikken.",
+            hint="Tjek, om der mangler sager, er sager for meget, eller om en sag har fået forkert område, "
+            "år eller udfald.",
+        )
+        for area, own, official in pairs
+        if official is not None and own != official
+    ]
 
 
 def _outcomes(c: Counts) -> str:
     """ "65 sager (24 stadfæstet, 8 ændret/ophævet, 33 hjemvist, 0 afvist/henvist)"."""
-    return (f"{d.sager(c.afgjorte)} ({d.count(c.stadfaestet)} stadfæstet, {d.count(c.aendret_ophaevet)} "
-            f"ændret/ophævet, {d.count(c.hjemvist)} hjemvist, {d.count(c.afvist_henvist)} afvist/henvist)")
+    return (
+        f"{d.sager(c.afgjorte)} ({d.count(c.stadfaestet)} stadfæstet, {d.count(c.aendret_ophaevet)} "
+        f"ændret/ophævet, {d.count(c.hjemvist)} hjemvist, {d.count(c.afvist_henvist)} afvist/henvist)"
+    )

@@ -27,14 +27,14 @@ class AreaFigures:
     omraade: str
     aar: int
     counts: Counts
-    borgere: int                    # distinct citizens among all cases
-    borgere_omgjort: int            # distinct citizens among the reversed (ændret/ophævet or hjemvist) cases
-    gentagere: int                  # citizens with more than one case
-    gentager_sager: int             # the cases of those citizens
-    delvist_hjemvist: int           # hjemviste cases with upheld parts
-    opfoelgning: tuple[tuple[str, int], ...]       # hjemviste cases per FOLLOW_UPS value, then NOT_GIVEN
-    paragraffer: tuple[tuple[str, Counts], ...]    # by number of cases (descending), then name
-    aarsager: tuple[tuple[str, int], ...]          # reversed cases per reason, by count, NOT_GIVEN last
+    borgere: int  # distinct citizens among all cases
+    borgere_omgjort: int  # distinct citizens among the reversed (ændret/ophævet or hjemvist) cases
+    gentagere: int  # citizens with more than one case
+    gentager_sager: int  # the cases of those citizens
+    delvist_hjemvist: int  # hjemviste cases with upheld parts
+    opfoelgning: tuple[tuple[str, int], ...]  # hjemviste cases per FOLLOW_UPS value, then NOT_GIVEN
+    paragraffer: tuple[tuple[str, Counts], ...]  # by number of cases (descending), then name
+    aarsager: tuple[tuple[str, int], ...]  # reversed cases per reason, by count, NOT_GIVEN last
 
     @property
     def omgjorte(self) -> int:
@@ -92,11 +92,18 @@ def area_figures(cases: Iterable[Klagesag], aar: int, omraade: str) -> AreaFigur
     hjemviste = [c for c in scope if c.udfald == "hjemvist"]
     follow_ups = Counter(c.opfoelgning for c in hjemviste)
     return AreaFigures(
-        omraade=omraade, aar=aar, counts=counts(scope), borgere=len(per_citizen),
-        borgere_omgjort=len({c.borger for c in reversed_}), gentagere=len(repeat), gentager_sager=sum(repeat),
+        omraade=omraade,
+        aar=aar,
+        counts=counts(scope),
+        borgere=len(per_citizen),
+        borgere_omgjort=len({c.borger for c in reversed_}),
+        gentagere=len(repeat),
+        gentager_sager=sum(repeat),
         delvist_hjemvist=sum(1 for c in hjemviste if c.delvist_hjemvist),
         opfoelgning=tuple((v, follow_ups[v]) for v in (*FOLLOW_UPS, NOT_GIVEN)),
-        paragraffer=_by_paragraph(scope), aarsager=_ranked(Counter(c.aarsag for c in reversed_)))
+        paragraffer=_by_paragraph(scope),
+        aarsager=_ranked(Counter(c.aarsag for c in reversed_)),
+    )
 
 
 def counts(cases: Iterable[Klagesag]) -> Counts:

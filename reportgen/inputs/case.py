@@ -17,8 +17,17 @@ INDSTILLINGER = ("udarbejdes", "videreføres", "udarbejdes-ikke")
 NAEVNERE = ("realitetsbehandlede", "afgjorte", "begge")
 UDFALD = ("indstillet", "vedtaget", "tilbagesendt", "genoptaget", "udsat", "taget-til-efterretning")
 TEXT_SECTIONS = (
-    "tema", "kompetence", "sagsbeskrivelse", "forklaring", "forvaltningsomraader", "kvalitet",
-    "indstilling", "oekonomi", "dialog", "genoptagelse", "bilag1",
+    "tema",
+    "kompetence",
+    "sagsbeskrivelse",
+    "forklaring",
+    "forvaltningsomraader",
+    "kvalitet",
+    "indstilling",
+    "oekonomi",
+    "dialog",
+    "genoptagelse",
+    "bilag1",
 )
 DEFAULT_TITLE = "Årlig behandling af omgørelsesprocenter i klagesager"
 
@@ -109,20 +118,39 @@ class Case:
 
 # key → (type, required). Types: str, int, date, "kommune", "kommuner", list[str], a tuple of allowed values.
 _TOP: dict[str, tuple[Any, bool]] = {
-    "kommune": ("kommune", True), "aar": (int, True), "statistik": ("file", True),
-    "sammenligning": ("kommuner", False), "forvaltningsomraader": ("file", False), "klagesager": ("file", False),
-    "status": (STATUSES, False), "sagsnummer": (str, False), "titel": (str, False), "kompetence": (str, False),
-    "forfatter": (str, False), "dato": (date, False), "antal_aar": (int, False),
-    "tabel2_naevner": (NAEVNERE, False), "hoering": (list, False), "diskretion": (int, False),
-    "handleplan": (dict, True), "behandling": ("tables", False), "moede": ("tables", False),
+    "kommune": ("kommune", True),
+    "aar": (int, True),
+    "statistik": ("file", True),
+    "sammenligning": ("kommuner", False),
+    "forvaltningsomraader": ("file", False),
+    "klagesager": ("file", False),
+    "status": (STATUSES, False),
+    "sagsnummer": (str, False),
+    "titel": (str, False),
+    "kompetence": (str, False),
+    "forfatter": (str, False),
+    "dato": (date, False),
+    "antal_aar": (int, False),
+    "tabel2_naevner": (NAEVNERE, False),
+    "hoering": (list, False),
+    "diskretion": (int, False),
+    "handleplan": (dict, True),
+    "behandling": ("tables", False),
+    "moede": ("tables", False),
     "bilag": ("tables", False),
 }
 _HANDLEPLAN = {"indstilling": (INDSTILLINGER, True), "bilag": (str, False)}
 _BEHANDLING = {"organ": (str, True), "dato": (date, True), "beslutning": (str, True), "udfald": (UDFALD, False)}
 _MOEDE = {"organ": (str, True), "dato": (date, True)}
 _BILAG = {"titel": (str, True), "fil": (str, False)}
-_TYPE_NAMES = {str: "tekst", int: "heltal", date: "dato (fx 2025-09-23)", list: "liste af tekster",
-               dict: "tabel ([...])", bool: "true/false"}
+_TYPE_NAMES = {
+    str: "tekst",
+    int: "heltal",
+    date: "dato (fx 2025-09-23)",
+    list: "liste af tekster",
+    dict: "tabel ([...])",
+    bool: "true/false",
+}
 
 
 class _Reader:
@@ -141,8 +169,12 @@ class _Reader:
         for key, (kind, required) in schema.items():
             if key not in data:
                 if required:
-                    self.problems.add(self.file, "påkrævet nøgle mangler.", column=prefix + key,
-                                      hint=f"Tilføj {key} = … ({self._kind_name(kind)}).")
+                    self.problems.add(
+                        self.file,
+                        "påkrævet nøgle mangler.",
+                        column=prefix + key,
+                        hint=f"Tilføj {key} = … ({self._kind_name(kind)}).",
+                    )
                 continue
             value = self.value(data[key], kind, prefix + key)
             if value is not None:
@@ -152,8 +184,12 @@ class _Reader:
     def _kind_name(self, kind: Any) -> str:
         if isinstance(kind, tuple):
             return "en af " + ", ".join(f'"{v}"' for v in kind)
-        return {"kommune": "kommunenavn", "kommuner": "liste af kommunenavne", "file": "filsti",
-                "tables": "[[tabel]]-afsnit"}.get(kind, _TYPE_NAMES.get(kind, str(kind)))
+        return {
+            "kommune": "kommunenavn",
+            "kommuner": "liste af kommunenavne",
+            "file": "filsti",
+            "tables": "[[tabel]]-afsnit",
+        }.get(kind, _TYPE_NAMES.get(kind, str(kind)))
 
     def value(self, value: Any, kind: Any, key: str) -> Any:
         """Check one value against its kind and return it converted, or None after recording a problem."""
@@ -176,11 +212,13 @@ class _Reader:
                 self.problems.add(self.file, "skal skrives som [[" + key + "]]-afsnit.", column=key)
                 return None
             return value
-        if kind == list:
-            if not self._is(value, list, key) or not all(self._is(v, str, f"{key}[{i + 1}]") for i, v in enumerate(value)):
+        if kind is list:
+            if not self._is(value, list, key) or not all(
+                self._is(v, str, f"{key}[{i + 1}]") for i, v in enumerate(value)
+            ):
                 return None
             return tuple(value)
-        if kind == int and isinstance(value, bool):
+        if kind is int and isinstance(value, bool):
             value = str(value)
         if kind == date and hasattr(value, "hour"):
             self.problems.add(self.file, "skal være en dato uden klokkeslæt.", column=key, hint="Skriv fx 2025-09-23.")
@@ -199,8 +237,11 @@ class _Reader:
         value = unicodedata.normalize("NFC", value)
         name = kommuner.canonical(value)
         if name == kommuner.HELE_LANDET:
-            hint = ("Skriv kommunens navn, fx 'Allerød'." if key == "kommune" else
-                    "Landstallet kommer automatisk med i Tabel 1; fjern det herfra.")
+            hint = (
+                "Skriv kommunens navn, fx 'Allerød'."
+                if key == "kommune"
+                else "Landstallet kommer automatisk med i Tabel 1; fjern det herfra."
+            )
             self.problems.add(self.file, "'Hele landet' er ikke en kommune.", column=key, hint=hint)
             return None
         if name is None:
@@ -213,8 +254,12 @@ class _Reader:
             return None
         path = (self.folder / value).resolve()
         if not path.is_file():
-            self.problems.add(self.file, f"filen '{value}' findes ikke i sagsmappen.", column=key,
-                              hint=f"Tjek navnet; stien er relativ til {self.folder}.")
+            self.problems.add(
+                self.file,
+                f"filen '{value}' findes ikke i sagsmappen.",
+                column=key,
+                hint=f"Tjek navnet; stien er relativ til {self.folder}.",
+            )
             return None
         return path
 
@@ -225,8 +270,15 @@ def load_case(folder: Path) -> Case:
     toml_path = folder / "sag.toml"
     file = "sag.toml"
     if not toml_path.is_file():
-        raise InputError([Problem(str(folder), "mappen har ingen sag.toml.",
-                                  hint="Angiv en sagsmappe, fx data/eksempler/allerod-2024.")])
+        raise InputError(
+            [
+                Problem(
+                    str(folder),
+                    "mappen har ingen sag.toml.",
+                    hint="Angiv en sagsmappe, fx data/eksempler/allerod-2024.",
+                )
+            ]
+        )
     try:
         data = tomllib.loads(_read_text(toml_path, file))
     except tomllib.TOMLDecodeError as exc:
@@ -239,8 +291,11 @@ def load_case(folder: Path) -> Case:
         fields = reader.table(top["handleplan"], _HANDLEPLAN, "handleplan.")
         if "indstilling" in fields:
             values["handleplan"] = Handleplan(**fields)
-    for key, schema, cls, attr in (("behandling", _BEHANDLING, Behandling, "behandling"),
-                                   ("moede", _MOEDE, Moede, "moeder"), ("bilag", _BILAG, Bilag, "bilag")):
+    for key, schema, cls, attr in (
+        ("behandling", _BEHANDLING, Behandling, "behandling"),
+        ("moede", _MOEDE, Moede, "moeder"),
+        ("bilag", _BILAG, Bilag, "bilag"),
+    ):
         items = []
         for i, table in enumerate(top.get(key, ())):
             fields = reader.table(table, schema, f"{key}[{i + 1}].")
@@ -256,24 +311,40 @@ def load_case(folder: Path) -> Case:
 def _check_ranges(values: dict[str, Any], file: str, problems: ProblemList) -> None:
     """Values that have the right type but an impossible size."""
     if "aar" in values and not 2018 <= values["aar"] <= 2100:
-        problems.add(file, f"{values['aar']} er ikke et danmarkskort-år.", column="aar",
-                     hint="Danmarkskortet findes fra 2018; skriv fx aar = 2024.")
+        problems.add(
+            file,
+            f"{values['aar']} er ikke et danmarkskort-år.",
+            column="aar",
+            hint="Danmarkskortet findes fra 2018; skriv fx aar = 2024.",
+        )
     if "antal_aar" in values and not 1 <= values["antal_aar"] <= 10:
         problems.add(file, "skal være mellem 1 og 10.", column="antal_aar")
     if "diskretion" in values and not 2 <= values["diskretion"] <= 100:
         problems.add(file, "skal være mellem 2 og 100.", column="diskretion")
     if values.get("kommune") in values.get("sammenligning", ()):
-        problems.add(file, "kommunen selv står i listen.", column="sammenligning",
-                     hint="Sammenligningen skal kun nævne de andre kommuner.")
+        problems.add(
+            file,
+            "kommunen selv står i listen.",
+            column="sammenligning",
+            hint="Sammenligningen skal kun nævne de andre kommuner.",
+        )
     names = values.get("sammenligning", ())
     for i, name in enumerate(names):
         if name in names[:i]:
-            problems.add(file, f"{name} står to gange i listen.", column=f"sammenligning[{i + 1}]",
-                         hint=f"Fjern den ene; ellers tæller {name} dobbelt i sammenligningen.")
+            problems.add(
+                file,
+                f"{name} står to gange i listen.",
+                column=f"sammenligning[{i + 1}]",
+                hint=f"Fjern den ene; ellers tæller {name} dobbelt i sammenligningen.",
+            )
     dates = [b.dato for b in values.get("behandling", ())]
     if dates != sorted(dates):
-        problems.add(file, "beslutningerne står ikke i datoorden.", column="behandling",
-                     hint="Skriv [[behandling]]-afsnittene med den ældste først.")
+        problems.add(
+            file,
+            "beslutningerne står ikke i datoorden.",
+            column="behandling",
+            hint="Skriv [[behandling]]-afsnittene med den ældste først.",
+        )
 
 
 def _read_text(path: Path, file: str) -> str:

@@ -12,9 +12,13 @@ from reportgen.inputs.tabular import read_sheet, require_columns
 
 COLUMNS = ("forvaltningsomraade", "aar", *OUTCOMES, "i_danmarkskort")
 _ALIASES = {
-    "forvaltningsomraade": "forvaltningsomraade", "omraade": "forvaltningsomraade",
-    "stadfaestelse": "stadfaestet", "aendret": "aendret_ophaevet", "hjemvisning": "hjemvist",
-    "afvist": "afvist_henvist", "i_danmarkskortet": "i_danmarkskort",
+    "forvaltningsomraade": "forvaltningsomraade",
+    "omraade": "forvaltningsomraade",
+    "stadfaestelse": "stadfaestet",
+    "aendret": "aendret_ophaevet",
+    "hjemvisning": "hjemvist",
+    "afvist": "afvist_henvist",
+    "i_danmarkskortet": "i_danmarkskort",
 }
 _YES = {"ja": True, "j": True, "yes": True, "x": True, "1": True, "nej": False, "n": False, "no": False, "0": False}
 
@@ -53,20 +57,35 @@ def load_forvaltning(path: Path, display: str | None = None) -> Forvaltning:
     for row in sheet.rows:
         name = " ".join(row.cells["forvaltningsomraade"].split())
         if not name:
-            problems.add(sheet.file, "navnet på forvaltningsområdet mangler.", row.number,
-                         c["forvaltningsomraade"], "Skriv områdets navn, fx 'Børneområdet'.")
+            problems.add(
+                sheet.file,
+                "navnet på forvaltningsområdet mangler.",
+                row.number,
+                c["forvaltningsomraade"],
+                "Skriv områdets navn, fx 'Børneområdet'.",
+            )
         aar = year_in_cell(row.cells["aar"], sheet.file, row.number, c["aar"], problems)
         values = [count_in_row(row, o, sheet.file, problems, c[o]) for o in OUTCOMES]
         flag_raw = row.cells["i_danmarkskort"]
         flag = _YES.get(flag_raw.strip().lower())
         if flag is None:
-            problems.add(sheet.file, f"'{flag_raw}' er hverken ja eller nej.", row.number, c["i_danmarkskort"],
-                         allowed(["ja", "nej"]))
+            problems.add(
+                sheet.file,
+                f"'{flag_raw}' er hverken ja eller nej.",
+                row.number,
+                c["i_danmarkskort"],
+                allowed(["ja", "nej"]),
+            )
         if not name or aar is None or None in values or flag is None:
             continue
         if (name.casefold(), aar) in seen:
-            problems.add(sheet.file, f"'{name}' {aar} står også i række {seen[(name.casefold(), aar)]}.",
-                         row.number, c["forvaltningsomraade"], "Slet den ene række eller giv områderne forskellige navne.")
+            problems.add(
+                sheet.file,
+                f"'{name}' {aar} står også i række {seen[(name.casefold(), aar)]}.",
+                row.number,
+                c["forvaltningsomraade"],
+                "Slet den ene række eller giv områderne forskellige navne.",
+            )
             continue
         seen[(name.casefold(), aar)] = row.number
         records.append(AreaRecord(name, aar, Counts(*values), flag, row.cells.get("kilde", ""), row.number))

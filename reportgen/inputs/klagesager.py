@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
 
 from reportgen.domain import danish as d
 from reportgen.domain.areas import BILAG_AREAS
@@ -22,14 +22,27 @@ NOT_GIVEN = ""  # an empty aarsag or opfoelgning
 REVERSED = ("aendret_ophaevet", "hjemvist")
 
 _PART_ALIASES = {
-    "stadfaestet": "stadfaestet", "stadfaestelse": "stadfaestet", "aendret": "aendret", "aendring": "aendret",
-    "ophaevet": "ophaevet", "ophaevelse": "ophaevet", "hjemvist": "hjemvist", "hjemvisning": "hjemvist",
-    "afvist": "afvist", "afvisning": "afvist", "henvist": "afvist", "henvisning": "afvist",
+    "stadfaestet": "stadfaestet",
+    "stadfaestelse": "stadfaestet",
+    "aendret": "aendret",
+    "aendring": "aendret",
+    "ophaevet": "ophaevet",
+    "ophaevelse": "ophaevet",
+    "hjemvist": "hjemvist",
+    "hjemvisning": "hjemvist",
+    "afvist": "afvist",
+    "afvisning": "afvist",
+    "henvist": "afvist",
+    "henvisning": "afvist",
 }
 _AREA_ALIASES = {
-    "boernehandicap": "boernehandicap", "boernehandicapomraadet": "boernehandicap",
-    "voksenhandicap": "voksenhandicap", "voksenhandicapomraadet": "voksenhandicap",
-    "oevrige": "oevrige", "socialomraadet_oevrige": "oevrige", "det_oevrige_socialomraade": "oevrige",
+    "boernehandicap": "boernehandicap",
+    "boernehandicapomraadet": "boernehandicap",
+    "voksenhandicap": "voksenhandicap",
+    "voksenhandicapomraadet": "voksenhandicap",
+    "oevrige": "oevrige",
+    "socialomraadet_oevrige": "oevrige",
+    "det_oevrige_socialomraade": "oevrige",
 }
 _FOLLOW_UP_KEYS = {normalize_key(v): v for v in FOLLOW_UPS}
 _QUOTED = re.compile(r"'([^']*)'")
@@ -115,10 +128,16 @@ def _require_columns(sheet: Sheet) -> None:
     """Every contract column must be in the header; the header cells are not echoed (they may be data)."""
     missing = [c for c in COLUMNS if c not in sheet.columns]
     if missing:
-        raise InputError([Problem(
-            sheet.file, f"mangler kolonne{'rne' if len(missing) > 1 else 'n'} {', '.join(repr(m) for m in missing)}.",
-            row=sheet.header_row,
-            hint=f"Den første række skal være overskriften med kolonnerne {', '.join(COLUMNS)}.")])
+        raise InputError(
+            [
+                Problem(
+                    sheet.file,
+                    f"mangler kolonne{'rne' if len(missing) > 1 else 'n'} {', '.join(repr(m) for m in missing)}.",
+                    row=sheet.header_row,
+                    hint=f"Den første række skal være overskriften med kolonnerne {', '.join(COLUMNS)}.",
+                )
+            ]
+        )
 
 
 class _RowReader:
@@ -155,8 +174,9 @@ class _RowReader:
         """The row as a Klagesag, or None after recording its problems."""
         new_case = self._sags_id(row)
         borger = self._borger(row)
-        aar = year_in_cell(self.shown(row.cells["aar"]), self.sheet.file, row.number, self.sheet.columns["aar"],
-                           self.problems)
+        aar = year_in_cell(
+            self.shown(row.cells["aar"]), self.sheet.file, row.number, self.sheet.columns["aar"], self.problems
+        )
         omraade = self._area(row)
         paragraf = self._text(row, "paragraf", required=True)
         dele = self._parts(row)
@@ -173,8 +193,12 @@ class _RowReader:
             self.add(row, "sags_id", "sags_id mangler.", "Giv hver sag et entydigt (pseudonymt) sags-id.")
             return False
         if value in self.case_rows:
-            self.add(row, "sags_id", f"sagen står også i række {self.case_rows[value]} (samme sags_id).",
-                     "Slet den ene af de to rækker, eller ret sags_id, så hver sag har sit eget.")
+            self.add(
+                row,
+                "sags_id",
+                f"sagen står også i række {self.case_rows[value]} (samme sags_id).",
+                "Slet den ene af de to rækker, eller ret sags_id, så hver sag har sit eget.",
+            )
             return False
         self.case_rows[value] = row.number
         return True
@@ -183,8 +207,12 @@ class _RowReader:
         """The citizen as a number in order of first appearance (the pseudonym itself is not kept)."""
         value = row.cells["borger_id"]
         if not value:
-            self.add(row, "borger_id", "borger_id mangler.",
-                     "Skriv borgerens pseudonym; det bruges kun til at tælle borgere.")
+            self.add(
+                row,
+                "borger_id",
+                "borger_id mangler.",
+                "Skriv borgerens pseudonym; det bruges kun til at tælle borgere.",
+            )
             return None
         return self.citizens.setdefault(value, len(self.citizens))
 
@@ -194,8 +222,11 @@ class _RowReader:
         key = normalize_key(raw)
         area = _AREA_ALIASES.get(key)
         if area is None:
-            hint = ("Skriv det område, sagen hører til i Bilag 1; sager uden for handicapkortene er 'oevrige'. "
-                    if key.startswith("social") else "") + allowed(BILAG_AREAS)
+            hint = (
+                "Skriv det område, sagen hører til i Bilag 1; sager uden for handicapkortene er 'oevrige'. "
+                if key.startswith("social")
+                else ""
+            ) + allowed(BILAG_AREAS)
             self.add(row, "omraade", f"ukendt område '{self.shown(raw)}'." if raw else "området mangler.", hint)
         return area
 
@@ -206,8 +237,12 @@ class _RowReader:
             self.add(row, key, "feltet er tomt.", "Skriv paragraffen, sagen er afgjort efter, fx 'Serviceloven § 83'.")
             return None
         if self.contains_id(row.cells[key], _MIN_LEAK_LENGTH):
-            self.add(row, key, "feltet indeholder et sags_id eller borger_id fra filen; det ville blive vist i bilaget.",
-                     "Skriv kun paragraffen eller årsagen i feltet.")
+            self.add(
+                row,
+                key,
+                "feltet indeholder et sags_id eller borger_id fra filen; det ville blive vist i bilaget.",
+                "Skriv kun paragraffen eller årsagen i feltet.",
+            )
             return None
         return self.spellings.setdefault((key, text.casefold()), text)
 
@@ -215,11 +250,15 @@ class _RowReader:
         """The `|`-separated part-decisions; empty segments are ignored."""
         raw = [p for p in row.cells["delafgoerelser"].split("|") if p.strip()]
         if not raw:
-            self.add(row, "delafgoerelser", "feltet er tomt.",
-                     "Skriv sagens delafgørelser adskilt af |, fx 'stadfaestet|hjemvist'. " + allowed(PARTS))
+            self.add(
+                row,
+                "delafgoerelser",
+                "feltet er tomt.",
+                "Skriv sagens delafgørelser adskilt af |, fx 'stadfaestet|hjemvist'. " + allowed(PARTS),
+            )
             return None
         parts = [_PART_ALIASES.get(normalize_key(p)) for p in raw]
-        for text, part in zip(raw, parts):
+        for text, part in zip(raw, parts, strict=True):
             if part is None:
                 hint = " ".join(h for h in (suggest(normalize_key(text), PARTS), allowed(PARTS)) if h)
                 self.add(row, "delafgoerelser", f"ukendt delafgørelse '{self.shown(text.strip())}'.", hint)
@@ -233,8 +272,12 @@ class _RowReader:
         value = _FOLLOW_UP_KEYS.get(normalize_key(raw))
         if value is None:
             hint = " ".join(h for h in (suggest(raw, FOLLOW_UPS), allowed(FOLLOW_UPS)) if h)
-            self.add(row, "opfoelgning", f"ukendt opfølgning '{self.shown(raw)}'.",
-                     hint + " Lad feltet stå tomt, hvis opfølgningen ikke kendes.")
+            self.add(
+                row,
+                "opfoelgning",
+                f"ukendt opfølgning '{self.shown(raw)}'.",
+                hint + " Lad feltet stå tomt, hvis opfølgningen ikke kendes.",
+            )
         return value
 
 
@@ -243,16 +286,24 @@ def _warnings(sheet: Sheet, cases: list[Klagesag]) -> tuple[Problem, ...]:
     out = []
     follow_ups = [c.row for c in cases if c.opfoelgning and c.udfald != "hjemvist"]
     if follow_ups:
-        out.append(Problem(
-            sheet.file, f"kolonnen '{sheet.columns['opfoelgning']}' er udfyldt for {d.sager(len(follow_ups))}, der ikke "
-            f"tæller som hjemvist ({_rows(follow_ups)}); opfølgningen tæller ikke med.",
-            hint="Opfølgning gælder kun sager, hvis mest vidtgående udfald er en hjemvisning."))
+        out.append(
+            Problem(
+                sheet.file,
+                f"kolonnen '{sheet.columns['opfoelgning']}' er udfyldt for {d.sager(len(follow_ups))}, der ikke "
+                f"tæller som hjemvist ({_rows(follow_ups)}); opfølgningen tæller ikke med.",
+                hint="Opfølgning gælder kun sager, hvis mest vidtgående udfald er en hjemvisning.",
+            )
+        )
     reasons = [c.row for c in cases if c.aarsag and c.udfald not in REVERSED]
     if reasons:
-        out.append(Problem(
-            sheet.file, f"kolonnen '{sheet.columns['aarsag']}' er udfyldt for {d.sager(len(reasons))}, der hverken er "
-            f"ændret, ophævet eller hjemvist ({_rows(reasons)}); årsagen tæller ikke med.",
-            hint="Årsager opgøres kun for omgjorte sager."))
+        out.append(
+            Problem(
+                sheet.file,
+                f"kolonnen '{sheet.columns['aarsag']}' er udfyldt for {d.sager(len(reasons))}, der hverken er "
+                f"ændret, ophævet eller hjemvist ({_rows(reasons)}); årsagen tæller ikke med.",
+                hint="Årsager opgøres kun for omgjorte sager.",
+            )
+        )
     return tuple(out)
 
 

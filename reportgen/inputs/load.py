@@ -22,11 +22,18 @@ class Inputs:
 
     def files(self) -> dict[str, Path]:
         """The input files by their name in the case folder (for the manifest)."""
-        paths = [self.case.folder / "sag.toml", self.case.statistik, self.case.forvaltningsomraader,
-                 self.case.klagesager]
+        paths = [
+            self.case.folder / "sag.toml",
+            self.case.statistik,
+            self.case.forvaltningsomraader,
+            self.case.klagesager,
+        ]
         paths += sorted((self.case.folder / "tekster").glob("*.md"))
-        return {p.relative_to(self.case.folder).as_posix() if p.is_relative_to(self.case.folder) else p.name: p
-                for p in paths if p is not None}
+        return {
+            p.relative_to(self.case.folder).as_posix() if p.is_relative_to(self.case.folder) else p.name: p
+            for p in paths
+            if p is not None
+        }
 
 
 def _display(case: Case, path: Path) -> str:

@@ -21,33 +21,64 @@ from reportgen.inputs.tabular import (
 
 # Values and headers as they appear in Ankestyrelsen's exports, normalised with normalize_key.
 _AREA_ALIASES = {
-    "socialomraadet": "socialomraadet", "socialomraadet_generelt": "socialomraadet",
-    "det_generelle_socialomraade": "socialomraadet", "generelt_socialomraade": "socialomraadet",
-    "boernehandicap": "boernehandicap", "boernehandicapomraadet": "boernehandicap",
-    "voksenhandicap": "voksenhandicap", "voksenhandicapomraadet": "voksenhandicap",
+    "socialomraadet": "socialomraadet",
+    "socialomraadet_generelt": "socialomraadet",
+    "det_generelle_socialomraade": "socialomraadet",
+    "generelt_socialomraade": "socialomraadet",
+    "boernehandicap": "boernehandicap",
+    "boernehandicapomraadet": "boernehandicap",
+    "voksenhandicap": "voksenhandicap",
+    "voksenhandicapomraadet": "voksenhandicap",
 }
 _WIDE_ALIASES = {
-    "aar": "aar", "aarstal": "aar", "tid": "aar", "omraade": "omraade", "lovgrundlag": "omraade",
-    "stadfaestelse": "stadfaestet", "aendring_ophaevelse": "aendret_ophaevet", "aendret": "aendret_ophaevet",
-    "hjemvisning": "hjemvist", "afvisning_henvisning": "afvist_henvist", "afvist": "afvist_henvist",
-    "afgoerelser": "afgoerelser_i_alt", "kildeangivelse": "kilde",
+    "aar": "aar",
+    "aarstal": "aar",
+    "tid": "aar",
+    "omraade": "omraade",
+    "lovgrundlag": "omraade",
+    "stadfaestelse": "stadfaestet",
+    "aendring_ophaevelse": "aendret_ophaevet",
+    "aendret": "aendret_ophaevet",
+    "hjemvisning": "hjemvist",
+    "afvisning_henvisning": "afvist_henvist",
+    "afvist": "afvist_henvist",
+    "afgoerelser": "afgoerelser_i_alt",
+    "kildeangivelse": "kilde",
 }
 _LONG_ALIASES = {
-    "aar": "aar", "tid": "aar", "periode": "aar", "omraade": "omraade", "lovgrundlag": "omraade",
-    "afgoerelsestype": "afgoerelsestype", "afgoerelse": "afgoerelsestype", "antal": "antal",
-    "indhold": "antal", "vaerdi": "antal",
+    "aar": "aar",
+    "tid": "aar",
+    "periode": "aar",
+    "omraade": "omraade",
+    "lovgrundlag": "omraade",
+    "afgoerelsestype": "afgoerelsestype",
+    "afgoerelse": "afgoerelsestype",
+    "antal": "antal",
+    "indhold": "antal",
+    "vaerdi": "antal",
 }
 _OUTCOME_ALIASES = {
-    "stadfaestet": "stadfaestet", "stadfaestelse": "stadfaestet",
-    "aendret_ophaevet": "aendret_ophaevet", "aendring_ophaevelse": "aendret_ophaevet",
-    "aendring": "aendret_ophaevet", "ophaevelse": "aendret_ophaevet",
-    "hjemvist": "hjemvist", "hjemvisning": "hjemvist",
-    "afvist_henvist": "afvist_henvist", "afvisning_henvisning": "afvist_henvist",
-    "afvisning_henvisning_bortfald": "afvist_henvist", "afvisning": "afvist_henvist",
-    "henvisning": "afvist_henvist", "bortfald": "afvist_henvist",
+    "stadfaestet": "stadfaestet",
+    "stadfaestelse": "stadfaestet",
+    "aendret_ophaevet": "aendret_ophaevet",
+    "aendring_ophaevelse": "aendret_ophaevet",
+    "aendring": "aendret_ophaevet",
+    "ophaevelse": "aendret_ophaevet",
+    "hjemvist": "hjemvist",
+    "hjemvisning": "hjemvist",
+    "afvist_henvist": "afvist_henvist",
+    "afvisning_henvisning": "afvist_henvist",
+    "afvisning_henvisning_bortfald": "afvist_henvist",
+    "afvisning": "afvist_henvist",
+    "henvisning": "afvist_henvist",
+    "bortfald": "afvist_henvist",
 }
-OUTCOME_WORDS = {"stadfaestet": "stadfæstet", "aendret_ophaevet": "ændret/ophævet", "hjemvist": "hjemvist",
-                  "afvist_henvist": "afvist/henvist"}
+OUTCOME_WORDS = {
+    "stadfaestet": "stadfæstet",
+    "aendret_ophaevet": "ændret/ophævet",
+    "hjemvist": "hjemvist",
+    "afvist_henvist": "afvist/henvist",
+}
 _TOTAL_OUTCOMES = {"i_alt", "alle", "total", "afgjorte_sager_i_alt"}
 WIDE_COLUMNS = ("kommune", "aar", "omraade", *OUTCOMES)
 LONG_COLUMNS = ("kommune", "omraade", "afgoerelsestype", "aar", "antal")
@@ -92,7 +123,8 @@ def load_statistics(path: Path, display: str | None = None) -> Statistics:
     sheet = read_sheet(path, display)
     keys = set(sheet.columns)
     is_long = any(_LONG_ALIASES.get(k) == "afgoerelsestype" for k in keys) and any(
-        _LONG_ALIASES.get(k) == "antal" for k in keys)
+        _LONG_ALIASES.get(k) == "antal" for k in keys
+    )
     records = _from_long(sheet) if is_long else _from_wide(sheet)
     _check_subsets(sheet.file, records)
     return Statistics(sheet.file, records)
@@ -104,8 +136,13 @@ def year_in_cell(raw: str, file: str, row: int, column: str, problems: ProblemLi
     if re.fullmatch(r"\d{4}", text) and 2000 <= int(text) <= 2100:
         return int(text)
     if re.fullmatch(r"\d{4}\s*[KkQq]\d", text):
-        problems.add(file, f"'{raw}' er et kvartal; der skal bruges årstal.", row, column,
-                     "Hent årsstatistikken (fx ANKEAST1 med tid = år) i stedet for kvartalstal.")
+        problems.add(
+            file,
+            f"'{raw}' er et kvartal; der skal bruges årstal.",
+            row,
+            column,
+            "Hent årsstatistikken (fx ANKEAST1 med tid = år) i stedet for kvartalstal.",
+        )
     else:
         problems.add(file, f"'{raw}' er ikke et årstal.", row, column, "Skriv året med fire cifre, fx 2024.")
     return None
@@ -115,8 +152,13 @@ def _kommune(raw: str, file: str, row: int, column: str, problems: ProblemList) 
     """The canonical municipality name, or a problem with the nearest name suggested."""
     name = kommuner.canonical(raw)
     if name is None:
-        problems.add(file, f"ukendt kommune '{raw}'." if raw else "kommunenavnet mangler.", row, column,
-                     kommuner.hint_for(raw) if raw else None)
+        problems.add(
+            file,
+            f"ukendt kommune '{raw}'." if raw else "kommunenavnet mangler.",
+            row,
+            column,
+            kommuner.hint_for(raw) if raw else None,
+        )
     return name
 
 
@@ -154,11 +196,17 @@ def _from_wide(sheet: Sheet) -> dict[tuple[str, int, str], StatRecord]:
             continue
         key = (kommune, aar, omraade)
         if key in records:
-            problems.add(sheet.file, f"{kommune} {aar} {omraade} står også i række {records[key].rows[0]}.",
-                         row.number, None, "Slet den ene af de to rækker.")
+            problems.add(
+                sheet.file,
+                f"{kommune} {aar} {omraade} står også i række {records[key].rows[0]}.",
+                row.number,
+                None,
+                "Slet den ene af de to rækker.",
+            )
             continue
-        records[key] = StatRecord(kommune, aar, omraade, Counts(*values), total,
-                                  row.cells.get("kilde", ""), (row.number,))
+        records[key] = StatRecord(
+            kommune, aar, omraade, Counts(*values), total, row.cells.get("kilde", ""), (row.number,)
+        )
     problems.raise_if_any()
     return records
 
@@ -177,8 +225,13 @@ def _from_long(sheet: Sheet) -> dict[tuple[str, int, str], StatRecord]:
             continue
         outcome = _OUTCOME_ALIASES.get(outcome_key)
         if outcome is None:
-            problems.add(sheet.file, f"ukendt afgørelsestype '{outcome_raw}'.", row.number, c["afgoerelsestype"],
-                         allowed(["Stadfæstelse", "Ændring/ophævelse", "Hjemvisning", "Afvisning/henvisning"]))
+            problems.add(
+                sheet.file,
+                f"ukendt afgørelsestype '{outcome_raw}'.",
+                row.number,
+                c["afgoerelsestype"],
+                allowed(["Stadfæstelse", "Ændring/ophævelse", "Hjemvisning", "Afvisning/henvisning"]),
+            )
         kommune = _kommune(row.cells["kommune"], sheet.file, row.number, c["kommune"], problems)
         aar = year_in_cell(row.cells["aar"], sheet.file, row.number, c["aar"], problems)
         omraade = _area(row.cells["omraade"], sheet.file, row.number, c["omraade"], problems)
@@ -188,15 +241,26 @@ def _from_long(sheet: Sheet) -> dict[tuple[str, int, str], StatRecord]:
         key = (kommune, aar, omraade)
         slot = cells.setdefault(key, {})
         if outcome in slot:
-            problems.add(sheet.file, f"{kommune} {aar} {omraade} '{outcome_raw}' står også i række {slot[outcome][1]}.",
-                         row.number, None, "Slet den ene af de to rækker, eller læg dem sammen.")
+            problems.add(
+                sheet.file,
+                f"{kommune} {aar} {omraade} '{outcome_raw}' står også i række {slot[outcome][1]}.",
+                row.number,
+                None,
+                "Slet den ene af de to rækker, eller læg dem sammen.",
+            )
             continue
         slot[outcome] = (value, row.number)
         kilde.setdefault(key, row.cells.get("kilde", ""))
     problems.raise_if_any()
     return {
-        key: StatRecord(*key, Counts(*(slot.get(o, (0, 0))[0] for o in OUTCOMES)), None, kilde[key],
-                        tuple(sorted(n for _, n in slot.values())), tuple(o for o in OUTCOMES if o not in slot))
+        key: StatRecord(
+            *key,
+            Counts(*(slot.get(o, (0, 0))[0] for o in OUTCOMES)),
+            None,
+            kilde[key],
+            tuple(sorted(n for _, n in slot.values())),
+            tuple(o for o in OUTCOMES if o not in slot),
+        )
         for key, slot in cells.items()
     }
 
@@ -214,16 +278,28 @@ def _check_subsets(file: str, records: dict[tuple[str, int, str], StatRecord]) -
         if too_big:
             sums = "; ".join(
                 f"{OUTCOME_WORDS[o]}: {' + '.join(str(getattr(p.counts, o)) for p in present)} "
-                f"= {getattr(handicap, o)} mod {getattr(record.counts, o)}" for o in too_big)
+                f"= {getattr(handicap, o)} mod {getattr(record.counts, o)}"
+                for o in too_big
+            )
             rows = [str(n) for p in present for n in p.rows]
-            problems.add(file, f"for {kommune} {aar} er børne- og voksenhandicap tilsammen større end "
-                         f"socialområdet generelt ({sums}).", record.rows[0], None,
-                         f"Handicapkortene er en del af det generelle kort; tjek tallene i denne række og "
-                         f"{'række' if len(rows) == 1 else 'rækkerne'} {danish.join(rows)}.")
+            problems.add(
+                file,
+                f"for {kommune} {aar} er børne- og voksenhandicap tilsammen større end "
+                f"socialområdet generelt ({sums}).",
+                record.rows[0],
+                None,
+                f"Handicapkortene er en del af det generelle kort; tjek tallene i denne række og "
+                f"{'række' if len(rows) == 1 else 'rækkerne'} {danish.join(rows)}.",
+            )
     for (kommune, aar, omraade), record in sorted(records.items()):
         if omraade != "socialomraadet" and (kommune, aar, "socialomraadet") not in records:
-            problems.add(file, f"{kommune} {aar} har tal for {omraade}, men ingen række for socialomraadet.",
-                         record.rows[0], None, "Tilføj rækken for det generelle socialområde.")
+            problems.add(
+                file,
+                f"{kommune} {aar} har tal for {omraade}, men ingen række for socialomraadet.",
+                record.rows[0],
+                None,
+                "Tilføj rækken for det generelle socialområde.",
+            )
     problems.raise_if_any()
 
 
@@ -232,8 +308,18 @@ def require_year(stats: Statistics, kommune: str, aar: int) -> StatRecord:
     record = stats.get(kommune, aar)
     if record is None:
         years = stats.years(kommune)
-        hint = (f"Filen har {kommune} for {', '.join(map(str, years))}." if years
-                else f"Filen har ingen rækker for {kommune}.")
-        raise InputError([Problem(stats.file, f"der er ingen tal for {kommune} {aar} (socialomraadet).",
-                                  hint=hint + " Ret 'aar' i sag.toml eller brug et nyere udtræk.")])
+        hint = (
+            f"Filen har {kommune} for {', '.join(map(str, years))}."
+            if years
+            else f"Filen har ingen rækker for {kommune}."
+        )
+        raise InputError(
+            [
+                Problem(
+                    stats.file,
+                    f"der er ingen tal for {kommune} {aar} (socialomraadet).",
+                    hint=hint + " Ret 'aar' i sag.toml eller brug et nyere udtræk.",
+                )
+            ]
+        )
     return record

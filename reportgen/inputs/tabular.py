@@ -34,8 +34,15 @@ class Sheet:
 def decode(data: bytes, file: str) -> str:
     """Decode CSV bytes strictly as UTF-8 (with or without BOM), else as Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError([Problem(file, "filen er gemt som UTF-16, som ikke understøttes.",
-                                  hint="Gem filen som 'CSV UTF-8' eller som XLSX.")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "filen er gemt som UTF-16, som ikke understøttes.",
+                    hint="Gem filen som 'CSV UTF-8' eller som XLSX.",
+                )
+            ]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -45,9 +52,16 @@ def decode(data: bytes, file: str) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         row = data[: exc.start].count(b"\n") + 1
-        raise InputError([Problem(
-            file, f"byte 0x{data[exc.start]:02x} kan hverken læses som UTF-8 eller Windows-1252.",
-            row=row, hint="Gem filen som 'CSV UTF-8' eller som XLSX.")]) from None
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    f"byte 0x{data[exc.start]:02x} kan hverken læses som UTF-8 eller Windows-1252.",
+                    row=row,
+                    hint="Gem filen som 'CSV UTF-8' eller som XLSX.",
+                )
+            ]
+        ) from None
 
 
 # A UTF-8 encoded letter outside ASCII (æ, ø, å, é, …). In a Windows-1252 file these byte pairs would be
@@ -65,9 +79,14 @@ def _mixed_encoding(data: bytes, offset: int, file: str) -> Problem:
     index = max(0, len(next(csv.reader([before], delimiter=separator), [])) - 1)  # quoted separators do not count
     names = header.split(separator)
     column = names[index].strip().strip('"') if index < len(names) else None
-    return Problem(file, f"filen er gemt som UTF-8, men byte 0x{data[offset]:02x} er ikke UTF-8 (typisk et tegn "
-                         "indsat fra et program, der gemmer som Windows-1252).", row=row, column=column,
-                   hint="Skriv tegnet i cellen igen, eller gem hele filen som 'CSV UTF-8'.")
+    return Problem(
+        file,
+        f"filen er gemt som UTF-8, men byte 0x{data[offset]:02x} er ikke UTF-8 (typisk et tegn "
+        "indsat fra et program, der gemmer som Windows-1252).",
+        row=row,
+        column=column,
+        hint="Skriv tegnet i cellen igen, eller gem hele filen som 'CSV UTF-8'.",
+    )
 
 
 def _delimiter(header_line: str) -> str:
@@ -86,8 +105,7 @@ def read_sheet(path: Path, display: str | None = None) -> Sheet:
     elif path.suffix.lower() in (".csv", ".txt", ".tsv"):
         records = _csv_records(path.read_bytes(), file)
     else:
-        raise InputError([Problem(file, f"ukendt filtype '{path.suffix}'.",
-                                  hint="Brug en CSV- eller XLSX-fil.")])
+        raise InputError([Problem(file, f"ukendt filtype '{path.suffix}'.", hint="Brug en CSV- eller XLSX-fil.")])
     return _to_sheet(records, file)
 
 
@@ -105,8 +123,7 @@ def _csv_records(data: bytes, file: str) -> list[tuple[int, list[str]]]:
         for number, cells in enumerate(reader, start=1):
             records.append((number, cells))
     except csv.Error as exc:
-        raise InputError([Problem(file, f"filen kan ikke læses som CSV: {exc}.",
-                                  row=len(records) + 1)]) from None
+        raise InputError([Problem(file, f"filen kan ikke læses som CSV: {exc}.", row=len(records) + 1)]) from None
     return records
 
 
@@ -119,12 +136,15 @@ def _xlsx_records(path: Path, file: str) -> list[tuple[int, list[str]]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError([Problem(file, f"filen kan ikke åbnes som XLSX ({exc}).",
-                                  hint="Gem den igen fra Excel som .xlsx.")]) from None
+        raise InputError(
+            [Problem(file, f"filen kan ikke åbnes som XLSX ({exc}).", hint="Gem den igen fra Excel som .xlsx.")]
+        ) from None
     try:
         sheet = workbook.worksheets[0]
-        return [(number, [_cell_text(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        return [
+            (number, [_cell_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
     finally:
         workbook.close()
 
@@ -142,7 +162,9 @@ def _to_sheet(records: list[tuple[int, list[str]]], file: str) -> Sheet:
     """Turn raw records into a Sheet: the first non-empty record is the header."""
     records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not records:
-        raise InputError([Problem(file, "filen er tom.", hint="Filen skal have en overskriftsrække og mindst én datarække.")])
+        raise InputError(
+            [Problem(file, "filen er tom.", hint="Filen skal have en overskriftsrække og mindst én datarække.")]
+        )
     header_number, header = records[0]
     columns: dict[str, str] = {}
     problems = []
@@ -153,24 +175,44 @@ def _to_sheet(records: list[tuple[int, list[str]]], file: str) -> Sheet:
                 problems.append(Problem(file, f"kolonne nr. {position + 1} har ingen overskrift.", row=header_number))
             continue
         if key in columns:
-            problems.append(Problem(file, f"kolonnen '{name}' står to gange i overskriften.", row=header_number,
-                                    hint="Fjern den ene."))
+            problems.append(
+                Problem(
+                    file, f"kolonnen '{name}' står to gange i overskriften.", row=header_number, hint="Fjern den ene."
+                )
+            )
         columns[key] = name.strip()
     keys = [normalize_key(name) for name in header]
     rows = []
     for number, cells in records[1:]:
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            problems.append(Problem(file, f"rækken har {len(cells)} felter, men overskriften har {len(header)}.",
-                                    row=number, hint="Tjek skilletegn og anførselstegn i rækken."))
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problems.append(
+                Problem(
+                    file,
+                    f"rækken har {len(cells)} felter, men overskriften har {len(header)}.",
+                    row=number,
+                    hint="Tjek skilletegn og anførselstegn i rækken.",
+                )
+            )
             continue
-        row = {k: (unicodedata.normalize("NFC", cells[i]).strip() if i < len(cells) else "")
-               for i, k in enumerate(keys) if k}
+        row = {
+            k: (unicodedata.normalize("NFC", cells[i]).strip() if i < len(cells) else "")
+            for i, k in enumerate(keys)
+            if k
+        }
         rows.append(Row(number, row))
     if problems:
         raise InputError(problems)
     if not rows:
-        raise InputError([Problem(file, "filen har kun en overskriftsrække og ingen data.",
-                                  row=header_number + 1, hint="Tilføj datarækker under overskriften.")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "filen har kun en overskriftsrække og ingen data.",
+                    row=header_number + 1,
+                    hint="Tilføj datarækker under overskriften.",
+                )
+            ]
+        )
     return Sheet(file, columns, tuple(rows), header_number)
 
 
@@ -180,16 +222,30 @@ def require_columns(sheet: Sheet, required: tuple[str, ...], aliases: dict[str, 
     for key, written in sheet.columns.items():
         canonical = aliases.get(key, key)
         if canonical in renamed:
-            raise InputError([Problem(
-                sheet.file, f"kolonnerne '{renamed[canonical]}' og '{written}' betyder det samme.",
-                row=sheet.header_row, hint="Fjern den ene.")])
+            raise InputError(
+                [
+                    Problem(
+                        sheet.file,
+                        f"kolonnerne '{renamed[canonical]}' og '{written}' betyder det samme.",
+                        row=sheet.header_row,
+                        hint="Fjern den ene.",
+                    )
+                ]
+            )
         renamed[canonical] = written
     missing = [c for c in required if c not in renamed]
     if missing:
         found = ", ".join(sheet.columns.values())
-        raise InputError([Problem(
-            sheet.file, f"mangler kolonne{'rne' if len(missing) > 1 else 'n'} {', '.join(repr(m) for m in missing)}.",
-            row=sheet.header_row, hint=f"Overskriften har: {found}. Påkrævet: {', '.join(required)}.")])
+        raise InputError(
+            [
+                Problem(
+                    sheet.file,
+                    f"mangler kolonne{'rne' if len(missing) > 1 else 'n'} {', '.join(repr(m) for m in missing)}.",
+                    row=sheet.header_row,
+                    hint=f"Overskriften har: {found}. Påkrævet: {', '.join(required)}.",
+                )
+            ]
+        )
     rows = tuple(Row(r.number, {aliases.get(k, k): v for k, v in r.cells.items()}) for r in sheet.rows)
     return Sheet(sheet.file, renamed, rows, sheet.header_row)
 

@@ -55,7 +55,7 @@ class Outcome:
 
     @property
     def status(self) -> str:
-        """"bygget", "uændret" or "fejlet"."""
+        """ "bygget", "uændret" or "fejlet"."""
         if self.result is None:
             return "fejlet"
         return "bygget" if self.result.created else "uændret"
@@ -113,12 +113,26 @@ def comparison_group(stats: Statistics, kommune: str, aar: int, size: int = GROU
 
 def batch_case(stats_path: Path, kommune: str, aar: int, group: tuple[str, ...], indstilling: str) -> Case:
     """The case a batch builds for one municipality: default texts, a draft, no folder of its own."""
-    return Case(folder=stats_path.parent / f"<batch {kommuner.slug(kommune)}>", kommune=kommune, aar=aar,
-                statistik=stats_path, handleplan=Handleplan(indstilling), sammenligning=group, status="udkast")
+    return Case(
+        folder=stats_path.parent / f"<batch {kommuner.slug(kommune)}>",
+        kommune=kommune,
+        aar=aar,
+        statistik=stats_path,
+        handleplan=Handleplan(indstilling),
+        sammenligning=group,
+        status="udkast",
+    )
 
 
-def run(statistik: Path, aar: int, out: Path, names: list[str] | None = None, jobs: int | None = None,
-        indstilling: str = "udarbejdes", progress: LineProgress | None = None) -> BatchReport:
+def run(
+    statistik: Path,
+    aar: int,
+    out: Path,
+    names: list[str] | None = None,
+    jobs: int | None = None,
+    indstilling: str = "udarbejdes",
+    progress: LineProgress | None = None,
+) -> BatchReport:
     """Build a packet for every (or every named) municipality in the statistics file; raise InputError up front."""
     start = time.perf_counter()
     statistik = Path(statistik).resolve()
@@ -145,8 +159,15 @@ def _select(stats: Statistics, aar: int, names: list[str] | None) -> list[str]:
     file = stats.file
     if not any(a == aar for (_, a, _) in stats.records):
         years = sorted({a for (_, a, _) in stats.records})
-        raise InputError([Problem(file, f"filen har ingen tal for {aar}.",
-                                  hint=f"Filen har årene {', '.join(map(str, years))}; ret --aar.")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    f"filen har ingen tal for {aar}.",
+                    hint=f"Filen har årene {', '.join(map(str, years))}; ret --aar.",
+                )
+            ]
+        )
     if not names:
         return stats.kommuner()
     chosen, problems = [], []
@@ -172,9 +193,14 @@ def _check_jobs(jobs: int | None) -> int:
 def _missing_year(stats: Statistics, kommune: str, aar: int) -> Outcome:
     """The failure of a municipality without figures for the year, naming the years the file has."""
     years = stats.years(kommune)
-    found = f"Filen har {kommune} for {', '.join(map(str, years))}." if years else f"Filen har ingen rækker for {kommune}."
-    problem = Problem(stats.file, f"der er ingen tal for {kommune} {aar} (socialomraadet).",
-                      hint=f"{found} Brug et udtræk med {aar}, eller udelad kommunen.")
+    found = (
+        f"Filen har {kommune} for {', '.join(map(str, years))}." if years else f"Filen har ingen rækker for {kommune}."
+    )
+    problem = Problem(
+        stats.file,
+        f"der er ingen tal for {kommune} {aar} (socialomraadet).",
+        hint=f"{found} Brug et udtræk med {aar}, eller udelad kommunen.",
+    )
     return Outcome(kommune, error=str(problem))
 
 
@@ -261,8 +287,16 @@ def _build_one(kommune: str, group: tuple[str, ...]) -> Outcome:
 def _measured(outcome: Outcome, start: float) -> Outcome:
     """The outcome with this packet's time, this process's id and its peak resident memory so far."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux
-    return Outcome(outcome.kommune, outcome.result, outcome.error, outcome.internal, outcome.warnings,
-                   time.perf_counter() - start, os.getpid(), peak)
+    return Outcome(
+        outcome.kommune,
+        outcome.result,
+        outcome.error,
+        outcome.internal,
+        outcome.warnings,
+        time.perf_counter() - start,
+        os.getpid(),
+        peak,
+    )
 
 
 # --- progress and summary --------------------------------------------------------------------------
@@ -283,8 +317,11 @@ class LineProgress:
         """Record one finished municipality."""
         self.done += 1
         if self.stream:
-            print(f"[{self.done:>{len(str(self.total))}}/{self.total}] {outcome_line(outcome)}",
-                  file=self.stream, flush=True)
+            print(
+                f"[{self.done:>{len(str(self.total))}}/{self.total}] {outcome_line(outcome)}",
+                file=self.stream,
+                flush=True,
+            )
 
     def stop(self) -> None:
         """End the progress display."""
@@ -305,8 +342,13 @@ class BarProgress(LineProgress):
         )
 
         super().__init__(None)
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=Console(stderr=True))
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+        )
         self.task = None
 
     def start(self, total: int) -> None:
@@ -342,16 +384,20 @@ def outcome_line(outcome: Outcome) -> str:
 def summary_lines(report: BatchReport) -> list[str]:
     """The final summary: counts, time per packet, memory per worker and where the packets are."""
     built = [o for o in report.outcomes if o.result is not None and o.pid]
-    lines = [f"Danmarkskortet {report.aar}: {danish.plural(len(report.outcomes), 'kommune', 'kommuner')} – "
-             f"{report.count('bygget')} bygget, "
-             f"{report.count('uændret')} uændret, {report.count('fejlet')} fejlet."]
+    lines = [
+        f"Danmarkskortet {report.aar}: {danish.plural(len(report.outcomes), 'kommune', 'kommuner')} – "
+        f"{report.count('bygget')} bygget, "
+        f"{report.count('uændret')} uændret, {report.count('fejlet')} fejlet."
+    ]
     if built:
         per_packet = sum(o.seconds for o in built) / len(built)
         peak = max(report.peak_mb().values())
-        lines.append(f"Tid: {danish.decimal(Fraction(report.seconds), 1)} s med "
-                     f"{danish.plural(report.workers, 'proces', 'processer')} "
-                     f"({danish.decimal(Fraction(per_packet), 2)} s pr. pakke); "
-                     f"hukommelse højst {peak:.0f} MB pr. proces.")
+        lines.append(
+            f"Tid: {danish.decimal(Fraction(report.seconds), 1)} s med "
+            f"{danish.plural(report.workers, 'proces', 'processer')} "
+            f"({danish.decimal(Fraction(per_packet), 2)} s pr. pakke); "
+            f"hukommelse højst {peak:.0f} MB pr. proces."
+        )
         lines.append(f"Pakkerne ligger i {report.out / '<kommune>' / str(report.aar)}/v<N>/.")
     return lines
 
@@ -370,7 +416,8 @@ def problem_lines(report: BatchReport) -> list[str]:
             lines += [f"  - {o.kommune}: {w}" for w in o.warnings[:WARNINGS_SHOWN]]
             if len(o.warnings) > WARNINGS_SHOWN:
                 rest = len(o.warnings) - WARNINGS_SHOWN
-                lines.append(f"  - {o.kommune}: … og {danish.plural(rest, 'advarsel', 'advarsler')} mere "
-                             f"(alle står i {FIGURES} i pakken).")
+                lines.append(
+                    f"  - {o.kommune}: … og {danish.plural(rest, 'advarsel', 'advarsler')} mere "
+                    f"(alle står i {FIGURES} i pakken)."
+                )
     return lines
-

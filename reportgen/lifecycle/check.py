@@ -16,26 +16,32 @@ def summary_lines(cf: CaseFigures) -> list[str]:
         f"  Realitetsbehandlede sager: {d.sager(c.realitetsbehandlede)}: {d.count(c.stadfaestet)} stadfæstet, "
         f"{d.count(c.aendret_ophaevet)} ændret/ophævet, {d.count(c.hjemvist)} hjemvist "
         f"({d.count(c.afvist_henvist)} afvist/henvist tæller ikke med)",
-        f"  Omgørelsesprocent: {d.percent(f.omgoerelsesprocent(c))} ({d.count(c.omgjorte)} af {d.count(c.realitetsbehandlede)})",
+        f"  Omgørelsesprocent: {d.percent(f.omgoerelsesprocent(c))} "
+        f"({d.count(c.omgjorte)} af {d.count(c.realitetsbehandlede)})",
     ]
     change = cf.change
     if change and cf.previous:
-        points = ("" if change.points_delta is None else
-                  f", {d.points(change.points_delta)} ({change.points_direction})")
-        lines.append(f"  {cf.aar - 1}: {d.percent(f.omgoerelsesprocent(cf.previous))} "
-                     f"({d.sager(cf.previous.realitetsbehandlede)}) – {d.sager(abs(change.cases_delta))} "
-                     f"({change.cases_direction}){points}")
+        points = "" if change.points_delta is None else f", {d.points(change.points_delta)} ({change.points_direction})"
+        lines.append(
+            f"  {cf.aar - 1}: {d.percent(f.omgoerelsesprocent(cf.previous))} "
+            f"({d.sager(cf.previous.realitetsbehandlede)}) – {d.sager(abs(change.cases_delta))} "
+            f"({change.cases_direction}){points}"
+        )
     else:
         lines.append(f"  {cf.aar - 1}: ingen tal")
     lines.append("  Hele landet: " + (d.percent(f.omgoerelsesprocent(cf.landet)) if cf.landet else "ingen tal"))
     if cf.group:
-        lines.append(f"  Sammenligningskommuner samlet: {d.percent(f.omgoerelsesprocent(cf.group.samlet))} "
-                     f"({d.join(list(cf.group.navne))})")
+        lines.append(
+            f"  Sammenligningskommuner samlet: {d.percent(f.omgoerelsesprocent(cf.group.samlet))} "
+            f"({d.join(list(cf.group.navne))})"
+        )
     if cf.tabel2_total:
         t = cf.tabel2_total
-        lines.append(f"  Tabel 2: {d.sager(t.afgjorte)} i {len(cf.tabel2)} forvaltningsområder, "
-                     f"{d.percent(f.omgoerelsesprocent(t))} omgjort af de realitetsbehandlede, "
-                     f"{d.percent(f.omgoerelse_af_alle(t))} af alle afgjorte")
+        lines.append(
+            f"  Tabel 2: {d.sager(t.afgjorte)} i {len(cf.tabel2)} forvaltningsområder, "
+            f"{d.percent(f.omgoerelsesprocent(t))} omgjort af de realitetsbehandlede, "
+            f"{d.percent(f.omgoerelse_af_alle(t))} af alle afgjorte"
+        )
     lines += _klagesager_lines(cf)
     return lines
 
@@ -46,8 +52,10 @@ def _klagesager_lines(cf: CaseFigures) -> list[str]:
     if year is None:
         return []
     a = year.area(TOTAL)
-    line = (f"  Klagesager ({cf.klagesager.file}): {d.sager(a.counts.afgjorte)} fra {d.borgere(a.borgere)}, "
-            f"{d.count(a.omgjorte)} omgjort")
+    line = (
+        f"  Klagesager ({cf.klagesager.file}): {d.sager(a.counts.afgjorte)} fra {d.borgere(a.borgere)}, "
+        f"{d.count(a.omgjorte)} omgjort"
+    )
     if a.gentagere:
         line += f"; {d.borgere(a.gentagere)} med mere end én sag ({d.sager(a.gentager_sager)})"
     if a.delvist_hjemvist:

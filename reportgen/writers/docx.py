@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from enum import StrEnum
 from io import BytesIO
 from pathlib import Path
@@ -223,8 +223,8 @@ class _BlockWriter:
         if table.total:
             rows.append((table.total, TOTAL_CELL_STYLES))
         grid = self.target.add_table(rows=len(rows), cols=len(table.header), style=Style.TABLE)
-        for row, (cells, styles) in zip(grid.rows, rows):
-            for cell, text, align in zip(row.cells, cells, table.align):
+        for row, (cells, styles) in zip(grid.rows, rows, strict=True):
+            for cell, text, align in zip(row.cells, cells, table.align, strict=True):
                 cell.paragraphs[0].style = styles[align]
                 cell.paragraphs[0].add_run(text)
         grid.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
@@ -244,10 +244,10 @@ class _BlockWriter:
         table_width = grid._tbl.tblPr.find(qn("w:tblW"))
         table_width.set(qn("w:type"), "dxa")
         table_width.set(qn("w:w"), str(sum(Emu(width).twips for width in widths)))
-        for column, width in zip(grid.columns, widths):
+        for column, width in zip(grid.columns, widths, strict=True):
             column.width = Emu(width)
         for row in grid.rows:  # row by row: column.cells rebuilds the whole cell grid on every call
-            for cell, width in zip(row.cells, widths):
+            for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Emu(width)
 
     def figure(self, figure: Figure) -> None:
@@ -266,8 +266,9 @@ class _BlockWriter:
         paragraph.add_run(f": {text}")
 
 
-def _add_inlines(paragraph: DocxParagraph, inlines: tuple[Inline, ...], bold: bool = False,
-                 italic: bool = False) -> None:
+def _add_inlines(
+    paragraph: DocxParagraph, inlines: tuple[Inline, ...], bold: bool = False, italic: bool = False
+) -> None:
     """Append inline content as runs; nested emphasis accumulates bold and italic."""
     for node in inlines:
         match node:
@@ -297,10 +298,22 @@ def _set_numbering(paragraph: DocxParagraph, num_id: int) -> None:
 def _set_table_look(grid: DocxTable, has_total: bool) -> None:
     """Apply the table style's header row (and total row, if any) formatting, without banding."""
     look = grid._tbl.tblPr.find(qn("w:tblLook"))
-    flags = {"firstRow": True, "lastRow": has_total, "firstColumn": False, "lastColumn": False,
-             "noHBand": True, "noVBand": True}
-    bits = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100,
-            "noHBand": 0x200, "noVBand": 0x400}
+    flags = {
+        "firstRow": True,
+        "lastRow": has_total,
+        "firstColumn": False,
+        "lastColumn": False,
+        "noHBand": True,
+        "noVBand": True,
+    }
+    bits = {
+        "firstRow": 0x20,
+        "lastRow": 0x40,
+        "firstColumn": 0x80,
+        "lastColumn": 0x100,
+        "noHBand": 0x200,
+        "noVBand": 0x400,
+    }
     for name, on in flags.items():
         look.set(qn(f"w:{name}"), "1" if on else "0")
     look.set(qn("w:val"), f"{sum(bits[name] for name, on in flags.items() if on):04X}")
@@ -386,7 +399,7 @@ def _set_core_properties(target: DocxDocument, doc: Document) -> None:
     props.subject = doc.subtitle
     props.author = doc.author
     props.language = doc.language
-    moment = datetime.combine(doc.date, time(), tzinfo=timezone.utc)
+    moment = datetime.combine(doc.date, time(), tzinfo=UTC)
     props.created = props.modified = props.last_printed = moment
     props.revision = 1
     props.last_modified_by = props.keywords = props.comments = props.category = ""

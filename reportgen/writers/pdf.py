@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -63,8 +63,16 @@ def warm_up_document(*blocks: Any) -> Document:
     """A tiny draft document (a paragraph, then the given blocks) for loading fonts, stylesheet and templates."""
     from reportgen.documents.model import Paragraph, Text
 
-    return Document(slug="opvarmning", title="Opvarmning", subtitle="Opvarmning", header="Opvarmning", draft=True,
-                    date=date(2024, 1, 1), author="reportgen", blocks=(Paragraph((Text("Opvarmning"),)), *blocks))
+    return Document(
+        slug="opvarmning",
+        title="Opvarmning",
+        subtitle="Opvarmning",
+        header="Opvarmning",
+        draft=True,
+        date=date(2024, 1, 1),
+        author="reportgen",
+        blocks=(Paragraph((Text("Opvarmning"),)), *blocks),
+    )
 
 
 def warm_up() -> None:
@@ -89,6 +97,7 @@ def _load_weasyprint() -> None:
     ctypes.util.find_library = lambda name: None
     try:
         import weasyprint  # noqa: F401
+
         return
     except OSError:
         pass  # an unusual system: fall through to the import with the search
@@ -128,6 +137,7 @@ def url_fetcher() -> Any:
 def _font_config() -> Any:
     """Return the shared font configuration; it keeps the @font-face fonts loaded between renders."""
     from multiprocessing.util import Finalize
+
     _load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
@@ -154,9 +164,9 @@ def _split_stylesheet(html: bytes) -> tuple[bytes, list[Any]]:
     document. An HTML page whose <style> is not the house stylesheet is laid out as it is.
     """
     start, end = html.find(b"<style>"), html.find(b"</style>")
-    if start < 0 or end < start or html[start + len(b"<style>"):end].strip() != _house_css().strip():
+    if start < 0 or end < start or html[start + len(b"<style>") : end].strip() != _house_css().strip():
         return html, []
-    return html[:start] + html[end + len(b"</style>"):], [_house_stylesheet()]
+    return html[:start] + html[end + len(b"</style>") :], [_house_stylesheet()]
 
 
 @cache
@@ -171,8 +181,9 @@ def _house_stylesheet() -> Any:
     _load_weasyprint()
     from weasyprint import CSS
 
-    return CSS(string=_house_css().decode("utf-8"), base_url=BASE_URL, url_fetcher=url_fetcher(),
-               font_config=_font_config())
+    return CSS(
+        string=_house_css().decode("utf-8"), base_url=BASE_URL, url_fetcher=url_fetcher(), font_config=_font_config()
+    )
 
 
 def _template_file(url: str) -> tuple[bytes, str]:
@@ -209,7 +220,7 @@ def _identifier(doc: Document) -> bytes:
 def _source_date_epoch(day: date) -> Iterator[None]:
     """Pin SOURCE_DATE_EPOCH to the document date, so font subsetting via fontTools never stamps the clock."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
     os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
     try:
         yield

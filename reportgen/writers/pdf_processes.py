@@ -74,8 +74,7 @@ def _first(ends: list[Connection], parents: list[Connection]) -> None:
     for conn in parents:
         conn.close()  # so that a pipe reports end-of-file here when the parent stops
     pdf.warm_up()
-    second = multiprocessing.get_context("fork").Process(target=_serve, args=(ends[1], ends[0]),
-                                                         name="reportgen-pdf-2")
+    second = multiprocessing.get_context("fork").Process(target=_serve, args=(ends[1], ends[0]), name="reportgen-pdf-2")
     second.start()
     ends[1].close()
     _serve(ends[0])

@@ -9,7 +9,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from difflib import SequenceMatcher
 from functools import cache
 from io import BytesIO
@@ -27,8 +27,11 @@ from reportgen.writers.docx import Style
 
 MANIFEST, FIGURES = "manifest.json", "figurer.json"
 DOCUMENT_ORDER = ("sagsfremstilling", "bilag-1")
-DOCUMENT_LABELS = {"sagsfremstilling": "Sagsfremstilling", "bilag-1": "Bilag 1",
-                   "orientering-ankestyrelsen": "Orientering af Ankestyrelsen"}
+DOCUMENT_LABELS = {
+    "sagsfremstilling": "Sagsfremstilling",
+    "bilag-1": "Bilag 1",
+    "orientering-ankestyrelsen": "Orientering af Ankestyrelsen",
+}
 SECTION_STYLES = frozenset({Style.TITLE, Style.HEADING_1, Style.DECISION})
 CONTEXT_WORDS = 6
 AUTHOR = "reportgen"
@@ -65,16 +68,27 @@ def load_side(path: Path) -> Side:
     if path.is_file() and path.suffix.lower() == ".docx":
         return Side(path, path.name, {path.stem: path})
     if not path.is_dir():
-        raise InputError([Problem(str(path), "findes ikke som versionsmappe eller DOCX-fil.",
-                                  hint="Angiv en versionsmappe fra reportgen build, fx output/alleroed/2024/v1.")])
-    manifest = _read_json(path, MANIFEST,
-                          "mappen har ingen manifest.json og er ikke en versionsmappe fra reportgen build.")
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "findes ikke som versionsmappe eller DOCX-fil.",
+                    hint="Angiv en versionsmappe fra reportgen build, fx output/alleroed/2024/v1.",
+                )
+            ]
+        )
+    manifest = _read_json(
+        path, MANIFEST, "mappen har ingen manifest.json og er ikke en versionsmappe fra reportgen build."
+    )
     names = sorted(n for n in manifest.get("output", {}) if n.endswith(".docx"))
     missing = [n for n in names if not (path / n).is_file()]
     if missing or not names:
-        raise InputError([Problem(str(path / n), "filen mangler i versionsmappen.",
-                                  hint="Byg sagen igen med reportgen build.")
-                          for n in missing or ["sagsfremstilling.docx"]])
+        raise InputError(
+            [
+                Problem(str(path / n), "filen mangler i versionsmappen.", hint="Byg sagen igen med reportgen build.")
+                for n in missing or ["sagsfremstilling.docx"]
+            ]
+        )
     figures = _read_json(path, FIGURES, "") if (path / FIGURES).is_file() else None
     label = f"v{manifest['version']}" if "version" in manifest else path.name
     return Side(path, label, {Path(n).stem: path / n for n in names}, manifest, figures)
@@ -88,8 +102,9 @@ def _read_json(folder: Path, name: str, missing: str) -> dict:
         hint = "Angiv en versionsmappe, fx output/alleroed/2024/v1."
         raise InputError([Problem(str(folder), missing, hint=hint)]) from None
     except (OSError, ValueError):
-        raise InputError([Problem(str(folder / name), "filen kan ikke læses som JSON.",
-                                  hint="Byg sagen igen med reportgen build.")]) from None
+        raise InputError(
+            [Problem(str(folder / name), "filen kan ikke læses som JSON.", hint="Byg sagen igen med reportgen build.")]
+        ) from None
     if not isinstance(data, dict):
         raise InputError([Problem(str(folder / name), "filen har ikke det forventede indhold.")])
     return data
@@ -100,8 +115,9 @@ def _open_docx(path: Path):
     try:
         return docx.Document(str(path))
     except Exception:  # noqa: BLE001 – python-docx raises several kinds for a broken package
-        raise InputError([Problem(str(path), "filen kan ikke læses som DOCX.",
-                                  hint="Angiv en DOCX-fil bygget af reportgen.")]) from None
+        raise InputError(
+            [Problem(str(path), "filen kan ikke læses som DOCX.", hint="Angiv en DOCX-fil bygget af reportgen.")]
+        ) from None
 
 
 # --- text per section ---------------------------------------------------------------------------------------
@@ -205,30 +221,46 @@ class PacketDiff:
     @property
     def unchanged(self) -> bool:
         """True when no text, figure, case detail or warning differs."""
-        return not (any(d.changed for d in self.documents) or self.figures or self.case
-                    or self.warnings_added or self.warnings_removed)
+        return not (
+            any(d.changed for d in self.documents)
+            or self.figures
+            or self.case
+            or self.warnings_added
+            or self.warnings_removed
+        )
 
 
 def compare(old_path: Path, new_path: Path) -> PacketDiff:
     """Compare two version folders, or two DOCX files."""
     old, new = load_side(old_path), load_side(new_path)
     if old.is_folder != new.is_folder:
-        raise InputError([Problem(str(old_path if not old.is_folder else new_path),
-                                  "kan ikke sammenlignes med en versionsmappe.",
-                                  hint="Angiv enten to versionsmapper eller to DOCX-filer.")])
+        raise InputError(
+            [
+                Problem(
+                    str(old_path if not old.is_folder else new_path),
+                    "kan ikke sammenlignes med en versionsmappe.",
+                    hint="Angiv enten to versionsmapper eller to DOCX-filer.",
+                )
+            ]
+        )
     if not old.is_folder:
         old = Side(old.path, old.label, {new.path.stem: old.path})
-    names = sorted(set(old.documents) | set(new.documents),
-                   key=lambda n: (DOCUMENT_ORDER.index(n) if n in DOCUMENT_ORDER else len(DOCUMENT_ORDER), n))
+    names = sorted(
+        set(old.documents) | set(new.documents),
+        key=lambda n: (DOCUMENT_ORDER.index(n) if n in DOCUMENT_ORDER else len(DOCUMENT_ORDER), n),
+    )
     documents = tuple(_compare_document(n, old.documents.get(n), new.documents.get(n)) for n in names)
     old_fig, new_fig = old.figures or {}, new.figures or {}
     old_warn, new_warn = old_fig.get("advarsler") or [], new_fig.get("advarsler") or []
     return PacketDiff(
-        old, new, documents,
+        old,
+        new,
+        documents,
         figures=changed_values(_without(old_fig, "advarsler"), _without(new_fig, "advarsler")),
         case=changed_values((old.manifest or {}).get("sag", {}), (new.manifest or {}).get("sag", {})),
         warnings_added=tuple(w for w in new_warn if w not in old_warn),
-        warnings_removed=tuple(w for w in old_warn if w not in new_warn))
+        warnings_removed=tuple(w for w in old_warn if w not in new_warn),
+    )
 
 
 def _without(data: dict, key: str) -> dict:
@@ -241,11 +273,11 @@ def _compare_document(name: str, old: Path | None, new: Path | None) -> Document
     new_sections = read_sections(new) if new else []
     matcher = SequenceMatcher(None, [s.title for s in old_sections], [s.title for s in new_sections], autojunk=False)
     out: list[SectionDiff] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        pairs = list(zip(old_sections[i1:i2], new_sections[j1:j2]))
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        pairs = list(zip(old_sections[i1:i2], new_sections[j1:j2], strict=False))
         out += [_compare_section(a, b) for a, b in pairs]
-        out += [_compare_section(Section("", ()), b, "nyt") for b in new_sections[j1 + len(pairs):j2]]
-        out += [_compare_section(a, Section("", ()), "fjernet") for a in old_sections[i1 + len(pairs):i2]]
+        out += [_compare_section(Section("", ()), b, "nyt") for b in new_sections[j1 + len(pairs) : j2]]
+        out += [_compare_section(a, Section("", ()), "fjernet") for a in old_sections[i1 + len(pairs) : i2]]
     status = "nyt" if old is None else "fjernet" if new is None else "ændret"
     return DocumentDiff(name, tuple(out), status)
 
@@ -303,7 +335,7 @@ def _keyed(value: Any) -> dict[str, Any] | None:
         return {str(k): v for k, v in value.items()}
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         keys = [next((str(v[k]) for k in LIST_KEYS if v.get(k) is not None), str(i)) for i, v in enumerate(value)]
-        return dict(zip(keys if len(set(keys)) == len(keys) else map(str, range(len(value))), value))
+        return dict(zip(keys if len(set(keys)) == len(keys) else map(str, range(len(value))), value, strict=True))
     return None
 
 
@@ -336,7 +368,8 @@ def run(old: Path, new: Path, out: Path | None = None) -> tuple[PacketDiff, list
         new_docx = result.new.documents.get(doc.name)
         if new_docx:
             files[new_docx.with_name(f"{new_docx.stem}{TRACKED_SUFFIX}")] = tracked_changes(
-                result.old.documents.get(doc.name), new_docx, moment)
+                result.old.documents.get(doc.name), new_docx, moment
+            )
     for path, content in files.items():  # everything is made before anything is written
         _write(path, content)
     return result, list(files)
@@ -367,9 +400,15 @@ def _write(path: Path, content: bytes) -> None:
 def _env():
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(DIFF_TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              auto_reload=False, keep_trailing_newline=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(DIFF_TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        keep_trailing_newline=True,
+    )
 
 
 def render_html(result: PacketDiff) -> bytes:
@@ -383,13 +422,20 @@ def _moment(side: Side) -> datetime:
     """The revision date of the new version: its case date (manifest "sag.dato"), else the DOCX's own date."""
     dato = (side.manifest or {}).get("sag", {}).get("dato")
     if dato:
-        return datetime.combine(datetime.fromisoformat(dato).date(), time(), tzinfo=timezone.utc)
+        return datetime.combine(datetime.fromisoformat(dato).date(), time(), tzinfo=UTC)
     props = _open_docx(next(iter(side.documents.values()))).core_properties
     moment = props.modified or props.created
     if moment is None:
-        raise InputError([Problem(str(side.path), "DOCX-filen har ingen dato til ændringsmarkeringerne.",
-                                  hint="Sammenlign versionsmapper fra reportgen build i stedet.")])
-    return datetime.combine(moment.date(), time(), tzinfo=timezone.utc)
+        raise InputError(
+            [
+                Problem(
+                    str(side.path),
+                    "DOCX-filen har ingen dato til ændringsmarkeringerne.",
+                    hint="Sammenlign versionsmapper fra reportgen build i stedet.",
+                )
+            ]
+        )
+    return datetime.combine(moment.date(), time(), tzinfo=UTC)
 
 
 # --- tracked changes ----------------------------------------------------------------------------------------
@@ -516,12 +562,12 @@ class _TrackedChanges:
             kinds = SequenceMatcher(None, [b.tag for b in olds[i1:i2]], [b.tag for b in news[j1:j2]], autojunk=False)
             for kind, a1, a2, b1, b2 in kinds.get_opcodes():
                 if kind == "equal":
-                    for old_block, new_block in zip(olds[i1 + a1:i1 + a2], news[j1 + b1:j1 + b2]):
+                    for old_block, new_block in zip(olds[i1 + a1 : i1 + a2], news[j1 + b1 : j1 + b2], strict=False):
                         self.pair(old_block, new_block)
                     continue
-                for new_block in news[j1 + b1:j1 + b2]:
+                for new_block in news[j1 + b1 : j1 + b2]:
                     self.inserted(new_block)
-                _place([self.deleted(b) for b in olds[i1 + a1:i1 + a2]], news, j1 + b1, new)
+                _place([self.deleted(b) for b in olds[i1 + a1 : i1 + a2]], news, j1 + b1, new)
 
     def pair(self, old, new) -> None:
         """Mark the differences between two blocks of the same kind."""
@@ -542,15 +588,19 @@ class _TrackedChanges:
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 continue
-            pairs = list(takewhile(lambda rows: len(rows[0].findall(qn("w:tc"))) == len(rows[1].findall(qn("w:tc"))),
-                                   zip(olds[i1:i2], news[j1:j2])))
+            pairs = list(
+                takewhile(
+                    lambda rows: len(rows[0].findall(qn("w:tc"))) == len(rows[1].findall(qn("w:tc"))),
+                    zip(olds[i1:i2], news[j1:j2], strict=False),
+                )
+            )
             paired = len(pairs)
             for old_row, new_row in pairs:
-                for old_cell, new_cell in zip(old_row.findall(qn("w:tc")), new_row.findall(qn("w:tc"))):
+                for old_cell, new_cell in zip(old_row.findall(qn("w:tc")), new_row.findall(qn("w:tc")), strict=True):
                     self.container(old_cell, new_cell)
-            for new_row in news[j1 + paired:j2]:
+            for new_row in news[j1 + paired : j2]:
                 self.inserted(new_row)
-            _place([self.deleted(r) for r in olds[i1 + paired:i2]], news, j1 + paired, new)
+            _place([self.deleted(r) for r in olds[i1 + paired : i2]], news, j1 + paired, new)
 
     def changed(self, old_p, new_p) -> None:
         """Rewrite a changed paragraph as unchanged words, deleted words and inserted words."""
@@ -670,8 +720,11 @@ def _paragraph_properties_rpr(p):
 
 def _mark_of(block) -> str | None:
     """How a block is wholly changed: "w:ins" or "w:del" on a paragraph's mark or on every row of a table."""
-    path = ("./w:pPr/w:rPr/w:ins | ./w:pPr/w:rPr/w:del" if block.tag == qn("w:p")
-            else "./w:tr/w:trPr/w:ins | ./w:tr/w:trPr/w:del")
+    path = (
+        "./w:pPr/w:rPr/w:ins | ./w:pPr/w:rPr/w:del"
+        if block.tag == qn("w:p")
+        else "./w:tr/w:trPr/w:ins | ./w:tr/w:trPr/w:del"
+    )
     tags = {"w:ins" if m.tag == qn("w:ins") else "w:del" for m in block.xpath(path)}
     if block.tag == qn("w:tbl") and len(block.xpath("./w:tr")) != len(block.xpath(path)):
         return None
@@ -773,12 +826,15 @@ def summary_lines(result: PacketDiff, files: list[Path]) -> list[str]:
 def _document_line(doc: DocumentDiff) -> str:
     """ "sagsfremstilling: 2 af 14 afsnit ændret (+12 ord, −3 ord)" or "… uændret"."""
     if doc.status != "ændret":
-        return f"{doc.name}: {'nyt dokument' if doc.status == 'nyt' else 'dokumentet er fjernet'} " \
-               f"(+{doc.inserted} ord, −{doc.deleted} ord)"
+        return (
+            f"{doc.name}: {'nyt dokument' if doc.status == 'nyt' else 'dokumentet er fjernet'} "
+            f"(+{doc.inserted} ord, −{doc.deleted} ord)"
+        )
     if not doc.changed:
         return f"{doc.name}: uændret"
-    return (f"{doc.name}: {len(doc.changed)} af {len(doc.sections)} afsnit ændret "
-            f"(+{doc.inserted} ord, −{doc.deleted} ord)")
+    return (
+        f"{doc.name}: {len(doc.changed)} af {len(doc.sections)} afsnit ændret (+{doc.inserted} ord, −{doc.deleted} ord)"
+    )
 
 
 def _section_status(s: SectionDiff) -> str:
