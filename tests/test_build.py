@@ -10,7 +10,8 @@ import pytest
 from casefactory import make_case
 from docx import Document as DocxDocument
 
-from reportgen.lifecycle.build import build, versions
+from reportgen.lifecycle.build import build
+from reportgen.lifecycle.versions import versions
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "eksempler" / "allerod-2024"
 DOCUMENTS = [f"{name}.{ext}" for name in ("sagsfremstilling", "bilag-1") for ext in ("docx", "pdf", "html")]

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from casefactory import dump_toml, make_case
 
-from reportgen.lifecycle.build import build, versions
+from reportgen.lifecycle.build import build
+from reportgen.lifecycle.versions import versions
 
 NEW_BILAG = "Notat om sagsbehandlingstider på børneområdet"
 SENDBACK = {

@@ -22,7 +22,8 @@ from reportgen.domain.errors import InputError, Problem
 from reportgen.inputs import Inputs
 from reportgen.inputs.case import Case, Handleplan
 from reportgen.inputs.statistics import Statistics, load_statistics
-from reportgen.lifecycle.build import FIGURES, BuildResult, render_packet, write_packet
+from reportgen.lifecycle.build import BuildResult, render_packet, write_packet
+from reportgen.lifecycle.versions import FIGURES
 
 GROUP_SIZE = 4
 WARNINGS_SHOWN = 5  # per municipality at the end of a batch run; figurer.json in the packet has them all

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
-import shutil
 import sys
-import tempfile
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from importlib import metadata
@@ -21,14 +16,12 @@ from reportgen.domain.kommuner import slug
 from reportgen.figures.case import CaseFigures, compute
 from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
+from reportgen.lifecycle.versions import FIGURES, same_as, sha256, versions, write_version
 
 if TYPE_CHECKING:
     from reportgen.writers.pdf_processes import PdfProcesses
 
 LIBRARIES = ("weasyprint", "python-docx", "matplotlib", "jinja2", "markdown-it-py", "babel", "openpyxl", "pydyf")
-MANIFEST = "manifest.json"
-FIGURES = "figurer.json"
-_VERSION_DIR = re.compile(r"^v(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -38,11 +31,6 @@ class BuildResult:
     folder: Path
     version: int
     created: bool
-
-
-def sha256(data: bytes) -> str:
-    """Hex SHA-256 of bytes."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str, bytes]:
@@ -115,22 +103,6 @@ def _library_version(name: str) -> str | None:
         return None
 
 
-def versions(folder: Path) -> list[int]:
-    """The version numbers present in a case's output folder, ascending."""
-    if not folder.is_dir():
-        return []
-    return sorted(int(m.group(1)) for p in folder.iterdir() if p.is_dir() and (m := _VERSION_DIR.match(p.name)))
-
-
-def _same_as(folder: Path, outputs: dict[str, bytes]) -> bool:
-    """True when a version folder holds exactly these output files."""
-    try:
-        recorded = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["output"]
-    except (OSError, ValueError, KeyError):
-        return False
-    return recorded == {name: sha256(content) for name, content in outputs.items()}
-
-
 def build(case_folder: Path, out: Path) -> BuildResult:
     """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version."""
     inputs = load_inputs(case_folder)
@@ -146,27 +118,7 @@ def write_packet(inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out
     outputs[FIGURES] = (json.dumps(to_json(cf, inputs), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     base = out / slug(inputs.case.kommune) / str(inputs.case.aar)
     existing = versions(base)
-    if existing and _same_as(base / f"v{existing[-1]}", outputs):
+    if existing and same_as(base / f"v{existing[-1]}", outputs):
         return BuildResult(base / f"v{existing[-1]}", existing[-1], created=False)
-    base.mkdir(parents=True, exist_ok=True)
-    version = (existing[-1] if existing else 0) + 1
-    staging = Path(tempfile.mkdtemp(prefix=".v-tmp-", dir=base))
-    staging.chmod(0o755)
-    try:
-        for name, content in outputs.items():
-            (staging / name).write_bytes(content)
-        (staging / MANIFEST).write_bytes(manifest(inputs, outputs, version))
-        while True:
-            target = base / f"v{version}"
-            try:
-                os.rename(staging, target)  # atomic; fails if another build took the number first
-                break
-            except OSError:
-                if not target.exists():
-                    raise
-                version += 1
-                (staging / MANIFEST).write_bytes(manifest(inputs, outputs, version))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version))
     return BuildResult(target, version, created=True)
