@@ -16,7 +16,7 @@ from reportgen.domain.kommuner import slug
 from reportgen.figures.case import CaseFigures, compute
 from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
-from reportgen.lifecycle.versions import FIGURES, same_as, sha256, versions, write_version
+from reportgen.lifecycle.versions import FIGURES, same_as, sha256, version_lock, versions, write_version
 
 if TYPE_CHECKING:
     from reportgen.writers.pdf_processes import PdfProcesses
@@ -117,8 +117,9 @@ def write_packet(inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out
     outputs = dict(outputs)
     outputs[FIGURES] = (json.dumps(to_json(cf, inputs), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     base = out / slug(inputs.case.kommune) / str(inputs.case.aar)
-    existing = versions(base)
-    if existing and same_as(base / f"v{existing[-1]}", outputs):
-        return BuildResult(base / f"v{existing[-1]}", existing[-1], created=False)
-    target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version))
+    with version_lock(base):
+        existing = versions(base)
+        if existing and same_as(base / f"v{existing[-1]}", outputs):
+            return BuildResult(base / f"v{existing[-1]}", existing[-1], created=False)
+        target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version))
     return BuildResult(target, version, created=True)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 MANIFEST = "manifest.json"  # inputs and outputs with SHA-256, tool and library versions, the extract
@@ -35,6 +37,22 @@ def same_as(folder: Path, outputs: dict[str, bytes]) -> bool:
     except (OSError, ValueError, KeyError):
         return False
     return recorded == {name: sha256(content) for name, content in outputs.items()}
+
+
+@contextmanager
+def version_lock(base: Path) -> Iterator[None]:
+    """Hold the lock of a case's output folder (<kommune>/<aar>/) for the duration of the block.
+
+    build, batch and the web app take it around "compare with the latest version, then write the next one",
+    so two builds of the same case never both write a version with the same content.
+    """
+    base.mkdir(parents=True, exist_ok=True)
+    folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY)  # the folder itself is locked: no lock file is left
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # closing releases the lock
 
 
 def write_version(base: Path, outputs: dict[str, bytes], manifest: Callable[[int], bytes]) -> tuple[Path, int]:
