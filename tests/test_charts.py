@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from reportgen.documents import charts
 from reportgen.documents.charts import Series, outcome_bars, trend_chart
+from reportgen.domain import danish as d
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = (2021, 2022, 2023, 2024)
@@ -88,14 +89,14 @@ def run_python(code: str, **env: str) -> str:
         (Fraction(1), "100\u00a0%"),
     ],
 )
-def test_percent_label_rounds_half_up(share, label):
-    assert charts._percent_label(share) == label
+def test_chart_labels_round_half_up(share, label):
+    assert d.percent(share) == label
 
 
 @given(st.fractions(min_value=0, max_value=1))
-def test_percent_label_matches_decimal_half_up(share):
+def test_chart_labels_match_decimal_half_up(share):
     expected = (Decimal(share.numerator) * 100 / Decimal(share.denominator)).quantize(Decimal(1), ROUND_HALF_UP)
-    assert charts._percent_label(share) == f"{expected}\u00a0%"
+    assert d.percent(share) == f"{expected}\u00a0%"
 
 
 def test_percent_ticks_and_counts_are_danish():

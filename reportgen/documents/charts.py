@@ -9,6 +9,7 @@ from fractions import Fraction
 from functools import cache
 from math import floor
 
+from reportgen.domain import danish as d
 from reportgen.resources import FONTS
 
 FONT_FILES = tuple(f"Carlito-{style}.ttf" for style in ("Regular", "Bold", "Italic", "BoldItalic"))
@@ -23,7 +24,6 @@ LINE_HEIGHT_PT = FONT_SIZE * 1.2
 LABEL_GAP_PT = 8  # between the plot area and the direct labels
 LABEL_WRAP = 26  # characters per line in direct labels and bar category labels
 
-NBSP = "\u00a0"
 TEXT = "#222222"
 GRID = "#DDDDDD"
 
@@ -93,25 +93,15 @@ class Series:
 # --- pure formatting helpers ---------------------------------------------
 
 
-def _whole_percent(share: Fraction) -> int:
-    """Round a share to whole percent, half up, exactly."""
-    return floor(Fraction(share) * 100 + Fraction(1, 2))
-
-
-def _percent_label(share: Fraction) -> str:
-    """Format a share as a Danish whole percentage, e.g. Fraction(5, 8) -> '63 %'."""
-    return f"{_whole_percent(share)}{NBSP}%"
-
-
 def _percent_tick(value: float, _pos: object = None) -> str:
-    """Format a percent-axis tick ('20 %', '12,5 %')."""
-    text = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
-    return f"{text}{NBSP}%"
+    """A percent-axis tick: '20 %', '12,5 %'."""
+    number = d.count(int(value)) if float(value).is_integer() else d.decimal(Fraction(value).limit_denominator(100))
+    return f"{number}{d.NBSP}%"
 
 
 def _count_label(count: float, _pos: object = None) -> str:
-    """Format a count with the Danish thousands separator ('1.234')."""
-    return f"{int(count):,}".replace(",", ".")
+    """A count with the Danish thousands separator: '1.234'."""
+    return d.count(int(count))
 
 
 def _wrap(text: str) -> str:
@@ -255,7 +245,7 @@ def _end_label(years: tuple[int, ...], series: Series, style: dict) -> _EndLabel
         return None
     last = known[-1]
     suffix = "" if last == len(years) - 1 else f" ({years[last]})"
-    text = _wrap(f"{series.label} {_percent_label(series.values[last])}{suffix}")
+    text = _wrap(f"{series.label} {d.percent(series.values[last])}{suffix}")
     return _EndLabel(last, series.values[last], text, style)
 
 
@@ -324,7 +314,7 @@ def _trend_axes(fig, years, y_max: int, right_in: float, title: str | None):
     ax.set_xlim(years[0] - pad, years[-1] + pad)
     ax.set_ylim(0, y_max)
     ax.xaxis.set_major_locator(FixedLocator(years))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(int(round(x)))))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:.0f}"))
     ax.yaxis.set_major_locator(MultipleLocator(20 if y_max in (80, 100) else 10))
     ax.yaxis.set_major_formatter(FuncFormatter(_percent_tick))
     if title:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from fractions import Fraction
 from functools import cache
 
+from markupsafe import Markup
+
 from reportgen.documents import markdown
 from reportgen.documents.model import Block
 from reportgen.domain import danish as d
@@ -20,9 +22,6 @@ from reportgen.figures.case import AreaYear, CaseFigures
 from reportgen.inputs.case import Case
 from reportgen.resources import PROSE_TEMPLATES
 
-VERB = {"stigning": "steg", "fald": "faldt", "uændret": "var uændret"}
-
-
 # --- the templates ---------------------------------------------------------------------------------------------
 
 
@@ -33,7 +32,7 @@ def _env():
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(PROSE_TEMPLATES),
         autoescape=False,
-        finalize=markdown.escape,
+        finalize=_escape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -52,6 +51,11 @@ def _text_env():
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def _escape(value: object) -> object:
+    """Every value a prose template prints is literal text, except a macro's output marked |safe."""
+    return value if isinstance(value, Markup) else markdown.escape(value)
 
 
 def render(name: str, ctx: dict, inserts: dict[str, tuple[Block, ...]]) -> tuple[Block, ...]:
@@ -121,7 +125,6 @@ def change_ctx(cf: CaseFigures) -> dict | None:
         "sager_noun": d.direction_noun(ch.cases_direction),
         "sager_forskel": d.sager(abs(ch.cases_delta)),
         "pp_retning": ch.points_direction,
-        "pp_verb": VERB.get(ch.points_direction or "", ""),
         "pp_noun": d.direction_noun(ch.points_direction) if ch.points_direction else "",
         "pp_forskel": d.points(ch.points_delta or 0),
     }
@@ -149,7 +152,6 @@ def group_ctx(cf: CaseFigures) -> dict | None:
         "med_forrige": g.med_forrige,
         "alle_steg": g.med_forrige > 0 and g.stigning == g.med_forrige,
         "alle_faldt": g.med_forrige > 0 and g.fald == g.med_forrige,
-        "alle_subjekt": _all_subject(g.med_forrige, n, cf.aar),
         "uden_forrige_tekst": d.plural(n - g.med_forrige, "kommune", "kommuner") if g.med_forrige < n else "",
         "udvikling_tekst": d.join(
             [
@@ -164,16 +166,6 @@ def group_ctx(cf: CaseFigures) -> dict | None:
         ),
         "kommunens_retning": cf.change.points_direction if cf.change else None,
     }
-
-
-def _all_subject(with_both: int, members: int, aar: int) -> str:
-    """The subject of "… had a rise/fall" when every comparison municipality with both years moved the same way."""
-    if with_both == members:
-        return "Sammenligningskommunen" if members == 1 else "Alle sammenligningskommunerne"
-    both_years = f"med tal for både {aar - 1} og {aar}"
-    if with_both == 1:
-        return f"Den eneste sammenligningskommune {both_years}"
-    return f"Alle {with_both} sammenligningskommuner {both_years}"
 
 
 def area_ctx(a: AreaYear, previous: AreaYear | None) -> dict:
@@ -201,7 +193,6 @@ def area_ctx(a: AreaYear, previous: AreaYear | None) -> dict:
             "rate": d.percent(f.omgoerelsesprocent(previous.counts)),
             "realitet": d.sager(previous.counts.realitetsbehandlede),
             "pp_retning": ch.points_direction,
-            "pp_verb": VERB.get(ch.points_direction or "", ""),
             "pp_forskel": d.points(ch.points_delta or 0),
         }
     if a.afgoerelser_i_alt:

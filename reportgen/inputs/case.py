@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,38 +32,45 @@ TEXT_SECTIONS = (
 DEFAULT_TITLE = "Årlig behandling af omgørelsesprocenter i klagesager"
 
 
+def key(kind: Any, default: Any = MISSING, toml: str | None = None) -> Any:
+    """A dataclass field that is a sag.toml key: its kind (str, int, date, "kommune", "kommuner", "file", list,
+    dict, "tables" or a tuple of allowed values), its default (none: the key is required) and its name in the
+    file when that differs from the field's."""
+    return field(default=default, metadata={"kind": kind, "toml": toml})
+
+
 @dataclass(frozen=True)
 class Handleplan:
     """The § 79 b, stk. 2 decision the administration recommends, and the plan's appendix title."""
 
-    indstilling: str
-    bilag: str | None = None
+    indstilling: str = key(INDSTILLINGER)
+    bilag: str | None = key(str, None)
 
 
 @dataclass(frozen=True)
 class Behandling:
     """One body's treatment of the case: who, when, what they decided."""
 
-    organ: str
-    dato: date
-    beslutning: str
-    udfald: str | None = None
+    organ: str = key(str)
+    dato: date = key(date)
+    beslutning: str = key(str)
+    udfald: str | None = key(UDFALD, None)
 
 
 @dataclass(frozen=True)
 class Moede:
     """A planned meeting where a body will treat the case."""
 
-    organ: str
-    dato: date
+    organ: str = key(str)
+    dato: date = key(date)
 
 
 @dataclass(frozen=True)
 class Bilag:
     """An appendix listed under the case (besides Bilag 1, which the tool makes)."""
 
-    titel: str
-    fil: str | None = None
+    titel: str = key(str)
+    fil: str | None = key(str, None)
 
 
 @dataclass(frozen=True)
@@ -71,26 +78,26 @@ class Case:
     """A validated case folder."""
 
     folder: Path
-    kommune: str
-    aar: int
-    statistik: Path
-    handleplan: Handleplan
-    sammenligning: tuple[str, ...] = ()
-    forvaltningsomraader: Path | None = None
-    klagesager: Path | None = None
-    status: str = "udkast"
-    sagsnummer: str | None = None
-    titel: str = DEFAULT_TITLE
-    kompetence: str = "Byrådet"
-    forfatter: str | None = None
-    dato: date | None = None
-    antal_aar: int = 4
-    tabel2_naevner: str = "realitetsbehandlede"
-    hoering: tuple[str, ...] = ()
-    diskretion: int | None = None
-    moeder: tuple[Moede, ...] = ()
-    behandling: tuple[Behandling, ...] = ()
-    bilag: tuple[Bilag, ...] = ()
+    kommune: str = key("kommune")
+    aar: int = key(int)
+    statistik: Path = key("file")
+    handleplan: Handleplan = key(dict)
+    sammenligning: tuple[str, ...] = key("kommuner", ())
+    forvaltningsomraader: Path | None = key("file", None)
+    klagesager: Path | None = key("file", None)
+    status: str = key(STATUSES, "udkast")
+    sagsnummer: str | None = key(str, None)
+    titel: str = key(str, DEFAULT_TITLE)
+    kompetence: str = key(str, "Byrådet")
+    forfatter: str | None = key(str, None)
+    dato: date | None = key(date, None)
+    antal_aar: int = key(int, 4)
+    tabel2_naevner: str = key(NAEVNERE, "realitetsbehandlede")
+    hoering: tuple[str, ...] = key(list, ())
+    diskretion: int | None = key(int, None)
+    moeder: tuple[Moede, ...] = key("tables", (), toml="moede")
+    behandling: tuple[Behandling, ...] = key("tables", ())
+    bilag: tuple[Bilag, ...] = key("tables", ())
     tekster: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -116,33 +123,17 @@ class Case:
         return dict(self.tekster).get(section)
 
 
-# key → (type, required). Types: str, int, date, "kommune", "kommuner", list[str], a tuple of allowed values.
-_TOP: dict[str, tuple[Any, bool]] = {
-    "kommune": ("kommune", True),
-    "aar": (int, True),
-    "statistik": ("file", True),
-    "sammenligning": ("kommuner", False),
-    "forvaltningsomraader": ("file", False),
-    "klagesager": ("file", False),
-    "status": (STATUSES, False),
-    "sagsnummer": (str, False),
-    "titel": (str, False),
-    "kompetence": (str, False),
-    "forfatter": (str, False),
-    "dato": (date, False),
-    "antal_aar": (int, False),
-    "tabel2_naevner": (NAEVNERE, False),
-    "hoering": (list, False),
-    "diskretion": (int, False),
-    "handleplan": (dict, True),
-    "behandling": ("tables", False),
-    "moede": ("tables", False),
-    "bilag": ("tables", False),
-}
-_HANDLEPLAN = {"indstilling": (INDSTILLINGER, True), "bilag": (str, False)}
-_BEHANDLING = {"organ": (str, True), "dato": (date, True), "beslutning": (str, True), "udfald": (UDFALD, False)}
-_MOEDE = {"organ": (str, True), "dato": (date, True)}
-_BILAG = {"titel": (str, True), "fil": (str, False)}
+def schema(cls: type) -> dict[str, tuple[Any, bool]]:
+    """A dataclass's sag.toml keys: name in the file → (kind, required)."""
+    return {
+        f.metadata["toml"] or f.name: (f.metadata["kind"], f.default is MISSING)
+        for f in fields(cls)
+        if "kind" in f.metadata
+    }
+
+
+_TOP = schema(Case)
+_TABLES = {"behandling": Behandling, "moede": Moede, "bilag": Bilag}  # the [[…]] sections, each a list of tables
 _TYPE_NAMES = {
     str: "tekst",
     int: "heltal",
@@ -286,22 +277,20 @@ def load_case(folder: Path) -> Case:
     problems = ProblemList()
     reader = _Reader(file, folder, problems)
     top = reader.table(data, _TOP)
-    values: dict[str, Any] = {k: v for k, v in top.items() if k not in ("handleplan", "behandling", "moede", "bilag")}
+    attribute = {f.metadata["toml"] or f.name: f.name for f in fields(Case) if "kind" in f.metadata}
+    values: dict[str, Any] = {attribute[k]: v for k, v in top.items() if k != "handleplan" and k not in _TABLES}
     if "handleplan" in top:
-        fields = reader.table(top["handleplan"], _HANDLEPLAN, "handleplan.")
-        if "indstilling" in fields:
-            values["handleplan"] = Handleplan(**fields)
-    for key, schema, cls, attr in (
-        ("behandling", _BEHANDLING, Behandling, "behandling"),
-        ("moede", _MOEDE, Moede, "moeder"),
-        ("bilag", _BILAG, Bilag, "bilag"),
-    ):
+        plan = reader.table(top["handleplan"], schema(Handleplan), "handleplan.")
+        if "indstilling" in plan:
+            values["handleplan"] = Handleplan(**plan)
+    for name, cls in _TABLES.items():
+        table_schema = schema(cls)
         items = []
-        for i, table in enumerate(top.get(key, ())):
-            fields = reader.table(table, schema, f"{key}[{i + 1}].")
-            if all(k in fields for k, (_, req) in schema.items() if req):
-                items.append(cls(**fields))
-        values[attr] = tuple(items)
+        for i, table in enumerate(top.get(name, ())):
+            found = reader.table(table, table_schema, f"{name}[{i + 1}].")
+            if all(k in found for k, (_, required) in table_schema.items() if required):
+                items.append(cls(**found))
+        values[attribute[name]] = tuple(items)
     _check_ranges(values, file, problems)
     values["tekster"] = _texts(folder, problems)
     problems.raise_if_any()
