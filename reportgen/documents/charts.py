@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from math import floor
+from typing import Any
 
 from reportgen.domain import danish as d
 from reportgen.resources import FONTS
@@ -65,7 +66,8 @@ TOTAL_GAP_PT = 4  # between a bar's end and its total
 
 ROLES = ("kommune", "sammenligning", "landet", "omraade")
 
-RC = {  # scoped matplotlib settings for every chart
+# Scoped matplotlib settings for every chart (Any keys: the stubs type them as a Literal of every rc name).
+RC: dict[Any, Any] = {
     "font.family": "Carlito",
     "font.size": FONT_SIZE,
     "text.color": TEXT,
@@ -244,9 +246,11 @@ def _end_label(years: tuple[int, ...], series: Series, style: dict) -> _EndLabel
     if not known:
         return None
     last = known[-1]
+    value = series.values[last]
+    assert value is not None
     suffix = "" if last == len(years) - 1 else f" ({years[last]})"
-    text = _wrap(f"{series.label} {d.percent(series.values[last])}{suffix}")
-    return _EndLabel(last, series.values[last], text, style)
+    text = _wrap(f"{series.label} {d.percent(value)}{suffix}")
+    return _EndLabel(last, value, text, style)
 
 
 def _check_series(years: tuple[int, ...], series: tuple[Series, ...]) -> None:

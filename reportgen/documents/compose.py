@@ -121,11 +121,12 @@ def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Docume
 
 def _klagesager_tables(inputs: Inputs, cf: CaseFigures, labels: dict[str, str]) -> dict[str, tuple[Block, ...]]:
     """Bilag 1's tables from the case-level records: the overview and, per area, paragraphs, reasons, follow-up."""
-    year = cf.klagesager.year(cf.aar) if cf.klagesager else None
-    if year is None:
+    records = cf.klagesager
+    year = records.year(cf.aar) if records else None
+    if records is None or year is None:
         return {}
-    file, diskretion = cf.klagesager.file, inputs.case.diskretion
-    out = {"tabel:klagesager": (tables.klagesager_overview(year, file, diskretion),)}
+    file, diskretion = records.file, inputs.case.diskretion
+    out: dict[str, tuple[Block, ...]] = {"tabel:klagesager": (tables.klagesager_overview(year, file, diskretion),)}
     for area in BILAG_AREAS:
         a = year.area(area)
         out[f"tabel:{area}:paragraffer"] = (
@@ -174,7 +175,7 @@ def _trend_figure(cf: CaseFigures) -> Figure:
 
 def _outcome_figure(cf: CaseFigures) -> Figure:
     """Bilag 1: the year's outcomes per area as stacked bars."""
-    present = [(AREAS[a].label, cf.area(a)[0].counts) for a in BILAG_AREAS if cf.area(a)[0].counts is not None]
+    present = [(AREAS[a].label, c) for a in BILAG_AREAS if (c := cf.area(a)[0].counts) is not None]
     labels = tuple(name for name, _ in present)
     counts = [c for _, c in present]
     alt = alt_text(

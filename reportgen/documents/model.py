@@ -66,6 +66,12 @@ class BulletList:
 CellAlign = Literal["left", "right"]
 
 
+def label_and_numbers(numbers: int) -> tuple[CellAlign, ...]:
+    """The alignment of a table with a label column followed by number columns."""
+    right: CellAlign = "right"
+    return ("left", *(right for _ in range(numbers)))
+
+
 @dataclass(frozen=True)
 class Table:
     """A numbered table with caption, one header row, body rows, optional total row and source note.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportgen.documents.model import Table
+from reportgen.documents.model import Table, label_and_numbers
 from reportgen.domain import danish as d
 from reportgen.domain.areas import AREAS, BILAG_AREAS
 from reportgen.domain.counts import Counts
@@ -61,7 +61,7 @@ def tabel1(cf: CaseFigures, inputs: Inputs) -> Table:
         caption=f"Omgørelsesprocent og antal realitetsbehandlede sager, socialområdet generelt, {years}",
         header=("Kommune", *(str(y) for y in cf.years)),
         rows=rows,
-        align=("left", *("right",) * len(cf.years)),
+        align=label_and_numbers(len(cf.years)),
         source=_stat_sources(inputs, [(r.navn, y, "socialomraadet") for r in cf.tabel1 for y in cf.years]),
         notes=tuple(notes),
     )
@@ -113,7 +113,7 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
         header=tuple(header),
         rows=tuple(cells(r.navn, r.counts) for r in cf.tabel2),
         total=cells("I alt", cf.tabel2_total),
-        align=("left", *("right",) * (len(header) - 1)),
+        align=label_and_numbers(len(header) - 1),
         source=source_line(
             [r.kilde for r in inputs.forvaltning.year(cf.aar)], f"kommunens opgørelse ({inputs.forvaltning.file})."
         ),
@@ -144,7 +144,7 @@ def area_overview(cf: CaseFigures, inputs: Inputs, labels: dict[str, str]) -> Ta
         header=header,
         rows=rows,
         total=cells("Socialområdet i alt", cf.current, cf.landet),
-        align=("left", *("right",) * (len(header) - 1)),
+        align=label_and_numbers(len(header) - 1),
         source=_stat_sources(
             inputs,
             [
@@ -185,7 +185,7 @@ def area_years(cf: CaseFigures, inputs: Inputs, omraade: str, label: str) -> Tab
         caption=f"{label} {years[-1].aar}–{years[0].aar}" if len(years) > 1 else f"{label} {years[0].aar}",
         header=header,
         rows=tuple(cells(a) for a in years),
-        align=("left", *("right",) * (len(header) - 1)),
+        align=label_and_numbers(len(header) - 1),
         source=_stat_sources(
             inputs, [(k, a.aar, o) for a in years for k in (cf.kommune, HELE_LANDET) for o in source_areas]
         ),
@@ -250,7 +250,7 @@ def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None)
         caption=f"Klagesager og borgere fordelt på områder, {year.aar}",
         header=("Nøgletal", *(AREAS[a].column for a in BILAG_AREAS), "I alt"),
         rows=tuple((label, *(cell(value(a)) for a in areas)) for label, value in lines),
-        align=("left", *("right",) * len(areas)),
+        align=label_and_numbers(len(areas)),
         source=_records_source(file),
         notes=cell.notes(
             "Hver sag tæller med sit mest vidtgående udfald for borgeren: ændring eller ophævelse før hjemvisning "

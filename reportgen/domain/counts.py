@@ -37,6 +37,12 @@ class Counts:
         """All decided cases, including afviste/henviste."""
         return self.realitetsbehandlede + self.afvist_henvist
 
+    @classmethod
+    def of(cls, values: list[int | None]) -> Counts | None:
+        """Counts from the four outcomes' values in OUTCOMES order; None when any of them is missing."""
+        present = [v for v in values if v is not None]
+        return cls(*present) if len(present) == len(OUTCOMES) == len(values) else None
+
     def __add__(self, other: Counts) -> Counts:
         return Counts(*(getattr(self, o) + getattr(other, o) for o in OUTCOMES))
 

@@ -193,21 +193,20 @@ def _zero_filled(stats: Statistics, names: list[str], years: tuple[int, ...]) ->
 
 def _group(stats: Statistics, kommune: str, names: tuple[str, ...], aar: int, current: Counts) -> GroupFigures:
     """The comparison group's figures for the year."""
-    now = {n: _counts(stats, n, aar) for n in names}
-    before = {n: _counts(stats, n, aar - 1) for n in names}
-    present = tuple(n for n in names if now[n] is not None)
+    now = {n: c for n in names if (c := _counts(stats, n, aar)) is not None}
+    present = tuple(n for n in names if n in now)
     own = _shown(current)
-    shown = {n: _shown(now[n]) for n in present}
-    both = [n for n in present if before[n] is not None and _shown(before[n]) is not None and shown[n] is not None]
+    shown = {n: rate for n in present if (rate := _shown(now[n])) is not None}
+    earlier = {n: rate for n in shown if (rate := _shown(_counts(stats, n, aar - 1))) is not None}
     return GroupFigures(
         navne=present,
-        mangler=tuple(n for n in names if now[n] is None),
+        mangler=tuple(n for n in names if n not in now),
         samlet=total(now[n] for n in present),
-        hoejere=sum(1 for n in present if own is not None and shown[n] is not None and shown[n] > own),
-        lavere=sum(1 for n in present if own is not None and shown[n] is not None and shown[n] < own),
-        stigning=sum(1 for n in both if shown[n] > _shown(before[n])),
-        fald=sum(1 for n in both if shown[n] < _shown(before[n])),
-        med_forrige=len(both),
+        hoejere=sum(1 for rate in shown.values() if own is not None and rate > own),
+        lavere=sum(1 for rate in shown.values() if own is not None and rate < own),
+        stigning=sum(1 for n, rate in earlier.items() if shown[n] > rate),
+        fald=sum(1 for n, rate in earlier.items() if shown[n] < rate),
+        med_forrige=len(earlier),
     )
 
 
@@ -225,8 +224,8 @@ def _area_year(stats: Statistics, kommune: str, omraade: str, aar: int) -> AreaY
 
     def rest(name: str) -> Counts | None:
         general = _counts(stats, name, aar)
-        parts = [_counts(stats, name, aar, a) for a in HANDICAP_AREAS]
-        return f.oevrige(general, *parts) if general and all(parts) else None
+        boern, voksen = (_counts(stats, name, aar, a) for a in HANDICAP_AREAS)
+        return f.oevrige(general, boern, voksen) if general and boern and voksen else None
 
     return AreaYear(OEVRIGE, aar, rest(kommune), rest(HELE_LANDET), None)
 

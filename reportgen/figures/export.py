@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import overload
+
 from reportgen.domain.areas import BILAG_AREAS
 from reportgen.domain.counts import Counts, whole_percent
 from reportgen.figures import klagesager as ks
@@ -23,6 +25,12 @@ def rate_json(numerator: int, denominator: int) -> dict:
     }
 
 
+@overload
+def counts_json(c: Counts, source: tuple[str, tuple[int, ...]] | None = None) -> dict: ...
+@overload
+def counts_json(c: None, source: tuple[str, tuple[int, ...]] | None = None) -> None: ...
+@overload
+def counts_json(c: Counts | None, source: tuple[str, tuple[int, ...]] | None = None) -> dict | None: ...
 def counts_json(c: Counts | None, source: tuple[str, tuple[int, ...]] | None = None) -> dict | None:
     """Counts with their derived figures, and the file and rows they were read from."""
     if c is None:

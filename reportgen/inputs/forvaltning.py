@@ -76,7 +76,8 @@ def load_forvaltning(path: Path, display: str | None = None) -> Forvaltning:
                 c["i_danmarkskort"],
                 allowed(["ja", "nej"]),
             )
-        if not name or aar is None or None in values or flag is None:
+        counts = Counts.of(values)
+        if not name or aar is None or counts is None or flag is None:
             continue
         if (name.casefold(), aar) in seen:
             problems.add(
@@ -88,6 +89,6 @@ def load_forvaltning(path: Path, display: str | None = None) -> Forvaltning:
             )
             continue
         seen[(name.casefold(), aar)] = row.number
-        records.append(AreaRecord(name, aar, Counts(*values), flag, row.cells.get("kilde", ""), row.number))
+        records.append(AreaRecord(name, aar, counts, flag, row.cells.get("kilde", ""), row.number))
     problems.raise_if_any()
     return Forvaltning(sheet.file, tuple(records))

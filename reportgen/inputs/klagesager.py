@@ -118,10 +118,10 @@ def _masked(problem: Problem) -> Problem:
     if problem.row is None:
         return problem
 
-    def mask(text: str | None) -> str | None:
-        return text and _QUOTED.sub(lambda m: m.group(0) if normalize_key(m.group(1)) in COLUMNS else "'…'", text)
+    def mask(text: str) -> str:
+        return _QUOTED.sub(lambda m: m.group(0) if normalize_key(m.group(1)) in COLUMNS else "'…'", text)
 
-    return replace(problem, message=mask(problem.message), hint=mask(problem.hint))
+    return replace(problem, message=mask(problem.message), hint=problem.hint and mask(problem.hint))
 
 
 def _require_columns(sheet: Sheet) -> None:
@@ -182,7 +182,16 @@ class _RowReader:
         dele = self._parts(row)
         aarsag = self._text(row, "aarsag", required=False)
         opfoelgning = self._follow_up(row)
-        if not new_case or None in (borger, aar, omraade, paragraf, dele, aarsag, opfoelgning):
+        if (
+            not new_case
+            or borger is None
+            or aar is None
+            or omraade is None
+            or paragraf is None
+            or dele is None
+            or aarsag is None
+            or opfoelgning is None
+        ):
             return None
         return Klagesag(row.number, borger, aar, omraade, paragraf, dele, aarsag, opfoelgning)
 
@@ -262,7 +271,8 @@ class _RowReader:
             if part is None:
                 hint = " ".join(h for h in (suggest(normalize_key(text), PARTS), allowed(PARTS)) if h)
                 self.add(row, "delafgoerelser", f"ukendt delafgørelse '{self.shown(text.strip())}'.", hint)
-        return None if None in parts else tuple(parts)
+        known = [p for p in parts if p is not None]
+        return tuple(known) if len(known) == len(parts) else None
 
     def _follow_up(self, row: Row) -> str | None:
         """The follow-up of a hjemvist case, or NOT_GIVEN."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.domain import danish, kommuner
-from reportgen.domain.areas import MAP_AREAS
+from reportgen.domain.areas import GENERAL, HANDICAP_AREAS, MAP_AREAS
 from reportgen.domain.counts import OUTCOMES, Counts
 from reportgen.domain.danish import normalize_key
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed
@@ -192,7 +192,8 @@ def _from_wide(sheet: Sheet) -> dict[tuple[str, int, str], StatRecord]:
         total = None
         if "afgoerelser_i_alt" in c and row.cells.get("afgoerelser_i_alt", "").strip():
             total = count_in_row(row, "afgoerelser_i_alt", sheet.file, problems, c["afgoerelser_i_alt"])
-        if None in (kommune, aar, omraade) or None in values:
+        counts = Counts.of(values)
+        if kommune is None or aar is None or omraade is None or counts is None:
             continue
         key = (kommune, aar, omraade)
         if key in records:
@@ -204,9 +205,7 @@ def _from_wide(sheet: Sheet) -> dict[tuple[str, int, str], StatRecord]:
                 "Slet den ene af de to rækker.",
             )
             continue
-        records[key] = StatRecord(
-            kommune, aar, omraade, Counts(*values), total, row.cells.get("kilde", ""), (row.number,)
-        )
+        records[key] = StatRecord(kommune, aar, omraade, counts, total, row.cells.get("kilde", ""), (row.number,))
     problems.raise_if_any()
     return records
 
@@ -236,7 +235,7 @@ def _from_long(sheet: Sheet) -> dict[tuple[str, int, str], StatRecord]:
         aar = year_in_cell(row.cells["aar"], sheet.file, row.number, c["aar"], problems)
         omraade = _area(row.cells["omraade"], sheet.file, row.number, c["omraade"], problems)
         value = count_in_row(row, "antal", sheet.file, problems, c["antal"])
-        if None in (outcome, kommune, aar, omraade, value):
+        if outcome is None or kommune is None or aar is None or omraade is None or value is None:
             continue
         key = (kommune, aar, omraade)
         slot = cells.setdefault(key, {})
@@ -269,9 +268,9 @@ def _check_subsets(file: str, records: dict[tuple[str, int, str], StatRecord]) -
     """The handicap maps are part of the general map: together they may not exceed it."""
     problems = ProblemList()
     for (kommune, aar, omraade), record in sorted(records.items()):
-        if omraade != "socialomraadet":
+        if omraade != GENERAL:
             continue
-        parts = [records.get((kommune, aar, area)) for area in ("boernehandicap", "voksenhandicap")]
+        parts = [records.get((kommune, aar, area)) for area in HANDICAP_AREAS]
         present = [p for p in parts if p]
         handicap = sum((p.counts for p in present), Counts())
         too_big = handicap.exceeds(record.counts)

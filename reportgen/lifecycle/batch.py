@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.domain import danish, kommuner
 from reportgen.domain.errors import InputError, Problem
@@ -24,6 +25,9 @@ from reportgen.inputs.case import Case, Handleplan
 from reportgen.inputs.statistics import Statistics, load_statistics
 from reportgen.lifecycle.build import BuildResult, render_packet, write_packet
 from reportgen.lifecycle.versions import FIGURES
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 GROUP_SIZE = 4
 WARNINGS_SHOWN = 5  # per municipality at the end of a batch run; figurer.json in the packet has them all
@@ -350,7 +354,7 @@ class BarProgress(LineProgress):
             TimeElapsedColumn(),
             console=Console(stderr=True),
         )
-        self.task = None
+        self.task: TaskID | None = None
 
     def start(self, total: int) -> None:
         """Show the bar."""
@@ -361,6 +365,7 @@ class BarProgress(LineProgress):
         """Move the bar; print a failure above it."""
         if outcome.result is None:
             self.bar.console.print(outcome_line(outcome), markup=False, highlight=False)
+        assert self.task is not None, "start() comes first"
         self.bar.update(self.task, advance=1, description=outcome.kommune)
 
     def stop(self) -> None:

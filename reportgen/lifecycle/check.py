@@ -48,12 +48,13 @@ def summary_lines(cf: CaseFigures) -> list[str]:
 
 def _klagesager_lines(cf: CaseFigures) -> list[str]:
     """The case-level records' headline for the year, with exact counts (check is for the administration)."""
-    year = cf.klagesager.year(cf.aar) if cf.klagesager else None
-    if year is None:
+    records = cf.klagesager
+    year = records.year(cf.aar) if records else None
+    if records is None or year is None:
         return []
     a = year.area(TOTAL)
     line = (
-        f"  Klagesager ({cf.klagesager.file}): {d.sager(a.counts.afgjorte)} fra {d.borgere(a.borgere)}, "
+        f"  Klagesager ({records.file}): {d.sager(a.counts.afgjorte)} fra {d.borgere(a.borgere)}, "
         f"{d.count(a.omgjorte)} omgjort"
     )
     if a.gentagere:

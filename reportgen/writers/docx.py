@@ -132,7 +132,8 @@ def _use_style_ids(target: DocxDocument, reference: Path, key: str) -> None:
             known[name, style_type] = look_up(name, style_type)
         return known[name, style_type]
 
-    target.part.get_style_id = get_style_id  # headers and footers look styles up through this part too
+    # headers and footers look styles up through this part too (python-docx's DocumentPart.get_style_id)
+    target.part.get_style_id = get_style_id  # type: ignore[method-assign]
 
 
 def _clear_body(target: DocxDocument) -> None:
@@ -150,7 +151,9 @@ class _BlockWriter:
         """Remember the target document and its text width."""
         self.target = target
         section = target.sections[-1]
-        self.text_width = section.page_width - section.left_margin - section.right_margin
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        assert width is not None and left is not None and right is not None, "the reference document sets the page"
+        self.text_width = width - left - right
         self.tables = 0
         self.figures = 0
 

@@ -95,7 +95,7 @@ def _serve(conn: Connection, other: Connection | None = None) -> None:
         if doc is None:
             return
         try:
-            reply = ("ok", pdf.render(doc))
+            reply: tuple[str, bytes | str] = ("ok", pdf.render(doc))
         except Exception as exc:  # noqa: BLE001 – reported to the parent, which raises it as an internal error
             reply = ("fejl", f"{type(exc).__name__}: {exc}")
         try:
