@@ -5,13 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := data/eksempler/allerod-2024
 
-.PHONY: demo test check figures golden bench system-deps clean
+.PHONY: demo test lint check figures golden bench system-deps clean
 
-$(STAMP): pyproject.toml scripts/install-system-deps.sh
+$(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,dev]'
 	touch $@
 
 system-deps:
@@ -25,6 +25,21 @@ demo: $(STAMP)
 ## test: install everything and run the whole test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## lint: formatting, lint rules, types and the pipeline's import contracts (pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/ruff format --check reportgen tests benchmarks scripts
+	$(BIN)/ruff check reportgen tests benchmarks scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## check: validate the example case and print its key figures and warnings
+check: $(STAMP)
+	$(BIN)/reportgen check $(EXAMPLE)
+
+## figures: every computed figure of the example case as JSON (docs/figurer.md)
+figures: $(STAMP)
+	$(BIN)/reportgen figures $(EXAMPLE)
 
 ## golden: regenerate the golden files after an intended change (review the diff!)
 golden: $(STAMP)

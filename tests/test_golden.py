@@ -1,20 +1,45 @@
-"""Golden files for the writers: the example's HTML compared structurally, its DOCX part by part.
+"""Golden files for the writers, stored so that a review diff shows the changed element.
+
+- The example's documents: the HTML pretty-printed and compared structurally; each DOCX part as its own
+  file, the XML pretty-printed (one element per line), binary parts by SHA-256.
+- One small document per block type and feature (pandoc's writer tests are the model), so a failing
+  golden names what broke.
 
 After an intended change, regenerate with `make golden` and review the diff of tests/golden/.
 """
 
+from __future__ import annotations
+
 import hashlib
-import json
 import os
 import zipfile
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 import lxml.etree as etree
 import lxml.html
 import pytest
+from PIL import Image
+from pinned import require_pinned_versions
 
 from reportgen.documents.compose import compose
+from reportgen.documents.model import (
+    Block,
+    BulletList,
+    Decision,
+    Document,
+    Emph,
+    Figure,
+    Heading,
+    LineBreak,
+    PageBreak,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
+    label_and_numbers,
+)
 from reportgen.figures.case import compute
 from reportgen.inputs import load_inputs
 from reportgen.writers import docx, html
@@ -22,6 +47,13 @@ from reportgen.writers import docx, html
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "eksempler" / "allerod-2024"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("REPORTGEN_UPDATE_GOLDEN") == "1"
+BINARY_PARTS = "binary-parts.sha256"
+BODY_PART = "word/document.xml"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pinned():
+    require_pinned_versions()
 
 
 @pytest.fixture(scope="module")
@@ -30,61 +62,214 @@ def packet():
     return compose(inputs, compute(inputs))
 
 
-def html_structure(page: bytes) -> list:
-    """The HTML as a nested list of (tag, attributes, text); data: URLs replaced by their hash."""
+# --- HTML ------------------------------------------------------------------------------------------------------
+
+
+def _reviewable_html(page: bytes) -> str:
+    """The page pretty-printed, with data: URLs and the inlined stylesheet replaced by their hash."""
+    root = lxml.html.document_fromstring(page)
+    for el in root.iter():
+        for key, value in el.attrib.items():
+            if value.startswith("data:"):
+                el.set(key, f"sha256:{hashlib.sha256(value.encode()).hexdigest()[:16]}")
+    for style in root.iter("style"):
+        style.text = "sha256:" + hashlib.sha256((style.text or "").encode()).hexdigest()
+    return lxml.html.tostring(root, pretty_print=True, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def html_structure(page: str | bytes) -> list:
+    """The HTML as a nested list of (tag, attributes, text, children, tails): whitespace does not count."""
 
     def node(el) -> list:
-        attrs = {
-            k: (f"sha256:{hashlib.sha256(v.encode()).hexdigest()[:16]}" if v.startswith("data:") else v)
-            for k, v in sorted(el.attrib.items())
-        }
         text = " ".join((el.text or "").split())
         children = [node(c) for c in el if isinstance(c.tag, str)]
         tails = [" ".join((c.tail or "").split()) for c in el if isinstance(c.tag, str)]
-        return [el.tag, attrs, text, children, [t for t in tails if t]]
+        return [el.tag, dict(sorted(el.attrib.items())), text, children, [t for t in tails if t]]
 
-    root = lxml.html.document_fromstring(page)
-    for style in root.iter("style"):
-        style.text = hashlib.sha256((style.text or "").encode()).hexdigest()
-    return node(root)
+    return node(lxml.html.document_fromstring(page))
+
+
+def check_html(path: Path, page: bytes) -> None:
+    """Compare a page structurally with (or, with REPORTGEN_UPDATE_GOLDEN=1, write) its golden file."""
+    actual = _reviewable_html(page)
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    assert html_structure(actual) == html_structure(expected), (
+        f"{path.relative_to(GOLDEN)} differs; run `make golden` if the change is intended and review the diff"
+    )
+
+
+# --- DOCX ------------------------------------------------------------------------------------------------------
 
 
 def docx_parts(data: bytes) -> dict[str, str]:
-    """Every part of a DOCX: XML parts canonicalised (C14N), binary parts by hash."""
+    """Every part of a DOCX: XML parts pretty-printed one element per line, binary parts by SHA-256."""
     parts = {}
     with zipfile.ZipFile(BytesIO(data)) as z:
         for name in sorted(z.namelist()):
             content = z.read(name)
             if name.endswith((".xml", ".rels")):
                 tree = etree.fromstring(content, etree.XMLParser(remove_blank_text=True))
-                parts[name] = etree.tostring(tree, method="c14n").decode("utf-8")
+                parts[name] = etree.tostring(tree, pretty_print=True, encoding="unicode")
             else:
                 parts[name] = "sha256:" + hashlib.sha256(content).hexdigest()
     return parts
 
 
-def check_golden(name: str, actual) -> None:
-    """Compare with (or, with REPORTGEN_UPDATE_GOLDEN=1, write) tests/golden/<name>.json."""
-    path = GOLDEN / f"{name}.json"
+def _write_parts(folder: Path, parts: dict[str, str]) -> None:
+    """The parts as files under folder: XML parts by their name, binary parts listed with their hash."""
+    if folder.exists():
+        for old in sorted(folder.rglob("*"), reverse=True):
+            old.unlink() if old.is_file() else old.rmdir()
+    binary = []
+    for name, content in parts.items():
+        if content.startswith("sha256:"):
+            binary.append(f"{content.removeprefix('sha256:')}  {name}\n")
+            continue
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(content, encoding="utf-8")
+    if binary:
+        (folder / BINARY_PARTS).write_text("".join(binary), encoding="utf-8")
+
+
+def _read_parts(folder: Path) -> dict[str, str]:
+    """The golden parts of a folder written by _write_parts."""
+    parts = {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != BINARY_PARTS
+    }
+    if (folder / BINARY_PARTS).exists():
+        for line in (folder / BINARY_PARTS).read_text(encoding="utf-8").splitlines():
+            digest, name = line.split("  ", 1)
+            parts[name] = f"sha256:{digest}"
+    return parts
+
+
+def check_docx(folder: Path, data: bytes, only: tuple[str, ...] = ()) -> None:
+    """Compare the DOCX part by part with (or, with REPORTGEN_UPDATE_GOLDEN=1, write) the golden folder."""
+    actual = docx_parts(data)
+    if only:
+        actual = {name: actual[name] for name in only}
     if UPDATE:
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    expected = json.loads(path.read_text(encoding="utf-8"))
-    assert actual == expected, f"{name} differs from its golden file; run `make golden` if the change is intended"
+        _write_parts(folder, actual)
+    expected = _read_parts(folder)
+    assert sorted(actual) == sorted(expected), f"{folder.name} has other parts than its golden folder"
+    for name in expected:
+        assert actual[name] == expected[name], (
+            f"{folder.relative_to(GOLDEN)}/{name} differs; run `make golden` if the change is intended"
+        )
+
+
+# --- the example's documents -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("document", ["sagsfremstilling", "bilag1"])
 def test_html_matches_golden(packet, document):
-    check_golden(f"{document}.html", html_structure(html.render(getattr(packet, document))))
+    check_html(GOLDEN / f"{document}.html", html.render(getattr(packet, document)))
 
 
 @pytest.mark.parametrize("document", ["sagsfremstilling", "bilag1"])
 def test_docx_parts_match_golden(packet, document):
-    actual = docx_parts(docx.render(getattr(packet, document)))
-    path = GOLDEN / f"{document}.docx.json"
-    if not UPDATE and path.exists():
-        expected = json.loads(path.read_text(encoding="utf-8"))
-        assert sorted(actual) == sorted(expected), "the DOCX has other parts than its golden file"
-        for part in expected:
-            assert actual[part] == expected[part], f"{document}.docx part {part} differs; run `make golden` if intended"
-    check_golden(f"{document}.docx", actual)
+    check_docx(GOLDEN / f"{document}.docx", docx.render(getattr(packet, document)))
+
+
+# --- one feature per golden ------------------------------------------------------------------------------------
+
+
+def _png() -> bytes:
+    """A 2×2 white PNG, so a figure golden does not depend on matplotlib."""
+    buffer = BytesIO()
+    Image.new("RGB", (2, 2), "white").save(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _inline(*children) -> tuple:
+    return tuple(children)
+
+
+FEATURES: dict[str, tuple[Block, ...]] = {
+    "overskrifter": (
+        Heading(1, (Text("Sagsbeskrivelse"),)),
+        Heading(2, (Text("Børnehandicapområdet"),)),
+        Heading(3, (Text("Paragraffer"),)),
+    ),
+    "afsnit-med-fremhaevning": (
+        Paragraph(
+            _inline(
+                Text("Omgørelsesprocenten var "),
+                Strong((Text("63\u00a0%"),)),
+                Text(" mod "),
+                Emph((Text("45\u00a0%"),)),
+                Text(" på landsplan."),
+                LineBreak(),
+                Text("Ny linje & <tegn> bevares."),
+            )
+        ),
+    ),
+    "punktliste": (
+        BulletList(
+            (
+                (Paragraph((Text("Bilag 1. Afgørelser fordelt på områder"),)),),
+                (
+                    Paragraph((Text("Bilag 2. Handleplan"),)),
+                    BulletList(((Paragraph((Text("underpunkt"),)),),)),
+                ),
+            )
+        ),
+    ),
+    "nummereret-liste": (BulletList(((Paragraph((Text("Første"),)),), (Paragraph((Text("Anden"),)),)), ordered=True),),
+    "tabel": (
+        Table(
+            caption="Omgørelsesprocent og antal realitetsbehandlede sager, 2023–2024",
+            header=("Kommune", "2023", "2024"),
+            rows=(("Allerød", "44\u00a0%\u00a0(45)", "63\u00a0%\u00a0(65)"), ("Hele landet", "40\u00a0%", "45\u00a0%")),
+            align=label_and_numbers(2),
+            total=("I alt", "41\u00a0%", "47\u00a0%"),
+            source="Ankestyrelsens statistik (statistik.csv, række 2–9).",
+            notes=("Procenten er omgjorte af realitetsbehandlede sager.",),
+        ),
+    ),
+    "figur": (Figure("figur-1.png", _png(), "Omgørelsesprocent 2021–2024", "Linjediagram: Allerød 63 % i 2024.", 8.0),),
+    "beslutning": (
+        Decision(
+            "Beslutning Børne- og Skoleudvalget den 23-09-2025",
+            (Paragraph((Text("Udvalget indstiller handleplanen godkendt."),)),),
+        ),
+    ),
+    "sideskift": (Paragraph((Text("Før"),)), PageBreak(), Paragraph((Text("Efter"),))),
+}
+
+
+def feature_document(blocks: tuple[Block, ...], draft: bool = False) -> Document:
+    """A small document around the blocks of one feature."""
+    return Document(
+        slug="funktion",
+        title="Årlig behandling af omgørelsesprocenter",
+        subtitle="Sagen afgøres i: Kommunalbestyrelsen",
+        header="Eksempel Kommune – funktion",
+        draft=draft,
+        date=date(2025, 10, 29),
+        author="Eksempel Kommune",
+        blocks=blocks,
+    )
+
+
+@pytest.mark.parametrize("feature", sorted(FEATURES))
+def test_each_block_type_in_html(feature):
+    check_html(GOLDEN / "funktioner" / f"{feature}.html", html.render(feature_document(FEATURES[feature])))
+
+
+@pytest.mark.parametrize("feature", sorted(FEATURES))
+def test_each_block_type_in_docx(feature):
+    check_docx(
+        GOLDEN / "funktioner" / f"{feature}.docx", docx.render(feature_document(FEATURES[feature])), (BODY_PART,)
+    )
+
+
+def test_draft_marking_in_html_and_docx():
+    doc = feature_document((Paragraph((Text("Udkast"),)),), draft=True)
+    check_html(GOLDEN / "funktioner" / "udkast.html", html.render(doc))
+    check_docx(GOLDEN / "funktioner" / "udkast.docx", docx.render(doc), ("word/header1.xml", BODY_PART))

@@ -1,0 +1,187 @@
+"""The `reportgen` command line: check, figures, build, diff and batch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from reportgen.domain.errors import InputError
+from reportgen.inputs.case import INDSTILLINGER
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+def _terminal(text: str) -> str:
+    """Text for the terminal: no-break spaces as plain spaces, so the output can be searched."""
+    return text.replace("\u00a0", " ")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate a case folder and print its key figures and warnings; writes nothing."""
+    from reportgen.figures.case import compute
+    from reportgen.inputs import load_inputs
+    from reportgen.lifecycle.check import summary_lines
+
+    inputs = load_inputs(args.case)
+    cf = compute(inputs)
+    for line in summary_lines(cf):
+        print(_terminal(line))
+    _print_warnings(cf.warnings)
+    return EXIT_OK
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    """Print every computed figure of a case as JSON (schema: docs/figurer.md)."""
+    from reportgen.figures.case import compute
+    from reportgen.figures.export import to_json
+    from reportgen.inputs import load_inputs
+
+    inputs = load_inputs(args.case)
+    cf = compute(inputs)
+    json.dump(to_json(cf, inputs), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    _print_warnings(cf.warnings, stream=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the sagsfremstilling and Bilag 1 (DOCX, PDF, HTML) into OUT/<kommune>/<år>/v<N>/."""
+    from reportgen.lifecycle.build import build
+
+    result = build(args.case, args.out)
+    if result.created:
+        print(f"Version {result.version} er bygget: {result.folder}")
+    else:
+        print(f"Ingen ændringer siden version {result.version}; der er ikke lavet en ny version: {result.folder}")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Compare two versions (version folders or DOCX files): HTML redline, Word files with tracked changes, summary."""
+    from reportgen.lifecycle.diff import run, summary_lines
+
+    for line in summary_lines(*run(args.old, args.new, args.out)):
+        print(_terminal(line))
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Build one packet per municipality in a statistics file: default texts, own comparison group, a progress bar."""
+    from reportgen.lifecycle.batch import (
+        problem_lines,
+        progress_for,
+        run,
+        summary_lines,
+    )
+
+    report = run(
+        args.statistik, args.aar, args.out, args.kommuner, args.jobs, args.indstilling, progress_for(sys.stderr)
+    )
+    for line in summary_lines(report):
+        print(_terminal(line))
+    for line in problem_lines(report):
+        print(_terminal(line), file=sys.stderr)
+    return report.exit_code
+
+
+def _print_warnings(warnings, stream=None) -> None:
+    """Print warnings (or that there are none) as Danish lines."""
+    stream = stream or sys.stdout
+    if not warnings:
+        print("Advarsler: ingen.", file=stream)
+        return
+    print(f"Advarsler ({len(warnings)}):", file=stream)
+    for w in warnings:
+        print(_terminal(f"  - {w}"), file=stream)
+
+
+HELP = {  # the commands' help, in Danish like the rest of the command line
+    "check": "validerer sagen og skriver nøgletallene og alle advarsler; skriver ingen filer",
+    "figures": "skriver alle beregnede tal som JSON (skema: docs/figurer.md)",
+    "build": "bygger sagsfremstilling og Bilag 1 (DOCX, PDF, HTML) i MAPPE/<kommune>/<år>/v<N>/",
+    "diff": "sammenligner to versioner: redline (HTML), Word-filer med sporede ændringer og en oversigt",
+    "batch": "bygger én pakke pr. kommune i en statistikfil med standardtekster og egen sammenligningsgruppe",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with the Danish help of each command."""
+    parser = argparse.ArgumentParser(
+        prog="reportgen",
+        description="Danmarkskortet (retssikkerhedslovens § 79 b): sagsfremstilling og Bilag 1 "
+        "som DOCX, PDF og HTML fra Ankestyrelsens statistik.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    for name, func in (("check", cmd_check), ("figures", cmd_figures)):
+        p = sub.add_parser(name, help=HELP[name], description=HELP[name])
+        p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
+        p.set_defaults(func=func)
+    p = sub.add_parser("build", help=HELP["build"], description=HELP["build"])
+    p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
+    p.add_argument("--out", type=Path, default=Path("output"), metavar="MAPPE", help="outputmappe (standard: output)")
+    p.set_defaults(func=cmd_build)
+    p = sub.add_parser("diff", help=HELP["diff"], description=HELP["diff"])
+    p.add_argument(
+        "old", type=Path, metavar="GAMMEL", help="den gamle versionsmappe (fx output/alleroed/2024/v1) eller DOCX-fil"
+    )
+    p.add_argument("new", type=Path, metavar="NY", help="den nye versionsmappe eller DOCX-fil")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FIL",
+        help="redlinens HTML-fil (standard: NY/diff-mod-v<gammel>.html)",
+    )
+    p.set_defaults(func=cmd_diff)
+    p = sub.add_parser("batch", help=HELP["batch"], description=HELP["batch"])
+    p.add_argument(
+        "statistik", type=Path, metavar="STATISTIK", help="statistikfilen (CSV eller XLSX) med alle kommuner"
+    )
+    p.add_argument("--aar", type=int, required=True, metavar="ÅR", help="danmarkskortets år")
+    p.add_argument("--out", type=Path, default=Path("output"), metavar="MAPPE", help="outputmappe (standard: output)")
+    p.add_argument("--kommuner", nargs="+", metavar="KOMMUNE", help="kun disse kommuner (standard: alle i filen)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="antal processer (standard: én pr. CPU)")
+    p.add_argument(
+        "--indstilling",
+        choices=INDSTILLINGER,
+        default="udarbejdes",
+        help="forvaltningens indstilling efter § 79 b, stk. 2 (standard: udarbejdes)",
+    )
+    p.set_defaults(func=cmd_batch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; exit 0 on success, 2 on invalid input, 1 on an internal error."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"Fejl i input ({len(exc.problems)}):", file=sys.stderr)
+        for problem in exc.problems:
+            print(_terminal(f"  - {problem}"), file=sys.stderr)
+        print("Intet er skrevet.", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("Afbrudt.", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # noqa: BLE001 – the last line of defence: a message, not a traceback
+        if os.environ.get("REPORTGEN_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"Intern fejl: {type(exc).__name__}. Kør igen med REPORTGEN_DEBUG=1 for detaljer, "
+            "og meld fejlen med den udskrift.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Stage 3: the documents composed as one model (headings, paragraphs, tables, charts, decisions)."""

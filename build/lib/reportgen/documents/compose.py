@@ -1,0 +1,233 @@
+"""Composes the sagsfremstilling and Bilag 1 as document models from a case, its figures and the prose templates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reportgen.documents import charts, markdown, tables
+from reportgen.documents.letter import compose_letter
+from reportgen.documents.model import (
+    Block,
+    BulletList,
+    Decision,
+    Document,
+    Figure,
+    Paragraph,
+    Text,
+)
+from reportgen.documents.prose import alt_text, case_ctx, render
+from reportgen.domain import danish as d
+from reportgen.domain.areas import AREAS, BILAG_AREAS
+from reportgen.figures import rates as f
+from reportgen.figures.case import CaseFigures
+from reportgen.inputs import Inputs
+from reportgen.inputs.case import TEXT_SECTIONS
+
+BILAG1_TITLE = "Afgørelser på det generelle socialområde fordelt på områder"
+
+
+@dataclass(frozen=True)
+class Packet:
+    """The composed documents of a case (the letter to Ankestyrelsen only when required) and their charts."""
+
+    sagsfremstilling: Document
+    bilag1: Document
+    letter: Document | None = None
+
+    def documents(self) -> tuple[Document, ...]:
+        """The documents present, in order."""
+        return tuple(doc for doc in (self.sagsfremstilling, self.bilag1, self.letter) if doc is not None)
+
+    def figures(self) -> list[Figure]:
+        """Every chart of the documents, in order."""
+        return [b for doc in self.documents() for b in doc.blocks if isinstance(b, Figure)]
+
+
+def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object] | None = None) -> Packet:
+    """Both documents of a case, and the letter to Ankestyrelsen when required.
+
+    `ready` is called with each document as soon as it is composed, Bilag 1 first (its PDF takes longest),
+    so that a build can start laying it out while the rest is composed.
+    """
+    ctx = case_ctx(inputs.case, cf)
+    texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
+    ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
+    inserts = {f"tekst:{section}": blocks for section, blocks in texts.items()}
+    ready = ready or (lambda doc: None)
+    ready(bilag1 := _bilag1(inputs, cf, ctx, inserts))
+    ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, inserts))
+    if (letter := compose_letter(inputs, cf)) is not None:
+        ready(letter)
+    return Packet(sagsfremstilling, bilag1, letter)
+
+
+def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...]) -> Document:
+    """A Document with the case's metadata."""
+    case = inputs.case
+    parts = [
+        f"Sagsnr. {case.sagsnummer}" if case.sagsnummer else None,
+        f"Sagen afgøres i: {case.kompetence}",
+        f"Danmarkskortet {case.aar}",
+    ]
+    return Document(
+        slug=slug,
+        title=title,
+        subtitle=" · ".join(p for p in parts if p),
+        header=f"{case.author} – {case.titel}",
+        draft=case.draft,
+        date=case.document_date,
+        author=case.author,
+        blocks=blocks,
+    )
+
+
+def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:
+    """The agenda item itself."""
+    case = inputs.case
+    blocks = dict(inserts)
+    blocks["tabel1"] = (tables.tabel1(cf, inputs),)
+    blocks["tabel2"] = (tables.tabel2(cf, inputs, case.tabel2_naevner),) if cf.tabel2 else ()
+    blocks["figur:udvikling"] = (_trend_figure(cf),)
+    blocks["beslutninger"] = tuple(
+        Decision(f"Beslutning {b.organ} den {d.short_date(b.dato)}", markdown.parse(b.beslutning))
+        for b in case.behandling
+    )
+    blocks["bilag"] = (BulletList(tuple((Paragraph((Text(t),)),) for t in bilag_titles(inputs))),)
+    return _document(inputs, "sagsfremstilling", case.titel, render("sagsfremstilling.md.j2", ctx, blocks))
+
+
+def bilag_titles(inputs: Inputs) -> list[str]:
+    """The Bilag list: Bilag 1, the action plan when attached, then the case's own appendices."""
+    titles = [BILAG1_TITLE]
+    if inputs.case.handleplan.bilag:
+        titles.append(inputs.case.handleplan.bilag)
+    titles += [b.titel for b in inputs.case.bilag]
+    return [f"Bilag {i}. {t}" for i, t in enumerate(titles, start=1)]
+
+
+def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:
+    """Bilag 1: the general map per area."""
+    blocks = dict(inserts)
+    labels = {a: AREAS[a].label for a in BILAG_AREAS}
+    blocks["tabel:oversigt"] = (tables.area_overview(cf, inputs, labels),)
+    for area in BILAG_AREAS:
+        blocks[f"tabel:{area}"] = (tables.area_years(cf, inputs, area, labels[area]),)
+    blocks["figur:fordeling"] = (_outcome_figure(cf),)
+    blocks["figur:omraader"] = (_area_trend_figure(cf),)
+    blocks.update(_klagesager_tables(inputs, cf, labels))
+    return _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", render("bilag-1.md.j2", ctx, blocks))
+
+
+def _klagesager_tables(inputs: Inputs, cf: CaseFigures, labels: dict[str, str]) -> dict[str, tuple[Block, ...]]:
+    """Bilag 1's tables from the case-level records: the overview and, per area, paragraphs, reasons, follow-up."""
+    records = cf.klagesager
+    year = records.year(cf.aar) if records else None
+    if records is None or year is None:
+        return {}
+    file, diskretion = records.file, inputs.case.diskretion
+    out: dict[str, tuple[Block, ...]] = {"tabel:klagesager": (tables.klagesager_overview(year, file, diskretion),)}
+    for area in BILAG_AREAS:
+        a = year.area(area)
+        out[f"tabel:{area}:paragraffer"] = (
+            (tables.klagesager_paragraphs(a, labels[area], file, diskretion),) if a.counts.afgjorte else ()
+        )
+        out[f"tabel:{area}:aarsager"] = (
+            (tables.klagesager_reasons(a, labels[area], file, diskretion),) if a.omgjorte else ()
+        )
+        out[f"tabel:{area}:opfoelgning"] = (
+            (tables.klagesager_follow_up(a, labels[area], file, diskretion),) if a.counts.hjemvist else ()
+        )
+    return out
+
+
+def _period(years: tuple[int, ...]) -> str:
+    return f"{years[-1]}–{years[0]}" if len(years) > 1 else str(years[0])
+
+
+def _values_text(years: tuple[int, ...], counts) -> str:
+    """ "44 % i 2023, 63 % i 2024" (oldest first) for alt text; years without data are named as such."""
+    parts = []
+    for year, c in sorted(zip(years, counts, strict=True)):
+        rate = f.omgoerelsesprocent(c) if c else None
+        parts.append(f"{d.percent(rate)} i {year}" if rate is not None else f"ingen tal i {year}")
+    return ", ".join(parts)
+
+
+def _trend_figure(cf: CaseFigures) -> Figure:
+    """Figur: Tabel 1 as a trend chart."""
+    years = tuple(sorted(cf.years))
+    series = tuple(charts.Series(r.navn, tuple(_rate(c) for c in reversed(r.counts)), r.rolle) for r in cf.tabel1)
+    alt = alt_text(
+        "alt-udvikling.txt.j2",
+        {
+            "periode": _period(cf.years),
+            "serier": [{"navn": r.navn, "vaerdier": _values_text(cf.years, r.counts)} for r in cf.tabel1],
+        },
+    )
+    return Figure(
+        "figur-1-udvikling.png",
+        charts.trend_chart(years, series),
+        f"Omgørelsesprocent på socialområdet generelt {_period(cf.years)}",
+        alt,
+    )
+
+
+def _outcome_figure(cf: CaseFigures) -> Figure:
+    """Bilag 1: the year's outcomes per area as stacked bars."""
+    present = [(AREAS[a].label, c) for a in BILAG_AREAS if (c := cf.area(a)[0].counts) is not None]
+    labels = tuple(name for name, _ in present)
+    counts = [c for _, c in present]
+    alt = alt_text(
+        "alt-fordeling.txt.j2",
+        {
+            "aar": cf.aar,
+            "omraader": [
+                {
+                    "navn": name,
+                    "stadfaestet": d.count(c.stadfaestet),
+                    "aendret": d.count(c.aendret_ophaevet),
+                    "hjemvist": d.count(c.hjemvist),
+                }
+                for name, c in present
+            ],
+        },
+    )
+    png = charts.outcome_bars(
+        labels or ("Socialområdet",),
+        tuple(c.stadfaestet for c in counts) or (0,),
+        tuple(c.aendret_ophaevet for c in counts) or (0,),
+        tuple(c.hjemvist for c in counts) or (0,),
+    )
+    return Figure(
+        "bilag-1-figur-1-fordeling.png",
+        png,
+        f"Realitetsbehandlede sager fordelt på områder og afgørelse, {cf.aar}",
+        alt,
+    )
+
+
+def _area_trend_figure(cf: CaseFigures) -> Figure:
+    """Bilag 1: the rate per area over the years, with the national general rate."""
+    years = tuple(sorted(cf.years))
+    rows = [(AREAS[a].label, [y.counts for y in cf.area(a)], "omraade") for a in BILAG_AREAS]
+    landet = next(r for r in cf.tabel1 if r.rolle == "landet")
+    rows.append(("Hele landet, socialområdet", list(landet.counts), "landet"))
+    series = tuple(charts.Series(name, tuple(_rate(c) for c in reversed(counts)), role) for name, counts, role in rows)
+    alt = alt_text(
+        "alt-omraader.txt.j2",
+        {
+            "periode": _period(cf.years),
+            "serier": [{"navn": name, "vaerdier": _values_text(cf.years, counts)} for name, counts, _ in rows],
+        },
+    )
+    return Figure(
+        "bilag-1-figur-2-omraader.png",
+        charts.trend_chart(years, series),
+        f"Omgørelsesprocent pr. område {_period(cf.years)}",
+        alt,
+    )
+
+
+def _rate(c):
+    return f.omgoerelsesprocent(c) if c else None

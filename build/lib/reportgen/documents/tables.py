@@ -1,0 +1,305 @@
+"""The documents' tables as model Tables: cells formatted for Danish readers from the case's figures."""
+
+from __future__ import annotations
+
+from reportgen.documents.model import Table, label_and_numbers
+from reportgen.domain import danish as d
+from reportgen.domain.areas import AREAS, BILAG_AREAS
+from reportgen.domain.counts import Counts
+from reportgen.domain.kommuner import HELE_LANDET
+from reportgen.figures import klagesager as ks
+from reportgen.figures import rates as f
+from reportgen.figures.case import AreaYear, CaseFigures
+from reportgen.inputs import Inputs
+
+OUTCOME_HEADERS = ("Stadfæstet", "Ændret/ophævet", "Hjemvist")
+# Soft hyphens let long headers break inside narrow numeric columns.
+RATE_HEADER = "Omgørelses\u00adprocent"
+REALITET_HEADER = "Realitets\u00adbehandlede"
+ALL_HEADER = "Omgjort af alle afgjorte"
+
+
+def source_line(kilder: list[str], fallback: str) -> str:
+    """The source note (writers prefix "Kilde:") from the distinct `kilde` texts, or the fallback."""
+    distinct = list(dict.fromkeys(k for k in kilder if k))
+    return "; ".join(distinct) if distinct else fallback
+
+
+def _stat_sources(inputs: Inputs, keys: list[tuple[str, int, str]]) -> str:
+    """The source line for statistics records."""
+    records = [inputs.statistik.get(*key) for key in keys]
+    return source_line([r.kilde for r in records if r], f"Ankestyrelsens statistik ({inputs.statistik.file}).")
+
+
+def tabel1(cf: CaseFigures, inputs: Inputs) -> Table:
+    """Tabel 1: rate and count per municipality (kommune, comparison, Hele landet) per year, newest first."""
+    rows = tuple(
+        (
+            r.navn,
+            *(
+                d.rate_cell(f.omgoerelsesprocent(c) if c else None, c.realitetsbehandlede if c else None)
+                for c in r.counts
+            ),
+        )
+        for r in cf.tabel1
+    )
+    notes = [
+        "Tallet i parentes er antallet af realitetsbehandlede sager; procenten er Ankestyrelsens "
+        "omgørelsesprocent (ændret/ophævet og hjemvist i procent af de realitetsbehandlede sager)."
+    ]
+    missing = [
+        f"{r.navn} ({d.join([str(y) for y, c in zip(cf.years, r.counts, strict=True) if c is None])})"
+        for r in cf.tabel1
+        if any(c is None for c in r.counts)
+    ]
+    if missing:
+        notes.append(f"– betyder, at udtrækket ikke har tal: {d.join(missing)}.")
+    if any(c is not None and c.realitetsbehandlede == 0 for r in cf.tabel1 for c in r.counts):
+        notes.append("– (0) betyder, at der ikke var realitetsbehandlede sager, så der er ingen procent.")
+    years = f"{cf.years[-1]}–{cf.years[0]}" if len(cf.years) > 1 else str(cf.years[0])
+    return Table(
+        caption=f"Omgørelsesprocent og antal realitetsbehandlede sager, socialområdet generelt, {years}",
+        header=("Kommune", *(str(y) for y in cf.years)),
+        rows=rows,
+        align=label_and_numbers(len(cf.years)),
+        source=_stat_sources(inputs, [(r.navn, y, "socialomraadet") for r in cf.tabel1 for y in cf.years]),
+        notes=tuple(notes),
+    )
+
+
+def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
+    """Tabel 2: every appeal decided in the year per forvaltningsområde, with an "I alt" row."""
+    official = naevner in ("realitetsbehandlede", "begge")
+    all_decided = naevner in ("afgjorte", "begge")
+    header = ["Forvaltningsområde", "Afgjorte i alt", *OUTCOME_HEADERS, "Afvist/henvist"]
+    if official:
+        header.append(RATE_HEADER)
+    if all_decided:
+        header.append(ALL_HEADER)
+
+    def cells(name: str, c: Counts) -> tuple[str, ...]:
+        out = [
+            name,
+            d.count(c.afgjorte),
+            d.count(c.stadfaestet),
+            d.count(c.aendret_ophaevet),
+            d.count(c.hjemvist),
+            d.count(c.afvist_henvist),
+        ]
+        if official:
+            out.append(d.percent(f.omgoerelsesprocent(c)))
+        if all_decided:
+            out.append(d.percent(f.omgoerelse_af_alle(c)))
+        return tuple(out)
+
+    notes = []
+    if official:
+        notes.append(
+            "Omgørelsesprocenten er Ankestyrelsens: ændrede/ophævede og hjemviste sager i procent af de "
+            "realitetsbehandlede sager; afviste og henviste sager tæller ikke med."
+        )
+    if all_decided:
+        notes.append(
+            '"Omgjort af alle afgjorte" er kommunens egen opgørelse: ændrede/ophævede og hjemviste sager '
+            "i procent af alle afgjorte sager, også de afviste. Den er derfor lavere end eller lig med "
+            "Ankestyrelsens omgørelsesprocent."
+        )
+    outside = [r.navn for r in cf.tabel2 if not r.i_danmarkskort]
+    if outside:
+        notes.append(f"Indgår ikke i danmarkskortet: {d.join(outside)}.")
+    assert inputs.forvaltning is not None and cf.tabel2_total is not None
+    return Table(
+        caption=f"Klagesager afgjort af Ankestyrelsen i {cf.aar} fordelt på forvaltningsområder",
+        header=tuple(header),
+        rows=tuple(cells(r.navn, r.counts) for r in cf.tabel2),
+        total=cells("I alt", cf.tabel2_total),
+        align=label_and_numbers(len(header) - 1),
+        source=source_line(
+            [r.kilde for r in inputs.forvaltning.year(cf.aar)], f"kommunens opgørelse ({inputs.forvaltning.file})."
+        ),
+        notes=tuple(notes),
+    )
+
+
+def area_overview(cf: CaseFigures, inputs: Inputs, labels: dict[str, str]) -> Table:
+    """Bilag 1: the year's counts per area with the general map as the total row."""
+    header = ("Område", *OUTCOME_HEADERS, REALITET_HEADER, RATE_HEADER, "Hele landet")
+
+    def cells(name: str, c: Counts | None, landet: Counts | None) -> tuple[str, ...]:
+        if c is None:
+            return (name, *(d.DASH,) * 5, d.percent(f.omgoerelsesprocent(landet)) if landet else d.DASH)
+        return (
+            name,
+            d.count(c.stadfaestet),
+            d.count(c.aendret_ophaevet),
+            d.count(c.hjemvist),
+            d.count(c.realitetsbehandlede),
+            d.percent(f.omgoerelsesprocent(c)),
+            d.percent(f.omgoerelsesprocent(landet)) if landet else d.DASH,
+        )
+
+    rows = tuple(cells(labels[a], cf.area(a)[0].counts, cf.area(a)[0].landet) for a in labels)
+    return Table(
+        caption=f"Realitetsbehandlede sager fordelt på områder, {cf.aar}",
+        header=header,
+        rows=rows,
+        total=cells("Socialområdet i alt", cf.current, cf.landet),
+        align=label_and_numbers(len(header) - 1),
+        source=_stat_sources(
+            inputs,
+            [
+                (k, cf.aar, o)
+                for k in (cf.kommune, HELE_LANDET)
+                for o in ("socialomraadet", "boernehandicap", "voksenhandicap")
+            ],
+        ),
+        notes=(
+            "Øvrige er det generelle socialområde fratrukket børne- og voksenhandicapområdet, "
+            "opgjort af kommunen selv; Ankestyrelsen laver ikke et kort for det.",
+        ),
+    )
+
+
+def area_years(cf: CaseFigures, inputs: Inputs, omraade: str, label: str) -> Table:
+    """Bilag 1: one area's counts and rate per year (newest first) against Hele landet."""
+    years = cf.area(omraade)
+    header = ("År", *OUTCOME_HEADERS, REALITET_HEADER, RATE_HEADER, "Hele landet")
+
+    def cells(a: AreaYear) -> tuple[str, ...]:
+        landet = d.percent(f.omgoerelsesprocent(a.landet)) if a.landet else d.DASH
+        if a.counts is None:
+            return (str(a.aar), *(d.DASH,) * 5, landet)
+        c = a.counts
+        return (
+            str(a.aar),
+            d.count(c.stadfaestet),
+            d.count(c.aendret_ophaevet),
+            d.count(c.hjemvist),
+            d.count(c.realitetsbehandlede),
+            d.percent(f.omgoerelsesprocent(c)),
+            landet,
+        )
+
+    source_areas = ("socialomraadet", "boernehandicap", "voksenhandicap") if omraade == "oevrige" else (omraade,)
+    return Table(
+        caption=f"{label} {years[-1].aar}–{years[0].aar}" if len(years) > 1 else f"{label} {years[0].aar}",
+        header=header,
+        rows=tuple(cells(a) for a in years),
+        align=label_and_numbers(len(header) - 1),
+        source=_stat_sources(
+            inputs, [(k, a.aar, o) for a in years for k in (cf.kommune, HELE_LANDET) for o in source_areas]
+        ),
+    )
+
+
+# --- case-level records (klagesager) ---------------------------------------------------------------------------
+
+FOLLOW_UP_LABELS = {
+    "til-fordel": "Ny afgørelse til borgerens fordel",
+    "fastholdt": "Ny afgørelse med samme resultat",
+    "tilbagetrukket": "Ansøgningen trukket tilbage",
+    "paaklaget-igen": "Ny afgørelse påklaget igen",
+    "verserer": "Endnu ikke afgjort igen",
+    ks.NOT_GIVEN: "Ikke oplyst",
+}
+
+
+class _CaseCounts:
+    """Formats counts from case-level data, showing those below `diskretion` as "< N" and noting that it did."""
+
+    def __init__(self, diskretion: int | None):
+        self.diskretion = diskretion
+        self.used = False
+
+    def __call__(self, n: int) -> str:
+        if ks.hidden(n, self.diskretion):
+            self.used = True
+            return f"<{d.NBSP}{self.diskretion}"
+        return d.count(n)
+
+    def notes(self, *notes: str) -> tuple[str, ...]:
+        """The table's notes, with the diskretion note when a count was hidden."""
+        hidden = (
+            f'Af hensyn til diskretion vises antal under {self.diskretion} som "<{d.NBSP}{self.diskretion}".'
+            if self.used
+            else None
+        )
+        return tuple(n for n in (*notes, hidden) if n)
+
+
+def _records_source(file: str) -> str:
+    """The source line of a table from the case-level records."""
+    return f"forvaltningens registrering af klagesagerne ({file})."
+
+
+def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None) -> Table:
+    """Bilag 1: citizens and cases per area and in all, from the case-level records."""
+    cell = _CaseCounts(diskretion)
+    lines = (
+        ("Sager i alt", lambda a: a.counts.afgjorte),
+        ("Borgere", lambda a: a.borgere),
+        ("Borgere med mere end én sag", lambda a: a.gentagere),
+        ("Sager fra borgere med mere end én sag", lambda a: a.gentager_sager),
+        ("Omgjorte sager (ændret/ophævet eller hjemvist)", lambda a: a.omgjorte),
+        ("Borgere med omgjorte sager", lambda a: a.borgere_omgjort),
+        ("Hjemviste sager", lambda a: a.counts.hjemvist),
+        ("Heraf delvist hjemvist", lambda a: a.delvist_hjemvist),
+    )
+    areas = [year.area(a) for a in (*BILAG_AREAS, ks.TOTAL)]
+    return Table(
+        caption=f"Klagesager og borgere fordelt på områder, {year.aar}",
+        header=("Nøgletal", *(AREAS[a].column for a in BILAG_AREAS), "I alt"),
+        rows=tuple((label, *(cell(value(a)) for a in areas)) for label, value in lines),
+        align=label_and_numbers(len(areas)),
+        source=_records_source(file),
+        notes=cell.notes(
+            "Hver sag tæller med sit mest vidtgående udfald for borgeren: ændring eller ophævelse før hjemvisning "
+            "før stadfæstelse; afvist er en sag kun, når intet i den blev realitetsbehandlet.",
+            "Delvist hjemvist: en del af afgørelsen blev hjemvist og resten stadfæstet; sagen tæller som hjemvist.",
+            "En borger med sager på flere områder tæller med i hvert af dem, men kun én gang i I alt.",
+        ),
+    )
+
+
+def klagesager_paragraphs(a: ks.AreaFigures, label: str, file: str, diskretion: int | None) -> Table:
+    """Bilag 1: one area's cases per paragraph, most frequent first, with the reversed ones."""
+    cell = _CaseCounts(diskretion)
+    afviste = a.counts.afvist_henvist > 0
+    return Table(
+        caption=f"{label}: klagesager fordelt på paragraffer, {a.aar}",
+        header=("Paragraf", "Sager", "Heraf omgjort"),
+        rows=tuple((name, cell(c.afgjorte), cell(c.omgjorte)) for name, c in a.paragraffer),
+        total=("I alt", cell(a.counts.afgjorte), cell(a.omgjorte)),
+        align=("left", "right", "right"),
+        source=_records_source(file),
+        notes=cell.notes("Sager omfatter også afviste sager." if afviste else ""),
+    )
+
+
+def klagesager_reasons(a: ks.AreaFigures, label: str, file: str, diskretion: int | None) -> Table:
+    """Bilag 1: one area's reversed cases per reason, most frequent first."""
+    cell = _CaseCounts(diskretion)
+    return Table(
+        caption=f"{label}: årsager til omgørelse, {a.aar}",
+        header=("Årsag", "Omgjorte sager"),
+        rows=tuple((reason or FOLLOW_UP_LABELS[ks.NOT_GIVEN], cell(n)) for reason, n in a.aarsager),
+        total=("I alt", cell(a.omgjorte)),
+        align=("left", "right"),
+        source=_records_source(file),
+        notes=cell.notes("Årsagen er den, kommunen har registreret for den ændrede, ophævede eller hjemviste sag."),
+    )
+
+
+def klagesager_follow_up(a: ks.AreaFigures, label: str, file: str, diskretion: int | None) -> Table:
+    """Bilag 1: what became of one area's hjemviste cases."""
+    cell = _CaseCounts(diskretion)
+    rows = tuple((FOLLOW_UP_LABELS[value], cell(n)) for value, n in a.opfoelgning if n or value != ks.NOT_GIVEN)
+    return Table(
+        caption=f"{label}: opfølgning på hjemviste sager, {a.aar}",
+        header=("Opfølgning", "Sager"),
+        rows=rows,
+        total=("I alt", cell(a.counts.hjemvist)),
+        align=("left", "right"),
+        source=_records_source(file),
+        notes=cell.notes("Status ved opgørelsen. En ny klage over den nye afgørelse er en ny klagesag."),
+    )

@@ -1,0 +1,1 @@
+"""The vocabulary every stage shares: outcomes and counts, areas, municipalities, Danish wording, input problems."""

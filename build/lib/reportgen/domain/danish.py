@@ -1,0 +1,132 @@
+"""Danish formatting of every number, date and word that varies with the data (on Babel's CLDR data)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from reportgen.domain.counts import Direction, round_half_up, whole_percent
+
+LOCALE = "da_DK"
+NBSP = "\u00a0"
+DASH = "–"  # shown where a figure is undefined (no cases) or missing
+
+
+def count(n: int) -> str:
+    """A whole count with "." as thousands separator: 10000 → "10.000"."""
+    return format_decimal(n, format="#,##0", locale=LOCALE)
+
+
+def decimal(x: Fraction | int, digits: int = 1) -> str:
+    """A number rounded half up with decimal comma: 7.25 → "7,3"."""
+    rounded = round_half_up(Fraction(x), digits)
+    value = Decimal(rounded.numerator) / Decimal(rounded.denominator)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=True)
+
+
+def percent(s: Fraction | None) -> str:
+    """A share as a whole percentage, half up, no-break space before "%": 5/8 → "63 %"; None → "–"."""
+    if s is None:
+        return DASH
+    return f"{count(whole_percent(s))}{NBSP}%"
+
+
+def percent_decimal(s: Fraction | None, digits: int = 1) -> str:
+    """A share as a percentage with decimals: 0.0725 → "7,3 %"; None → "–"."""
+    if s is None:
+        return DASH
+    return f"{decimal(s * 100, digits)}{NBSP}%"
+
+
+def rate_cell(s: Fraction | None, cases: int | None) -> str:
+    """A table cell with rate and count: "63 % (65)"; "–" when there is no data."""
+    if cases is None:
+        return DASH
+    return f"{percent(s)} ({count(cases)})"
+
+
+def points(n: int) -> str:
+    """A change in percentage points, unsigned: 19 → "19 procentpoint", 1 → "1 procentpoint"."""
+    return f"{count(abs(n))} procentpoint"
+
+
+def plural(n: int, singular: str, plural_form: str) -> str:
+    """The count and the noun in the right number: (1, "sag", "sager") → "1 sag"."""
+    return f"{count(n)} {singular if abs(n) == 1 else plural_form}"
+
+
+def sager(n: int) -> str:
+    """ "1 sag" / "2 sager"."""
+    return plural(n, "sag", "sager")
+
+
+def borgere(n: int) -> str:
+    """ "1 borger" / "3 borgere"."""
+    return plural(n, "borger", "borgere")
+
+
+def direction_noun(d: Direction) -> str:
+    """ "en stigning" / "et fald" / "uændret" (the article agrees with the noun)."""
+    return {"stigning": "en stigning", "fald": "et fald", "uændret": "uændret"}[d]
+
+
+def long_date(d: date) -> str:
+    """ "23. september 2025"."""
+    return format_date(d, "d. MMMM y", locale=LOCALE)
+
+
+def short_date(d: date) -> str:
+    """ "23-09-2025", as in decision headings."""
+    return d.strftime("%d-%m-%Y")
+
+
+def join(items: list[str], conjunction: str = "og") -> str:
+    """ "a, b og c" (no Oxford comma)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def normalize_key(text: str) -> str:
+    """A header or value in comparable form: "Ændret/ophævet" → "aendret_ophaevet", "År" → "aar"."""
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    for old, new in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e")):
+        text = text.replace(old, new)
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+# --- parsing, the inverse of the formatting above (used by the tests and the diff) -------------
+
+_COUNT_RE = re.compile(r"^-?\d{1,3}(\.\d{3})*$|^-?\d+$")
+
+
+def parse_count(text: str) -> int:
+    """Inverse of count(): "10.000" → 10000."""
+    if not _COUNT_RE.match(text):
+        raise ValueError(f"ikke et dansk heltal: {text!r}")
+    return int(text.replace(".", ""))
+
+
+def parse_percent(text: str) -> int:
+    """Inverse of percent(): "63 %" → 63."""
+    number, sep, sign = text.rpartition(NBSP)
+    if sep != NBSP or sign != "%":
+        raise ValueError(f"ikke en procentangivelse: {text!r}")
+    return parse_count(number)
+
+
+def parse_decimal(text: str) -> Fraction:
+    """Inverse of decimal(): "1.234,5" → 2469/2."""
+    whole, _, frac = text.partition(",")
+    value = Fraction(parse_count(whole))
+    if frac:
+        sign = -1 if whole.startswith("-") else 1
+        value += sign * Fraction(int(frac), 10 ** len(frac))
+    return value

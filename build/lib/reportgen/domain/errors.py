@@ -1,0 +1,72 @@
+"""Problems found in the input: where they are, what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input file, located by file, row (header = row 1) and column or key."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    hint: str | None = None
+
+    def location(self) -> str:
+        """Return "fil, række N, kolonne 'x'" for the parts that are known."""
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"række {self.row}")
+        if self.column is not None:
+            parts.append(f"kolonne '{self.column}'" if self.row is not None else f"nøgle '{self.column}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {self.message}"
+        if self.hint:
+            text += f" {self.hint}"
+        return text
+
+
+class InputError(Exception):
+    """Invalid input: one or more problems that stop the run (exit status 2)."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ProblemList:
+    """Collects problems while a file is checked, so all of them can be reported at once."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(
+        self, file: str, message: str, row: int | None = None, column: str | None = None, hint: str | None = None
+    ) -> None:
+        """Record one problem."""
+        self.items.append(Problem(file, message, row, column, hint))
+
+    def raise_if_any(self) -> None:
+        """Raise InputError with everything collected so far, if anything."""
+        if self.items:
+            raise InputError(self.items)
+
+
+def suggest(value: str, candidates: Iterable[str]) -> str | None:
+    """Return "Mente du 'x'?" for the candidate nearest to value, or None."""
+    candidates = list(candidates)
+    lowered = {c.lower(): c for c in candidates}
+    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    return f"Mente du '{lowered[match[0]]}'?" if match else None
+
+
+def allowed(values: Iterable[str]) -> str:
+    """Return "Tilladte værdier: 'a', 'b'." for an error hint."""
+    return "Tilladte værdier: " + ", ".join(f"'{v}'" for v in values) + "."

@@ -1,0 +1,316 @@
+"""Every figure of one case, computed from its validated inputs, with the warnings the data gives rise to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportgen.domain import danish as d
+from reportgen.domain.areas import (
+    AREAS,
+    BILAG_AREAS,
+    GENERAL,
+    HANDICAP_AREAS,
+    MAP_AREAS,
+    OEVRIGE,
+)
+from reportgen.domain.counts import Counts, total, whole_percent
+from reportgen.domain.errors import Problem
+from reportgen.domain.kommuner import HELE_LANDET
+from reportgen.figures import klagesager as ks
+from reportgen.figures import rates as f
+from reportgen.inputs import Inputs
+from reportgen.inputs.statistics import OUTCOME_WORDS, Statistics
+
+
+@dataclass(frozen=True)
+class Tabel1Row:
+    """One row of Tabel 1: a municipality (or Hele landet) and its counts per year (None = no data)."""
+
+    navn: str
+    rolle: str  # "kommune", "sammenligning" or "landet"
+    counts: tuple[Counts | None, ...]
+
+
+@dataclass(frozen=True)
+class AreaYear:
+    """One area of Bilag 1 in one year: the municipality's counts, the national counts and all decisions."""
+
+    omraade: str
+    aar: int
+    counts: Counts | None
+    landet: Counts | None
+    afgoerelser_i_alt: int | None
+
+
+@dataclass(frozen=True)
+class Tabel2Row:
+    """One forvaltningsområde of Tabel 2."""
+
+    navn: str
+    counts: Counts
+    i_danmarkskort: bool
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """The municipality against its comparison group in the danmarkskort year."""
+
+    navne: tuple[str, ...]  # comparison municipalities with data for the year
+    mangler: tuple[str, ...]  # comparison municipalities without data for the year
+    samlet: Counts  # the group's counts pooled
+    hoejere: int  # how many of them have a higher shown rate than the municipality
+    lavere: int  # … a lower shown rate
+    stigning: int  # how many of them had a higher rate than the year before
+    fald: int
+    med_forrige: int  # how many of them have both years (so stigning/fald are out of this)
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    """All figures the documents and `reportgen figures` show for one case."""
+
+    kommune: str
+    aar: int
+    years: tuple[int, ...]  # Tabel 1 columns, newest first
+    current: Counts
+    previous: Counts | None
+    landet: Counts | None
+    tabel1: tuple[Tabel1Row, ...]
+    group: GroupFigures | None
+    areas: tuple[tuple[AreaYear, ...], ...]  # per Bilag 1 area, one AreaYear per year (newest first)
+    tabel2: tuple[Tabel2Row, ...]
+    kilder: tuple[str, ...]
+    warnings: tuple[Problem, ...]
+    klagesager: ks.KlagesagerFigures | None = None
+
+    @property
+    def change(self) -> f.Change | None:
+        """The change from the previous year, when the file has it."""
+        return f.change(self.previous, self.current) if self.previous else None
+
+    @property
+    def tabel2_total(self) -> Counts | None:
+        """The "I alt" row of Tabel 2."""
+        return total(r.counts for r in self.tabel2) if self.tabel2 else None
+
+    @property
+    def tabel2_danmarkskort(self) -> Counts | None:
+        """Tabel 2's rows marked i_danmarkskort, summed."""
+        return total(r.counts for r in self.tabel2 if r.i_danmarkskort) if self.tabel2 else None
+
+    def area(self, omraade: str) -> tuple[AreaYear, ...]:
+        """One Bilag 1 area's years, newest first."""
+        return self.areas[BILAG_AREAS.index(omraade)]
+
+
+def _counts(stats: Statistics, kommune: str, aar: int, omraade: str = GENERAL) -> Counts | None:
+    record = stats.get(kommune, aar, omraade)
+    return record.counts if record else None
+
+
+def _shown(c: Counts | None) -> int | None:
+    """The whole percentage a reader sees for counts, or None."""
+    rate = f.omgoerelsesprocent(c) if c else None
+    return None if rate is None else whole_percent(rate)
+
+
+def compute(inputs: Inputs) -> CaseFigures:
+    """Compute every figure for a case."""
+    case, stats = inputs.case, inputs.statistik
+    warnings: list[Problem] = []
+    years = tuple(case.aar - i for i in range(case.antal_aar))
+    current = _counts(stats, case.kommune, case.aar)
+    assert current is not None  # guaranteed by load_inputs
+    previous = _counts(stats, case.kommune, case.aar - 1)
+    landet = _counts(stats, HELE_LANDET, case.aar)
+
+    rows = [(case.kommune, "kommune")] + [(k, "sammenligning") for k in case.sammenligning] + [(HELE_LANDET, "landet")]
+    tabel1 = tuple(Tabel1Row(navn, rolle, tuple(_counts(stats, navn, y) for y in years)) for navn, rolle in rows)
+    for row in tabel1:
+        missing = [y for y, c in zip(years, row.counts, strict=True) if c is None]
+        if missing:
+            warnings.append(
+                Problem(
+                    stats.file,
+                    f"ingen tal for {row.navn} i {', '.join(map(str, sorted(missing)))}; "
+                    "cellen vises som '–' i Tabel 1.",
+                    hint="Brug et udtræk, der dækker alle år, hvis tallene findes.",
+                )
+            )
+
+    group = _group(stats, case.kommune, case.sammenligning, case.aar, current) if case.sammenligning else None
+    areas = tuple(tuple(_area_year(stats, case.kommune, omraade, y) for y in years) for omraade in BILAG_AREAS)
+    for omraade in HANDICAP_AREAS:
+        if _counts(stats, case.kommune, case.aar, omraade) is None:
+            warnings.append(
+                Problem(
+                    stats.file,
+                    f"ingen tal for {case.kommune} {case.aar} på {omraade}; Bilag 1 kan ikke opdele socialområdet.",
+                    hint="Tilføj rækkerne for boernehandicap og voksenhandicap.",
+                )
+            )
+    warnings += _zero_filled(stats, [name for name, _ in rows], years)
+    tabel2 = _tabel2(inputs, current, warnings)
+    kilder = _sources(inputs, years)
+    klagesager = _klagesager(inputs, warnings)
+    return CaseFigures(
+        case.kommune,
+        case.aar,
+        years,
+        current,
+        previous,
+        landet,
+        tabel1,
+        group,
+        areas,
+        tabel2,
+        kilder,
+        tuple(warnings),
+        klagesager,
+    )
+
+
+def _zero_filled(stats: Statistics, names: list[str], years: tuple[int, ...]) -> list[Problem]:
+    """Warnings for the shown figures a long export had no row for (and that are therefore counted as 0)."""
+    out = []
+    for name in names:
+        for aar in sorted(years):
+            for omraade in MAP_AREAS:
+                record = stats.get(name, aar, omraade)
+                if record and record.zero_filled:
+                    words = " og ".join(f"'{OUTCOME_WORDS[o]}'" for o in record.zero_filled)
+                    out.append(
+                        Problem(
+                            stats.file,
+                            f"udtrækket har ingen række med {words} for {name} {aar} "
+                            f"på {omraade}; {'den er' if len(record.zero_filled) == 1 else 'de er'} "
+                            "talt som 0.",
+                            hint="Tjek at udtrækket ikke er filtreret på afgørelsestype.",
+                        )
+                    )
+    return out
+
+
+def _group(stats: Statistics, kommune: str, names: tuple[str, ...], aar: int, current: Counts) -> GroupFigures:
+    """The comparison group's figures for the year."""
+    now = {n: c for n in names if (c := _counts(stats, n, aar)) is not None}
+    present = tuple(n for n in names if n in now)
+    own = _shown(current)
+    shown = {n: rate for n in present if (rate := _shown(now[n])) is not None}
+    earlier = {n: rate for n in shown if (rate := _shown(_counts(stats, n, aar - 1))) is not None}
+    return GroupFigures(
+        navne=present,
+        mangler=tuple(n for n in names if n not in now),
+        samlet=total(now[n] for n in present),
+        hoejere=sum(1 for rate in shown.values() if own is not None and rate > own),
+        lavere=sum(1 for rate in shown.values() if own is not None and rate < own),
+        stigning=sum(1 for n, rate in earlier.items() if shown[n] > rate),
+        fald=sum(1 for n, rate in earlier.items() if shown[n] < rate),
+        med_forrige=len(earlier),
+    )
+
+
+def _area_year(stats: Statistics, kommune: str, omraade: str, aar: int) -> AreaYear:
+    """A Bilag 1 area in one year; øvrige is the general map minus the two handicap maps."""
+    if omraade != OEVRIGE:
+        record = stats.get(kommune, aar, omraade)
+        return AreaYear(
+            omraade,
+            aar,
+            record.counts if record else None,
+            _counts(stats, HELE_LANDET, aar, omraade),
+            record.afgoerelser_i_alt if record else None,
+        )
+
+    def rest(name: str) -> Counts | None:
+        general = _counts(stats, name, aar)
+        boern, voksen = (_counts(stats, name, aar, a) for a in HANDICAP_AREAS)
+        return f.oevrige(general, boern, voksen) if general and boern and voksen else None
+
+    return AreaYear(OEVRIGE, aar, rest(kommune), rest(HELE_LANDET), None)
+
+
+def _tabel2(inputs: Inputs, current: Counts, warnings: list[Problem]) -> tuple[Tabel2Row, ...]:
+    """Tabel 2's rows for the year, with a warning when the danmarkskort rows do not match the map."""
+    if inputs.forvaltning is None:
+        return ()
+    records = inputs.forvaltning.year(inputs.case.aar)
+    if not records:
+        warnings.append(
+            Problem(
+                inputs.forvaltning.file,
+                f"ingen rækker for {inputs.case.aar}; Tabel 2 udelades.",
+                hint="Tilføj rækker med aar = " + str(inputs.case.aar) + ".",
+            )
+        )
+        return ()
+    rows = tuple(Tabel2Row(r.navn, r.counts, r.i_danmarkskort) for r in records)
+    marked = total(r.counts for r in rows if r.i_danmarkskort)
+    examined = ("stadfaestet", "aendret_ophaevet", "hjemvist")
+    if any(getattr(marked, o) != getattr(current, o) for o in examined):
+        warnings.append(
+            Problem(
+                inputs.forvaltning.file,
+                f"rækkerne med i_danmarkskort = ja giver {marked.realitetsbehandlede} realitetsbehandlede sager "
+                f"({marked.stadfaestet}/{marked.aendret_ophaevet}/{marked.hjemvist}), men danmarkskortet har "
+                f"{current.realitetsbehandlede} ({current.stadfaestet}/{current.aendret_ophaevet}/{current.hjemvist}).",
+                hint="Tjek markeringen i_danmarkskort og tallene i Tabel 2.",
+            )
+        )
+    return rows
+
+
+def _sources(inputs: Inputs, years: tuple[int, ...]) -> tuple[str, ...]:
+    """The distinct `kilde` texts of the statistics rows the documents use, in first-use order."""
+    seen: dict[str, None] = {}
+    for record in inputs.statistik.records.values():
+        if record.aar in years and record.kilde:
+            seen.setdefault(record.kilde, None)
+    return tuple(seen)
+
+
+def _klagesager(inputs: Inputs, warnings: list[Problem]) -> ks.KlagesagerFigures | None:
+    """The case-level figures, with the loader's warnings and a check against the statistics."""
+    if inputs.klagesager is None:
+        return None
+    figures = ks.summarize(inputs.klagesager)
+    warnings.extend(inputs.klagesager.warnings)
+    if figures.year(inputs.case.aar) is None:
+        warnings.append(
+            Problem(
+                figures.file,
+                f"ingen sager fra {inputs.case.aar}; afsnittene om klagesagerne udelades.",
+                hint=f"Tilføj sagerne med aar = {inputs.case.aar}, eller fjern 'klagesager' fra sag.toml.",
+            )
+        )
+    for year in figures.years:
+        warnings.extend(_cross_check(inputs.statistik, inputs.case.kommune, year, figures.file))
+    return figures
+
+
+def _cross_check(stats: Statistics, kommune: str, year: ks.YearFigures, file: str) -> list[Problem]:
+    """A warning with both numbers for each area where the records count differently from Ankestyrelsen."""
+    if stats.get(kommune, year.aar) is None:
+        return []
+    pairs = [(a, year.area(a).counts, _area_year(stats, kommune, a, year.aar).counts) for a in BILAG_AREAS]
+    if any(official is None for _, _, official in pairs):
+        pairs = [(GENERAL, year.area(ks.TOTAL).counts, _counts(stats, kommune, year.aar))]
+    return [
+        Problem(
+            file,
+            f"for {AREAS[area].in_sentence} {year.aar} har filen {_outcomes(own)}, men Ankestyrelsens "
+            f"statistik har {_outcomes(official)}; omgørelsesprocenten bygger på statistikken.",
+            hint="Tjek, om der mangler sager, er sager for meget, eller om en sag har fået forkert område, "
+            "år eller udfald.",
+        )
+        for area, own, official in pairs
+        if official is not None and own != official
+    ]
+
+
+def _outcomes(c: Counts) -> str:
+    """ "65 sager (24 stadfæstet, 8 ændret/ophævet, 33 hjemvist, 0 afvist/henvist)"."""
+    return (
+        f"{d.sager(c.afgjorte)} ({d.count(c.stadfaestet)} stadfæstet, {d.count(c.aendret_ophaevet)} "
+        f"ændret/ophævet, {d.count(c.hjemvist)} hjemvist, {d.count(c.afvist_henvist)} afvist/henvist)"
+    )

@@ -1,0 +1,186 @@
+"""`reportgen figures`: every computed figure of a case as JSON with a stable, documented schema."""
+
+from __future__ import annotations
+
+from typing import overload
+
+from reportgen.domain.areas import BILAG_AREAS
+from reportgen.domain.counts import Counts, whole_percent
+from reportgen.figures import klagesager as ks
+from reportgen.figures import rates as f
+from reportgen.figures.case import CaseFigures
+from reportgen.inputs import Inputs
+
+SCHEMA_VERSION = 1
+
+
+def rate_json(numerator: int, denominator: int) -> dict:
+    """A rate as JSON: the counts it is made of, the shown whole percentage (half up) and the exact value."""
+    s = f.share(numerator, denominator)
+    return {
+        "taeller": numerator,
+        "naevner": denominator,
+        "procent": None if s is None else whole_percent(s),
+        "eksakt": None if s is None else float(s * 100),
+    }
+
+
+@overload
+def counts_json(c: Counts, source: tuple[str, tuple[int, ...]] | None = None) -> dict: ...
+@overload
+def counts_json(c: None, source: tuple[str, tuple[int, ...]] | None = None) -> None: ...
+@overload
+def counts_json(c: Counts | None, source: tuple[str, tuple[int, ...]] | None = None) -> dict | None: ...
+def counts_json(c: Counts | None, source: tuple[str, tuple[int, ...]] | None = None) -> dict | None:
+    """Counts with their derived figures, and the file and rows they were read from."""
+    if c is None:
+        return None
+    out = {
+        "stadfaestet": c.stadfaestet,
+        "aendret_ophaevet": c.aendret_ophaevet,
+        "hjemvist": c.hjemvist,
+        "afvist_henvist": c.afvist_henvist,
+        "realitetsbehandlede": c.realitetsbehandlede,
+        "omgjorte": c.omgjorte,
+        "afgjorte": c.afgjorte,
+        "omgoerelsesprocent": rate_json(c.omgjorte, c.realitetsbehandlede),
+        "aendret_andel": rate_json(c.aendret_ophaevet, c.realitetsbehandlede),
+        "hjemvist_andel": rate_json(c.hjemvist, c.realitetsbehandlede),
+    }
+    if source:
+        out["kilde"] = {"fil": source[0], "raekker": list(source[1])}
+    return out
+
+
+def to_json(cf: CaseFigures, inputs: Inputs) -> dict:
+    """The whole figure set as a JSON-ready dict (schema: docs/figurer.md)."""
+    stats = inputs.statistik
+
+    def src(kommune: str, aar: int, omraade: str = "socialomraadet"):
+        record = stats.get(kommune, aar, omraade)
+        return (stats.file, record.rows) if record else None
+
+    change = cf.change
+    out = {
+        "schema": SCHEMA_VERSION,
+        "kommune": cf.kommune,
+        "aar": cf.aar,
+        "aar_i_tabel1": list(cf.years),
+        "danmarkskort": counts_json(cf.current, src(cf.kommune, cf.aar)),
+        "forrige_aar": counts_json(cf.previous, src(cf.kommune, cf.aar - 1)),
+        "aendring": None
+        if change is None
+        else {
+            "sager": change.cases_delta,
+            "sager_retning": change.cases_direction,
+            "procentpoint": change.points_delta,
+            "procentpoint_retning": change.points_direction,
+        },
+        "hele_landet": counts_json(cf.landet, src("Hele landet", cf.aar)),
+        "tabel1": [
+            {
+                "navn": r.navn,
+                "rolle": r.rolle,
+                "aar": {str(y): counts_json(c, src(r.navn, y)) for y, c in zip(cf.years, r.counts, strict=True)},
+            }
+            for r in cf.tabel1
+        ],
+        "sammenligning": None
+        if cf.group is None
+        else {
+            "kommuner": list(cf.group.navne),
+            "mangler": list(cf.group.mangler),
+            "samlet": counts_json(cf.group.samlet),
+            "hoejere": cf.group.hoejere,
+            "lavere": cf.group.lavere,
+            "stigning": cf.group.stigning,
+            "fald": cf.group.fald,
+            "med_forrige_aar": cf.group.med_forrige,
+        },
+        "omraader": {
+            omraade: [_area_json(a, src(cf.kommune, a.aar, omraade)) for a in cf.area(omraade)]
+            for omraade in BILAG_AREAS
+        },
+        "tabel2": None if not cf.tabel2 else _tabel2_json(cf, inputs),
+        "kilder": list(cf.kilder),
+        "klagesager": None if cf.klagesager is None else _klagesager_json(cf.klagesager, inputs.case.diskretion),
+        "advarsler": [str(w) for w in cf.warnings],
+    }
+    return out
+
+
+def _area_json(a, source) -> dict:
+    """One Bilag 1 area-year, with the share of all first-instance decisions where known."""
+    out = {
+        "aar": a.aar,
+        "kommune": counts_json(a.counts, source if a.omraade != "oevrige" else None),
+        "hele_landet": counts_json(a.landet),
+        "afgoerelser_i_alt": a.afgoerelser_i_alt,
+        "paaklaget_andel": None,
+        "omgjort_andel_af_alle_afgoerelser": None,
+        "procentpoint_pr_sag": None,
+        "faa_sager": False,
+    }
+    if a.counts is not None:
+        per_case = f.points_per_case(a.counts)
+        out["procentpoint_pr_sag"] = None if per_case is None else float(per_case)
+        out["faa_sager"] = f.is_fragile(a.counts)
+        if a.afgoerelser_i_alt:
+            out["paaklaget_andel"] = rate_json(a.counts.afgjorte, a.afgoerelser_i_alt)
+            out["omgjort_andel_af_alle_afgoerelser"] = rate_json(a.counts.omgjorte, a.afgoerelser_i_alt)
+    return out
+
+
+def _tabel2_json(cf: CaseFigures, inputs: Inputs) -> dict:
+    """Tabel 2 with both denominators per row and for "I alt"."""
+
+    def row(navn: str, c: Counts, flag: bool | None) -> dict:
+        return {
+            "forvaltningsomraade": navn,
+            "i_danmarkskort": flag,
+            **counts_json(c),
+            "omgjort_af_afgjorte": rate_json(c.omgjorte, c.afgjorte),
+        }
+
+    assert inputs.forvaltning is not None and cf.tabel2_total is not None
+    return {
+        "fil": inputs.forvaltning.file,
+        "raekker": [row(r.navn, r.counts, r.i_danmarkskort) for r in cf.tabel2],
+        "i_alt": row("I alt", cf.tabel2_total, None),
+        "i_danmarkskort": counts_json(cf.tabel2_danmarkskort),
+    }
+
+
+def _klagesager_json(k: ks.KlagesagerFigures, diskretion: int | None) -> dict:
+    """The case-level figures per year (newest first) and area, exact (diskretion applies to the documents only)."""
+    return {
+        "fil": k.file,
+        "diskretion": diskretion,
+        "aar": [{"aar": y.aar, "omraader": {a.omraade: _klagesager_area_json(a) for a in y.areas}} for y in k.years],
+    }
+
+
+def _klagesager_area_json(a: ks.AreaFigures) -> dict:
+    """One area's (or all areas') case-level figures."""
+    return {
+        "sager": counts_json(a.counts),
+        "borgere": a.borgere,
+        "borgere_med_omgjorte_sager": a.borgere_omgjort,
+        "borgere_med_flere_sager": a.gentagere,
+        "sager_fra_borgere_med_flere_sager": a.gentager_sager,
+        "delvist_hjemvist": a.delvist_hjemvist,
+        "opfoelgning": {(value or "ikke_oplyst"): n for value, n in a.opfoelgning},
+        "paragraffer": [
+            {
+                "paragraf": p,
+                "sager": c.afgjorte,
+                "stadfaestet": c.stadfaestet,
+                "aendret_ophaevet": c.aendret_ophaevet,
+                "hjemvist": c.hjemvist,
+                "afvist_henvist": c.afvist_henvist,
+                "omgjorte": c.omgjorte,
+            }
+            for p, c in a.paragraffer
+        ],
+        "aarsager": [{"aarsag": reason or None, "sager": n} for reason, n in a.aarsager],
+    }

@@ -1,0 +1,357 @@
+"""The case folder: sag.toml read into typed, frozen objects, and the administration's texts."""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportgen.domain import kommuner
+from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, suggest
+
+STATUSES = ("udkast", "endelig")
+INDSTILLINGER = ("udarbejdes", "videreføres", "udarbejdes-ikke")
+NAEVNERE = ("realitetsbehandlede", "afgjorte", "begge")
+UDFALD = ("indstillet", "vedtaget", "tilbagesendt", "genoptaget", "udsat", "taget-til-efterretning")
+TEXT_SECTIONS = (
+    "tema",
+    "kompetence",
+    "sagsbeskrivelse",
+    "forklaring",
+    "forvaltningsomraader",
+    "kvalitet",
+    "indstilling",
+    "oekonomi",
+    "dialog",
+    "genoptagelse",
+    "bilag1",
+)
+DEFAULT_TITLE = "Årlig behandling af omgørelsesprocenter i klagesager"
+
+
+def key(kind: Any, default: Any = MISSING, toml: str | None = None) -> Any:
+    """A dataclass field that is a sag.toml key: its kind (str, int, date, "kommune", "kommuner", "file", list,
+    dict, "tables" or a tuple of allowed values), its default (none: the key is required) and its name in the
+    file when that differs from the field's."""
+    return field(default=default, metadata={"kind": kind, "toml": toml})
+
+
+@dataclass(frozen=True)
+class Handleplan:
+    """The § 79 b, stk. 2 decision the administration recommends, and the plan's appendix title."""
+
+    indstilling: str = key(INDSTILLINGER)
+    bilag: str | None = key(str, None)
+
+
+@dataclass(frozen=True)
+class Behandling:
+    """One body's treatment of the case: who, when, what they decided."""
+
+    organ: str = key(str)
+    dato: date = key(date)
+    beslutning: str = key(str)
+    udfald: str | None = key(UDFALD, None)
+
+
+@dataclass(frozen=True)
+class Moede:
+    """A planned meeting where a body will treat the case."""
+
+    organ: str = key(str)
+    dato: date = key(date)
+
+
+@dataclass(frozen=True)
+class Bilag:
+    """An appendix listed under the case (besides Bilag 1, which the tool makes)."""
+
+    titel: str = key(str)
+    fil: str | None = key(str, None)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case folder."""
+
+    folder: Path
+    kommune: str = key("kommune")
+    aar: int = key(int)
+    statistik: Path = key("file")
+    handleplan: Handleplan = key(dict)
+    sammenligning: tuple[str, ...] = key("kommuner", ())
+    forvaltningsomraader: Path | None = key("file", None)
+    klagesager: Path | None = key("file", None)
+    status: str = key(STATUSES, "udkast")
+    sagsnummer: str | None = key(str, None)
+    titel: str = key(str, DEFAULT_TITLE)
+    kompetence: str = key(str, "Byrådet")
+    forfatter: str | None = key(str, None)
+    dato: date | None = key(date, None)
+    antal_aar: int = key(int, 4)
+    tabel2_naevner: str = key(NAEVNERE, "realitetsbehandlede")
+    hoering: tuple[str, ...] = key(list, ())
+    diskretion: int | None = key(int, None)
+    moeder: tuple[Moede, ...] = key("tables", (), toml="moede")
+    behandling: tuple[Behandling, ...] = key("tables", ())
+    bilag: tuple[Bilag, ...] = key("tables", ())
+    tekster: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def draft(self) -> bool:
+        """True while the case is a draft (every page says so)."""
+        return self.status == "udkast"
+
+    @property
+    def author(self) -> str:
+        """The municipality as the documents' author."""
+        return self.forfatter or f"{self.kommune} Kommune"
+
+    @property
+    def document_date(self) -> date:
+        """The documents' date: `dato`, else the latest decision or meeting, else 1 January after the year."""
+        if self.dato:
+            return self.dato
+        dates = [b.dato for b in self.behandling] + [m.dato for m in self.moeder]
+        return max(dates) if dates else date(self.aar + 1, 1, 1)
+
+    def text(self, section: str) -> str | None:
+        """The administration's own Markdown for a section, or None for the default text."""
+        return dict(self.tekster).get(section)
+
+
+def schema(cls: type) -> dict[str, tuple[Any, bool]]:
+    """A dataclass's sag.toml keys: name in the file → (kind, required)."""
+    return {
+        f.metadata["toml"] or f.name: (f.metadata["kind"], f.default is MISSING)
+        for f in fields(cls)
+        if "kind" in f.metadata
+    }
+
+
+_TOP = schema(Case)
+_TABLES = {"behandling": Behandling, "moede": Moede, "bilag": Bilag}  # the [[…]] sections, each a list of tables
+_TYPE_NAMES = {
+    str: "tekst",
+    int: "heltal",
+    date: "dato (fx 2025-09-23)",
+    list: "liste af tekster",
+    dict: "tabel ([...])",
+    bool: "true/false",
+}
+
+
+class _Reader:
+    """Checks one TOML table against a schema, collecting problems with the key's full name."""
+
+    def __init__(self, file: str, folder: Path, problems: ProblemList):
+        self.file, self.folder, self.problems = file, folder, problems
+
+    def table(self, data: dict, schema: dict, prefix: str = "") -> dict[str, Any]:
+        """Return the valid values of a table; unknown, missing and mistyped keys become problems."""
+        out: dict[str, Any] = {}
+        for key in data:
+            if key not in schema:
+                hint = suggest(key, schema) or "Gyldige nøgler: " + ", ".join(schema) + "."
+                self.problems.add(self.file, "ukendt nøgle.", column=prefix + key, hint=hint)
+        for key, (kind, required) in schema.items():
+            if key not in data:
+                if required:
+                    self.problems.add(
+                        self.file,
+                        "påkrævet nøgle mangler.",
+                        column=prefix + key,
+                        hint=f"Tilføj {key} = … ({self._kind_name(kind)}).",
+                    )
+                continue
+            value = self.value(data[key], kind, prefix + key)
+            if value is not None:
+                out[key] = value
+        return out
+
+    def _kind_name(self, kind: Any) -> str:
+        if isinstance(kind, tuple):
+            return "en af " + ", ".join(f'"{v}"' for v in kind)
+        return {
+            "kommune": "kommunenavn",
+            "kommuner": "liste af kommunenavne",
+            "file": "filsti",
+            "tables": "[[tabel]]-afsnit",
+        }.get(kind, _TYPE_NAMES.get(kind, str(kind)))
+
+    def value(self, value: Any, kind: Any, key: str) -> Any:
+        """Check one value against its kind and return it converted, or None after recording a problem."""
+        if isinstance(kind, tuple):
+            if value not in kind:
+                self.problems.add(self.file, f"ugyldig værdi {value!r}.", column=key, hint=allowed(kind))
+                return None
+            return value
+        if kind == "kommune":
+            return self._kommune(value, key)
+        if kind == "kommuner":
+            if not self._is(value, list, key):
+                return None
+            names = [self._kommune(v, f"{key}[{i + 1}]") for i, v in enumerate(value)]
+            return tuple(n for n in names if n) if all(names) else None
+        if kind == "file":
+            return self._file(value, key)
+        if kind == "tables":
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                self.problems.add(self.file, "skal skrives som [[" + key + "]]-afsnit.", column=key)
+                return None
+            return value
+        if kind is list:
+            if not self._is(value, list, key) or not all(
+                self._is(v, str, f"{key}[{i + 1}]") for i, v in enumerate(value)
+            ):
+                return None
+            return tuple(value)
+        if kind is int and isinstance(value, bool):
+            value = str(value)
+        if kind == date and hasattr(value, "hour"):
+            self.problems.add(self.file, "skal være en dato uden klokkeslæt.", column=key, hint="Skriv fx 2025-09-23.")
+            return None
+        return value if self._is(value, kind, key) else None
+
+    def _is(self, value: Any, kind: type, key: str) -> bool:
+        if isinstance(value, kind):
+            return True
+        self.problems.add(self.file, f"skal være {_TYPE_NAMES.get(kind, kind.__name__)}, ikke {value!r}.", column=key)
+        return False
+
+    def _kommune(self, value: Any, key: str) -> str | None:
+        if not self._is(value, str, key):
+            return None
+        value = unicodedata.normalize("NFC", value)
+        name = kommuner.canonical(value)
+        if name == kommuner.HELE_LANDET:
+            hint = (
+                "Skriv kommunens navn, fx 'Allerød'."
+                if key == "kommune"
+                else "Landstallet kommer automatisk med i Tabel 1; fjern det herfra."
+            )
+            self.problems.add(self.file, "'Hele landet' er ikke en kommune.", column=key, hint=hint)
+            return None
+        if name is None:
+            self.problems.add(self.file, f"ukendt kommune '{value}'.", column=key, hint=kommuner.hint_for(value))
+            return None
+        return name
+
+    def _file(self, value: Any, key: str) -> Path | None:
+        if not self._is(value, str, key):
+            return None
+        path = (self.folder / value).resolve()
+        if not path.is_file():
+            self.problems.add(
+                self.file,
+                f"filen '{value}' findes ikke i sagsmappen.",
+                column=key,
+                hint=f"Tjek navnet; stien er relativ til {self.folder}.",
+            )
+            return None
+        return path
+
+
+def load_case(folder: Path) -> Case:
+    """Read and validate a case folder (sag.toml and tekster/*.md)."""
+    folder = Path(folder)
+    toml_path = folder / "sag.toml"
+    file = "sag.toml"
+    if not toml_path.is_file():
+        raise InputError(
+            [
+                Problem(
+                    str(folder),
+                    "mappen har ingen sag.toml.",
+                    hint="Angiv en sagsmappe, fx data/eksempler/allerod-2024.",
+                )
+            ]
+        )
+    try:
+        data = tomllib.loads(_read_text(toml_path, file))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError([Problem(file, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")]) from None
+    problems = ProblemList()
+    reader = _Reader(file, folder, problems)
+    top = reader.table(data, _TOP)
+    attribute = {f.metadata["toml"] or f.name: f.name for f in fields(Case) if "kind" in f.metadata}
+    values: dict[str, Any] = {attribute[k]: v for k, v in top.items() if k != "handleplan" and k not in _TABLES}
+    if "handleplan" in top:
+        plan = reader.table(top["handleplan"], schema(Handleplan), "handleplan.")
+        if "indstilling" in plan:
+            values["handleplan"] = Handleplan(**plan)
+    for name, cls in _TABLES.items():
+        table_schema = schema(cls)
+        items = []
+        for i, table in enumerate(top.get(name, ())):
+            found = reader.table(table, table_schema, f"{name}[{i + 1}].")
+            if all(k in found for k, (_, required) in table_schema.items() if required):
+                items.append(cls(**found))
+        values[attribute[name]] = tuple(items)
+    _check_ranges(values, file, problems)
+    values["tekster"] = _texts(folder, problems)
+    problems.raise_if_any()
+    return Case(folder=folder.resolve(), **values)
+
+
+def _check_ranges(values: dict[str, Any], file: str, problems: ProblemList) -> None:
+    """Values that have the right type but an impossible size."""
+    if "aar" in values and not 2018 <= values["aar"] <= 2100:
+        problems.add(
+            file,
+            f"{values['aar']} er ikke et danmarkskort-år.",
+            column="aar",
+            hint="Danmarkskortet findes fra 2018; skriv fx aar = 2024.",
+        )
+    if "antal_aar" in values and not 1 <= values["antal_aar"] <= 10:
+        problems.add(file, "skal være mellem 1 og 10.", column="antal_aar")
+    if "diskretion" in values and not 2 <= values["diskretion"] <= 100:
+        problems.add(file, "skal være mellem 2 og 100.", column="diskretion")
+    if values.get("kommune") in values.get("sammenligning", ()):
+        problems.add(
+            file,
+            "kommunen selv står i listen.",
+            column="sammenligning",
+            hint="Sammenligningen skal kun nævne de andre kommuner.",
+        )
+    names = values.get("sammenligning", ())
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            problems.add(
+                file,
+                f"{name} står to gange i listen.",
+                column=f"sammenligning[{i + 1}]",
+                hint=f"Fjern den ene; ellers tæller {name} dobbelt i sammenligningen.",
+            )
+    dates = [b.dato for b in values.get("behandling", ())]
+    if dates != sorted(dates):
+        problems.add(
+            file,
+            "beslutningerne står ikke i datoorden.",
+            column="behandling",
+            hint="Skriv [[behandling]]-afsnittene med den ældste først.",
+        )
+
+
+def _read_text(path: Path, file: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError([Problem(file, "filen er ikke gemt som UTF-8.", hint="Gem den som UTF-8.")]) from None
+
+
+def _texts(folder: Path, problems: ProblemList) -> tuple[tuple[str, str], ...]:
+    """The Markdown files in tekster/, by section name; unknown names are problems."""
+    texts = []
+    directory = folder / "tekster"
+    for path in sorted(directory.glob("*.md")) if directory.is_dir() else ():
+        section = path.stem
+        if section not in TEXT_SECTIONS:
+            hint = suggest(section, TEXT_SECTIONS) or "Gyldige navne: " + ", ".join(TEXT_SECTIONS) + "."
+            problems.add(f"tekster/{path.name}", "ukendt afsnit.", hint=hint)
+            continue
+        texts.append((section, _read_text(path, f"tekster/{path.name}")))
+    return tuple(texts)

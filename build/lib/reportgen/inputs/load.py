@@ -1,0 +1,53 @@
+"""All validated inputs of one case: sag.toml, the statistics and the optional data files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.inputs.case import Case, load_case
+from reportgen.inputs.forvaltning import Forvaltning, load_forvaltning
+from reportgen.inputs.klagesager import Klagesager, load_klagesager
+from reportgen.inputs.statistics import Statistics, load_statistics, require_year
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A case and its data, each validated."""
+
+    case: Case
+    statistik: Statistics
+    forvaltning: Forvaltning | None
+    klagesager: Klagesager | None = None
+
+    def files(self) -> dict[str, Path]:
+        """The input files by their name in the case folder (for the manifest)."""
+        paths = [
+            self.case.folder / "sag.toml",
+            self.case.statistik,
+            self.case.forvaltningsomraader,
+            self.case.klagesager,
+        ]
+        paths += sorted((self.case.folder / "tekster").glob("*.md"))
+        return {
+            p.relative_to(self.case.folder).as_posix() if p.is_relative_to(self.case.folder) else p.name: p
+            for p in paths
+            if p is not None
+        }
+
+
+def _display(case: Case, path: Path) -> str:
+    """A data file's name as the user wrote it in sag.toml (relative to the case folder)."""
+    return path.relative_to(case.folder).as_posix() if path.is_relative_to(case.folder) else path.name
+
+
+def load_inputs(folder: Path) -> Inputs:
+    """Read and validate every input of a case folder; raises InputError on the first bad file."""
+    case = load_case(Path(folder))
+    statistik = load_statistics(case.statistik, _display(case, case.statistik))
+    require_year(statistik, case.kommune, case.aar)
+    forvaltning = None
+    if case.forvaltningsomraader:
+        forvaltning = load_forvaltning(case.forvaltningsomraader, _display(case, case.forvaltningsomraader))
+    klagesager = load_klagesager(case.klagesager, _display(case, case.klagesager)) if case.klagesager else None
+    return Inputs(case, statistik, forvaltning, klagesager)

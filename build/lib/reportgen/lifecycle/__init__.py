@@ -1,0 +1,1 @@
+"""Stage 5: what happens to a case's packet over its life – check, build into versions, batch, compare versions."""

@@ -1,0 +1,125 @@
+"""`reportgen build`: renders a case's packet into the next version folder, atomically and reproducibly."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportgen import __version__
+from reportgen.documents.compose import Packet, compose
+from reportgen.domain.kommuner import slug
+from reportgen.figures.case import CaseFigures, compute
+from reportgen.figures.export import to_json
+from reportgen.inputs import Inputs, load_inputs
+from reportgen.lifecycle.versions import FIGURES, same_as, sha256, version_lock, versions, write_version
+
+if TYPE_CHECKING:
+    from reportgen.writers.pdf_processes import PdfProcesses
+
+LIBRARIES = ("weasyprint", "python-docx", "matplotlib", "jinja2", "markdown-it-py", "babel", "openpyxl", "pydyf")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Where the packet is and whether this build made a new version."""
+
+    folder: Path
+    version: int
+    created: bool
+
+
+def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str, bytes]:
+    """Every output file of a packet by name: the documents in three formats and the charts.
+
+    With PdfProcesses the PDFs were submitted there as each document was composed; this process writes the
+    HTML and DOCX meanwhile and then collects them.
+    """
+    from reportgen.writers import docx, html
+
+    if pdfs is None:
+        from reportgen.writers import pdf
+    files: dict[str, bytes] = {}
+    for doc in packet.documents():
+        page = html.render(doc)
+        files[f"{doc.slug}.html"] = page
+        if pdfs is None:
+            files[f"{doc.slug}.pdf"] = pdf.render(doc, page)
+        files[f"{doc.slug}.docx"] = docx.render(doc)
+    if pdfs is not None:
+        files.update((f"{slug}.pdf", data) for slug, data in pdfs.results().items())
+    for figure in packet.figures():
+        files[figure.name] = figure.png
+    return files
+
+
+def _pdf_processes() -> AbstractContextManager[PdfProcesses | None]:
+    """PdfProcesses when this process has not loaded WeasyPrint yet (a cold command-line build);
+    a warm process (tests, batch workers) renders faster by itself."""
+    if "weasyprint" in sys.modules:
+        return nullcontext()
+    from reportgen.writers.pdf_processes import PdfProcesses
+
+    return PdfProcesses()
+
+
+def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int) -> bytes:
+    """The manifest: inputs and outputs with SHA-256, tool and library versions, the statistics extract."""
+    case = inputs.case
+    stats = inputs.statistik
+    data = {
+        "version": version,
+        "reportgen": __version__,
+        "biblioteker": {name: _library_version(name) for name in LIBRARIES},
+        "sag": {
+            "kommune": case.kommune,
+            "aar": case.aar,
+            "status": case.status,
+            "sagsnummer": case.sagsnummer,
+            "dato": case.document_date.isoformat(),
+        },
+        "input": {name: sha256(path.read_bytes()) for name, path in sorted(inputs.files().items())},
+        "udtraek": {
+            "fil": stats.file,
+            "sha256": sha256(case.statistik.read_bytes()),
+            "raekker": sum(len(r.rows) for r in stats.records.values()),
+            "kommuner": len(stats.kommuner()),
+            "aar": sorted({a for (_, a, _) in stats.records}),
+            "kilder": sorted({r.kilde for r in stats.records.values() if r.kilde}),
+        },
+        "output": {name: sha256(content) for name, content in sorted(outputs.items())},
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _library_version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def build(case_folder: Path, out: Path) -> BuildResult:
+    """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version."""
+    inputs = load_inputs(case_folder)
+    with _pdf_processes() as pdfs:
+        cf = compute(inputs)
+        packet = compose(inputs, cf, ready=pdfs.submit if pdfs else None)
+        return write_packet(inputs, cf, render_packet(packet, pdfs), out)
+
+
+def write_packet(inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path) -> BuildResult:
+    """Write rendered outputs as the next version, unless they equal the latest version."""
+    outputs = dict(outputs)
+    outputs[FIGURES] = (json.dumps(to_json(cf, inputs), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    base = out / slug(inputs.case.kommune) / str(inputs.case.aar)
+    with version_lock(base):
+        existing = versions(base)
+        if existing and same_as(base / f"v{existing[-1]}", outputs):
+            return BuildResult(base / f"v{existing[-1]}", existing[-1], created=False)
+        target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version))
+    return BuildResult(target, version, created=True)

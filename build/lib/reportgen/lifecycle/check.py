@@ -1,0 +1,64 @@
+"""The short Danish summary `reportgen check` prints: the year's key figures in a few lines."""
+
+from __future__ import annotations
+
+from reportgen.domain import danish as d
+from reportgen.figures import rates as f
+from reportgen.figures.case import CaseFigures
+from reportgen.figures.klagesager import TOTAL
+
+
+def summary_lines(cf: CaseFigures) -> list[str]:
+    """Lines describing the danmarkskort year, the change, the national and group comparison and Tabel 2."""
+    c = cf.current
+    lines = [
+        f"{cf.kommune} {cf.aar} – danmarkskortet for socialområdet generelt",
+        f"  Realitetsbehandlede sager: {d.sager(c.realitetsbehandlede)}: {d.count(c.stadfaestet)} stadfæstet, "
+        f"{d.count(c.aendret_ophaevet)} ændret/ophævet, {d.count(c.hjemvist)} hjemvist "
+        f"({d.count(c.afvist_henvist)} afvist/henvist tæller ikke med)",
+        f"  Omgørelsesprocent: {d.percent(f.omgoerelsesprocent(c))} "
+        f"({d.count(c.omgjorte)} af {d.count(c.realitetsbehandlede)})",
+    ]
+    change = cf.change
+    if change and cf.previous:
+        points = "" if change.points_delta is None else f", {d.points(change.points_delta)} ({change.points_direction})"
+        lines.append(
+            f"  {cf.aar - 1}: {d.percent(f.omgoerelsesprocent(cf.previous))} "
+            f"({d.sager(cf.previous.realitetsbehandlede)}) – {d.sager(abs(change.cases_delta))} "
+            f"({change.cases_direction}){points}"
+        )
+    else:
+        lines.append(f"  {cf.aar - 1}: ingen tal")
+    lines.append("  Hele landet: " + (d.percent(f.omgoerelsesprocent(cf.landet)) if cf.landet else "ingen tal"))
+    if cf.group:
+        lines.append(
+            f"  Sammenligningskommuner samlet: {d.percent(f.omgoerelsesprocent(cf.group.samlet))} "
+            f"({d.join(list(cf.group.navne))})"
+        )
+    if cf.tabel2_total:
+        t = cf.tabel2_total
+        lines.append(
+            f"  Tabel 2: {d.sager(t.afgjorte)} i {len(cf.tabel2)} forvaltningsområder, "
+            f"{d.percent(f.omgoerelsesprocent(t))} omgjort af de realitetsbehandlede, "
+            f"{d.percent(f.omgoerelse_af_alle(t))} af alle afgjorte"
+        )
+    lines += _klagesager_lines(cf)
+    return lines
+
+
+def _klagesager_lines(cf: CaseFigures) -> list[str]:
+    """The case-level records' headline for the year, with exact counts (check is for the administration)."""
+    records = cf.klagesager
+    year = records.year(cf.aar) if records else None
+    if records is None or year is None:
+        return []
+    a = year.area(TOTAL)
+    line = (
+        f"  Klagesager ({records.file}): {d.sager(a.counts.afgjorte)} fra {d.borgere(a.borgere)}, "
+        f"{d.count(a.omgjorte)} omgjort"
+    )
+    if a.gentagere:
+        line += f"; {d.borgere(a.gentagere)} med mere end én sag ({d.sager(a.gentager_sager)})"
+    if a.delvist_hjemvist:
+        line += f"; {d.count(a.delvist_hjemvist)} delvist hjemvist"
+    return [line]

@@ -1,0 +1,170 @@
+"""`reportgen diff`: two versions compared word by word, as HTML redline, Word tracked changes and a summary."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.domain.errors import InputError, Problem
+from reportgen.lifecycle.diff.figures import FigureChange, changed_values
+from reportgen.lifecycle.diff.redline import render_html
+from reportgen.lifecycle.diff.sections import DocumentDiff, SectionDiff, compare_document
+from reportgen.lifecycle.diff.sides import Side, load_side, revision_moment
+from reportgen.lifecycle.diff.tracked import tracked_changes
+
+DOCUMENT_ORDER = ("sagsfremstilling", "bilag-1")
+TRACKED_SUFFIX = "-aendringer.docx"
+TERMINAL_FIGURES = 25
+
+
+@dataclass(frozen=True)
+class PacketDiff:
+    """Everything that differs between two versions."""
+
+    old: Side
+    new: Side
+    documents: tuple[DocumentDiff, ...]
+    figures: tuple[FigureChange, ...] = ()
+    case: tuple[FigureChange, ...] = ()
+    warnings_added: tuple[str, ...] = ()
+    warnings_removed: tuple[str, ...] = ()
+
+    @property
+    def unchanged(self) -> bool:
+        """True when no text, figure, case detail or warning differs."""
+        return not (
+            any(d.changed for d in self.documents)
+            or self.figures
+            or self.case
+            or self.warnings_added
+            or self.warnings_removed
+        )
+
+
+def compare(old_path: Path, new_path: Path) -> PacketDiff:
+    """Compare two version folders, or two DOCX files."""
+    old, new = load_side(old_path), load_side(new_path)
+    if old.is_folder != new.is_folder:
+        raise InputError(
+            [
+                Problem(
+                    str(old_path if not old.is_folder else new_path),
+                    "kan ikke sammenlignes med en versionsmappe.",
+                    hint="Angiv enten to versionsmapper eller to DOCX-filer.",
+                )
+            ]
+        )
+    if not old.is_folder:
+        old = Side(old.path, old.label, {new.path.stem: old.path})
+    names = sorted(
+        set(old.documents) | set(new.documents),
+        key=lambda n: (DOCUMENT_ORDER.index(n) if n in DOCUMENT_ORDER else len(DOCUMENT_ORDER), n),
+    )
+    documents = tuple(compare_document(n, old.documents.get(n), new.documents.get(n)) for n in names)
+    old_fig, new_fig = old.figures or {}, new.figures or {}
+    old_warn, new_warn = old_fig.get("advarsler") or [], new_fig.get("advarsler") or []
+    return PacketDiff(
+        old,
+        new,
+        documents,
+        figures=changed_values(_without(old_fig, "advarsler"), _without(new_fig, "advarsler")),
+        case=changed_values((old.manifest or {}).get("sag", {}), (new.manifest or {}).get("sag", {})),
+        warnings_added=tuple(w for w in new_warn if w not in old_warn),
+        warnings_removed=tuple(w for w in old_warn if w not in new_warn),
+    )
+
+
+def _without(data: dict, key: str) -> dict:
+    return {k: v for k, v in data.items() if k != key}
+
+
+def run(old: Path, new: Path, out: Path | None = None) -> tuple[PacketDiff, list[Path]]:
+    """Compare two versions and, when they differ, write the HTML redline and the tracked-changes DOCX files."""
+    result = compare(old, new)
+    if result.unchanged:
+        return result, []
+    moment = revision_moment(result.new)
+    files = {out or _redline_path(result.old, result.new): render_html(result)}
+    for doc in result.documents:
+        new_docx = result.new.documents.get(doc.name)
+        if new_docx:
+            files[new_docx.with_name(f"{new_docx.stem}{TRACKED_SUFFIX}")] = tracked_changes(
+                result.old.documents.get(doc.name), new_docx, moment
+            )
+    for path, content in files.items():  # everything is made before anything is written
+        _write(path, content)
+    return result, list(files)
+
+
+def _redline_path(old: Side, new: Side) -> Path:
+    """NEW/diff-mod-v<old>.html for version folders, else next to the new DOCX."""
+    if new.is_folder:
+        return new.path / f"diff-mod-{old.label}.html"
+    return new.path.with_name(f"{new.path.stem}-diff-mod-{old.path.stem}.html")
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Write a file atomically (a reader never sees half of it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".diff-tmp-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def summary_lines(result: PacketDiff, files: list[Path]) -> list[str]:
+    """The terminal summary in Danish: changed sections per document, words, figures, the files written."""
+    head = f"{result.old.label} → {result.new.label}"
+    if result.unchanged:
+        return [f"{head}: ingen ændringer."]
+    lines = [f"{head}:"]
+    for doc in result.documents:
+        lines.append(_document_line(doc))
+        for s in doc.changed:
+            lines.append(f"  - {s.title or '(uden overskrift)'}: {_section_status(s)}")
+    lines.append(_figures_line(result))
+    lines += [f"  - {c.path}: {c.old} → {c.new}" for c in result.figures[:TERMINAL_FIGURES]]
+    if len(result.figures) > TERMINAL_FIGURES:
+        lines.append(f"  … og {len(result.figures) - TERMINAL_FIGURES} flere (se redlinen).")
+    lines += [f"Sagen: {c.path}: {c.old} → {c.new}" for c in result.case]
+    lines += [f"Ny advarsel: {w}" for w in result.warnings_added]
+    lines += [f"Advarsel bortfaldet: {w}" for w in result.warnings_removed]
+    if files:
+        lines.append(f"Redline: {files[0]}")
+        lines += [f"Word med sporede ændringer: {p}" for p in files[1:]]
+    return lines
+
+
+def _document_line(doc: DocumentDiff) -> str:
+    """ "sagsfremstilling: 2 af 14 afsnit ændret (+12 ord, −3 ord)" or "… uændret"."""
+    if doc.status != "ændret":
+        return (
+            f"{doc.name}: {'nyt dokument' if doc.status == 'nyt' else 'dokumentet er fjernet'} "
+            f"(+{doc.inserted} ord, −{doc.deleted} ord)"
+        )
+    if not doc.changed:
+        return f"{doc.name}: uændret"
+    return (
+        f"{doc.name}: {len(doc.changed)} af {len(doc.sections)} afsnit ændret (+{doc.inserted} ord, −{doc.deleted} ord)"
+    )
+
+
+def _section_status(s: SectionDiff) -> str:
+    """A changed section's status and word counts."""
+    label = {"nyt": "nyt afsnit", "fjernet": "afsnittet er fjernet"}.get(s.status, "ændret")
+    return f"{label} (+{s.inserted} ord, −{s.deleted} ord)"
+
+
+def _figures_line(result: PacketDiff) -> str:
+    """How many figures changed, or that none did (or that there was nothing to compare)."""
+    if not (result.old.figures and result.new.figures):
+        return "Tal: ikke sammenlignet (kræver figurer.json i begge versionsmapper)."
+    n = len(result.figures)
+    return "Tal: ingen ændrede." if n == 0 else f"Ændrede tal ({n}):"

@@ -1,0 +1,422 @@
+"""DOCX writer: renders a Document into a copy of templates/reference.docx using its named styles only."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from datetime import UTC, datetime, time
+from enum import StrEnum
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
+from docx.section import _BaseHeaderFooter
+from docx.shared import Cm, Emu
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from reportgen.documents.model import (
+    Block,
+    BulletList,
+    CellAlign,
+    Decision,
+    Document,
+    Emph,
+    Figure,
+    Heading,
+    Inline,
+    LineBreak,
+    PageBreak,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
+)
+from reportgen.domain.errors import InputError, Problem
+from reportgen.resources import REFERENCE_DOCX
+
+DRAFT_MARK = "UDKAST"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_STYLE_IDS: dict[str, dict[tuple[str, Any], str | None]] = {}  # reference SHA-256 → (name, type) → id
+
+
+class Style(StrEnum):
+    """Every style name the writer uses; each must exist in the reference document."""
+
+    NORMAL = "Normal"
+    TITLE = "Title"
+    SUBTITLE = "Subtitle"
+    HEADING_1 = "Heading 1"
+    HEADING_2 = "Heading 2"
+    HEADING_3 = "Heading 3"
+    LIST_BULLET = "List Bullet"
+    LIST_BULLET_2 = "List Bullet 2"
+    LIST_NUMBER = "List Number"
+    LIST_NUMBER_2 = "List Number 2"
+    LIST_CONTINUE = "List Continue"
+    LIST_CONTINUE_2 = "List Continue 2"
+    CAPTION = "Caption"
+    FIGURE = "Billede"
+    TABLE = "Reportgen Tabel"
+    TABLE_TEXT = "Tabeltekst"
+    TABLE_TEXT_RIGHT = "Tabeltekst højre"
+    TABLE_HEADER = "Tabeloverskrift"
+    TABLE_HEADER_RIGHT = "Tabeloverskrift højre"
+    TABLE_TOTAL = "Tabeltotal"
+    TABLE_TOTAL_RIGHT = "Tabeltotal højre"
+    TABLE_NOTE = "Tabelnote"
+    SOURCE = "Kilde"
+    DECISION = "Beslutning"
+    HEADER = "Header"
+    FOOTER = "Footer"
+    DRAFT = "Udkast"
+
+
+STYLES_USED: tuple[str, ...] = tuple(Style)
+
+HEADING_STYLES = (Style.HEADING_1, Style.HEADING_2, Style.HEADING_3)
+# Indexed by [ordered][level]; lists nested deeper than two levels share the second level's style.
+LIST_STYLES = ((Style.LIST_BULLET, Style.LIST_BULLET_2), (Style.LIST_NUMBER, Style.LIST_NUMBER_2))
+CONTINUE_STYLES = (Style.LIST_CONTINUE, Style.LIST_CONTINUE_2)
+HEADER_CELL_STYLES: dict[CellAlign, Style] = {"left": Style.TABLE_HEADER, "right": Style.TABLE_HEADER_RIGHT}
+BODY_CELL_STYLES: dict[CellAlign, Style] = {"left": Style.TABLE_TEXT, "right": Style.TABLE_TEXT_RIGHT}
+TOTAL_CELL_STYLES: dict[CellAlign, Style] = {"left": Style.TABLE_TOTAL, "right": Style.TABLE_TOTAL_RIGHT}
+
+
+def render(doc: Document, reference: Path | None = None) -> bytes:
+    """Return the document as DOCX bytes, styled by the reference document (default templates/reference.docx)."""
+    reference = reference or REFERENCE_DOCX
+    data = reference.read_bytes()
+    target = docx.Document(BytesIO(data))
+    _use_style_ids(target, reference, hashlib.sha256(data).hexdigest())
+    _clear_body(target)
+    writer = _BlockWriter(target)
+    writer.title(doc)
+    for block in doc.blocks:
+        writer.write(block)
+    _write_running_texts(target, doc)
+    _set_language(target, doc.language)
+    _set_core_properties(target, doc)
+    buffer = BytesIO()
+    target.save(buffer)
+    return _repack(buffer.getvalue())
+
+
+def _check_styles(target: DocxDocument, reference: Path) -> None:
+    """Raise InputError naming every style of STYLES_USED that the reference document lacks."""
+    hint = "Opret typografien i Word, eller brug templates/reference.docx som udgangspunkt."
+    missing = [name for name in STYLES_USED if name not in target.styles]
+    if missing:
+        raise InputError(Problem(str(reference), f"Typografien '{name}' mangler.", hint=hint) for name in missing)
+
+
+def _use_style_ids(target: DocxDocument, reference: Path, key: str) -> None:
+    """Check the styles once per reference content, and answer style look-ups from a table shared by its copies.
+
+    python-docx rescans every style on each look-up by name, which dominated the writer's time.
+    """
+    if key not in _STYLE_IDS:
+        _check_styles(target, reference)
+        _STYLE_IDS[key] = {}
+    known = _STYLE_IDS[key]
+    look_up = target.part.get_style_id
+
+    def get_style_id(name: str, style_type: Any) -> str | None:
+        """The style id python-docx would find (None for the type's default style)."""
+        if (name, style_type) not in known:
+            known[name, style_type] = look_up(name, style_type)
+        return known[name, style_type]
+
+    # headers and footers look styles up through this part too (python-docx's DocumentPart.get_style_id)
+    target.part.get_style_id = get_style_id  # type: ignore[method-assign]
+
+
+def _clear_body(target: DocxDocument) -> None:
+    """Delete the reference document's body content, keeping its final section properties."""
+    body = target.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+class _BlockWriter:
+    """Appends blocks to the body of a python-docx document, numbering tables and figures."""
+
+    def __init__(self, target: DocxDocument) -> None:
+        """Remember the target document and its text width."""
+        self.target = target
+        section = target.sections[-1]
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        assert width is not None and left is not None and right is not None, "the reference document sets the page"
+        self.text_width = width - left - right
+        self.tables = 0
+        self.figures = 0
+
+    def title(self, doc: Document) -> None:
+        """Write the title block: title and, if any, subtitle."""
+        self.target.add_paragraph(doc.title, style=Style.TITLE)
+        if doc.subtitle:
+            self.target.add_paragraph(doc.subtitle, style=Style.SUBTITLE)
+
+    def write(self, block: Block) -> None:
+        """Write one block of the document model."""
+        match block:
+            case Heading(level=level, children=children):
+                self.paragraph(children, HEADING_STYLES[min(max(level, 1), len(HEADING_STYLES)) - 1])
+            case Paragraph(children=children):
+                self.paragraph(children, Style.NORMAL)
+            case BulletList():
+                self.bullet_list(block, 0)
+            case Table():
+                self.table(block)
+            case Figure():
+                self.figure(block)
+            case Decision(title=title, body=body):
+                self.target.add_paragraph(title, style=Style.DECISION)
+                for child in body:
+                    self.write(child)
+            case PageBreak():
+                self.target.add_page_break()
+            case _:
+                raise TypeError(f"the DOCX writer cannot render {type(block).__name__}: {block!r}")
+
+    def paragraph(self, inlines: tuple[Inline, ...], style: Style) -> DocxParagraph:
+        """Write a paragraph of inline content in the given style."""
+        paragraph = self.target.add_paragraph(style=style)
+        _add_inlines(paragraph, inlines)
+        return paragraph
+
+    def bullet_list(self, block: BulletList, depth: int) -> None:
+        """Write a list; an item's first paragraph carries the bullet or number, later ones continue it."""
+        level = min(depth, 1)
+        style = LIST_STYLES[block.ordered][level]
+        num_id = self.restart_numbering(style) if block.ordered else None
+        for item in block.items:
+            for index, child in enumerate(item):
+                if isinstance(child, Paragraph):
+                    paragraph = self.paragraph(child.children, style if index == 0 else CONTINUE_STYLES[level])
+                    if index == 0 and num_id is not None:
+                        _set_numbering(paragraph, num_id)
+                elif isinstance(child, BulletList):
+                    self.bullet_list(child, depth + 1)
+                else:
+                    self.write(child)
+
+    def restart_numbering(self, style: Style) -> int | None:
+        """Return a new numbering instance of the style's list that starts at 1, or None if it has none."""
+        num_ids = self.target.styles[style].element.xpath("w:pPr/w:numPr/w:numId/@w:val")
+        if not num_ids:
+            return None
+        numbering = self.target.part.numbering_part.element
+        abstract_id = numbering.num_having_numId(int(num_ids[0])).abstractNumId.val
+        num = numbering.add_num(abstract_id)
+        num.add_lvlOverride(0).add_startOverride(1)
+        return num.numId
+
+    def table(self, table: Table) -> None:
+        """Write the numbered caption, the table, its notes and its source line."""
+        self.tables += 1
+        self.caption("Tabel", self.tables, table.caption)
+        rows = [(table.header, HEADER_CELL_STYLES)] + [(row, BODY_CELL_STYLES) for row in table.rows]
+        if table.total:
+            rows.append((table.total, TOTAL_CELL_STYLES))
+        grid = self.target.add_table(rows=len(rows), cols=len(table.header), style=Style.TABLE)
+        for row, (cells, styles) in zip(grid.rows, rows, strict=True):
+            for cell, text, align in zip(row.cells, cells, table.align, strict=True):
+                cell.paragraphs[0].style = styles[align]
+                cell.paragraphs[0].add_run(text)
+        grid.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        _set_table_look(grid, has_total=bool(table.total))
+        self.set_column_widths(grid)
+        for note in table.notes:
+            self.target.add_paragraph(note, style=Style.TABLE_NOTE)
+        if table.source:
+            self.target.add_paragraph(f"Kilde: {table.source}", style=Style.SOURCE)
+
+    def set_column_widths(self, grid: DocxTable) -> None:
+        """Fill the text width; the first (label) column gets twice the width of each other column."""
+        count = len(grid.columns)
+        unit = self.text_width // (count + 1)
+        widths = [self.text_width - unit * (count - 1)] + [unit] * (count - 1)
+        grid.autofit = False
+        table_width = grid._tbl.tblPr.find(qn("w:tblW"))
+        table_width.set(qn("w:type"), "dxa")
+        table_width.set(qn("w:w"), str(sum(Emu(width).twips for width in widths)))
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = Emu(width)
+        for row in grid.rows:  # row by row: column.cells rebuilds the whole cell grid on every call
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Emu(width)
+
+    def figure(self, figure: Figure) -> None:
+        """Write the picture at its width (at most the text width) with alt text, then its numbered caption."""
+        self.figures += 1
+        run = self.target.add_paragraph(style=Style.FIGURE).add_run()
+        width = Emu(min(Cm(figure.width_cm), self.text_width))
+        shape = run.add_picture(BytesIO(figure.png), width=width)
+        _describe_picture(shape._inline, self.figures, figure)
+        self.caption("Figur", self.figures, figure.caption)
+
+    def caption(self, label: str, number: int, text: str) -> None:
+        """Write "<label> <n>: <text>" in the Caption style, the number as a SEQ field Word can update."""
+        paragraph = self.target.add_paragraph(f"{label} ", style=Style.CAPTION)
+        _add_field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
+        paragraph.add_run(f": {text}")
+
+
+def _add_inlines(
+    paragraph: DocxParagraph, inlines: tuple[Inline, ...], bold: bool = False, italic: bool = False
+) -> None:
+    """Append inline content as runs; nested emphasis accumulates bold and italic."""
+    for node in inlines:
+        match node:
+            case Text(text=text):
+                run = paragraph.add_run(text)
+                if bold:
+                    run.bold = True
+                if italic:
+                    run.italic = True
+            case Emph(children=children):
+                _add_inlines(paragraph, children, bold, True)
+            case Strong(children=children):
+                _add_inlines(paragraph, children, True, italic)
+            case LineBreak():
+                paragraph.add_run().add_break()
+            case _:
+                raise TypeError(f"the DOCX writer cannot render {type(node).__name__}: {node!r}")
+
+
+def _set_numbering(paragraph: DocxParagraph, num_id: int) -> None:
+    """Attach the paragraph to a numbering instance, so the list restarts at 1."""
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num_id
+
+
+def _set_table_look(grid: DocxTable, has_total: bool) -> None:
+    """Apply the table style's header row (and total row, if any) formatting, without banding."""
+    look = grid._tbl.tblPr.find(qn("w:tblLook"))
+    flags = {
+        "firstRow": True,
+        "lastRow": has_total,
+        "firstColumn": False,
+        "lastColumn": False,
+        "noHBand": True,
+        "noVBand": True,
+    }
+    bits = {
+        "firstRow": 0x20,
+        "lastRow": 0x40,
+        "firstColumn": 0x80,
+        "lastColumn": 0x100,
+        "noHBand": 0x200,
+        "noVBand": 0x400,
+    }
+    for name, on in flags.items():
+        look.set(qn(f"w:{name}"), "1" if on else "0")
+    look.set(qn("w:val"), f"{sum(bits[name] for name, on in flags.items() if on):04X}")
+
+
+def _describe_picture(inline: CT_Inline, number: int, figure: Figure) -> None:
+    """Give the picture a deterministic id and name, its alt text and its caption as title."""
+    for props in (inline.docPr, *inline.xpath(".//pic:cNvPr")):
+        props.set("name", f"Figur {number}")
+        props.set("descr", figure.alt)
+    inline.docPr.set("id", str(number))
+    inline.docPr.set("title", figure.caption)
+
+
+def _add_field(paragraph: DocxParagraph, instruction: str, result: str) -> None:
+    """Append a complex field with the given instruction and precomputed result text."""
+    _add_field_char(paragraph, "begin")
+    instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    _add_field_char(paragraph, "separate")
+    paragraph.add_run(result)
+    _add_field_char(paragraph, "end")
+
+
+def _add_field_char(paragraph: DocxParagraph, kind: str) -> None:
+    """Append a run holding a w:fldChar of the given kind (begin, separate or end)."""
+    paragraph.add_run()._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
+
+
+def _write_running_texts(target: DocxDocument, doc: Document) -> None:
+    """Write header (running text, draft mark) and footer ("Side X af Y") on every kind of page."""
+    for section in target.sections:
+        headers = [section.header]
+        footers = [section.footer]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+            footers.append(section.first_page_footer)
+        if target.settings.odd_and_even_pages_header_footer:
+            headers.append(section.even_page_header)
+            footers.append(section.even_page_footer)
+        for header in headers:
+            _fill_header(header, doc)
+        for footer in footers:
+            _fill_footer(footer)
+
+
+def _clear(part: _BaseHeaderFooter) -> None:
+    """Remove all content of a header or footer, creating its own definition if it was linked."""
+    part.is_linked_to_previous = False
+    element = part._element
+    for child in list(element):
+        element.remove(child)
+
+
+def _fill_header(header: _BaseHeaderFooter, doc: Document) -> None:
+    """Write the draft mark (if a draft) and the running header text."""
+    _clear(header)
+    if doc.draft:
+        header.add_paragraph(DRAFT_MARK, style=Style.DRAFT)
+    header.add_paragraph(doc.header, style=Style.HEADER)
+
+
+def _fill_footer(footer: _BaseHeaderFooter) -> None:
+    """Write "Side <PAGE> af <NUMPAGES>"."""
+    _clear(footer)
+    paragraph = footer.add_paragraph("Side ", style=Style.FOOTER)
+    _add_field(paragraph, "PAGE", "1")
+    paragraph.add_run(" af ")
+    _add_field(paragraph, "NUMPAGES", "1")
+
+
+def _set_language(target: DocxDocument, language: str) -> None:
+    """Set the document's language on every w:lang of the styles (document defaults and styles)."""
+    for lang in target.styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), language)
+
+
+def _set_core_properties(target: DocxDocument, doc: Document) -> None:
+    """Set the metadata from the document only: nothing from the clock, the user or the reference."""
+    props = target.core_properties
+    props.title = doc.title
+    props.subject = doc.subtitle
+    props.author = doc.author
+    props.language = doc.language
+    moment = datetime.combine(doc.date, time(), tzinfo=UTC)
+    props.created = props.modified = props.last_printed = moment
+    props.revision = 1
+    props.last_modified_by = props.keywords = props.comments = props.category = ""
+    props.content_status = props.identifier = props.version = ""
+
+
+def _repack(data: bytes) -> bytes:
+    """Rewrite the zip package with sorted entries and fixed timestamps, so equal documents give equal bytes."""
+    with zipfile.ZipFile(BytesIO(data)) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(entries):  # "[Content_Types].xml" sorts first, as Word writes it
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 0, 0
+            target.writestr(info, entries[name])
+    return out.getvalue()

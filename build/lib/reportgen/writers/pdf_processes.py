@@ -1,0 +1,104 @@
+"""Two warm PDF processes for a cold `reportgen build`: the documents are laid out while the charts are drawn.
+
+A cold build spends most of its time importing and warming WeasyPrint and matplotlib and then laying out
+the PDFs. PdfProcesses forks one process at once, which loads WeasyPrint and the house stylesheet while
+this process draws the charts, and then forks a second, equally warm, process from itself. Each document
+is sent to one of them as soon as it is composed; the PDF bytes come back over a pipe. This process never
+imports WeasyPrint and meanwhile writes the HTML and DOCX.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from multiprocessing.connection import Connection
+
+from reportgen.documents.model import Document
+
+WORKERS = 2
+
+
+class PdfProcesses:
+    """The two PDF processes of one build, used as a context manager; documents go round-robin to them."""
+
+    def __init__(self) -> None:
+        """Fork the first process now; it warms up and forks the second."""
+        context = multiprocessing.get_context("fork")
+        pipes = [context.Pipe() for _ in range(WORKERS)]
+        self._conns = [ours for ours, _ in pipes]
+        theirs = [end for _, end in pipes]
+        self._process = context.Process(target=_first, args=(theirs, self._conns), name="reportgen-pdf")
+        self._process.start()
+        for end in theirs:
+            end.close()
+        self._sent: list[tuple[str, Connection]] = []
+
+    def submit(self, doc: Document) -> None:
+        """Send a composed document to the next process."""
+        conn = self._conns[len(self._sent) % WORKERS]
+        conn.send(doc)
+        self._sent.append((doc.slug, conn))
+
+    def results(self) -> dict[str, bytes]:
+        """The PDF bytes of every submitted document by slug; raises RuntimeError when a process failed."""
+        pdfs = {}
+        for slug, conn in self._sent:  # each process answers in the order it was sent its documents
+            try:
+                status, payload = conn.recv()
+            except EOFError:
+                raise RuntimeError(f"PDF-processen stoppede uventet under {slug}.pdf") from None
+            if status != "ok":
+                raise RuntimeError(f"{slug}.pdf: {payload}")
+            pdfs[slug] = payload
+        return pdfs
+
+    def __enter__(self) -> PdfProcesses:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Tell both processes to stop and wait for them."""
+        for conn in self._conns:
+            try:
+                conn.send(None)
+            except OSError:
+                pass  # that process has already stopped
+            conn.close()
+        self._process.join()
+
+
+def _first(ends: list[Connection], parents: list[Connection]) -> None:
+    """The first process: close the parent's ends, warm up, fork the second process, serve the first pipe."""
+    from reportgen.writers import pdf
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report; it closes the pipes
+    for conn in parents:
+        conn.close()  # so that a pipe reports end-of-file here when the parent stops
+    pdf.warm_up()
+    second = multiprocessing.get_context("fork").Process(target=_serve, args=(ends[1], ends[0]), name="reportgen-pdf-2")
+    second.start()
+    ends[1].close()
+    _serve(ends[0])
+    second.join()
+
+
+def _serve(conn: Connection, other: Connection | None = None) -> None:
+    """Render each document received on conn and send back ("ok", bytes) or ("fejl", message); stop at None."""
+    from reportgen.writers import pdf
+
+    if other is not None:
+        other.close()
+    while True:
+        try:
+            doc = conn.recv()
+        except EOFError:
+            return
+        if doc is None:
+            return
+        try:
+            reply: tuple[str, bytes | str] = ("ok", pdf.render(doc))
+        except Exception as exc:  # noqa: BLE001 – reported to the parent, which raises it as an internal error
+            reply = ("fejl", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except OSError:  # the parent stopped listening: it failed or was interrupted, and says so itself
+            return
