@@ -67,7 +67,7 @@ def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...]) 
     case = inputs.case
     parts = [
         f"Sagsnr. {case.sagsnummer}" if case.sagsnummer else None,
-        f"Sagen afgøres i: {case.kompetence}",
+        f"Sagen afgøres i: {case.council}",
         f"Danmarkskortet {case.aar}",
     ]
     return Document(

@@ -11,13 +11,13 @@ from reportgen.inputs.case import Behandling, Case
 
 SLUG = "orientering-ankestyrelsen"
 TITLE = "Orientering om beslutning efter retssikkerhedslovens § 79 b, stk. 2"
-COUNCILS = ("byråd", "kommunalbestyrelse")
+COUNCILS = ("byråd", "kommunalbestyrelse", "borgerrepræsentation")
 
 
 def council_decision(case: Case) -> Behandling | None:
     """The council's recorded decision: the last treatment by the council (or the deciding body) that adopted it."""
     for b in reversed(case.behandling):
-        by_council = any(name in b.organ.casefold() for name in COUNCILS) or b.organ == case.kompetence
+        by_council = any(name in b.organ.casefold() for name in COUNCILS) or b.organ == case.council
         if by_council and b.udfald in (None, "vedtaget"):
             return b
     return None
@@ -33,7 +33,7 @@ def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
         "kommune": case.kommune,
         "aar": case.aar,
         "forrige_aar": case.aar - 1,
-        "kompetence": case.kompetence,
+        "kompetence": case.council,
         "forfatter": case.author,
         "sagsnummer": case.sagsnummer,
         "n": counts_ctx(cf.current),

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from reportgen.documents import markdown
 from reportgen.documents.model import Block
 from reportgen.domain import danish as d
+from reportgen.domain import danmarkskort
 from reportgen.domain.areas import AREAS, BILAG_AREAS
 from reportgen.domain.counts import Counts, direction, round_half_up, whole_percent
 from reportgen.figures import klagesager as ks
@@ -222,7 +223,10 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
         "aar": case.aar,
         "forrige_aar": case.aar - 1,
         "forfatter": case.author,
-        "kompetence": case.kompetence,
+        "kompetence": case.council,
+        "ministerium": case.ministry,
+        "love": d.join(list(danmarkskort.laws(case.aar))),
+        "boernehandicap_paragraffer": danmarkskort.boernehandicap_provisions(case.aar),
         "titel": case.titel,
         "naevner": case.tabel2_naevner,
         "n": counts_ctx(cf.current),

@@ -1,4 +1,4 @@
-"""The 98 Danish municipalities as Ankestyrelsen names them, their regions, and "Hele landet"."""
+"""The 98 Danish municipalities as Ankestyrelsen names them, their regions and councils, and "Hele landet"."""
 
 from __future__ import annotations
 
@@ -10,13 +10,26 @@ from reportgen.domain.errors import suggest
 from reportgen.resources import KOMMUNER
 
 HELE_LANDET = "Hele landet"
+STATUTORY_COUNCIL = "Kommunalbestyrelsen"  # the council's name in retssikkerhedslovens § 79 b and the Styrelseslov
+
+
+@cache
+def _table() -> tuple[dict[str, str], ...]:
+    """The rows of the project's kommuner.csv."""
+    return tuple(csv.DictReader(KOMMUNER.read_text(encoding="utf-8").splitlines()))
 
 
 @cache
 def regions() -> dict[str, str]:
     """Municipality name → region, from the project's kommuner.csv."""
-    text = KOMMUNER.read_text(encoding="utf-8")
-    return {row["kommune"]: row["region"] for row in csv.DictReader(text.splitlines())}
+    return {row["kommune"]: row["region"] for row in _table()}
+
+
+def council(name: str) -> str:
+    """The name a municipality uses for its council ("Byrådet", "Borgerrepræsentationen"); the statutory
+    "Kommunalbestyrelsen" where kommuner.csv does not say otherwise."""
+    names = {row["kommune"]: row["kommunalbestyrelse"] for row in _table()}
+    return names.get(name) or STATUTORY_COUNCIL
 
 
 @cache

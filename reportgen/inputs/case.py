@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reportgen.domain import kommuner
+from reportgen.domain import danmarkskort, kommuner
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, suggest
 
 STATUSES = ("udkast", "endelig")
@@ -88,7 +88,8 @@ class Case:
     status: str = key(STATUSES, "udkast")
     sagsnummer: str | None = key(str, None)
     titel: str = key(str, DEFAULT_TITLE)
-    kompetence: str = key(str, "Byrådet")
+    kompetence: str | None = key(str, None)
+    ministerium: str | None = key(str, None)
     forfatter: str | None = key(str, None)
     dato: date | None = key(date, None)
     antal_aar: int = key(int, 4)
@@ -104,6 +105,17 @@ class Case:
     def draft(self) -> bool:
         """True while the case is a draft (every page says so)."""
         return self.status == "udkast"
+
+    @property
+    def council(self) -> str:
+        """The deciding council as the documents name it: `kompetence`, else the municipality's own name for its
+        council (kommuner.csv), else the statutory "Kommunalbestyrelsen"."""
+        return self.kompetence or kommuner.council(self.kommune)
+
+    @property
+    def ministry(self) -> str:
+        """The ministry that publishes the year's danmarkskort: `ministerium`, else the one in office for the year."""
+        return self.ministerium or danmarkskort.ministry(self.aar)
 
     @property
     def author(self) -> str:
