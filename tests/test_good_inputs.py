@@ -305,15 +305,17 @@ def test_decomposed_unicode_names(tmp_path, capsys):
 
 
 def test_comparison_kommune_missing_from_statistics(tmp_path, capsys, reference_figures):
-    """A comparison municipality without data is a warning naming it; the figures stay the same."""
+    """A comparison municipality without any data is a warning naming it and is left out; the figures stay."""
     case = make_case(tmp_path, sag_toml_patch={"sammenligning": ["Hillerød", "Gentofte", "Furesø"]})
     out = check_ok(capsys, case)
     assert "Advarsler (1):" in out
     warning = next(line for line in out.splitlines() if line.startswith("  - "))
-    assert "Gentofte" in warning and "2021, 2022, 2023, 2024" in warning and "statistik.csv" in warning
+    assert "Gentofte" in warning and "2021–2024" in warning and "udeladt" in warning and "statistik.csv" in warning
     data = figures_json(capsys, case)
     assert data["sammenligning"]["kommuner"] == ["Hillerød", "Furesø"]
-    assert data["sammenligning"]["mangler"] == ["Gentofte"]
+    assert data["sammenligning"]["mangler"] == []
+    assert data["udeladte_kommuner"] == ["Gentofte"]
+    assert [r["navn"] for r in data["tabel1"]] == ["Allerød", "Hillerød", "Furesø", "Hele landet"]
     assert data["danmarkskort"] == reference_figures["danmarkskort"]
 
 

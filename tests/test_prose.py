@@ -70,8 +70,8 @@ def group_sentences(shape: str) -> str:
         ),
         (
             "blandet",
-            "Fra 2023 til 2024 havde 1 kommune en stigning, 1 kommune et fald og 1 kommune en uændret "
-            "omgørelsesprocent blandt sammenligningskommunerne; 1 kommune har ikke tal for begge år.",
+            "Fra 2023 til 2024 havde én kommune en stigning, én kommune et fald og én kommune en uændret "
+            "omgørelsesprocent blandt sammenligningskommunerne; én kommune har ikke tal for begge år.",
         ),
     ],
 )

@@ -88,7 +88,7 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict)
     blocks = dict(inserts)
     blocks["tabel1"] = (tables.tabel1(cf, inputs),)
     blocks["tabel2"] = (tables.tabel2(cf, inputs, case.tabel2_naevner),) if cf.tabel2 else ()
-    blocks["figur:udvikling"] = (_trend_figure(cf),)
+    blocks["figur:udvikling"] = (_trend_figure(cf),) if len(cf.years) > 1 else ()
     blocks["beslutninger"] = tuple(
         Decision(f"Beslutning {b.organ} den {d.short_date(b.dato)}", markdown.parse(b.beslutning))
         for b in case.behandling
@@ -114,7 +114,7 @@ def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Docume
     for area in BILAG_AREAS:
         blocks[f"tabel:{area}"] = (tables.area_years(cf, inputs, area, labels[area]),)
     blocks["figur:fordeling"] = (_outcome_figure(cf),)
-    blocks["figur:omraader"] = (_area_trend_figure(cf),)
+    blocks["figur:omraader"] = (_area_trend_figure(cf),) if len(cf.years) > 1 else ()
     blocks.update(_klagesager_tables(inputs, cf, labels))
     return _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", render("bilag-1.md.j2", ctx, blocks))
 
@@ -141,10 +141,6 @@ def _klagesager_tables(inputs: Inputs, cf: CaseFigures, labels: dict[str, str]) 
     return out
 
 
-def _period(years: tuple[int, ...]) -> str:
-    return f"{years[-1]}–{years[0]}" if len(years) > 1 else str(years[0])
-
-
 def _values_text(years: tuple[int, ...], counts) -> str:
     """ "44 % i 2023, 63 % i 2024" (oldest first) for alt text; years without data are named as such."""
     parts = []
@@ -161,14 +157,14 @@ def _trend_figure(cf: CaseFigures) -> Figure:
     alt = alt_text(
         "alt-udvikling.txt.j2",
         {
-            "periode": _period(cf.years),
+            "periode": d.period(cf.years),
             "serier": [{"navn": r.navn, "vaerdier": _values_text(cf.years, r.counts)} for r in cf.tabel1],
         },
     )
     return Figure(
         "figur-1-udvikling.png",
         charts.trend_chart(years, series),
-        f"Omgørelsesprocent på socialområdet generelt {_period(cf.years)}",
+        f"Omgørelsesprocent på socialområdet generelt {d.period(cf.years)}",
         alt,
     )
 
@@ -211,20 +207,20 @@ def _area_trend_figure(cf: CaseFigures) -> Figure:
     """Bilag 1: the rate per area over the years, with the national general rate."""
     years = tuple(sorted(cf.years))
     rows = [(AREAS[a].label, [y.counts for y in cf.area(a)], "omraade") for a in BILAG_AREAS]
-    landet = next(r for r in cf.tabel1 if r.rolle == "landet")
-    rows.append(("Hele landet, socialområdet", list(landet.counts), "landet"))
+    if (landet := cf.landet_row) is not None:
+        rows.append(("Hele landet, socialområdet", list(landet.counts), "landet"))
     series = tuple(charts.Series(name, tuple(_rate(c) for c in reversed(counts)), role) for name, counts, role in rows)
     alt = alt_text(
         "alt-omraader.txt.j2",
         {
-            "periode": _period(cf.years),
+            "periode": d.period(cf.years),
             "serier": [{"navn": name, "vaerdier": _values_text(cf.years, counts)} for name, counts, _ in rows],
         },
     )
     return Figure(
         "bilag-1-figur-2-omraader.png",
         charts.trend_chart(years, series),
-        f"Omgørelsesprocent pr. område {_period(cf.years)}",
+        f"Omgørelsesprocent pr. område {d.period(cf.years)}",
         alt,
     )
 

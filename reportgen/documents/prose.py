@@ -17,6 +17,7 @@ from reportgen.domain import danish as d
 from reportgen.domain import danmarkskort
 from reportgen.domain.areas import AREAS, BILAG_AREAS
 from reportgen.domain.counts import Counts, direction, round_half_up, whole_percent
+from reportgen.domain.kommuner import HELE_LANDET
 from reportgen.figures import klagesager as ks
 from reportgen.figures import rates as f
 from reportgen.figures.case import AreaYear, CaseFigures
@@ -132,31 +133,38 @@ def change_ctx(cf: CaseFigures) -> dict | None:
 
 
 def group_ctx(cf: CaseFigures) -> dict | None:
-    """The comparison group: names, pooled rate, rank of the municipality, how many rose or fell."""
+    """The comparison group: who is in Tabel 1, who has figures for the year, the pooled rate, the rank of the
+    municipality and how many rose or fell; counts of municipalities in words."""
     g = cf.group
     if g is None:
         return None
     n = len(g.navne)
+    vist = [r.navn for r in cf.tabel1 if r.rolle == "sammenligning"]
+    udeladte = [k for k in cf.udeladte_kommuner if k != HELE_LANDET]
     return {
+        "vist": d.join(vist),
+        "antal_vist": len(vist),
+        "udeladte": d.join(udeladte),
+        "antal_udeladte": len(udeladte),
         "navne": d.join(list(g.navne)),
         "antal": n,
-        "antal_tekst": d.plural(n, "kommune", "kommuner"),
+        "antal_ord": d.in_words(n),
         "mangler": d.join(list(g.mangler)),
         "har_mangler": bool(g.mangler),
-        "tom": n == 0,
         "samlet": d.percent(f.omgoerelsesprocent(g.samlet)),
         "relativ": _relative(cf.current, g.samlet),
-        "hoejest": n > 0 and g.lavere == n,
-        "lavest": n > 0 and g.hoejere == n,
+        "hoejest": n > 1 and g.lavere == n,
+        "lavest": n > 1 and g.hoejere == n,
         "hoejere": g.hoejere,
-        "hoejere_tekst": d.plural(g.hoejere, "kommune", "kommuner"),
+        "hoejere_tekst": d.in_words(g.hoejere),
         "med_forrige": g.med_forrige,
+        "med_forrige_ord": d.in_words(g.med_forrige),
         "alle_steg": g.med_forrige > 0 and g.stigning == g.med_forrige,
         "alle_faldt": g.med_forrige > 0 and g.fald == g.med_forrige,
-        "uden_forrige_tekst": d.plural(n - g.med_forrige, "kommune", "kommuner") if g.med_forrige < n else "",
+        "uden_forrige_tekst": d.plural_in_words(n - g.med_forrige, "kommune", "kommuner") if g.med_forrige < n else "",
         "udvikling_tekst": d.join(
             [
-                d.plural(k, "kommune", "kommuner") + " " + what
+                d.plural_in_words(k, "kommune", "kommuner") + " " + what
                 for k, what in (
                     (g.stigning, "en stigning"),
                     (g.fald, "et fald"),
@@ -213,15 +221,21 @@ def _approx(key: str, s: Fraction) -> dict:
     return {f"{key}_pct": d.percent(s), f"{key}_ca": (s * 100).denominator != 1}
 
 
+def _year_before(years: tuple[AreaYear, ...]) -> AreaYear | None:
+    """The area in the year before the danmarkskort year, when that year is shown."""
+    return next((a for a in years[1:] if a.aar == years[0].aar - 1), None)
+
+
 def case_ctx(case: Case, cf: CaseFigures) -> dict:
     """Everything the sagsfremstilling and Bilag 1 templates receive."""
     tilbagesendt = [b for b in case.behandling if b.udfald == "tilbagesendt"]
-    areas = {a: area_ctx(cf.area(a)[0], cf.area(a)[1] if len(cf.years) > 1 else None) for a in BILAG_AREAS}
+    areas = {a: area_ctx(cf.area(a)[0], _year_before(cf.area(a))) for a in BILAG_AREAS}
     t2 = cf.tabel2_total
     return {
         "kommune": case.kommune,
         "aar": case.aar,
         "forrige_aar": case.aar - 1,
+        "periode": d.period(cf.years + cf.udeladte_aar),
         "forfatter": case.author,
         "kompetence": case.council,
         "ministerium": case.ministry,

@@ -56,15 +56,35 @@ def tabel1(cf: CaseFigures, inputs: Inputs) -> Table:
         notes.append(f"– betyder, at udtrækket ikke har tal: {d.join(missing)}.")
     if any(c is not None and c.realitetsbehandlede == 0 for r in cf.tabel1 for c in r.counts):
         notes.append("– (0) betyder, at der ikke var realitetsbehandlede sager, så der er ingen procent.")
-    years = f"{cf.years[-1]}–{cf.years[0]}" if len(cf.years) > 1 else str(cf.years[0])
+    notes += _left_out(cf)
     return Table(
-        caption=f"Omgørelsesprocent og antal realitetsbehandlede sager, socialområdet generelt, {years}",
+        caption=f"Omgørelsesprocent og antal realitetsbehandlede sager, socialområdet generelt, {d.period(cf.years)}",
         header=("Kommune", *(str(y) for y in cf.years)),
         rows=rows,
         align=label_and_numbers(len(cf.years)),
         source=_stat_sources(inputs, [(r.navn, y, "socialomraadet") for r in cf.tabel1 for y in cf.years]),
         notes=tuple(notes),
     )
+
+
+def _left_out(cf: CaseFigures, rows: bool = True) -> list[str]:
+    """Notes naming the rows (with `rows`) and years a table leaves out because the extract has no figures for them."""
+    notes = []
+    if rows and cf.udeladte_kommuner:
+        names = list(cf.udeladte_kommuner)
+        them = "kommunen" if len(names) == 1 and names[0] != HELE_LANDET else "dem"
+        notes.append(
+            f"{d.join(names)} er ikke med, fordi udtrækket ikke har tal for {them} i "
+            f"{d.period(cf.years + cf.udeladte_aar)}."
+        )
+    earlier = [y for y in cf.udeladte_aar if y < cf.years[-1]]
+    between = [y for y in cf.udeladte_aar if y > cf.years[-1]]
+    if between:
+        them = "året" if len(between) == 1 else "årene"
+        notes.append(f"{d.years_text(between)} er ikke med, fordi udtrækket ikke har tal for {them}.")
+    if earlier:
+        notes.append(f"Udtrækket har ingen tal fra før {cf.years[-1]}.")
+    return notes
 
 
 def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
@@ -182,10 +202,11 @@ def area_years(cf: CaseFigures, inputs: Inputs, omraade: str, label: str) -> Tab
 
     source_areas = ("socialomraadet", "boernehandicap", "voksenhandicap") if omraade == "oevrige" else (omraade,)
     return Table(
-        caption=f"{label} {years[-1].aar}–{years[0].aar}" if len(years) > 1 else f"{label} {years[0].aar}",
+        caption=f"{label} {d.period([a.aar for a in years])}",
         header=header,
         rows=tuple(cells(a) for a in years),
         align=label_and_numbers(len(header) - 1),
+        notes=tuple(_left_out(cf, rows=False)),
         source=_stat_sources(
             inputs, [(k, a.aar, o) for a in years for k in (cf.kommune, HELE_LANDET) for o in source_areas]
         ),

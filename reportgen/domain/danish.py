@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -62,6 +63,22 @@ def plural(n: int, singular: str, plural_form: str) -> str:
     return f"{count(n)} {singular if abs(n) == 1 else plural_form}"
 
 
+NUMBER_WORDS = ("nul", "én", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv")
+
+
+def in_words(n: int, neuter: bool = False) -> str:
+    """A small number that is not a statistic, in words: 4 → "fire", 1 → "én" ("ét" for a neuter noun);
+    from 13 on in digits, as Danish style guides write it."""
+    if 0 <= n < len(NUMBER_WORDS):
+        return "ét" if n == 1 and neuter else NUMBER_WORDS[n]
+    return count(n)
+
+
+def plural_in_words(n: int, singular: str, plural_form: str, neuter: bool = False) -> str:
+    """A small number in words with its noun: (4, "kommune", "kommuner") → "fire kommuner"."""
+    return f"{in_words(n, neuter)} {singular if abs(n) == 1 else plural_form}"
+
+
 def sager(n: int) -> str:
     """ "1 sag" / "2 sager"."""
     return plural(n, "sag", "sager")
@@ -85,6 +102,17 @@ def long_date(d: date) -> str:
 def short_date(d: date) -> str:
     """ "23-09-2025", as in decision headings."""
     return d.strftime("%d-%m-%Y")
+
+
+def period(years: Iterable[int]) -> str:
+    """The years a table or chart covers: "2021–2024" (any order), or the one year "2024"."""
+    years = sorted(years)
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+
+
+def years_text(years: Iterable[int]) -> str:
+    """Years named in a sentence, oldest first: "2021, 2022 og 2024"."""
+    return join([str(y) for y in sorted(years)])
 
 
 def join(items: list[str], conjunction: str = "og") -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+FIRST_YEAR = 2018  # the first danmarkskort (retssikkerhedslovens § 79 b, stk. 1)
+
 # The ministry in office when the map for a year is published (around June of the following year):
 # (first map year, ministry), oldest first. DOMAIN.md, "Names that depend on the year and the municipality".
 MINISTRIES = (

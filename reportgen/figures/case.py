@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportgen.domain import danish as d
+from reportgen.domain import danmarkskort
 from reportgen.domain.areas import (
     AREAS,
     BILAG_AREAS,
@@ -56,7 +57,7 @@ class GroupFigures:
     """The municipality against its comparison group in the danmarkskort year."""
 
     navne: tuple[str, ...]  # comparison municipalities with data for the year
-    mangler: tuple[str, ...]  # comparison municipalities without data for the year
+    mangler: tuple[str, ...]  # comparison municipalities in Tabel 1 without data for the year
     samlet: Counts  # the group's counts pooled
     hoejere: int  # how many of them have a higher shown rate than the municipality
     lavere: int  # … a lower shown rate
@@ -71,7 +72,7 @@ class CaseFigures:
 
     kommune: str
     aar: int
-    years: tuple[int, ...]  # Tabel 1 columns, newest first
+    years: tuple[int, ...]  # Tabel 1 columns, newest first: the years of the span with data in any of its rows
     current: Counts
     previous: Counts | None
     landet: Counts | None
@@ -82,6 +83,13 @@ class CaseFigures:
     kilder: tuple[str, ...]
     warnings: tuple[Problem, ...]
     klagesager: ks.KlagesagerFigures | None = None
+    udeladte_kommuner: tuple[str, ...] = ()  # comparison municipalities (or Hele landet) without any data: no row
+    udeladte_aar: tuple[int, ...] = ()  # years of the span without data in any row: no column, newest first
+
+    @property
+    def landet_row(self) -> Tabel1Row | None:
+        """Tabel 1's row for Hele landet, when the extract has national figures."""
+        return next((r for r in self.tabel1 if r.rolle == "landet"), None)
 
     @property
     def change(self) -> f.Change | None:
@@ -118,13 +126,19 @@ def compute(inputs: Inputs) -> CaseFigures:
     """Compute every figure for a case."""
     case, stats = inputs.case, inputs.statistik
     warnings: list[Problem] = []
-    years = tuple(case.aar - i for i in range(case.antal_aar))
     current = _counts(stats, case.kommune, case.aar)
     assert current is not None  # guaranteed by load_inputs
     previous = _counts(stats, case.kommune, case.aar - 1)
     landet = _counts(stats, HELE_LANDET, case.aar)
 
     rows = [(case.kommune, "kommune")] + [(k, "sammenligning") for k in case.sammenligning] + [(HELE_LANDET, "landet")]
+    span = tuple(case.aar - i for i in range(case.antal_aar))
+    in_span = {navn: [_counts(stats, navn, y) for y in span] for navn, _ in rows}
+    udeladte_kommuner = tuple(n for n, rolle in rows if rolle != "kommune" and not any(in_span[n]))
+    rows = [(n, rolle) for n, rolle in rows if n not in udeladte_kommuner]
+    years = tuple(y for i, y in enumerate(span) if any(in_span[n][i] for n, _ in rows))
+    udeladte_aar = tuple(y for y in span if y not in years)
+    warnings += _dropped(stats.file, udeladte_kommuner, udeladte_aar, span)
     tabel1 = tuple(Tabel1Row(navn, rolle, tuple(_counts(stats, navn, y) for y in years)) for navn, rolle in rows)
     for row in tabel1:
         missing = [y for y, c in zip(years, row.counts, strict=True) if c is None]
@@ -138,7 +152,8 @@ def compute(inputs: Inputs) -> CaseFigures:
                 )
             )
 
-    group = _group(stats, case.kommune, case.sammenligning, case.aar, current) if case.sammenligning else None
+    shown = tuple(n for n in case.sammenligning if n not in udeladte_kommuner)
+    group = _group(stats, shown, case.aar, current) if case.sammenligning else None
     areas = tuple(tuple(_area_year(stats, case.kommune, omraade, y) for y in years) for omraade in BILAG_AREAS)
     for omraade in HANDICAP_AREAS:
         if _counts(stats, case.kommune, case.aar, omraade) is None:
@@ -167,7 +182,32 @@ def compute(inputs: Inputs) -> CaseFigures:
         kilder,
         tuple(warnings),
         klagesager,
+        udeladte_kommuner,
+        udeladte_aar,
     )
+
+
+def _dropped(file: str, kommuner: tuple[str, ...], years: tuple[int, ...], span: tuple[int, ...]) -> list[Problem]:
+    """Warnings for the Tabel 1 rows and columns left out because the extract has no figures for them at all."""
+    out = [
+        Problem(
+            file,
+            f"ingen tal for {name} i {d.period(span)}; {name} er udeladt af Tabel 1 og sammenligningen.",
+            hint="Tjek stavemåden i udtrækket, eller fjern kommunen fra 'sammenligning'.",
+        )
+        for name in kommuner
+    ]
+    missing = sorted(y for y in years if y >= danmarkskort.FIRST_YEAR)
+    if missing:
+        out.append(
+            Problem(
+                file,
+                f"ingen tal for {d.years_text(missing)} i udtrækket; "
+                f"{'året er' if len(missing) == 1 else 'årene er'} udeladt af tabeller og figurer.",
+                hint="Brug et udtræk, der dækker alle år, hvis tallene findes, eller sæt antal_aar ned.",
+            )
+        )
+    return out
 
 
 def _zero_filled(stats: Statistics, names: list[str], years: tuple[int, ...]) -> list[Problem]:
@@ -191,7 +231,7 @@ def _zero_filled(stats: Statistics, names: list[str], years: tuple[int, ...]) ->
     return out
 
 
-def _group(stats: Statistics, kommune: str, names: tuple[str, ...], aar: int, current: Counts) -> GroupFigures:
+def _group(stats: Statistics, names: tuple[str, ...], aar: int, current: Counts) -> GroupFigures:
     """The comparison group's figures for the year."""
     now = {n: c for n in names if (c := _counts(stats, n, aar)) is not None}
     present = tuple(n for n in names if n in now)

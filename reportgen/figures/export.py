@@ -66,6 +66,8 @@ def to_json(cf: CaseFigures, inputs: Inputs) -> dict:
         "kommune": cf.kommune,
         "aar": cf.aar,
         "aar_i_tabel1": list(cf.years),
+        "udeladte_aar": list(cf.udeladte_aar),
+        "udeladte_kommuner": list(cf.udeladte_kommuner),
         "danmarkskort": counts_json(cf.current, src(cf.kommune, cf.aar)),
         "forrige_aar": counts_json(cf.previous, src(cf.kommune, cf.aar - 1)),
         "aendring": None

@@ -311,12 +311,12 @@ def load_case(folder: Path) -> Case:
 
 def _check_ranges(values: dict[str, Any], file: str, problems: ProblemList) -> None:
     """Values that have the right type but an impossible size."""
-    if "aar" in values and not 2018 <= values["aar"] <= 2100:
+    if "aar" in values and not danmarkskort.FIRST_YEAR <= values["aar"] <= 2100:
         problems.add(
             file,
             f"{values['aar']} er ikke et danmarkskort-år.",
             column="aar",
-            hint="Danmarkskortet findes fra 2018; skriv fx aar = 2024.",
+            hint=f"Danmarkskortet findes fra {danmarkskort.FIRST_YEAR}; skriv fx aar = 2024.",
         )
     if "antal_aar" in values and not 1 <= values["antal_aar"] <= 10:
         problems.add(file, "skal være mellem 1 og 10.", column="antal_aar")
