@@ -49,7 +49,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build the sagsfremstilling and Bilag 1 (DOCX, PDF, HTML) into OUT/<kommune>/<år>/v<N>/."""
+    """Build the sagsfremstilling and Bilag 1 (DOCX, PDF, HTML) into OUT/<kommune>/<år>/v<N>/; print the warnings."""
     from reportgen.lifecycle.build import build
 
     result = build(args.case, args.out)
@@ -57,6 +57,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"Version {result.version} er bygget: {result.folder}")
     else:
         print(f"Ingen ændringer siden version {result.version}; der er ikke lavet en ny version: {result.folder}")
+    _print_warnings(result.warnings)
     return EXIT_OK
 
 

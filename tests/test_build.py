@@ -115,7 +115,9 @@ def test_prose_figures_in_the_text(packet):
     assert "65 sager fra Allerød Kommune" in text
     assert "I 8 sager blev afgørelsen ændret eller ophævet" in text
     assert "12 % (8 af 65)" in text
-    assert "en stigning på 20 sager i forhold til 2023 (65 mod 45)" in text
+    assert "steg fra 45 i 2023 til 65 i 2024 – en stigning på 20 sager" in text
+    assert "I 2024 afgjorde Ankestyrelsen i alt 85 sager fra Allerød Kommune" in text
+    assert "bygger på 65 af de 85" in text
     assert "steg fra 44 % i 2023 til 63 % i 2024" in text
     assert "På landsplan var omgørelsesprocenten 45 % i 2024" in text
 

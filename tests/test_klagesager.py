@@ -267,7 +267,8 @@ def test_known_file_warns_per_area_and_year(known):
         "1 afvist/henvist), men Ankestyrelsens statistik har 12 sager (4 stadfæstet" in t
         for t in texts
     )
-    assert any("voksenhandicapområdet 2023 har filen 0 sager" in t for t in texts)
+    # 2023 has no voksenhandicap cases in the file: the area is not covered, so it is not compared
+    assert not any("voksenhandicapområdet 2023 har filen 0 sager" in t for t in texts)
     assert not any(i in t for t in texts for i in KNOWN_IDS)
 
 
@@ -317,14 +318,14 @@ def known_packet(known):
 
 def test_sagsfremstilling_headline(known_packet):
     text = texts(known_packet.sagsfremstilling)
-    assert "Registreringen omfatter 11 sager, og de vedrørte 6 borgere." in text
+    assert "Registreringen omfatter 11 sager, og sagerne vedrørte 6 borgere." in text
     assert "Af sagerne kom 8 fra 3 borgere med mere end én sag." in text
     assert "De 7 omgjorte sager vedrørte 5 borgere." in text
     assert "Af de 5 hjemviste sager var 2 delvist hjemvist" in text
     assert "Bilag 1 viser for hvert område" in text
     assert (
-        "Registreringen stemmer ikke helt med Ankestyrelsens tal for børnehandicapområdet, "
-        "voksenhandicapområdet og det øvrige socialområde" in text
+        "For børnehandicapområdet, voksenhandicapområdet og det øvrige socialområde stemmer registreringen ikke "
+        "med Ankestyrelsens tal" in text
     )
 
 
@@ -339,8 +340,8 @@ def test_bilag1_sentences_per_area(known_packet):
     assert "Årsagerne til omgørelse var lovfortolkning, oplysningsgrundlag/begrundelse og skøn med 1 sag hver." in text
     assert "Den hyppigste årsag til omgørelse var oplysningsgrundlag/begrundelse (2 af de 4 omgjorte sager)." in text
     assert (
-        "Af de 3 hjemviste sager endte 1 med en ny afgørelse med samme resultat, 1 med at ansøgningen blev "
-        "trukket tilbage og 1 med en ny afgørelse, som borgeren har påklaget igen."
+        "Af de 3 hjemviste sager endte 2 med en ny afgørelse med samme resultat (heraf 1 påklaget igen) og "
+        "1 med, at ansøgningen blev trukket tilbage."
     ) in text
     assert (
         "Af de 2 hjemviste sager endte 1 med en ny afgørelse til borgerens fordel, mens 1 endnu ikke er afgjort igen."
@@ -380,8 +381,11 @@ def test_single_case_singular(tmp_path):
     assert "Den hjemviste sag var delvist hjemvist" in text
     assert "Årsagen til omgørelsen var skøn." in text
     assert "Den hjemviste sag endte med en ny afgørelse til borgerens fordel." in text
-    assert "Forvaltningens registrering har ingen klagesager på børnehandicapområdet fra 2024." in text
-    assert "Registreringen omfatter 1 sag, og den vedrørte 1 borger." in texts(packet.sagsfremstilling)
+    assert "Forvaltningens registrering omfatter" not in text.split("Børnehandicapområdet")[1].split("Voksen")[0]
+    sagsfremstilling = texts(packet.sagsfremstilling)
+    assert "klagesager fra 2024 på voksenhandicapområdet; de øvrige områder er ikke med" in sagsfremstilling
+    assert "Registreringen omfatter 1 sag, og sagen vedrørte 1 borger." in sagsfremstilling
+    assert "For voksenhandicapområdet stemmer registreringen ikke med Ankestyrelsens tal" in sagsfremstilling
 
 
 # --- diskretion ------------------------------------------------------------------------------------------------

@@ -16,15 +16,13 @@ from reportgen.documents.model import (
     Paragraph,
     Text,
 )
-from reportgen.documents.prose import alt_text, case_ctx, render
+from reportgen.documents.prose import BILAG1_TITLE, alt_text, appendices, case_ctx, render
 from reportgen.domain import danish as d
 from reportgen.domain.areas import AREAS, BILAG_AREAS
 from reportgen.figures import rates as f
 from reportgen.figures.case import CaseFigures
 from reportgen.inputs import Inputs
 from reportgen.inputs.case import TEXT_SECTIONS
-
-BILAG1_TITLE = "Afgørelser på det generelle socialområde fordelt på områder"
 
 
 @dataclass(frozen=True)
@@ -62,12 +60,13 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
     return Packet(sagsfremstilling, bilag1, letter)
 
 
-def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...]) -> Document:
-    """A Document with the case's metadata."""
+def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...], item: bool = False) -> Document:
+    """A Document with the case's metadata; the agenda `item` itself also names its Punkttype."""
     case = inputs.case
     parts = [
         f"Sagsnr. {case.sagsnummer}" if case.sagsnummer else None,
         f"Sagen afgøres i: {case.council}",
+        f"Punkttype: {case.punkttype.capitalize()}" if item else None,
         f"Danmarkskortet {case.aar}",
     ]
     return Document(
@@ -94,16 +93,12 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict)
         for b in case.behandling
     )
     blocks["bilag"] = (BulletList(tuple((Paragraph((Text(t),)),) for t in bilag_titles(inputs))),)
-    return _document(inputs, "sagsfremstilling", case.titel, render("sagsfremstilling.md.j2", ctx, blocks))
+    return _document(inputs, "sagsfremstilling", case.titel, render("sagsfremstilling.md.j2", ctx, blocks), item=True)
 
 
 def bilag_titles(inputs: Inputs) -> list[str]:
     """The Bilag list: Bilag 1, the action plan when attached, then the case's own appendices."""
-    titles = [BILAG1_TITLE]
-    if inputs.case.handleplan.bilag:
-        titles.append(inputs.case.handleplan.bilag)
-    titles += [b.titel for b in inputs.case.bilag]
-    return [f"Bilag {i}. {t}" for i, t in enumerate(titles, start=1)]
+    return [f"Bilag {number}. {title}" for number, title, _ in appendices(inputs.case)]
 
 
 def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:
@@ -127,7 +122,7 @@ def _klagesager_tables(inputs: Inputs, cf: CaseFigures, labels: dict[str, str]) 
         return {}
     file, diskretion = records.file, inputs.case.diskretion
     out: dict[str, tuple[Block, ...]] = {"tabel:klagesager": (tables.klagesager_overview(year, file, diskretion),)}
-    for area in BILAG_AREAS:
+    for area in year.covered:
         a = year.area(area)
         out[f"tabel:{area}:paragraffer"] = (
             (tables.klagesager_paragraphs(a, labels[area], file, diskretion),) if a.counts.afgjorte else ()

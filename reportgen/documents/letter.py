@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reportgen.documents.model import Document
 from reportgen.documents.prose import counts_ctx, render
+from reportgen.domain import bodies
 from reportgen.domain import danish as d
 from reportgen.figures.case import CaseFigures
 from reportgen.inputs import Inputs
@@ -11,14 +12,12 @@ from reportgen.inputs.case import Behandling, Case
 
 SLUG = "orientering-ankestyrelsen"
 TITLE = "Orientering om beslutning efter retssikkerhedslovens § 79 b, stk. 2"
-COUNCILS = ("byråd", "kommunalbestyrelse", "borgerrepræsentation")
 
 
 def council_decision(case: Case) -> Behandling | None:
     """The council's recorded decision: the last treatment by the council (or the deciding body) that adopted it."""
     for b in reversed(case.behandling):
-        by_council = any(name in b.organ.casefold() for name in COUNCILS) or b.organ == case.council
-        if by_council and b.udfald in (None, "vedtaget"):
+        if bodies.is_council(b.organ, case.council) and b.udfald in (None, "vedtaget"):
             return b
     return None
 
@@ -41,7 +40,11 @@ def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
         "landet": counts_ctx(cf.landet) if cf.landet else None,
         "beslutning": None
         if decision is None
-        else {"organ": decision.organ, "dato": d.long_date(decision.dato), "tekst": decision.beslutning},
+        else {
+            "organ": bodies.in_sentence(decision.organ),
+            "dato": d.long_date(decision.dato),
+            "tekst": decision.beslutning,
+        },
     }
     subtitle = " · ".join(
         p

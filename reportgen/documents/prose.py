@@ -13,9 +13,9 @@ from markupsafe import Markup
 
 from reportgen.documents import markdown
 from reportgen.documents.model import Block
+from reportgen.domain import bodies, danmarkskort
 from reportgen.domain import danish as d
-from reportgen.domain import danmarkskort
-from reportgen.domain.areas import AREAS, BILAG_AREAS
+from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL
 from reportgen.domain.counts import Counts, direction, round_half_up, whole_percent
 from reportgen.domain.kommuner import HELE_LANDET
 from reportgen.figures import klagesager as ks
@@ -23,6 +23,8 @@ from reportgen.figures import rates as f
 from reportgen.figures.case import AreaYear, CaseFigures
 from reportgen.inputs.case import Case
 from reportgen.resources import PROSE_TEMPLATES
+
+BILAG1_TITLE = "Afgørelser på det generelle socialområde fordelt på områder"
 
 # --- the templates ---------------------------------------------------------------------------------------------
 
@@ -226,15 +228,104 @@ def _year_before(years: tuple[AreaYear, ...]) -> AreaYear | None:
     return next((a for a in years[1:] if a.aar == years[0].aar - 1), None)
 
 
+def appendices(case: Case) -> list[tuple[int, str, bool]]:
+    """The Bilag list as (number, title, added since the case was sent back): Bilag 1, the action plan when
+    attached, then the case's own appendices."""
+    items = [(BILAG1_TITLE, False)]
+    if case.handleplan.bilag:
+        items.append((case.handleplan.bilag, False))
+    items += [(b.titel, b.ny) for b in case.bilag]
+    return [(number, title, ny) for number, (title, ny) in enumerate(items, start=1)]
+
+
+def plan_ctx(case: Case) -> dict:
+    """The recommendation and, when attached, the action plan's appendix number and title."""
+    bilag = case.handleplan.bilag
+    return {
+        "indstilling": case.handleplan.indstilling,
+        "bilag": bilag,
+        "bilag_nr": 2 if bilag else None,
+    }
+
+
+def resumed_ctx(case: Case) -> dict | None:
+    """The send-backs, what is new since the last of them, and whom the resumed recommendation addresses:
+    the committees, which recommend to Økonomiudvalget (when it treats the case) and the council."""
+    sent_back = [i for i, b in enumerate(case.behandling) if b.udfald == "tilbagesendt"]
+    if not sent_back:
+        return None
+    last = sent_back[-1]
+
+    def committees(items) -> list[str]:
+        names = [bodies.in_sentence(b.organ) for b in items]
+        names = [n for n in names if not bodies.is_council(n, case.council) and not bodies.is_finance_committee(n)]
+        return list(dict.fromkeys(names))
+
+    udvalg = committees(case.behandling[last + 1 :]) or committees(case.behandling[:last])
+    finance = [bodies.in_sentence(b.organ) for b in case.behandling if bodies.is_finance_committee(b.organ)]
+    nye = [f"bilag {number}, {title}" for number, title, ny in appendices(case) if ny]
+    return {
+        "tilbagesendt": [
+            {"organ": bodies.in_sentence(case.behandling[i].organ), "dato": d.long_date(case.behandling[i].dato)}
+            for i in sent_back
+        ],
+        "udvalg": d.join(udvalg),
+        "videre": d.join([*finance[:1], case.council]),
+        "nye": d.join(nye),
+    }
+
+
+def basis_ctx(cf: CaseFigures) -> dict:
+    """What the § 79 b decision rests on, in neutral words: the areas above their own national rate and the
+    largest change from the year before (of the general map and the three areas of Bilag 1)."""
+    over, compared = [], 0
+    for omraade in BILAG_AREAS:
+        a = cf.area(omraade)[0]
+        relative = _relative(a.counts, a.landet) if a.counts else None
+        if relative is None:
+            continue
+        compared += 1
+        if relative["position"] == "over":
+            assert a.counts is not None
+            rate = d.percent(f.omgoerelsesprocent(a.counts))
+            over.append(f"{AREAS[omraade].in_sentence} ({rate} mod {relative['rate']})")
+    pairs = [(GENERAL, cf.previous, cf.current)] + [
+        (o, before.counts, cf.area(o)[0].counts) for o in BILAG_AREAS if (before := _year_before(cf.area(o)))
+    ]
+    changes = [
+        (abs(ch.points_delta), omraade, ch, after)
+        for omraade, before, after in pairs
+        if before is not None and after is not None and (ch := f.change(before, after)).points_delta is not None
+    ]
+    largest = max(changes, key=lambda item: item[0], default=None)  # max keeps the first of equals
+    stoerst = None
+    if largest is not None and largest[0] > 0:
+        _, omraade, ch, after = largest
+        stoerst = {
+            "navn": AREAS[omraade].in_sentence,
+            "retning": ch.points_direction,
+            "forskel": d.points(ch.points_delta or 0),
+            "fra": d.percent(Fraction(ch.percent_before or 0, 100)),
+            "til": d.percent(Fraction(ch.percent_after or 0, 100)),
+            "sager": d.sager(after.realitetsbehandlede),
+            "skroebelig": f.is_fragile(after),
+        }
+    return {
+        "over": d.join(over),
+        "ingen_over": compared == len(BILAG_AREAS) and not over,
+        "stoerst": stoerst,
+        "uaendret": bool(changes) and largest is not None and largest[0] == 0,
+    }
+
+
 def case_ctx(case: Case, cf: CaseFigures) -> dict:
     """Everything the sagsfremstilling and Bilag 1 templates receive."""
-    tilbagesendt = [b for b in case.behandling if b.udfald == "tilbagesendt"]
     areas = {a: area_ctx(cf.area(a)[0], _year_before(cf.area(a))) for a in BILAG_AREAS}
-    t2 = cf.tabel2_total
     return {
         "kommune": case.kommune,
         "aar": case.aar,
         "forrige_aar": case.aar - 1,
+        "foerste_aar": case.aar == danmarkskort.FIRST_YEAR,
         "periode": d.period(cf.years + cf.udeladte_aar),
         "forfatter": case.author,
         "kompetence": case.council,
@@ -249,24 +340,45 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
         "gruppe": group_ctx(cf),
         "omraader": areas,
         "har_omraader": not any(areas[a]["mangler"] for a in BILAG_AREAS),
-        "indstilling": case.handleplan.indstilling,
-        "handleplan_bilag": case.handleplan.bilag,
+        "handleplan": plan_ctx(case),
+        "grundlag": basis_ctx(cf),
         "hoering": d.join(list(case.hoering)),
         "har_hoering": bool(case.hoering),
-        "tilbagesendt": [{"organ": b.organ, "dato": d.long_date(b.dato)} for b in tilbagesendt],
+        "genoptagelse": resumed_ctx(case),
         "klagesager": klagesager_ctx(case, cf),
-        "tabel2": None
-        if t2 is None
-        else {
-            "afgjorte": d.sager(t2.afgjorte),
-            "antal_omraader": len(cf.tabel2),
-            "uden_for": d.sager(sum(r.counts.afgjorte for r in cf.tabel2 if not r.i_danmarkskort)),
-            "har_uden_for": any(not r.i_danmarkskort for r in cf.tabel2),
-            "afviste": d.sager(t2.afvist_henvist),
-            "har_afviste": t2.afvist_henvist > 0,
-            "rate": d.percent(f.omgoerelsesprocent(t2)),
-            "rate_alle": d.percent(f.omgoerelse_af_alle(t2)),
-        },
+        "tabel2": tabel2_ctx(cf),
+    }
+
+
+def tabel2_ctx(cf: CaseFigures) -> dict | None:
+    """Tabel 2's totals, and how the year's decided appeals relate to the cases the map counts."""
+    t2 = cf.tabel2_total
+    if t2 is None:
+        return None
+    outside = sum(r.counts.afgjorte for r in cf.tabel2 if not r.i_danmarkskort)
+    rejected_inside = sum(r.counts.afvist_henvist for r in cf.tabel2 if r.i_danmarkskort)
+    rest = t2.afgjorte - cf.current.realitetsbehandlede
+    parts = [
+        text
+        for n, text in (
+            (outside, f"{d.sager(outside)} fra områder uden for danmarkskortet"),
+            (rejected_inside, f"{d.sager(rejected_inside)}, der blev afvist eller henvist"),
+        )
+        if n
+    ]
+    return {
+        "afgjorte": d.sager(t2.afgjorte),
+        "afgjorte_tal": d.count(t2.afgjorte),
+        "i_kortet": d.count(cf.current.realitetsbehandlede),
+        "rest": d.sager(rest) if rest > 0 else None,
+        "rest_dele": d.join(parts) if rest > 0 and outside + rejected_inside == rest else None,
+        "antal_omraader": len(cf.tabel2),
+        "uden_for": d.sager(outside),
+        "har_uden_for": outside > 0,
+        "afviste": d.sager(t2.afvist_henvist),
+        "har_afviste": t2.afvist_henvist > 0,
+        "rate": d.percent(f.omgoerelsesprocent(t2)),
+        "rate_alle": d.percent(f.omgoerelse_af_alle(t2)),
     }
 
 
@@ -278,8 +390,7 @@ Shown = Callable[[int, str], "str | None"]  # a count's text, or None when diskr
 FOLLOW_UP_ENDINGS = {
     "til-fordel": "med en ny afgørelse til borgerens fordel",
     "fastholdt": "med en ny afgørelse med samme resultat",
-    "tilbagetrukket": "med at ansøgningen blev trukket tilbage",
-    "paaklaget-igen": "med en ny afgørelse, som borgeren har påklaget igen",
+    "tilbagetrukket": "med, at ansøgningen blev trukket tilbage",
 }
 
 
@@ -288,13 +399,17 @@ def klagesager_ctx(case: Case, cf: CaseFigures) -> dict | None:
     year = cf.klagesager.year(cf.aar) if cf.klagesager else None
     if year is None:
         return None
-    official = {a: cf.area(a)[0].counts for a in BILAG_AREAS}
-    areas = {a: records_ctx(year.area(a), case.diskretion) for a in BILAG_AREAS}
+    official = {a: cf.area(a)[0].counts for a in year.covered}
+    areas = {a: records_ctx(year.area(a), case.diskretion) for a in year.covered}
     afviger = [
-        AREAS[a].in_sentence for a in BILAG_AREAS if official[a] is not None and official[a] != year.area(a).counts
+        AREAS[a].in_sentence for a in year.covered if official[a] is not None and official[a] != year.area(a).counts
     ]
     total = records_ctx(year.area(ks.TOTAL), case.diskretion)
     return {
+        "omgjort_paragraffer": None,
+        "delvis": not year.complete,
+        "omfatter": d.join([AREAS[a].in_sentence for a in year.covered]),
+        "antal_omraader": len(year.covered),
         "i_alt": total,
         "omraader": areas,
         "afviger": d.join(afviger),
@@ -337,11 +452,11 @@ def _top_paragraph(a: ks.AreaFigures, shown: Shown) -> dict | None:
     most = a.paragraffer[0][1].afgjorte
     top = [(name, c) for name, c in a.paragraffer if c.afgjorte == most]
     if len(a.paragraffer) == 1:
-        return {"alle": True, "navne": top[0][0], "flere": False, "sager": None, "omgjort": None}
+        return {"alle": True, "navne": d.lower_first(top[0][0]), "flere": False, "sager": None, "omgjort": None}
     omgjort = top[0][1].omgjorte
     return {
         "alle": False,
-        "navne": d.join([name for name, _ in top]),
+        "navne": d.join([d.lower_first(name) for name, _ in top]),
         "flere": len(top) > 1,
         "sager": shown(most, d.sager(most)),
         "omgjort": shown(omgjort, "ingen" if omgjort == 0 else d.count(omgjort)),
@@ -354,7 +469,7 @@ def _top_reason(a: ks.AreaFigures, shown: Shown) -> dict | None:
     if not given:
         return None
     most = given[0][1]
-    top = [_in_sentence(reason) for reason, n in given if n == most]
+    top = [d.lower_first(reason) for reason, n in given if n == most]
     return {
         "navne": d.join(top),
         "flere": len(top) > 1,
@@ -366,20 +481,25 @@ def _top_reason(a: ks.AreaFigures, shown: Shown) -> dict | None:
     }
 
 
-def _in_sentence(text: str) -> str:
-    """A label inside a sentence: "Skøn" → "skøn"; acronyms ("KL-vejledning") keep their capitals."""
-    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
-
-
 def _follow_up(a: ks.AreaFigures, shown: Shown) -> dict | None:
-    """What became of the hjemviste cases: the endings as one list, the pending and the unknown."""
+    """What became of the hjemviste cases: the endings as one list (the maintained decisions with those appealed
+    again as a part of them), the pending and the unknown."""
     if a.counts.hjemvist == 0:
         return None
     one = a.counts.hjemvist == 1
-    n = dict(a.opfoelgning)
-    endings = [
-        shown(n[v], ("" if one else f"{d.count(n[v])} ") + ending) for v, ending in FOLLOW_UP_ENDINGS.items() if n[v]
-    ]
+    n = a.follow_up
+    again = n[ks.APPEALED_AGAIN]
+    endings = []
+    for value, ending in FOLLOW_UP_ENDINGS.items():
+        if not n[value]:
+            continue
+        text = shown(n[value], ("" if one else f"{d.count(n[value])} ") + ending)
+        if text and value == "fastholdt" and again:
+            if one:
+                text += ", som borgeren har påklaget igen"
+            elif (part := shown(again, d.count(again))) is not None:
+                text += f" (heraf {part} påklaget igen)"
+        endings.append(text)
     return {
         "en": one,
         "endte": d.join([e for e in endings if e]),

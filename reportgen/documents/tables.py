@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportgen.documents.model import Table, label_and_numbers
 from reportgen.domain import danish as d
-from reportgen.domain.areas import AREAS, BILAG_AREAS
+from reportgen.domain.areas import AREAS
 from reportgen.domain.counts import Counts
 from reportgen.domain.kommuner import HELE_LANDET
 from reportgen.figures import klagesager as ks
@@ -215,11 +215,11 @@ def area_years(cf: CaseFigures, inputs: Inputs, omraade: str, label: str) -> Tab
 
 # --- case-level records (klagesager) ---------------------------------------------------------------------------
 
-FOLLOW_UP_LABELS = {
+FOLLOW_UP_LABELS = {  # in the order of the table; "heraf" is a part of the row above it
     "til-fordel": "Ny afgørelse til borgerens fordel",
     "fastholdt": "Ny afgørelse med samme resultat",
+    ks.APPEALED_AGAIN: "– heraf påklaget igen",
     "tilbagetrukket": "Ansøgningen trukket tilbage",
-    "paaklaget-igen": "Ny afgørelse påklaget igen",
     "verserer": "Endnu ikke afgjort igen",
     ks.NOT_GIVEN: "Ikke oplyst",
 }
@@ -266,10 +266,13 @@ def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None)
         ("Hjemviste sager", lambda a: a.counts.hjemvist),
         ("Heraf delvist hjemvist", lambda a: a.delvist_hjemvist),
     )
-    areas = [year.area(a) for a in (*BILAG_AREAS, ks.TOTAL)]
+    codes = (*year.covered, ks.TOTAL) if year.complete else year.covered
+    areas = [year.area(a) for a in codes]
     return Table(
-        caption=f"Klagesager og borgere fordelt på områder, {year.aar}",
-        header=("Nøgletal", *(AREAS[a].column for a in BILAG_AREAS), "I alt"),
+        caption=f"Klagesager og borgere fordelt på områder, {year.aar}"
+        if len(year.covered) > 1
+        else f"Klagesager og borgere, {AREAS[year.covered[0]].in_sentence}, {year.aar}",
+        header=("Nøgletal", *(AREAS[a].column if a in AREAS else "I alt" for a in codes)),
         rows=tuple((label, *(cell(value(a)) for a in areas)) for label, value in lines),
         align=label_and_numbers(len(areas)),
         source=_records_source(file),
@@ -277,7 +280,7 @@ def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None)
             "Hver sag tæller med sit mest vidtgående udfald for borgeren: ændring eller ophævelse før hjemvisning "
             "før stadfæstelse; afvist er en sag kun, når intet i den blev realitetsbehandlet.",
             "Delvist hjemvist: en del af afgørelsen blev hjemvist og resten stadfæstet; sagen tæller som hjemvist.",
-            "En borger med sager på flere områder tæller med i hvert af dem, men kun én gang i I alt.",
+            'En borger med sager på flere områder tæller med under hvert af dem, men kun én gang i kolonnen "I alt".',
         ),
     )
 
@@ -289,7 +292,7 @@ def klagesager_paragraphs(a: ks.AreaFigures, label: str, file: str, diskretion: 
     return Table(
         caption=f"{label}: klagesager fordelt på paragraffer, {a.aar}",
         header=("Paragraf", "Sager", "Heraf omgjort"),
-        rows=tuple((name, cell(c.afgjorte), cell(c.omgjorte)) for name, c in a.paragraffer),
+        rows=tuple((d.upper_first(name), cell(c.afgjorte), cell(c.omgjorte)) for name, c in a.paragraffer),
         total=("I alt", cell(a.counts.afgjorte), cell(a.omgjorte)),
         align=("left", "right", "right"),
         source=_records_source(file),
@@ -303,7 +306,7 @@ def klagesager_reasons(a: ks.AreaFigures, label: str, file: str, diskretion: int
     return Table(
         caption=f"{label}: årsager til omgørelse, {a.aar}",
         header=("Årsag", "Omgjorte sager"),
-        rows=tuple((reason or FOLLOW_UP_LABELS[ks.NOT_GIVEN], cell(n)) for reason, n in a.aarsager),
+        rows=tuple((d.upper_first(reason) or FOLLOW_UP_LABELS[ks.NOT_GIVEN], cell(n)) for reason, n in a.aarsager),
         total=("I alt", cell(a.omgjorte)),
         align=("left", "right"),
         source=_records_source(file),
@@ -314,7 +317,18 @@ def klagesager_reasons(a: ks.AreaFigures, label: str, file: str, diskretion: int
 def klagesager_follow_up(a: ks.AreaFigures, label: str, file: str, diskretion: int | None) -> Table:
     """Bilag 1: what became of one area's hjemviste cases."""
     cell = _CaseCounts(diskretion)
-    rows = tuple((FOLLOW_UP_LABELS[value], cell(n)) for value, n in a.opfoelgning if n or value != ks.NOT_GIVEN)
+    n = a.follow_up
+    rows = tuple(
+        (label, cell(n[value]))
+        for value, label in FOLLOW_UP_LABELS.items()
+        if n[value] or value not in (ks.NOT_GIVEN, ks.APPEALED_AGAIN)
+    )
+    again = (
+        "Heraf påklaget igen: afgørelser, kommunen fastholdt, og som borgeren har påklaget igen. De tæller med i "
+        "rækken over og ikke en gang til i I alt; en ny klage er en ny klagesag."
+        if n[ks.APPEALED_AGAIN]
+        else "En ny klage over den nye afgørelse er en ny klagesag."
+    )
     return Table(
         caption=f"{label}: opfølgning på hjemviste sager, {a.aar}",
         header=("Opfølgning", "Sager"),
@@ -322,5 +336,5 @@ def klagesager_follow_up(a: ks.AreaFigures, label: str, file: str, diskretion: i
         total=("I alt", cell(a.counts.hjemvist)),
         align=("left", "right"),
         source=_records_source(file),
-        notes=cell.notes("Status ved opgørelsen. En ny klage over den nye afgørelse er en ny klagesag."),
+        notes=cell.notes("Status ved opgørelsen.", again),
     )

@@ -115,6 +115,17 @@ def years_text(years: Iterable[int]) -> str:
     return join([str(y) for y in sorted(years)])
 
 
+def lower_first(text: str) -> str:
+    """A label as the middle of a sentence writes it: "Serviceloven § 83" → "serviceloven § 83"; a word in
+    capitals ("KL-vejledning", "SEL § 83") is left as it is."""
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
+
+
+def upper_first(text: str) -> str:
+    """A label as the start of a table cell writes it: "skøn" → "Skøn"."""
+    return text[:1].upper() + text[1:]
+
+
 def join(items: list[str], conjunction: str = "og") -> str:
     """ "a, b og c" (no Oxford comma)."""
     if len(items) <= 1:

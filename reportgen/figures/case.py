@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportgen.domain import danish as d
 from reportgen.domain import danmarkskort
@@ -20,6 +20,7 @@ from reportgen.domain.kommuner import HELE_LANDET
 from reportgen.figures import klagesager as ks
 from reportgen.figures import rates as f
 from reportgen.inputs import Inputs
+from reportgen.inputs.case import Case
 from reportgen.inputs.statistics import OUTCOME_WORDS, Statistics
 
 
@@ -165,6 +166,7 @@ def compute(inputs: Inputs) -> CaseFigures:
                 )
             )
     warnings += _zero_filled(stats, [name for name, _ in rows], years)
+    warnings += decision_warnings(case)
     tabel2 = _tabel2(inputs, current, warnings)
     kilder = _sources(inputs, years)
     klagesager = _klagesager(inputs, warnings)
@@ -185,6 +187,45 @@ def compute(inputs: Inputs) -> CaseFigures:
         udeladte_kommuner,
         udeladte_aar,
     )
+
+
+def decision_warnings(case: Case) -> list[Problem]:
+    """What the recommendation lacks that the council and Ankestyrelsen look for: the reasons for not preparing or
+    for continuing a plan, which plan is continued, and what is new when a case sent back is resumed."""
+    out = []
+    plan = case.handleplan
+    if plan.indstilling in ("udarbejdes-ikke", "videreføres") and case.text("begrundelse") is None:
+        out.append(
+            Problem(
+                "sag.toml",
+                f"indstillingen '{plan.indstilling}' har ingen begrundelse; sagen viser kun tallene, beslutningen "
+                "træffes på.",
+                column="handleplan.indstilling",
+                hint="Skriv forvaltningens begrundelse i tekster/begrundelse.md – Ankestyrelsen ser efter den, "
+                "når kommunen ikke udarbejder en ny handleplan.",
+            )
+        )
+    if plan.indstilling == "videreføres" and not plan.bilag:
+        out.append(
+            Problem(
+                "sag.toml",
+                "indstillingen 'videreføres' nævner ikke, hvilken handleplan der videreføres.",
+                column="handleplan.bilag",
+                hint='Skriv handleplanens titel i [handleplan] som bilag = "…"; den vedlægges som bilag 2.',
+            )
+        )
+    resumed = any(b.udfald == "tilbagesendt" for b in case.behandling)
+    if resumed and not any(b.ny for b in case.bilag) and case.text("genoptagelse") is None:
+        out.append(
+            Problem(
+                "sag.toml",
+                "sagen er sendt tilbage og genoptaget, men intet bilag er markeret som nyt, og der er ingen "
+                "tekst om, hvad der er nyt.",
+                column="bilag",
+                hint="Markér det nye materiale med ny = true under [[bilag]], eller skriv tekster/genoptagelse.md.",
+            )
+        )
+    return out
 
 
 def _dropped(file: str, kommuner: tuple[str, ...], years: tuple[int, ...], span: tuple[int, ...]) -> list[Problem]:
@@ -310,30 +351,63 @@ def _sources(inputs: Inputs, years: tuple[int, ...]) -> tuple[str, ...]:
 
 
 def _klagesager(inputs: Inputs, warnings: list[Problem]) -> ks.KlagesagerFigures | None:
-    """The case-level figures, with the loader's warnings and a check against the statistics."""
+    """The case-level figures with the areas each year covers, the loader's warnings, a warning where the file
+    covers only some areas, and a check against the statistics for the areas it covers."""
     if inputs.klagesager is None:
         return None
-    figures = ks.summarize(inputs.klagesager)
+    stats, kommune, aar = inputs.statistik, inputs.case.kommune, inputs.case.aar
+    summary = ks.summarize(inputs.klagesager)
+    figures = replace(
+        summary,
+        years=tuple(replace(y, covered=_covered(stats, kommune, y)) for y in summary.years),
+    )
     warnings.extend(inputs.klagesager.warnings)
-    if figures.year(inputs.case.aar) is None:
+    current = figures.year(aar)
+    if current is None:
         warnings.append(
             Problem(
                 figures.file,
-                f"ingen sager fra {inputs.case.aar}; afsnittene om klagesagerne udelades.",
-                hint=f"Tilføj sagerne med aar = {inputs.case.aar}, eller fjern 'klagesager' fra sag.toml.",
+                f"ingen sager fra {aar}; afsnittene om klagesagerne udelades.",
+                hint=f"Tilføj sagerne med aar = {aar}, eller fjern 'klagesager' fra sag.toml.",
+            )
+        )
+    elif len(current.covered) < len(BILAG_AREAS):
+        missing = [AREAS[a].in_sentence for a in BILAG_AREAS if a not in current.covered]
+        warnings.append(
+            Problem(
+                figures.file,
+                f"sagerne fra {aar} dækker kun {d.join([AREAS[a].in_sentence for a in current.covered])}; "
+                "Bilag 1 viser registreringen for de områder alene og sammenligner den kun med Ankestyrelsens "
+                "tal for dem.",
+                hint=f"Tilføj sagerne fra {d.join(missing)}, hvis registreringen skal dække hele "
+                "socialområdet.",
             )
         )
     for year in figures.years:
-        warnings.extend(_cross_check(inputs.statistik, inputs.case.kommune, year, figures.file))
+        warnings.extend(_cross_check(stats, kommune, year, figures.file))
     return figures
 
 
+def _covered(stats: Statistics, kommune: str, year: ks.YearFigures) -> tuple[str, ...]:
+    """The Bilag 1 areas a year of the records covers: those with cases, and those where Ankestyrelsen's
+    statistics have no cases either (nothing is missing there)."""
+
+    def official(area: str) -> Counts | None:
+        return _area_year(stats, kommune, area, year.aar).counts
+
+    return tuple(
+        a
+        for a in BILAG_AREAS
+        if year.area(a).counts.afgjorte or ((c := official(a)) is not None and c.afgjorte == 0)
+    )
+
+
 def _cross_check(stats: Statistics, kommune: str, year: ks.YearFigures, file: str) -> list[Problem]:
-    """A warning with both numbers for each area where the records count differently from Ankestyrelsen."""
+    """A warning with both numbers for each covered area where the records count differently from Ankestyrelsen."""
     if stats.get(kommune, year.aar) is None:
         return []
-    pairs = [(a, year.area(a).counts, _area_year(stats, kommune, a, year.aar).counts) for a in BILAG_AREAS]
-    if any(official is None for _, _, official in pairs):
+    pairs = [(a, year.area(a).counts, _area_year(stats, kommune, a, year.aar).counts) for a in year.covered]
+    if any(official is None for _, _, official in pairs) and len(year.covered) == len(BILAG_AREAS):
         pairs = [(GENERAL, year.area(ks.TOTAL).counts, _counts(stats, kommune, year.aar))]
     return [
         Problem(

@@ -172,6 +172,7 @@ def _klagesager_area_json(a: ks.AreaFigures) -> dict:
         "sager_fra_borgere_med_flere_sager": a.gentager_sager,
         "delvist_hjemvist": a.delvist_hjemvist,
         "opfoelgning": {(value or "ikke_oplyst"): n for value, n in a.opfoelgning},
+        "fastholdt_i_alt": a.follow_up["fastholdt"],
         "paragraffer": [
             {
                 "paragraf": p,

@@ -18,6 +18,7 @@ from reportgen.inputs.klagesager import (
 )
 
 TOTAL = "i_alt"
+APPEALED_AGAIN = "paaklaget-igen"  # a part of the maintained decisions (fastholdt)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,16 @@ class AreaFigures:
         """Cases changed, annulled or sent back."""
         return self.counts.omgjorte
 
+    @property
+    def follow_up(self) -> dict[str, int]:
+        """The hjemviste cases per follow-up, with those appealed again counted among the maintained decisions
+        (`fastholdt`) as well: a citizen appeals the new decision when the municipality maintained it, so
+        `paaklaget-igen` is a part of `fastholdt`, not a rival to it. The values other than `paaklaget-igen` add
+        up to the hjemviste cases."""
+        n = dict(self.opfoelgning)
+        n["fastholdt"] += n[APPEALED_AGAIN]
+        return n
+
 
 @dataclass(frozen=True)
 class YearFigures:
@@ -48,6 +59,12 @@ class YearFigures:
 
     aar: int
     areas: tuple[AreaFigures, ...]
+    covered: tuple[str, ...] = BILAG_AREAS  # the Bilag 1 areas the records cover (figures/case.py decides)
+
+    @property
+    def complete(self) -> bool:
+        """True when the records cover every Bilag 1 area, so their totals are the general map's."""
+        return len(self.covered) == len(BILAG_AREAS)
 
     def area(self, omraade: str) -> AreaFigures:
         """One area's figures (or TOTAL)."""

@@ -13,6 +13,7 @@ from reportgen.domain import danmarkskort, kommuner
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, suggest
 
 STATUSES = ("udkast", "endelig")
+PUNKTTYPER = ("beslutning", "orientering")
 INDSTILLINGER = ("udarbejdes", "videreføres", "udarbejdes-ikke")
 NAEVNERE = ("realitetsbehandlede", "afgjorte", "begge")
 UDFALD = ("indstillet", "vedtaget", "tilbagesendt", "genoptaget", "udsat", "taget-til-efterretning")
@@ -23,6 +24,7 @@ TEXT_SECTIONS = (
     "forklaring",
     "forvaltningsomraader",
     "kvalitet",
+    "begrundelse",
     "indstilling",
     "oekonomi",
     "dialog",
@@ -71,6 +73,7 @@ class Bilag:
 
     titel: str = key(str)
     fil: str | None = key(str, None)
+    ny: bool = key(bool, False)  # added since the case was last sent back
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class Case:
     forvaltningsomraader: Path | None = key("file", None)
     klagesager: Path | None = key("file", None)
     status: str = key(STATUSES, "udkast")
+    punkttype: str = key(PUNKTTYPER, "beslutning")
     sagsnummer: str | None = key(str, None)
     titel: str = key(str, DEFAULT_TITLE)
     kompetence: str | None = key(str, None)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from reportgen import __version__
 from reportgen.documents.compose import Packet, compose
+from reportgen.domain.errors import Problem
 from reportgen.domain.kommuner import slug
 from reportgen.figures.case import CaseFigures, compute
 from reportgen.figures.export import to_json
@@ -26,11 +27,12 @@ LIBRARIES = ("weasyprint", "python-docx", "matplotlib", "jinja2", "markdown-it-p
 
 @dataclass(frozen=True)
 class BuildResult:
-    """Where the packet is and whether this build made a new version."""
+    """Where the packet is, whether this build made a new version, and the warnings `check` prints."""
 
     folder: Path
     version: int
     created: bool
+    warnings: tuple[Problem, ...] = ()
 
 
 def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str, bytes]:
@@ -120,6 +122,6 @@ def write_packet(inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out
     with version_lock(base):
         existing = versions(base)
         if existing and same_as(base / f"v{existing[-1]}", outputs):
-            return BuildResult(base / f"v{existing[-1]}", existing[-1], created=False)
+            return BuildResult(base / f"v{existing[-1]}", existing[-1], False, cf.warnings)
         target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version))
-    return BuildResult(target, version, created=True)
+    return BuildResult(target, version, True, cf.warnings)
