@@ -18,6 +18,7 @@ FONT_FILES = tuple(f"Carlito-{style}.ttf" for style in ("Regular", "Bold", "Ital
 CM = 1 / 2.54
 WIDTH_IN = 16 * CM
 HEIGHT_IN = 8 * CM
+SMALL_HEIGHT_IN = 5.5 * CM  # a chart that sits in one section of Bilag 1
 DPI = 200
 COMPRESS_LEVEL = 1  # zlib level of the PNG files: fastest; level 6 makes them only 4 % smaller
 FONT_SIZE = 9
@@ -266,13 +267,15 @@ def _check_series(years: tuple[int, ...], series: tuple[Series, ...]) -> None:
             raise ValueError(f"{s.label!r} has a share outside [0, 1]")
 
 
-def trend_chart(years: tuple[int, ...], series: tuple[Series, ...], title: str | None = None) -> bytes:
+def trend_chart(
+    years: tuple[int, ...], series: tuple[Series, ...], title: str | None = None, height_in: float = HEIGHT_IN
+) -> bytes:
     """Line chart of rates over the years (oldest → newest left to right)."""
     _check_series(years, series)
-    return _render(lambda fig, renderer: _draw_trend(fig, renderer, years, series, title))
+    return _render(lambda fig, renderer: _draw_trend(fig, renderer, years, series, title, height_in), height_in)
 
 
-def _draw_trend(fig, renderer, years, series, title) -> None:
+def _draw_trend(fig, renderer, years, series, title, height_in: float = HEIGHT_IN) -> None:
     """Draw the trend chart onto fig: axes sized to the direct labels, lines, then labels."""
     counters = {role: 0 for role in ROLES}
     styles = []
@@ -281,7 +284,8 @@ def _draw_trend(fig, renderer, years, series, title) -> None:
         counters[s.role] += 1
     labels = [lab for s, st in zip(series, styles, strict=True) if (lab := _end_label(years, s, st))]
     label_width = max((_text_width_in(renderer, lab.text, lab.style["bold"]) for lab in labels), default=0)
-    ax = _trend_axes(fig, years, _y_max(series), min(label_width + LABEL_GAP_PT / 72 + 0.08, WIDTH_IN * 0.4), title)
+    right_in = min(label_width + LABEL_GAP_PT / 72 + 0.08, WIDTH_IN * 0.4)
+    ax = _trend_axes(fig, years, _y_max(series), right_in, title, height_in)
     for s, st in zip(series, styles, strict=True):
         ax.plot(
             years,
@@ -300,7 +304,7 @@ def _draw_trend(fig, renderer, years, series, title) -> None:
     _draw_end_labels(fig, ax, years, labels)
 
 
-def _trend_axes(fig, years, y_max: int, right_in: float, title: str | None):
+def _trend_axes(fig, years, y_max: int, right_in: float, title: str | None, height_in: float = HEIGHT_IN):
     """Axes with fixed margins, plain-year x ticks and a Danish percent y axis."""
     from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
 
@@ -308,9 +312,9 @@ def _trend_axes(fig, years, y_max: int, right_in: float, title: str | None):
     ax = fig.add_axes(
         (
             left_in / WIDTH_IN,
-            bottom_in / HEIGHT_IN,
+            bottom_in / height_in,
             1 - (left_in + right_in) / WIDTH_IN,
-            1 - (bottom_in + top_in) / HEIGHT_IN,
+            1 - (bottom_in + top_in) / height_in,
         )
     )
     _clean_axes(ax, "y")

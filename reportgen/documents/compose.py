@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportgen.documents import charts, markdown, tables
 from reportgen.documents.letter import compose_letter
@@ -18,11 +18,14 @@ from reportgen.documents.model import (
 )
 from reportgen.documents.prose import BILAG1_TITLE, alt_text, appendices, case_ctx, render
 from reportgen.domain import danish as d
-from reportgen.domain.areas import AREAS, BILAG_AREAS
+from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL
+from reportgen.domain.kommuner import HELE_LANDET
 from reportgen.figures import rates as f
 from reportgen.figures.case import CaseFigures
 from reportgen.inputs import Inputs
 from reportgen.inputs.case import TEXT_SECTIONS
+
+BILAG1_NUMBERING = "B1."  # Bilag 1's tables are Tabel B1.1, B1.2 …, next to the sagsfremstilling's Tabel 1, 2
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,10 @@ def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Docume
     for area in BILAG_AREAS:
         blocks[f"tabel:{area}"] = (tables.area_years(cf, inputs, area, labels[area]),)
     blocks["figur:fordeling"] = (_outcome_figure(cf),)
-    blocks["figur:omraader"] = (_area_trend_figure(cf),) if len(cf.years) > 1 else ()
+    blocks.update(_area_figures(cf))
     blocks.update(_klagesager_tables(inputs, cf, labels))
-    return _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", render("bilag-1.md.j2", ctx, blocks))
+    doc = _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", render("bilag-1.md.j2", ctx, blocks))
+    return replace(doc, numbering=BILAG1_NUMBERING)
 
 
 def _klagesager_tables(inputs: Inputs, cf: CaseFigures, labels: dict[str, str]) -> dict[str, tuple[Block, ...]]:
@@ -145,23 +149,50 @@ def _values_text(years: tuple[int, ...], counts) -> str:
     return ", ".join(parts)
 
 
-def _trend_figure(cf: CaseFigures) -> Figure:
-    """Figur: Tabel 1 as a trend chart."""
-    years = tuple(sorted(cf.years))
-    series = tuple(charts.Series(r.navn, tuple(_rate(c) for c in reversed(r.counts)), r.rolle) for r in cf.tabel1)
+def _trend(
+    name: str, what: str, years: tuple[int, ...], rows: list[tuple[str, tuple, str]], height_in: float
+) -> Figure:
+    """A trend chart of `what` (an area, as inside a sentence) over the years, one line per (name, counts newest
+    first, role) row, with alternative text that states every value."""
+    series = tuple(
+        charts.Series(label, tuple(_rate(c) for c in reversed(counts)), role) for label, counts, role in rows
+    )
     alt = alt_text(
         "alt-udvikling.txt.j2",
         {
-            "periode": d.period(cf.years),
-            "serier": [{"navn": r.navn, "vaerdier": _values_text(cf.years, r.counts)} for r in cf.tabel1],
+            "omraade": what,
+            "periode": d.period(years),
+            "serier": [{"navn": label, "vaerdier": _values_text(years, counts)} for label, counts, _ in rows],
         },
     )
-    return Figure(
-        "figur-1-udvikling.png",
-        charts.trend_chart(years, series),
-        f"Omgørelsesprocent på socialområdet generelt {d.period(cf.years)}",
-        alt,
-    )
+    caption = f"Omgørelsesprocent på {what} {d.period(years)}"
+    return Figure(name, charts.trend_chart(tuple(sorted(years)), series, height_in=height_in), caption, alt)
+
+
+def _trend_figure(cf: CaseFigures) -> Figure:
+    """Figur 1: Tabel 1 as a trend chart."""
+    rows = [(r.navn, r.counts, r.rolle) for r in cf.tabel1]
+    return _trend("figur-1-udvikling.png", AREAS[GENERAL].in_sentence, cf.years, rows, charts.HEIGHT_IN)
+
+
+def _area_figures(cf: CaseFigures) -> dict[str, tuple[Block, ...]]:
+    """Bilag 1: per area, the municipality's rate over the years against the same area's national rate."""
+    out: dict[str, tuple[Block, ...]] = {}
+    number = 1  # Figur 1 is the outcomes per area
+    for omraade in BILAG_AREAS:
+        years = cf.area(omraade)
+        out[f"figur:{omraade}"] = ()
+        if len(years) < 2 or all(a.counts is None for a in years):
+            continue
+        number += 1
+        rows = [
+            (cf.kommune, tuple(a.counts for a in years), "kommune"),
+            (HELE_LANDET, tuple(a.landet for a in years), "landet"),
+        ]
+        name = f"bilag-1-figur-{number}-{omraade}.png"
+        what = AREAS[omraade].in_sentence
+        out[f"figur:{omraade}"] = (_trend(name, what, cf.years, rows, charts.SMALL_HEIGHT_IN),)
+    return out
 
 
 def _outcome_figure(cf: CaseFigures) -> Figure:
@@ -194,28 +225,6 @@ def _outcome_figure(cf: CaseFigures) -> Figure:
         "bilag-1-figur-1-fordeling.png",
         png,
         f"Realitetsbehandlede sager fordelt på områder og afgørelse, {cf.aar}",
-        alt,
-    )
-
-
-def _area_trend_figure(cf: CaseFigures) -> Figure:
-    """Bilag 1: the rate per area over the years, with the national general rate."""
-    years = tuple(sorted(cf.years))
-    rows = [(AREAS[a].label, [y.counts for y in cf.area(a)], "omraade") for a in BILAG_AREAS]
-    if (landet := cf.landet_row) is not None:
-        rows.append(("Hele landet, socialområdet", list(landet.counts), "landet"))
-    series = tuple(charts.Series(name, tuple(_rate(c) for c in reversed(counts)), role) for name, counts, role in rows)
-    alt = alt_text(
-        "alt-omraader.txt.j2",
-        {
-            "periode": d.period(cf.years),
-            "serier": [{"navn": name, "vaerdier": _values_text(cf.years, counts)} for name, counts, _ in rows],
-        },
-    )
-    return Figure(
-        "bilag-1-figur-2-omraader.png",
-        charts.trend_chart(years, series),
-        f"Omgørelsesprocent pr. område {d.period(cf.years)}",
         alt,
     )
 

@@ -122,6 +122,8 @@ class Document:
 
     ``draft`` marks every page as a draft. ``date`` is the document's own date (from the
     case, never the clock) used for metadata. ``header`` is the running header text.
+    ``numbering`` goes in front of every table and figure number ("B1." → "Tabel B1.2"), so an
+    appendix's tables cannot be mistaken for the main document's.
     """
 
     slug: str
@@ -133,6 +135,7 @@ class Document:
     author: str
     blocks: tuple[Block, ...]
     language: str = "da-DK"
+    numbering: str = ""
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:

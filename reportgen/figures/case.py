@@ -379,8 +379,7 @@ def _klagesager(inputs: Inputs, warnings: list[Problem]) -> ks.KlagesagerFigures
                 f"sagerne fra {aar} dækker kun {d.join([AREAS[a].in_sentence for a in current.covered])}; "
                 "Bilag 1 viser registreringen for de områder alene og sammenligner den kun med Ankestyrelsens "
                 "tal for dem.",
-                hint=f"Tilføj sagerne fra {d.join(missing)}, hvis registreringen skal dække hele "
-                "socialområdet.",
+                hint=f"Tilføj sagerne fra {d.join(missing)}, hvis registreringen skal dække hele socialområdet.",
             )
         )
     for year in figures.years:
@@ -396,9 +395,7 @@ def _covered(stats: Statistics, kommune: str, year: ks.YearFigures) -> tuple[str
         return _area_year(stats, kommune, area, year.aar).counts
 
     return tuple(
-        a
-        for a in BILAG_AREAS
-        if year.area(a).counts.afgjorte or ((c := official(a)) is not None and c.afgjorte == 0)
+        a for a in BILAG_AREAS if year.area(a).counts.afgjorte or ((c := official(a)) is not None and c.afgjorte == 0)
     )
 
 

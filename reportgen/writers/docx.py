@@ -95,7 +95,7 @@ def render(doc: Document, reference: Path | None = None) -> bytes:
     target = docx.Document(BytesIO(data))
     _use_style_ids(target, reference, hashlib.sha256(data).hexdigest())
     _clear_body(target)
-    writer = _BlockWriter(target)
+    writer = _BlockWriter(target, doc.numbering)
     writer.title(doc)
     for block in doc.blocks:
         writer.write(block)
@@ -147,9 +147,10 @@ def _clear_body(target: DocxDocument) -> None:
 class _BlockWriter:
     """Appends blocks to the body of a python-docx document, numbering tables and figures."""
 
-    def __init__(self, target: DocxDocument) -> None:
-        """Remember the target document and its text width."""
+    def __init__(self, target: DocxDocument, numbering: str = "") -> None:
+        """Remember the target document, its text width and the prefix of its table and figure numbers."""
         self.target = target
+        self.numbering = numbering
         section = target.sections[-1]
         width, left, right = section.page_width, section.left_margin, section.right_margin
         assert width is not None and left is not None and right is not None, "the reference document sets the page"
@@ -263,8 +264,8 @@ class _BlockWriter:
         self.caption("Figur", self.figures, figure.caption)
 
     def caption(self, label: str, number: int, text: str) -> None:
-        """Write "<label> <n>: <text>" in the Caption style, the number as a SEQ field Word can update."""
-        paragraph = self.target.add_paragraph(f"{label} ", style=Style.CAPTION)
+        """Write "<label> <prefix><n>: <text>" in the Caption style, the number as a SEQ field Word can update."""
+        paragraph = self.target.add_paragraph(f"{label} {self.numbering}", style=Style.CAPTION)
         _add_field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
         paragraph.add_run(f": {text}")
 
