@@ -19,16 +19,31 @@ REALITET_HEADER = "Realitets\u00adbehandlede"
 ALL_HEADER = "Omgjort af alle afgjorte"
 
 
-def source_line(kilder: list[str], fallback: str) -> str:
-    """The source note (writers prefix "Kilde:") from the distinct `kilde` texts, or the fallback."""
-    distinct = list(dict.fromkeys(k for k in kilder if k))
-    return "; ".join(distinct) if distinct else fallback
+def source_line(kilder: list[str | None], fallback: str) -> str:
+    """The source note (writers prefix "Kilde:"): the `kilde` texts of the rows a table shows, grouped by source.
+
+    A `kilde` is "source: remark; remark …" (or just "source"). Each source is named once, with its distinct
+    remarks after a colon; sources are separated by full stops. A row without `kilde` counts as `fallback`
+    (the file the figures were read from), which is also the whole line when no row names a source.
+    """
+    groups: dict[str, tuple[str, list[str]]] = {}
+    for kilde in kilder:
+        parts = [p.strip() for p in (kilde or fallback).split(";") if p.strip()]
+        if not parts:
+            continue
+        source, _, remark = (p.strip() for p in parts[0].partition(": "))
+        _, remarks = groups.setdefault(source.casefold(), (source, []))
+        for r in ([remark] if remark else []) + parts[1:]:
+            if r.casefold() not in (known.casefold() for known in remarks):
+                remarks.append(r)
+    lines = [f"{source}: {'; '.join(remarks)}" if remarks else source for source, remarks in groups.values()]
+    return " ".join(line.rstrip(".") + "." for line in lines) if lines else fallback
 
 
 def _stat_sources(inputs: Inputs, keys: list[tuple[str, int, str]]) -> str:
-    """The source line for statistics records."""
-    records = [inputs.statistik.get(*key) for key in keys]
-    return source_line([r.kilde for r in records if r], f"Ankestyrelsens statistik ({inputs.statistik.file}).")
+    """The source line for the statistics records a table shows; Ankestyrelsen's statistics where they name none."""
+    records = [r for key in keys if (r := inputs.statistik.get(*key)) is not None]
+    return source_line([r.kilde for r in records], f"Ankestyrelsens statistik ({inputs.statistik.file})")
 
 
 def tabel1(cf: CaseFigures, inputs: Inputs) -> Table:
@@ -135,7 +150,7 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
         total=cells("I alt", cf.tabel2_total),
         align=label_and_numbers(len(header) - 1),
         source=source_line(
-            [r.kilde for r in inputs.forvaltning.year(cf.aar)], f"kommunens opgørelse ({inputs.forvaltning.file})."
+            [r.kilde for r in inputs.forvaltning.year(cf.aar)], f"Kommunens opgørelse ({inputs.forvaltning.file})"
         ),
         notes=tuple(notes),
     )
@@ -250,7 +265,7 @@ class _CaseCounts:
 
 def _records_source(file: str) -> str:
     """The source line of a table from the case-level records."""
-    return f"forvaltningens registrering af klagesagerne ({file})."
+    return f"Forvaltningens registrering af klagesagerne ({file})."
 
 
 def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None) -> Table:
