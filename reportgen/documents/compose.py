@@ -129,13 +129,13 @@ def _klagesager_tables(inputs: Inputs, cf: CaseFigures, labels: dict[str, str]) 
     for area in year.covered:
         a = year.area(area)
         out[f"tabel:{area}:paragraffer"] = (
-            (tables.klagesager_paragraphs(a, labels[area], file, diskretion),) if a.counts.afgjorte else ()
+            (tables.klagesager_paragraphs(a, year.hidden, labels[area], file, diskretion),) if a.counts.afgjorte else ()
         )
         out[f"tabel:{area}:aarsager"] = (
-            (tables.klagesager_reasons(a, labels[area], file, diskretion),) if a.omgjorte else ()
+            (tables.klagesager_reasons(a, year.hidden, labels[area], file, diskretion),) if a.omgjorte else ()
         )
         out[f"tabel:{area}:opfoelgning"] = (
-            (tables.klagesager_follow_up(a, labels[area], file, diskretion),) if a.counts.hjemvist else ()
+            (tables.klagesager_follow_up(a, year.hidden, labels[area], file, diskretion),) if a.counts.hjemvist else ()
         )
     return out
 

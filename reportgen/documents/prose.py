@@ -21,6 +21,7 @@ from reportgen.domain.kommuner import HELE_LANDET
 from reportgen.figures import klagesager as ks
 from reportgen.figures import rates as f
 from reportgen.figures.case import AreaYear, CaseFigures
+from reportgen.figures.discretion import Suppression
 from reportgen.inputs.case import Case
 from reportgen.resources import PROSE_TEMPLATES
 
@@ -384,7 +385,7 @@ def tabel2_ctx(cf: CaseFigures) -> dict | None:
 
 # --- case-level records (klagesager) ---------------------------------------------------------------------------
 
-Shown = Callable[[int, str], "str | None"]  # a count's text, or None when diskretion leaves it out
+Shown = Callable[[tuple, str], "str | None"]  # a cell's text, or None when discretion hides the cell
 
 # What a hjemvist case ended with, after "endte 3 …"; "verserer" and "not given" get sentences of their own.
 FOLLOW_UP_ENDINGS = {
@@ -400,13 +401,15 @@ def klagesager_ctx(case: Case, cf: CaseFigures) -> dict | None:
     if year is None:
         return None
     official = {a: cf.area(a)[0].counts for a in year.covered}
-    areas = {a: records_ctx(year.area(a), case.diskretion) for a in year.covered}
+    areas = {a: records_ctx(year.area(a), year.hidden, a) for a in year.covered}
     afviger = [
         AREAS[a].in_sentence for a in year.covered if official[a] is not None and official[a] != year.area(a).counts
     ]
-    total = records_ctx(year.area(ks.TOTAL), case.diskretion)
+    # all areas together are a column of the overview table when it covers every area; one covered area is itself
+    total_column = ks.TOTAL if year.complete else year.covered[0] if len(year.covered) == 1 else None
+    total = records_ctx(year.area(ks.TOTAL), year.hidden, total_column)
     return {
-        "omgjort_paragraffer": None,
+        "omgjort_paragraffer": _reversed_paragraphs(year),
         "delvis": not year.complete,
         "omfatter": d.join([AREAS[a].in_sentence for a in year.covered]),
         "antal_omraader": len(year.covered),
@@ -418,27 +421,47 @@ def klagesager_ctx(case: Case, cf: CaseFigures) -> dict | None:
     }
 
 
-def records_ctx(a: ks.AreaFigures, diskretion: int | None) -> dict:
-    """One area's case-level figures as sentence values; a count diskretion hides is None (left out)."""
+def _reversed_paragraphs(year: ks.YearFigures, most: int = 3) -> str | None:
+    """What the reversed cases concerned: the (up to three) paragraphs with most of them, each with its count
+    as Bilag 1's paragraph table shows it; a paragraph whose count is hidden there is not named."""
+    shown = [
+        (c.omgjorte, name, area)
+        for area in year.covered
+        for name, c in year.area(area).paragraffer
+        if c.omgjorte and year.hidden.shown(("paragraf", area, name, "omgjort"))
+    ]
+    top = sorted(shown, key=lambda item: (-item[0], ks.natural(item[1])))[:most]
+    return d.join([f"{d.lower_first(name)} ({d.sager(n)})" for n, name, _ in top]) or None
 
-    def shown(n: int, text: str) -> str | None:
-        return None if ks.hidden(n, diskretion) else text
+
+def records_ctx(a: ks.AreaFigures, hidden: Suppression, column: str | None = None) -> dict:
+    """One area's case-level figures as sentence values; a count the tables hide for discretion is None (left out
+    of the sentence), so that a sentence never shows more than the tables. `column` is the overview table's
+    column that holds the area's counts (None: no column does, so only the public counts may be used)."""
+
+    def shown(key: tuple, text: str) -> str | None:
+        return text if hidden.shown(key) else None
+
+    def cell(row: str, text: str) -> str | None:
+        if column is None:  # counts no table shows: only without discretion
+            return text if hidden == Suppression() else None
+        return shown(("oversigt", row, column), text)
 
     c = a.counts
     return {
         "ingen": c.afgjorte == 0,
         "en_sag": c.afgjorte == 1,
-        "sager": shown(c.afgjorte, d.sager(c.afgjorte)),
-        "borgere": shown(a.borgere, d.borgere(a.borgere)),
-        "gentagere": shown(a.gentagere, d.borgere(a.gentagere)) if a.gentagere else None,
-        "ingen_gentagere": a.gentagere == 0,
-        "gentager_sager": shown(a.gentager_sager, d.count(a.gentager_sager)) if a.gentagere else None,
-        "omgjorte": shown(a.omgjorte, d.plural(a.omgjorte, "omgjort sag", "omgjorte sager")),
+        "sager": cell("sager", d.sager(c.afgjorte)),
+        "borgere": cell("borgere", d.borgere(a.borgere)),
+        "gentagere": cell("gentagere", d.borgere(a.gentagere)) if a.gentagere else None,
+        "ingen_gentagere": a.gentagere == 0 and hidden.shown(("oversigt", "gentagere", a.omraade)),
+        "gentager_sager": cell("gentager_sager", d.count(a.gentager_sager)) if a.gentagere else None,
+        "omgjorte": cell("omgjorte", d.plural(a.omgjorte, "omgjort sag", "omgjorte sager")),
         "flere_omgjorte": a.omgjorte > 1,
-        "borgere_omgjort": shown(a.borgere_omgjort, d.borgere(a.borgere_omgjort)),
-        "hjemvist": shown(c.hjemvist, d.count(c.hjemvist)),
+        "borgere_omgjort": cell("borgere_omgjort", d.borgere(a.borgere_omgjort)),
+        "hjemvist": cell("hjemvist", d.count(c.hjemvist)),
         "en_hjemvist": c.hjemvist == 1,
-        "delvist": shown(a.delvist_hjemvist, d.count(a.delvist_hjemvist)) if a.delvist_hjemvist else None,
+        "delvist": cell("delvist", d.count(a.delvist_hjemvist)) if a.delvist_hjemvist else None,
         "paragraf": _top_paragraph(a, shown),
         "aarsag": _top_reason(a, shown),
         "opfoelgning": _follow_up(a, shown),
@@ -454,12 +477,13 @@ def _top_paragraph(a: ks.AreaFigures, shown: Shown) -> dict | None:
     if len(a.paragraffer) == 1:
         return {"alle": True, "navne": d.lower_first(top[0][0]), "flere": False, "sager": None, "omgjort": None}
     omgjort = top[0][1].omgjorte
+    every = all(shown(("paragraf", a.omraade, name, "sager"), "") is not None for name, _ in top)
     return {
         "alle": False,
         "navne": d.join([d.lower_first(name) for name, _ in top]),
         "flere": len(top) > 1,
-        "sager": shown(most, d.sager(most)),
-        "omgjort": shown(omgjort, "ingen" if omgjort == 0 else d.count(omgjort)),
+        "sager": d.sager(most) if every else None,
+        "omgjort": shown(("paragraf", a.omraade, top[0][0], "omgjort"), "ingen" if omgjort == 0 else d.count(omgjort)),
     }
 
 
@@ -469,15 +493,16 @@ def _top_reason(a: ks.AreaFigures, shown: Shown) -> dict | None:
     if not given:
         return None
     most = given[0][1]
-    top = [d.lower_first(reason) for reason, n in given if n == most]
+    top = [reason for reason, n in given if n == most]
+    every = all(shown(("aarsag", a.omraade, reason), "") is not None for reason in top)
     return {
-        "navne": d.join(top),
+        "navne": d.join([d.lower_first(reason) for reason in top]),
         "flere": len(top) > 1,
         "alle": 1 < len(top) == len(given),
         "en_omgjort": a.omgjorte == 1,
-        "sager": shown(most, d.sager(most)),
-        "antal": shown(most, d.count(most)),
-        "omgjorte": shown(a.omgjorte, d.count(a.omgjorte)),
+        "sager": d.sager(most) if every else None,
+        "antal": d.count(most) if every else None,
+        "omgjorte": shown(("aarsag", a.omraade, ks.TOTAL), d.count(a.omgjorte)),
     }
 
 
@@ -489,22 +514,26 @@ def _follow_up(a: ks.AreaFigures, shown: Shown) -> dict | None:
     one = a.counts.hjemvist == 1
     n = a.follow_up
     again = n[ks.APPEALED_AGAIN]
+
+    def cell(value: str, text: str) -> str | None:
+        return shown(("opfoelgning", a.omraade, value), text)
+
     endings = []
     for value, ending in FOLLOW_UP_ENDINGS.items():
         if not n[value]:
             continue
-        text = shown(n[value], ("" if one else f"{d.count(n[value])} ") + ending)
+        text = cell(value, ("" if one else f"{d.count(n[value])} ") + ending)
         if text and value == "fastholdt" and again:
             if one:
                 text += ", som borgeren har påklaget igen"
-            elif (part := shown(again, d.count(again))) is not None:
+            elif (part := cell(ks.APPEALED_AGAIN, d.count(again))) is not None:
                 text += f" (heraf {part} påklaget igen)"
         endings.append(text)
     return {
         "en": one,
         "endte": d.join([e for e in endings if e]),
-        "verserer": shown(n["verserer"], d.count(n["verserer"])) if n["verserer"] else None,
+        "verserer": cell("verserer", d.count(n["verserer"])) if n["verserer"] else None,
         "alle_verserer": n["verserer"] == a.counts.hjemvist,
-        "ikke_oplyst": shown(n[ks.NOT_GIVEN], d.count(n[ks.NOT_GIVEN])) if n[ks.NOT_GIVEN] else None,
+        "ikke_oplyst": cell(ks.NOT_GIVEN, d.count(n[ks.NOT_GIVEN])) if n[ks.NOT_GIVEN] else None,
         "alle_ikke_oplyst": n[ks.NOT_GIVEN] == a.counts.hjemvist,
     }

@@ -10,6 +10,7 @@ from reportgen.domain.kommuner import HELE_LANDET
 from reportgen.figures import klagesager as ks
 from reportgen.figures import rates as f
 from reportgen.figures.case import AreaYear, CaseFigures
+from reportgen.figures.discretion import Suppression
 from reportgen.inputs import Inputs
 
 OUTCOME_HEADERS = ("Stadfæstet", "Ændret/ophævet", "Hjemvist")
@@ -240,27 +241,37 @@ FOLLOW_UP_LABELS = {  # in the order of the table; "heraf" is a part of the row 
 }
 
 
+DERIVABLE = "x"  # a cell hidden because a small count could be worked out from it
+
+
 class _CaseCounts:
-    """Formats counts from case-level data, showing those below `diskretion` as "< N" and noting that it did."""
+    """Formats the cells of a table from case-level data as discretion decides: a small count as "< N", a cell it
+    could be worked out from as "x", and adds the note that explains what the table hides."""
 
-    def __init__(self, diskretion: int | None):
-        self.diskretion = diskretion
-        self.used = False
+    def __init__(self, hidden: Suppression, diskretion: int | None):
+        self.hidden, self.diskretion = hidden, diskretion
+        self.used: set[str] = set()
 
-    def __call__(self, n: int) -> str:
-        if ks.hidden(n, self.diskretion):
-            self.used = True
+    def __call__(self, key: tuple, n: int) -> str:
+        state = self.hidden.state(key)
+        self.used.add(state)
+        if state == "small":
             return f"<{d.NBSP}{self.diskretion}"
-        return d.count(n)
+        return DERIVABLE if state == "derivable" else d.count(n)
 
     def notes(self, *notes: str) -> tuple[str, ...]:
-        """The table's notes, with the diskretion note when a count was hidden."""
-        hidden = (
-            f'Af hensyn til diskretion vises antal under {self.diskretion} som "<{d.NBSP}{self.diskretion}".'
-            if self.used
-            else None
-        )
-        return tuple(n for n in (*notes, hidden) if n)
+        """The table's notes, with the discretion note when a cell was hidden."""
+        hidden = []
+        if "small" in self.used:
+            hidden.append(
+                f'Af hensyn til diskretion vises antal under {self.diskretion} som "<{d.NBSP}{self.diskretion}".'
+            )
+        if "derivable" in self.used:
+            hidden.append(
+                f'"{DERIVABLE}" er et tal, der er udeladt af hensyn til diskretion, fordi et antal under '
+                f"{self.diskretion} ellers kunne regnes ud fra tabellens øvrige tal."
+            )
+        return tuple(n for n in (*notes, " ".join(hidden)) if n)
 
 
 def _records_source(file: str) -> str:
@@ -268,19 +279,21 @@ def _records_source(file: str) -> str:
     return f"Forvaltningens registrering af klagesagerne ({file})."
 
 
+OVERVIEW_LABELS = {
+    "sager": "Sager i alt",
+    "borgere": "Borgere",
+    "gentagere": "Borgere med mere end én sag",
+    "gentager_sager": "Sager fra borgere med mere end én sag",
+    "omgjorte": "Omgjorte sager (ændret/ophævet eller hjemvist)",
+    "borgere_omgjort": "Borgere med omgjorte sager",
+    "hjemvist": "Hjemviste sager",
+    "delvist": "Heraf delvist hjemvist",
+}
+
+
 def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None) -> Table:
-    """Bilag 1: citizens and cases per area and in all, from the case-level records."""
-    cell = _CaseCounts(diskretion)
-    lines = (
-        ("Sager i alt", lambda a: a.counts.afgjorte),
-        ("Borgere", lambda a: a.borgere),
-        ("Borgere med mere end én sag", lambda a: a.gentagere),
-        ("Sager fra borgere med mere end én sag", lambda a: a.gentager_sager),
-        ("Omgjorte sager (ændret/ophævet eller hjemvist)", lambda a: a.omgjorte),
-        ("Borgere med omgjorte sager", lambda a: a.borgere_omgjort),
-        ("Hjemviste sager", lambda a: a.counts.hjemvist),
-        ("Heraf delvist hjemvist", lambda a: a.delvist_hjemvist),
-    )
+    """Bilag 1: citizens and cases per covered area and, when every area is covered, in all."""
+    cell = _CaseCounts(year.hidden, diskretion)
     codes = (*year.covered, ks.TOTAL) if year.complete else year.covered
     areas = [year.area(a) for a in codes]
     return Table(
@@ -288,7 +301,10 @@ def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None)
         if len(year.covered) > 1
         else f"Klagesager og borgere, {AREAS[year.covered[0]].in_sentence}, {year.aar}",
         header=("Nøgletal", *(AREAS[a].column if a in AREAS else "I alt" for a in codes)),
-        rows=tuple((label, *(cell(value(a)) for a in areas)) for label, value in lines),
+        rows=tuple(
+            (label, *(cell(("oversigt", row, a.omraade), ks.overview_value(a, row)) for a in areas))
+            for row, label in OVERVIEW_LABELS.items()
+        ),
         align=label_and_numbers(len(areas)),
         source=_records_source(file),
         notes=cell.notes(
@@ -300,41 +316,56 @@ def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None)
     )
 
 
-def klagesager_paragraphs(a: ks.AreaFigures, label: str, file: str, diskretion: int | None) -> Table:
+def klagesager_paragraphs(
+    a: ks.AreaFigures, hidden: Suppression, label: str, file: str, diskretion: int | None
+) -> Table:
     """Bilag 1: one area's cases per paragraph, most frequent first, with the reversed ones."""
-    cell = _CaseCounts(diskretion)
+    cell = _CaseCounts(hidden, diskretion)
+    key = ("paragraf", a.omraade)
     afviste = a.counts.afvist_henvist > 0
     return Table(
         caption=f"{label}: klagesager fordelt på paragraffer, {a.aar}",
         header=("Paragraf", "Sager", "Heraf omgjort"),
-        rows=tuple((d.upper_first(name), cell(c.afgjorte), cell(c.omgjorte)) for name, c in a.paragraffer),
-        total=("I alt", cell(a.counts.afgjorte), cell(a.omgjorte)),
+        rows=tuple(
+            (d.upper_first(name), cell((*key, name, "sager"), c.afgjorte), cell((*key, name, "omgjort"), c.omgjorte))
+            for name, c in a.paragraffer
+        ),
+        total=(
+            "I alt",
+            cell((*key, ks.TOTAL, "sager"), a.counts.afgjorte),
+            cell((*key, ks.TOTAL, "omgjort"), a.omgjorte),
+        ),
         align=("left", "right", "right"),
         source=_records_source(file),
         notes=cell.notes("Sager omfatter også afviste sager." if afviste else ""),
     )
 
 
-def klagesager_reasons(a: ks.AreaFigures, label: str, file: str, diskretion: int | None) -> Table:
+def klagesager_reasons(a: ks.AreaFigures, hidden: Suppression, label: str, file: str, diskretion: int | None) -> Table:
     """Bilag 1: one area's reversed cases per reason, most frequent first."""
-    cell = _CaseCounts(diskretion)
+    cell = _CaseCounts(hidden, diskretion)
     return Table(
         caption=f"{label}: årsager til omgørelse, {a.aar}",
         header=("Årsag", "Omgjorte sager"),
-        rows=tuple((d.upper_first(reason) or FOLLOW_UP_LABELS[ks.NOT_GIVEN], cell(n)) for reason, n in a.aarsager),
-        total=("I alt", cell(a.omgjorte)),
+        rows=tuple(
+            (d.upper_first(reason) or FOLLOW_UP_LABELS[ks.NOT_GIVEN], cell(("aarsag", a.omraade, reason), n))
+            for reason, n in a.aarsager
+        ),
+        total=("I alt", cell(("aarsag", a.omraade, ks.TOTAL), a.omgjorte)),
         align=("left", "right"),
         source=_records_source(file),
         notes=cell.notes("Årsagen er den, kommunen har registreret for den ændrede, ophævede eller hjemviste sag."),
     )
 
 
-def klagesager_follow_up(a: ks.AreaFigures, label: str, file: str, diskretion: int | None) -> Table:
+def klagesager_follow_up(
+    a: ks.AreaFigures, hidden: Suppression, label: str, file: str, diskretion: int | None
+) -> Table:
     """Bilag 1: what became of one area's hjemviste cases."""
-    cell = _CaseCounts(diskretion)
+    cell = _CaseCounts(hidden, diskretion)
     n = a.follow_up
     rows = tuple(
-        (label, cell(n[value]))
+        (label, cell(("opfoelgning", a.omraade, value), n[value]))
         for value, label in FOLLOW_UP_LABELS.items()
         if n[value] or value not in (ks.NOT_GIVEN, ks.APPEALED_AGAIN)
     )
@@ -348,7 +379,7 @@ def klagesager_follow_up(a: ks.AreaFigures, label: str, file: str, diskretion: i
         caption=f"{label}: opfølgning på hjemviste sager, {a.aar}",
         header=("Opfølgning", "Sager"),
         rows=rows,
-        total=("I alt", cell(a.counts.hjemvist)),
+        total=("I alt", cell(("opfoelgning", a.omraade, ks.TOTAL), a.counts.hjemvist)),
         align=("left", "right"),
         source=_records_source(file),
         notes=cell.notes("Status ved opgørelsen.", again),

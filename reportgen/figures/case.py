@@ -357,10 +357,14 @@ def _klagesager(inputs: Inputs, warnings: list[Problem]) -> ks.KlagesagerFigures
         return None
     stats, kommune, aar = inputs.statistik, inputs.case.kommune, inputs.case.aar
     summary = ks.summarize(inputs.klagesager)
-    figures = replace(
-        summary,
-        years=tuple(replace(y, covered=_covered(stats, kommune, y)) for y in summary.years),
-    )
+    covered = [replace(y, covered=_covered(stats, kommune, y)) for y in summary.years]
+    diskretion = inputs.case.diskretion
+
+    def hidden(y: ks.YearFigures) -> ks.YearFigures:
+        agree = tuple(a for a in y.covered if _area_year(stats, kommune, a, y.aar).counts == y.area(a).counts)
+        return replace(y, hidden=ks.suppression(y, diskretion, agree))
+
+    figures = replace(summary, years=tuple(hidden(y) if y.aar == aar else y for y in covered))
     warnings.extend(inputs.klagesager.warnings)
     current = figures.year(aar)
     if current is None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from reportgen.domain.areas import BILAG_AREAS
 from reportgen.domain.counts import Counts
+from reportgen.figures import discretion as ds
 from reportgen.inputs.klagesager import (
     FOLLOW_UPS,
     NOT_GIVEN,
@@ -60,6 +61,7 @@ class YearFigures:
     aar: int
     areas: tuple[AreaFigures, ...]
     covered: tuple[str, ...] = BILAG_AREAS  # the Bilag 1 areas the records cover (figures/case.py decides)
+    hidden: ds.Suppression = ds.Suppression()  # the cells the documents hide for discretion (figures/case.py)
 
     @property
     def complete(self) -> bool:
@@ -81,11 +83,6 @@ class KlagesagerFigures:
     def year(self, aar: int) -> YearFigures | None:
         """The figures of one year, or None when the file has no cases from it."""
         return next((y for y in self.years if y.aar == aar), None)
-
-
-def hidden(n: int, diskretion: int | None) -> bool:
-    """True when a count from case-level data is too small to be shown (1 to diskretion − 1)."""
-    return diskretion is not None and 0 < n < diskretion
 
 
 def summarize(klagesager: Klagesager) -> KlagesagerFigures:
@@ -132,14 +129,161 @@ def _by_paragraph(cases: list[Klagesag]) -> tuple[tuple[str, Counts], ...]:
     """Counts per paragraph, the most frequent first, then by name (§ 41 before § 100)."""
     names = sorted({c.paragraf for c in cases})
     groups = [(p, counts(c for c in cases if c.paragraf == p)) for p in names]
-    return tuple(sorted(groups, key=lambda g: (-g[1].afgjorte, _natural(g[0]))))
+    return tuple(sorted(groups, key=lambda g: (-g[1].afgjorte, natural(g[0]))))
 
 
 def _ranked(counter: Counter) -> tuple[tuple[str, int], ...]:
     """Counter items by count (descending), then name; NOT_GIVEN last."""
-    return tuple(sorted(counter.items(), key=lambda item: (item[0] == NOT_GIVEN, -item[1], _natural(item[0]))))
+    return tuple(sorted(counter.items(), key=lambda item: (item[0] == NOT_GIVEN, -item[1], natural(item[0]))))
 
 
-def _natural(text: str) -> list:
+def natural(text: str) -> list:
     """A sort key that orders the numbers inside a text by value: "§ 41" before "§ 100"."""
     return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
+
+
+# --- discretion ------------------------------------------------------------------------------------------------
+
+OVERVIEW_ROWS = (
+    "sager",
+    "borgere",
+    "gentagere",
+    "gentager_sager",
+    "omgjorte",
+    "borgere_omgjort",
+    "hjemvist",
+    "delvist",
+)
+PUBLIC_ROWS = ("sager", "omgjorte", "hjemvist")  # Ankestyrelsen's own counts per area: in the statistics
+
+
+def overview_value(a: AreaFigures, row: str) -> int:
+    """One cell of the overview of cases and citizens."""
+    return {
+        "sager": a.counts.afgjorte,
+        "borgere": a.borgere,
+        "gentagere": a.gentagere,
+        "gentager_sager": a.gentager_sager,
+        "omgjorte": a.omgjorte,
+        "borgere_omgjort": a.borgere_omgjort,
+        "hjemvist": a.counts.hjemvist,
+        "delvist": a.delvist_hjemvist,
+    }[row]
+
+
+def suppression(year: YearFigures, diskretion: int | None, public: tuple[str, ...] = ()) -> ds.Suppression:
+    """The cells the documents hide for one year of records: the overview, and per covered area the paragraphs,
+    reasons and follow-up (each table a grid of its own: they share only the area's totals).
+
+    `public` are the areas whose cases, reversed and hjemviste cases agree with Ankestyrelsen's statistics: those
+    counts are public and always shown; elsewhere they are the file's own counts and may be hidden too.
+    """
+    grids = [_overview_grid(year, public)]
+    for area in year.covered:
+        a = year.area(area)
+        grids += [
+            _paragraph_grid(a, area in public),
+            _reason_grid(a, area in public),
+            _follow_up_grid(a, area in public),
+        ]
+    result = ds.Suppression()
+    for grid in grids:
+        result = result | ds.suppress(grid, diskretion)
+    return result
+
+
+def _overview_grid(year: YearFigures, public: tuple[str, ...]) -> ds.Grid:
+    """Cases and citizens per area and in all, with what a reader knows of how they relate."""
+    grid = ds.Grid()
+    columns = (*year.covered, TOTAL) if year.complete else year.covered  # as the overview table shows them
+    for area in columns:
+        a = year.area(area)
+        known = area in public or (area == TOTAL and all(c in public for c in year.covered))
+        c = {
+            row: grid.cell(("oversigt", row, area), overview_value(a, row), known and row in PUBLIC_ROWS)
+            for row in OVERVIEW_ROWS
+        }
+        grid.relations += _overview_relations(c, year.area(TOTAL).counts.afgjorte)
+    if not year.complete:
+        return grid
+    cell = {(row, area): ("oversigt", row, area) for row in OVERVIEW_ROWS for area in columns}
+    areas = year.covered
+    for row in (*PUBLIC_ROWS, "delvist"):  # counts of cases add up over the areas
+        grid.relations.append(ds.total(cell[row, TOTAL], [cell[row, a] for a in areas]))
+    for row in ("borgere", "borgere_omgjort"):  # a citizen counts once in all and once in each of its areas
+        grid.relations.append(ds.at_most({cell[row, TOTAL]: 1, **{cell[row, a]: -1 for a in areas}}))
+        grid.relations += [ds.at_most({cell[row, a]: 1, cell[row, TOTAL]: -1}) for a in areas]
+    grid.relations += [ds.at_most({cell["gentagere", a]: 1, cell["gentagere", TOTAL]: -1}) for a in areas]
+    grid.relations.append(
+        ds.at_most({cell["gentager_sager", TOTAL]: -1, **{cell["gentager_sager", a]: 1 for a in areas}})
+    )
+    return grid
+
+
+def _overview_relations(c: dict[str, ds.Key], most: int) -> list[ds.Relation]:
+    """How one column's counts relate; `most` bounds every count (all the cases of the year)."""
+    return [
+        # citizens with one case: borgere − gentagere = sager − gentager_sager
+        ds.equal({c["borgere"]: 1, c["gentagere"]: -1, c["sager"]: -1, c["gentager_sager"]: 1}),
+        ds.at_most({c["gentagere"]: 2, c["gentager_sager"]: -1}),  # a repeat complainant has two cases or more
+        ds.at_most({c["gentager_sager"]: 1, c["gentagere"]: -most}),  # no repeat complainant, no cases of theirs
+        ds.at_most({c["gentager_sager"]: 1, c["sager"]: -1}),
+        ds.at_most({c["borgere"]: 1, c["sager"]: -1}),
+        ds.at_most({c["sager"]: 1, c["borgere"]: -most}),  # cases have a citizen
+        ds.at_most({c["omgjorte"]: 1, c["sager"]: -1}),
+        ds.at_most({c["borgere_omgjort"]: 1, c["omgjorte"]: -1}),
+        ds.at_most({c["omgjorte"]: 1, c["borgere_omgjort"]: -most}),
+        ds.at_most({c["borgere_omgjort"]: 1, c["borgere"]: -1}),
+        # reversed cases beyond one per citizen are among the cases beyond one per citizen
+        ds.at_most({c["omgjorte"]: 1, c["borgere_omgjort"]: -1, c["sager"]: -1, c["borgere"]: 1}),
+        ds.at_most({c["hjemvist"]: 1, c["omgjorte"]: -1}),
+        ds.at_most({c["delvist"]: 1, c["hjemvist"]: -1}),
+    ]
+
+
+def _paragraph_grid(a: AreaFigures, public: bool) -> ds.Grid:
+    """Cases and reversed cases per paragraph, and the area's totals (public when they agree with the statistics)."""
+    grid = ds.Grid()
+    sager = grid.cell(("paragraf", a.omraade, TOTAL, "sager"), a.counts.afgjorte, public)
+    omgjort = grid.cell(("paragraf", a.omraade, TOTAL, "omgjort"), a.omgjorte, public)
+    rows = [
+        (
+            grid.cell(("paragraf", a.omraade, name, "sager"), c.afgjorte),
+            grid.cell(("paragraf", a.omraade, name, "omgjort"), c.omgjorte),
+        )
+        for name, c in a.paragraffer
+    ]
+    grid.relations += [
+        ds.total(sager, [s for s, _ in rows]),
+        ds.total(omgjort, [o for _, o in rows]),
+        *(ds.at_most({o: 1, s: -1}) for s, o in rows),
+        *(ds.at_most({s: -1}, -1) for s, _ in rows),  # a paragraph is listed because it has a case
+    ]
+    return grid
+
+
+def _reason_grid(a: AreaFigures, public: bool) -> ds.Grid:
+    """Reversed cases per reason, and in all (public when the area agrees with the statistics)."""
+    grid = ds.Grid()
+    whole = grid.cell(("aarsag", a.omraade, TOTAL), a.omgjorte, public)
+    cells = [grid.cell(("aarsag", a.omraade, reason), n) for reason, n in a.aarsager]
+    grid.relations += [ds.total(whole, cells), *(ds.at_most({k: -1}, -1) for k in cells)]
+    return grid
+
+
+def _follow_up_grid(a: AreaFigures, public: bool) -> ds.Grid:
+    """Hjemviste cases per follow-up (the maintained ones including those appealed again, and those as a part of
+    them), and in all (public when the area agrees with the statistics)."""
+    grid = ds.Grid()
+    n = a.follow_up
+    whole = grid.cell(("opfoelgning", a.omraade, TOTAL), a.counts.hjemvist, public)
+    cells = {  # the rows the table shows: "ikke oplyst" and "heraf påklaget igen" only when there are such cases
+        value: grid.cell(("opfoelgning", a.omraade, value), count)
+        for value, count in n.items()
+        if count or value not in (NOT_GIVEN, APPEALED_AGAIN)
+    }
+    grid.relations += [
+        ds.total(whole, [k for value, k in cells.items() if value != APPEALED_AGAIN]),
+        *([ds.at_most({cells[APPEALED_AGAIN]: 1, cells["fastholdt"]: -1})] if APPEALED_AGAIN in cells else []),
+    ]
+    return grid

@@ -1,0 +1,214 @@
+"""Discretion for counts from case-level records: which cells a document hides so that no small count shows.
+
+A count from 1 to `diskretion` − 1 is hidden (primary suppression). That is not enough when the reader can work
+it out from what is shown: a total minus the other cells, or "citizens with more than one case < 3" beside
+"cases from them 3" (two such citizens would have at least four cases, so there is one). So every table's cells
+come with the relations a reader can use – sums, totals and the bounds that follow from what the counts mean –
+and further cells are hidden (secondary suppression) until no hidden small count is determined by them.
+
+The reader's knowledge, which `suppress` guards against:
+- a shown cell's value, and every public cell (Ankestyrelsen's own counts: cases, reversed and hjemviste cases
+  per area – they are in the statistics and always shown);
+- a count shown as "< N" is somewhere from 1 to N − 1; a cell shown as "x" could be any count;
+- the relations of the table (`Relation`), all of them linear in the cells.
+A small count is protected when at least two values fit all of that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Key = Hashable
+State = Literal["shown", "small", "derivable"]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Σ coefficient × cell = bound (equal) or ≤ bound; coefficients are whole numbers."""
+
+    terms: tuple[tuple[Key, int], ...]
+    bound: int = 0
+    equal: bool = False
+
+
+def equal(terms: Mapping[Key, int], bound: int = 0) -> Relation:
+    """Σ terms = bound."""
+    return Relation(tuple(terms.items()), bound, True)
+
+
+def at_most(terms: Mapping[Key, int], bound: int = 0) -> Relation:
+    """Σ terms ≤ bound."""
+    return Relation(tuple(terms.items()), bound, False)
+
+
+def total(whole: Key, parts: Iterable[Key]) -> Relation:
+    """whole = Σ parts."""
+    terms: dict[Key, int] = {whole: 1}
+    for part in parts:
+        terms[part] = terms.get(part, 0) - 1
+    return equal(terms)
+
+
+@dataclass
+class Grid:
+    """The cells of one table (or one group of tables read together), their relations and the public cells."""
+
+    values: dict[Key, int] = field(default_factory=dict)
+    public: set[Key] = field(default_factory=set)
+    relations: list[Relation] = field(default_factory=list)
+
+    def cell(self, key: Key, value: int, public: bool = False) -> Key:
+        """Add a cell and return its key."""
+        self.values[key] = value
+        if public:
+            self.public.add(key)
+        return key
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Which cells of a grid a document hides: small counts, and the cells they could be worked out from."""
+
+    small: frozenset[Key] = frozenset()
+    derivable: frozenset[Key] = frozenset()
+
+    def state(self, key: Key) -> State:
+        """ "small" (shown as "< N"), "derivable" (hidden so that a small count stays hidden) or "shown"."""
+        if key in self.small:
+            return "small"
+        return "derivable" if key in self.derivable else "shown"
+
+    def shown(self, key: Key) -> bool:
+        """True when the cell's value may appear in a table or a sentence."""
+        return self.state(key) == "shown"
+
+    def __or__(self, other: Suppression) -> Suppression:
+        return Suppression(self.small | other.small, self.derivable | other.derivable)
+
+
+def suppress(grid: Grid, diskretion: int | None) -> Suppression:
+    """Hide every small count, then – one step at a time – hide what a small count could be worked out from:
+    a related count that leaves it undetermined (the smallest first); failing that, show the small count itself
+    as "x" rather than "< N" (which tells the reader its range); failing that, hide the smallest related count
+    anyway. Ends when no small count fits only one value – or when the public counts alone determine it."""
+    if diskretion is None:
+        return Suppression()
+    secret = {k for k, v in grid.values.items() if k not in grid.public and 0 < v < diskretion}
+    small, hidden = set(secret), set(secret)  # small: shown as "< N"; hidden: every cell not shown
+    hopeless: set[Key] = set()
+    while True:
+        exposed = next(
+            (k for k in _ordered(secret - hopeless) if _determined(grid, hidden, small, k, diskretion)), None
+        )
+        if exposed is None:
+            return Suppression(frozenset(small), frozenset(hidden - small))
+        related = _related(grid, hidden, exposed)
+        candidates = sorted(related - hidden - grid.public, key=lambda k: (grid.values[k], repr(k)))
+        fix = next((c for c in candidates if not _determined(grid, hidden | {c}, small, exposed, diskretion)), None)
+        if fix is not None:
+            hidden.add(fix)
+        elif exposed in small:
+            small.discard(exposed)
+        elif candidates:
+            hidden.add(candidates[0])
+        elif blur := _ordered(related & small):
+            small.discard(blur[0])
+        else:
+            hopeless.add(exposed)
+
+
+def _ordered(keys: Iterable[Key]) -> list[Key]:
+    return sorted(keys, key=repr)
+
+
+def _related(grid: Grid, hidden: set[Key], start: Key) -> set[Key]:
+    """The cells in a relation with the hidden cells connected to `start` (through relations among hidden cells)."""
+    component, frontier, related = {start}, [start], set()
+    while frontier:
+        key = frontier.pop()
+        for relation in grid.relations:
+            keys = {k for k, _ in relation.terms}
+            if key in keys:
+                related |= keys
+                for k in keys & hidden - component:
+                    component.add(k)
+                    frontier.append(k)
+    return related
+
+
+def _determined(grid: Grid, hidden: set[Key], small: set[Key], key: Key, diskretion: int) -> bool:
+    """True when the reader's knowledge leaves the hidden count `key` only one possible value."""
+    cells = _related(grid, hidden, key) & hidden | {key}
+    ceiling = max(*grid.values.values(), diskretion)  # no count of a table exceeds its largest total
+    domains = {k: list(range(1, diskretion)) if k in small else list(range(ceiling + 1)) for k in cells}
+    relations = [r for r in grid.relations if any(k in cells for k, _ in r.terms)]
+    known = {k: v for k, v in grid.values.items() if k not in hidden}
+    first = solve(domains, relations, known)
+    if first is None:  # cannot happen for true data; be safe rather than loop
+        return False
+    domains[key] = [v for v in domains[key] if v != first[key]]
+    return solve(domains, relations, known) is None
+
+
+def solve(domains: dict[Key, list[int]], relations: list[Relation], known: dict[Key, int]) -> dict[Key, int] | None:
+    """One assignment of the domains' cells that satisfies every relation, or None: depth-first search, the
+    smallest domain first, each step narrowing every domain to the values its relations still allow."""
+    relations = [_fix(r, known) for r in relations]
+    if any(not r.terms and (r.bound < 0 or (r.equal and r.bound != 0)) for r in relations):
+        return None
+    relations = [r for r in relations if r.terms]
+
+    def search(current: dict[Key, list[int]]) -> dict[Key, int] | None:
+        current = _narrow(current, relations)
+        if current is None:
+            return None
+        open_ = [k for k, values in current.items() if len(values) > 1]
+        if not open_:
+            return {k: values[0] for k, values in current.items()}
+        key = min(open_, key=lambda k: (len(current[k]), repr(k)))
+        for value in current[key]:
+            found = search({**current, key: [value]})
+            if found is not None:
+                return found
+        return None
+
+    return search(dict(domains))
+
+
+def _fix(relation: Relation, known: dict[Key, int]) -> Relation:
+    """The relation with the known cells moved into its bound."""
+    bound = relation.bound - sum(a * known[k] for k, a in relation.terms if k in known)
+    return Relation(tuple((k, a) for k, a in relation.terms if k not in known), bound, relation.equal)
+
+
+def _narrow(domains: dict[Key, list[int]], relations: list[Relation]) -> dict[Key, list[int]] | None:
+    """The domains with every value removed that no assignment of the other cells could complete (bounds
+    consistency, repeated until nothing changes); None when a domain runs empty."""
+    domains = dict(domains)
+    changed = True
+    while changed:
+        changed = False
+        for r in relations:
+            ends = {k: (a * domains[k][0], a * domains[k][-1]) for k, a in r.terms}
+            low = sum(min(e) for e in ends.values())
+            high = sum(max(e) for e in ends.values())
+            if low > r.bound or (r.equal and high < r.bound):
+                return None
+            for k, a in r.terms:
+                rest_low = low - min(ends[k])
+                rest_high = high - max(ends[k])
+                values = [
+                    v
+                    for v in domains[k]
+                    if a * v + rest_low <= r.bound and (not r.equal or a * v + rest_high >= r.bound)
+                ]
+                if not values:
+                    return None
+                if len(values) < len(domains[k]):
+                    domains[k] = values
+                    changed = True
+                    ends[k] = (a * values[0], a * values[-1])
+                    low, high = rest_low + min(ends[k]), rest_high + max(ends[k])
+    return domains

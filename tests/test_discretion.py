@@ -1,0 +1,267 @@
+"""Discretion: no count under `diskretion` from the case-level records can be read or worked out from Bilag 1.
+
+The property test reads the tables as a reader would – the shown numbers, "< N" for a small count (1 to N − 1),
+"x" for any other hidden count – together with what the tables' rows and columns mean (sums,
+totals, citizens and their cases), and checks by exhaustive search that every "< N" cell still fits at least
+two values. The reader's relations are written out here, from the tables, independently of the module that
+decides what to hide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import count
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportgen.documents import tables
+from reportgen.documents.model import Table
+from reportgen.domain.areas import BILAG_AREAS
+from reportgen.figures import discretion as ds
+from reportgen.figures import klagesager as ks
+from reportgen.inputs.klagesager import FOLLOW_UPS, Klagesag
+
+AAR = 2024
+SMALL, HIDDEN = "small", "x"
+
+# --- the module itself, on the shapes the issue names --------------------------------------------------------------
+
+
+def grid(values: dict[str, int], relations: list[ds.Relation], public: set[str] = frozenset()) -> ds.Grid:
+    return ds.Grid(dict(values), set(public), relations)
+
+
+def test_one_small_cell_in_a_sum_hides_another():
+    g = grid({"a": 2, "b": 7, "c": 5, "t": 14}, [ds.total("t", ["a", "b", "c"])], {"t"})
+    hidden = ds.suppress(g, 3)
+    assert hidden.state("a") == "small" and hidden.derivable == {"c"}  # the smaller of the two others
+
+
+def test_the_repeat_complainants_beside_their_cases():
+    # "Borgere med mere end én sag < 3" beside "Sager fra dem 3": two of them would have four cases or more
+    g = grid(
+        {"gentagere": 1, "gentager_sager": 3, "borgere": 5, "sager": 7},
+        [
+            ds.equal({"borgere": 1, "gentagere": -1, "sager": -1, "gentager_sager": 1}),
+            ds.at_most({"gentagere": 2, "gentager_sager": -1}),
+        ],
+        {"sager"},
+    )
+    hidden = ds.suppress(g, 3)
+    assert hidden.state("gentagere") == "small"
+    assert {"gentager_sager", "borgere"} & hidden.derivable
+
+
+def test_small_cells_that_must_all_be_one_are_broken_up():
+    # six paragraphs "< 3" reversed and one 0, total 6: six cells of at least 1 adding up to 6 are all 1
+    cells = {f"p{i}": 1 for i in range(6)} | {"p6": 0, "t": 6}
+    g = grid(cells, [ds.total("t", [f"p{i}" for i in range(7)])], {"t"})
+    hidden = ds.suppress(g, 3)
+    assert len(hidden.small) < 6 and hidden.derivable  # one of them is "x": it could be 0 as well
+
+
+def test_nothing_hidden_without_diskretion():
+    g = grid({"a": 1, "t": 1}, [ds.total("t", ["a"])])
+    assert ds.suppress(g, None) == ds.Suppression()
+
+
+# --- the property: every table of Bilag 1, for any records --------------------------------------------------------
+
+PARAGRAPHS = ("SEL § 83", "SEL § 85", "BL § 86")
+PARTS = (("stadfaestet",), ("aendret",), ("hjemvist",), ("stadfaestet", "hjemvist"), ("afvist",))
+REASONS = ("Skøn", "Formelle fejl", "")
+
+records = st.lists(
+    st.tuples(
+        st.integers(0, 4),  # citizen
+        st.sampled_from(BILAG_AREAS),
+        st.sampled_from(PARAGRAPHS),
+        st.sampled_from(PARTS),
+        st.sampled_from(REASONS),
+        st.sampled_from((*FOLLOW_UPS, "")),
+    ),
+    min_size=1,
+    max_size=9,
+)
+
+
+def year_of(cases: list[tuple], diskretion: int, public: bool) -> ks.YearFigures:
+    ids = count(2)
+    klagesager = [
+        Klagesag(
+            next(ids), borger, AAR, area, paragraf, dele, aarsag if set(dele) - {"stadfaestet", "afvist"} else "", f
+        )
+        for borger, area, paragraf, dele, aarsag, f in cases
+    ]
+    year = ks.year_figures(klagesager, AAR)
+    covered = tuple(a for a in BILAG_AREAS if year.area(a).counts.afgjorte)
+    year = replace(year, covered=covered)
+    return replace(year, hidden=ks.suppression(year, diskretion, covered if public else ()))
+
+
+def read(cell: str, diskretion: int) -> int | str:
+    """What a reader takes from a cell: its number, SMALL ("< N") or HIDDEN ("x")."""
+    if cell == f"<\u00a0{diskretion}":
+        return SMALL
+    if cell == tables.DERIVABLE:
+        return HIDDEN
+    return int(cell.replace(".", ""))
+
+
+class Reader:
+    """The cells of one table as a reader sees them, and the relations the reader knows between them (written
+    here from the tables' rows and columns; the search for values that fit them is the module's solver)."""
+
+    def __init__(self, diskretion: int):
+        self.diskretion = diskretion
+        self.cells: dict[object, int | str] = {}
+        self.truth: dict[object, int] = {}
+        self.relations: list[ds.Relation] = []
+        self.public: set[object] = set()  # Ankestyrelsen's own counts: known whatever the table shows
+
+    def add(self, key: object, shown: str, true: int, public: bool = False) -> object:
+        self.cells[key], self.truth[key] = read(shown, self.diskretion), true
+        if public:
+            self.public.add(key)
+        return key
+
+    @property
+    def most(self) -> int:
+        """A bound on every count of the table, as large as any the reader could think of."""
+        return max(*self.truth.values(), self.diskretion)
+
+    def rule(self, terms: dict, bound: int = 0, equal: bool = False) -> None:
+        self.relations.append(ds.Relation(tuple(terms.items()), bound, equal))
+
+    def protected(self) -> list[object]:
+        """The small counts that fit only one value, except those the public counts alone already give away."""
+        unknown = [k for k, v in self.cells.items() if v in (SMALL, HIDDEN)]
+        domains = {
+            k: list(range(1, self.diskretion)) if self.cells[k] == SMALL else list(range(self.most + 1))
+            for k in unknown
+        }
+        secret = [k for k in unknown if 0 < self.truth[k] < self.diskretion]
+        exposed = [k for k in secret if self.values(domains, k) < 2]
+        anything = {k: list(range(self.most + 1)) for k in self.cells if k not in self.public}
+        return [k for k in exposed if self.values(anything, k) >= 2]
+
+    def values(self, domains: dict, key: object) -> int:
+        """How many values (0, 1, or 2 for two or more) the cell `key` can take."""
+        known = {k: v for k, v in self.cells.items() if k not in domains}
+        first = ds.solve(domains, self.relations, known)
+        if first is None:
+            return 0
+        others = {**domains, key: [v for v in domains[key] if v != first[key]]}
+        return 1 if ds.solve(others, self.relations, known) is None else 2
+
+
+def overview_reader(table: Table, year: ks.YearFigures, diskretion: int, public: bool) -> Reader:
+    r = Reader(diskretion)
+    columns = [*year.covered, ks.TOTAL] if year.complete else list(year.covered)
+    rows = dict(zip(tables.OVERVIEW_LABELS, table.rows, strict=True))
+    for row, cells in rows.items():
+        for area, shown in zip(columns, cells[1:], strict=True):
+            r.add((row, area), shown, ks.overview_value(year.area(area), row), public and row in ks.PUBLIC_ROWS)
+    big = r.most
+    for a in columns:
+        s, b, g, gs, o, bo, h, dh = ((row, a) for row in tables.OVERVIEW_LABELS)
+        r.rule({b: 1, g: -1, s: -1, gs: 1}, equal=True)  # citizens with one case, counted twice over
+        r.rule({g: 2, gs: -1})  # a citizen with more than one case has two or more
+        r.rule({gs: 1, g: -big})  # no such citizen, no such cases
+        r.rule({gs: 1, s: -1})
+        r.rule({b: 1, s: -1})
+        r.rule({s: 1, b: -big})  # cases have citizens
+        r.rule({h: 1, o: -1})
+        r.rule({o: 1, s: -1})
+        r.rule({bo: 1, o: -1})
+        r.rule({bo: 1, b: -1})
+        r.rule({o: 1, bo: -big})
+        r.rule({o: 1, bo: -1, s: -1, b: 1})  # reversed cases beyond one a citizen are cases beyond one a citizen
+        r.rule({dh: 1, h: -1})
+    if year.complete:
+        t, areas = ks.TOTAL, year.covered
+        for row in ("sager", "omgjorte", "hjemvist", "delvist"):
+            r.rule({(row, t): 1, **{(row, a): -1 for a in areas}}, equal=True)
+        for row in ("borgere", "borgere_omgjort", "gentagere"):
+            for a in areas:
+                r.rule({(row, a): 1, (row, t): -1})
+        for row in ("borgere", "borgere_omgjort"):
+            r.rule({(row, t): 1, **{(row, a): -1 for a in areas}})
+        r.rule({("gentager_sager", t): -1, **{("gentager_sager", a): 1 for a in areas}})
+    return r
+
+
+def area_reader(
+    table: Table, true: list[int], total: int, diskretion: int, public: bool, subset: dict[int, int] | None = None
+) -> Reader:
+    """A one-column table whose rows add up to its I alt row; `subset` maps a "heraf" row to the row it is part of."""
+    r = Reader(diskretion)
+    keys = [r.add(i, row[1], true[i]) for i, row in enumerate(table.rows)]
+    whole = r.add("i alt", table.total[1], total, public)
+    subset = subset or {}
+    r.rule({whole: 1, **{k: -1 for k in keys if k not in subset}}, equal=True)
+    for part, of in subset.items():
+        r.rule({part: 1, of: -1})
+    return r
+
+
+def paragraph_reader(table: Table, a: ks.AreaFigures, diskretion: int, public: bool) -> Reader:
+    r = Reader(diskretion)
+    for i, (row, (_, c)) in enumerate(zip(table.rows, a.paragraffer, strict=True)):
+        r.add(("sager", i), row[1], c.afgjorte)
+        r.add(("omgjort", i), row[2], c.omgjorte)
+        r.rule({("sager", i): -1}, -1)  # a paragraph is listed because it has a case
+        r.rule({("omgjort", i): 1, ("sager", i): -1})
+    for col, total in (("sager", a.counts.afgjorte), ("omgjort", a.omgjorte)):
+        r.add((col, "i alt"), table.total[1 if col == "sager" else 2], total, public)
+        r.rule({(col, "i alt"): 1, **{(col, i): -1 for i in range(len(a.paragraffer))}}, equal=True)
+    return r
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases=records, diskretion=st.sampled_from((3, 5)), public=st.booleans())
+def test_no_small_count_can_be_worked_out(cases, diskretion, public):
+    year = year_of(cases, diskretion, public)
+    readers = [overview_reader(tables.klagesager_overview(year, "k.csv", diskretion), year, diskretion, public)]
+    for area in year.covered:
+        a = year.area(area)
+        readers.append(
+            paragraph_reader(
+                tables.klagesager_paragraphs(a, year.hidden, "X", "k.csv", diskretion), a, diskretion, public
+            )
+        )
+        if a.omgjorte:
+            t = tables.klagesager_reasons(a, year.hidden, "X", "k.csv", diskretion)
+            readers.append(area_reader(t, [n for _, n in a.aarsager], a.omgjorte, diskretion, public))
+        if a.counts.hjemvist:
+            t = tables.klagesager_follow_up(a, year.hidden, "X", "k.csv", diskretion)
+            labels = [label for label, _ in ((row[0], None) for row in t.rows)]
+            by_label = {tables.FOLLOW_UP_LABELS[v]: v for v in tables.FOLLOW_UP_LABELS}
+            values = [by_label[label] for label in labels]
+            again = {values.index(ks.APPEALED_AGAIN): values.index("fastholdt")} if ks.APPEALED_AGAIN in values else {}
+            n = a.follow_up
+            readers.append(area_reader(t, [n[v] for v in values], a.counts.hjemvist, diskretion, public, again))
+    for reader in readers:
+        assert reader.protected() == [], (reader.cells, reader.truth)
+
+
+@pytest.mark.parametrize("diskretion", [3, 5])
+def test_the_example_hides_what_would_give_a_small_count_away(diskretion):
+    from casefactory import EXAMPLE
+
+    from reportgen.figures.case import compute
+    from reportgen.inputs import load_inputs
+
+    inputs = load_inputs(EXAMPLE)
+    cf = compute(replace(inputs, case=replace(inputs.case, diskretion=diskretion)))
+    year = cf.klagesager.year(AAR)
+    overview = tables.klagesager_overview(year, "klagesager.csv", diskretion)
+    assert overview_reader(overview, year, diskretion, True).protected() == []
+    # the issue's shape: a small number of repeat complainants is never shown beside the number of their cases
+    rows = {r[0]: r[1:] for r in overview.rows}
+    for small, cases in zip(
+        rows["Borgere med mere end én sag"], rows["Sager fra borgere med mere end én sag"], strict=True
+    ):
+        assert not (small.startswith("<") and cases[0].isdigit())
