@@ -2,7 +2,8 @@
 # Install the Debian packages reportgen needs outside Python, when they are missing:
 # Pango/HarfBuzz for WeasyPrint (libharfbuzz-subset0 makes font subsetting fast and
 # reproducible) and poppler-utils (pdftotext/pdftoppm) used by the tests to read PDFs.
-#   --libreoffice  also LibreOffice Writer (CI opens the tracked-changes DOCX in it)
+#   --libreoffice  also LibreOffice Writer and Carlito, the metric-compatible Calibri LibreOffice lays the DOCX
+#                  out with (CI opens the tracked-changes DOCX in it and checks the DOCX tables' layout)
 #   --bench        also pandoc and LibreOffice Writer (the tool chain benchmarks/run.py compares with)
 set -euo pipefail
 need=()
@@ -13,7 +14,9 @@ have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 for option in "$@"; do
     case "$option" in
-        --libreoffice) command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui) ;;
+        --libreoffice)
+            command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+            fc-list 2>/dev/null | grep -q Carlito || need+=(fonts-crosextra-carlito) ;;
         --bench)
             command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
             command -v pandoc >/dev/null 2>&1 || need+=(pandoc) ;;

@@ -98,6 +98,9 @@ PARAGRAPH_STYLES = (
         rpr=f'{BOLD}<w:color w:val="{ACCENT}"/>{size(22)}',
     ),
     StyleSpec("Caption", "Caption", "Normal", ppr=f"{KEEP}{spacing(120, 60, 240)}", rpr=f"{BOLD}{size(20)}"),
+    # A figure's caption follows its picture and keeps with nothing: a chain of kept paragraphs would move the
+    # figure to the next page and leave a half-empty one behind.
+    StyleSpec("Figurtekst", "Figurtekst", "Caption", ppr=f'<w:keepNext w:val="0"/>{spacing(60, 240, 240)}'),
     StyleSpec(
         "Header", "Header", "Normal", ppr=f"{TABS}{spacing(0, 0, 240)}", rpr=f'<w:color w:val="{GREY}"/>{size(18)}'
     ),
@@ -115,7 +118,7 @@ PARAGRAPH_STYLES = (
         ppr=f'{KEEP}{spacing(360, 120)}<w:outlineLvl w:val="1"/>',
         rpr=f'{BOLD}<w:color w:val="{ACCENT}"/>{size(24)}',
     ),
-    StyleSpec("Billede", "Billede", "Normal", ppr=f"{KEEP}{spacing(120, 60)}"),
+    StyleSpec("Billede", "Billede", "Normal", ppr=f"{KEEP}{spacing(120, 60, 240)}"),
     StyleSpec("Tabelnote", "Tabelnote", "Normal", ppr=spacing(60, 0, 240), rpr=f'<w:color w:val="{GREY}"/>{size(16)}'),
     StyleSpec(
         "Kilde", "Kilde", "Normal", ppr=spacing(60, 240, 240), rpr=f'<w:i/><w:iCs/><w:color w:val="{GREY}"/>{size(16)}'
@@ -185,7 +188,7 @@ SAMPLES_BELOW_TABLE = (
     ("Tabelnote", "Note under en tabel."),
     ("Kilde", "Kilde: Ankestyrelsen."),
     ("Billede", "Her står en figur."),
-    ("Caption", "Figur 1. Figurtekst"),
+    ("Figurtekst", "Figur 1. Figurtekst"),
     ("Beslutning", "Beslutning Økonomiudvalget den 30-09-2025"),
 )
 

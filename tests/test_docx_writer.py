@@ -186,7 +186,7 @@ def test_body_has_the_blocks_in_order_with_their_styles(opened):
         ("Tabelnote", "Procenter er afrundede."),
         ("Kilde", "Kilde: Ankestyrelsen, danmarkskortet 2024"),
         ("Billede", ""),
-        ("Caption", "Figur 1: Omgørelsesprocent 2020-2024"),
+        ("Figurtekst", "Figur 1: Omgørelsesprocent 2020-2024"),
         ("Normal", ""),
         ("Beslutning", "Beslutning Økonomiudvalget 2022-2025 den 30-09-2025"),
         ("Normal", "Indstillingen godkendt."),
@@ -194,7 +194,7 @@ def test_body_has_the_blocks_in_order_with_their_styles(opened):
         ("Caption", "Tabel 2: Sager pr. år"),
         (TABLE, ""),
         ("Billede", ""),
-        ("Caption", "Figur 2: Sager pr. år"),
+        ("Figurtekst", "Figur 2: Sager pr. år"),
     ]
 
 

@@ -115,7 +115,7 @@ def test_structure_tree_has_language_headings_table_headers_and_alt_text(draft_p
     blob = inflated(draft_pdf.read_bytes())
     assert pdf_strings(blob, b"Lang") == ["da-DK"]
     assert b'pdfuaid:part="1"' in blob
-    for tag in (b"H1", b"H2", b"H3", b"Table", b"THead", b"TFoot", b"TH", b"TD", b"Caption", b"Figure"):
+    for tag in (b"H1", b"H2", b"H3", b"Table", b"THead", b"TBody", b"TH", b"TD", b"Caption", b"Figure"):
         assert re.search(rb"/S /" + tag + rb"\b", blob), tag
     assert len(re.findall(rb"/S /TH\b", blob)) == 3 + 2 + 1
     assert pdf_strings(blob, b"Alt") == ["Linjediagram: omgørelsesprocenten faldt fra 12 til 11."]

@@ -72,12 +72,17 @@ def label_and_numbers(numbers: int) -> tuple[CellAlign, ...]:
     return ("left", *(right for _ in range(numbers)))
 
 
+KEEP_WHOLE = 12  # a table of up to this many rows (body and total) stays on one page with its caption
+KEEP_AT_BREAK = 3  # a longer table leaves at least this many rows on either side of a page break
+
+
 @dataclass(frozen=True)
 class Table:
     """A numbered table with caption, one header row, body rows, optional total row and source note.
 
     Cells are already formatted strings. ``align`` gives one alignment per column.
     ``notes`` are short sentences printed under the table (before the source line).
+    Where a page may break inside it is the same rule for every writer: `row_groups`.
     """
 
     caption: str
@@ -87,6 +92,24 @@ class Table:
     total: tuple[str, ...] | None = None
     source: str = ""
     notes: tuple[str, ...] = ()
+
+    @property
+    def body(self) -> tuple[tuple[str, ...], ...]:
+        """The rows under the header: the body rows, then the total row if any."""
+        return self.rows + ((self.total,) if self.total else ())
+
+    def row_groups(self) -> tuple[range, ...]:
+        """Ranges of `body` that a page break must not split: the whole table when it is short (it then stays on
+        one page with its caption), else its first and last KEEP_AT_BREAK rows each as a group, and the rest."""
+        n = len(self.body)
+        if n <= KEEP_WHOLE:
+            return (range(n),)
+        return (range(KEEP_AT_BREAK), range(KEEP_AT_BREAK, n - KEEP_AT_BREAK), range(n - KEEP_AT_BREAK, n))
+
+    @property
+    def keep_whole(self) -> bool:
+        """True when the whole table stays on one page with its caption."""
+        return len(self.row_groups()) == 1
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
 from docx.section import _BaseHeaderFooter
-from docx.shared import Cm, Emu
+from docx.shared import Cm, Emu, Twips
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -39,6 +39,7 @@ from reportgen.documents.model import (
 )
 from reportgen.domain.errors import InputError, Problem
 from reportgen.resources import REFERENCE_DOCX
+from reportgen.writers import columns
 
 DRAFT_MARK = "UDKAST"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -61,6 +62,7 @@ class Style(StrEnum):
     LIST_CONTINUE = "List Continue"
     LIST_CONTINUE_2 = "List Continue 2"
     CAPTION = "Caption"
+    FIGURE_CAPTION = "Figurtekst"
     FIGURE = "Billede"
     TABLE = "Reportgen Tabel"
     TABLE_TEXT = "Tabeltekst"
@@ -220,39 +222,44 @@ class _BlockWriter:
         return num.numId
 
     def table(self, table: Table) -> None:
-        """Write the numbered caption, the table, its notes and its source line."""
+        """Write the numbered caption, the table, its notes and its source line, kept together as the model's
+        row groups say (a short table on one page with its caption, a long one broken only between groups)."""
         self.tables += 1
         self.caption("Tabel", self.tables, table.caption)
         rows = [(table.header, HEADER_CELL_STYLES)] + [(row, BODY_CELL_STYLES) for row in table.rows]
         if table.total:
             rows.append((table.total, TOTAL_CELL_STYLES))
         grid = self.target.add_table(rows=len(rows), cols=len(table.header), style=Style.TABLE)
-        for row, (cells, styles) in zip(grid.rows, rows, strict=True):
+        for index, (row, (cells, styles)) in enumerate(zip(grid.rows, rows, strict=True)):
             for cell, text, align in zip(row.cells, cells, table.align, strict=True):
                 cell.paragraphs[0].style = styles[align]
-                cell.paragraphs[0].add_run(text)
+                _add_text(
+                    cell.paragraphs[0], text.replace("/", "/" + columns.BREAK_AFTER_SLASH) if index == 0 else text
+                )
         grid.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        _keep_rows_together(grid, table)
         _set_table_look(grid, has_total=bool(table.total))
-        self.set_column_widths(grid)
-        for note in table.notes:
-            self.target.add_paragraph(note, style=Style.TABLE_NOTE)
+        self.set_column_widths(grid, columns.column_widths(table, Emu(self.text_width).twips))
+        after = [(note, Style.TABLE_NOTE) for note in table.notes]
         if table.source:
-            self.target.add_paragraph(f"Kilde: {table.source}", style=Style.SOURCE)
+            after.append((f"Kilde: {table.source}", Style.SOURCE))
+        for index, (text, style) in enumerate(after):
+            paragraph = self.target.add_paragraph(text, style=style)
+            if index < len(after) - 1:  # the notes stay with the table and with each other
+                paragraph.paragraph_format.keep_with_next = True
 
-    def set_column_widths(self, grid: DocxTable) -> None:
-        """Fill the text width; the first (label) column gets twice the width of each other column."""
-        count = len(grid.columns)
-        unit = self.text_width // (count + 1)
-        widths = [self.text_width - unit * (count - 1)] + [unit] * (count - 1)
+    def set_column_widths(self, grid: DocxTable, twips: list[int]) -> None:
+        """Set the columns' widths (fixed layout: Word and LibreOffice use them as they are)."""
+        widths = [Twips(t) for t in twips]
         grid.autofit = False
         table_width = grid._tbl.tblPr.find(qn("w:tblW"))
         table_width.set(qn("w:type"), "dxa")
-        table_width.set(qn("w:w"), str(sum(Emu(width).twips for width in widths)))
+        table_width.set(qn("w:w"), str(sum(twips)))
         for column, width in zip(grid.columns, widths, strict=True):
-            column.width = Emu(width)
+            column.width = width
         for row in grid.rows:  # row by row: column.cells rebuilds the whole cell grid on every call
             for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Emu(width)
+                cell.width = width
 
     def figure(self, figure: Figure) -> None:
         """Write the picture at its width (at most the text width) with alt text, then its numbered caption."""
@@ -261,13 +268,39 @@ class _BlockWriter:
         width = Emu(min(Cm(figure.width_cm), self.text_width))
         shape = run.add_picture(BytesIO(figure.png), width=width)
         _describe_picture(shape._inline, self.figures, figure)
-        self.caption("Figur", self.figures, figure.caption)
+        self.caption("Figur", self.figures, figure.caption, Style.FIGURE_CAPTION)
 
-    def caption(self, label: str, number: int, text: str) -> None:
-        """Write "<label> <prefix><n>: <text>" in the Caption style, the number as a SEQ field Word can update."""
-        paragraph = self.target.add_paragraph(f"{label} {self.numbering}", style=Style.CAPTION)
+    def caption(self, label: str, number: int, text: str, style: Style = Style.CAPTION) -> None:
+        """Write "<label> <prefix><n>: <text>" (a table's caption keeps with the table, a figure's follows the
+        picture and keeps with nothing), the number as a SEQ field Word can update."""
+        paragraph = self.target.add_paragraph(f"{label} {self.numbering}", style=style)
         _add_field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
         paragraph.add_run(f": {text}")
+
+
+def _add_text(paragraph: DocxParagraph, text: str) -> Any:
+    """Append text as one run, each soft hyphen as Word's optional hyphen (w:softHyphen); return the run."""
+    run = paragraph.add_run()
+    for index, part in enumerate(text.split(columns.SOFT_HYPHEN)):
+        if index:
+            run._r.append(OxmlElement("w:softHyphen"))
+        if part:
+            run._r.add_t(part)
+    return run
+
+
+def _keep_rows_together(grid: DocxTable, table: Table) -> None:
+    """No row breaks across pages; the header keeps with the first row, each of the model's row groups keeps
+    together, and the last row keeps with the notes under the table."""
+    keep = {0}  # the header row (grid row 0); body row i is grid row i + 1
+    for group in table.row_groups():
+        keep |= {i + 1 for i in group if i != group[-1]}
+    keep.add(len(table.body))
+    for index, row in enumerate(grid.rows):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if index in keep:
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
 
 
 def _add_inlines(
@@ -277,7 +310,7 @@ def _add_inlines(
     for node in inlines:
         match node:
             case Text(text=text):
-                run = paragraph.add_run(text)
+                run = _add_text(paragraph, text)
                 if bold:
                     run.bold = True
                 if italic:
