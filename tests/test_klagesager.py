@@ -165,6 +165,10 @@ def test_partial_hjemvisninger_and_follow_up(known):
         "": 0,
     }
     assert sum(n for _, n in y.area(ks.TOTAL).opfoelgning) == y.area(ks.TOTAL).counts.hjemvist
+    # appealed again is a part of the maintained decisions, not a rival to them
+    follow_up = y.area(ks.TOTAL).follow_up
+    assert follow_up["fastholdt"] == 2 and follow_up["paaklaget-igen"] == 1
+    assert sum(n for v, n in follow_up.items() if v != ks.APPEALED_AGAIN) == y.area(ks.TOTAL).counts.hjemvist
 
 
 def test_paragraphs_by_count_then_natural_name(known):

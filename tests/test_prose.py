@@ -54,14 +54,14 @@ def group_sentences(shape: str) -> str:
 @pytest.mark.parametrize(
     ("shape", "expected"),
     [
-        ("alle-steg", "Alle sammenligningskommunerne havde også en stigning i omgørelsesprocenten fra 2023 til 2024."),
+        ("alle-steg", "Begge sammenligningskommuner havde også en stigning i omgørelsesprocenten fra 2023 til 2024."),
         (
             "alle-steg-kommunen-faldt",
-            "Alle sammenligningskommunerne havde en stigning i omgørelsesprocenten fra 2023 til 2024.",
+            "Begge sammenligningskommuner havde en stigning i omgørelsesprocenten fra 2023 til 2024.",
         ),
         (
             "alle-faldt-kommunen-steg",
-            "Alle sammenligningskommunerne havde et fald i omgørelsesprocenten fra 2023 til 2024.",
+            "Begge sammenligningskommuner havde et fald i omgørelsesprocenten fra 2023 til 2024.",
         ),
         (
             "en-med-begge-aar",

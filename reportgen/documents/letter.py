@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportgen.documents.model import Document
 from reportgen.documents.prose import counts_ctx, render
-from reportgen.domain import bodies
+from reportgen.domain import bodies, danmarkskort
 from reportgen.domain import danish as d
 from reportgen.figures.case import CaseFigures
 from reportgen.inputs import Inputs
@@ -25,7 +25,7 @@ def council_decision(case: Case) -> Behandling | None:
 def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
     """The letter, when the recommendation is not to prepare a handlingsplan; a draft until the decision is recorded."""
     case = inputs.case
-    if case.handleplan.indstilling != "udarbejdes-ikke":
+    if case.handleplan.indstilling != "udarbejdes-ikke" or not danmarkskort.plan_decision_required(case.aar):
         return None
     decision = council_decision(case)
     ctx = {

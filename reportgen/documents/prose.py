@@ -81,11 +81,34 @@ def counts_ctx(c: Counts) -> dict:
     return {
         "realitet": d.sager(c.realitetsbehandlede),
         "realitet_tal": d.count(c.realitetsbehandlede),
-        "stadfaestet": d.sager(c.stadfaestet),
+        "stadfaestet": d.sager(c.stadfaestet) if c.stadfaestet else "ingen af sagerne",
         "stadfaestet_tal": d.count(c.stadfaestet),
-        "aendret": d.sager(c.aendret_ophaevet),
+        "aendret": d.sager(c.aendret_ophaevet) if c.aendret_ophaevet else "ingen af sagerne",
         "aendret_tal": d.count(c.aendret_ophaevet),
-        "hjemvist": d.sager(c.hjemvist),
+        "hjemvist": d.sager(c.hjemvist) if c.hjemvist else "ingen af sagerne",
+        "udfald": d.join(
+            [
+                f"{d.count(n)} {word}"
+                for n, word in (
+                    (c.stadfaestet, "stadfæstet"),
+                    (c.aendret_ophaevet, "ændret eller ophævet"),
+                    (c.hjemvist, "hjemvist"),
+                )
+                if n
+            ]
+        ),
+        "eneste_udfald": next(
+            (
+                w
+                for n, w in (
+                    (c.stadfaestet, "stadfæstet"),
+                    (c.aendret_ophaevet, "ændret eller ophævet"),
+                    (c.hjemvist, "hjemvist"),
+                )
+                if n
+            ),
+            "",
+        ),
         "hjemvist_tal": d.count(c.hjemvist),
         "afvist": d.sager(c.afvist_henvist),
         "afvist_tal": c.afvist_henvist and d.count(c.afvist_henvist),
@@ -99,6 +122,7 @@ def counts_ctx(c: Counts) -> dict:
         "afvist_en": c.afvist_henvist == 1,
         "ingen": c.realitetsbehandlede == 0,
         "en_sag": c.realitetsbehandlede == 1,
+        "begge_slags": c.aendret_ophaevet > 0 and c.hjemvist > 0,
     }
 
 
@@ -327,7 +351,9 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
         "aar": case.aar,
         "forrige_aar": case.aar - 1,
         "foerste_aar": case.aar == danmarkskort.FIRST_YEAR,
+        "stk2": danmarkskort.plan_decision_required(case.aar),
         "periode": d.period(cf.years + cf.udeladte_aar),
+        "flere_aar": len(cf.years) > 1,
         "forfatter": case.author,
         "kompetence": case.council,
         "ministerium": case.ministry,
@@ -341,6 +367,7 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
         "gruppe": group_ctx(cf),
         "omraader": areas,
         "har_omraader": not any(areas[a]["mangler"] for a in BILAG_AREAS),
+        "fordeling": _split_ctx(cf),
         "handleplan": plan_ctx(case),
         "grundlag": basis_ctx(cf),
         "hoering": d.join(list(case.hoering)),
@@ -348,6 +375,18 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
         "genoptagelse": resumed_ctx(case),
         "klagesager": klagesager_ctx(case, cf),
         "tabel2": tabel2_ctx(cf),
+    }
+
+
+def _split_ctx(cf: CaseFigures) -> dict:
+    """How the year's cases split on the areas of Bilag 1: "12 sager børnehandicapområdet …" for the areas with
+    cases, and the areas without any."""
+    counts = {a: c.realitetsbehandlede for a in BILAG_AREAS if (c := cf.area(a)[0].counts) is not None}
+    with_cases = [a for a, n in counts.items() if n]
+    return {
+        "med": d.join([f"{d.sager(counts[a])} {AREAS[a].in_sentence}" for a in with_cases]),
+        "alle": AREAS[with_cases[0]].in_sentence if len(with_cases) == 1 else None,
+        "uden": d.join([AREAS[a].in_sentence for a, n in counts.items() if not n], "eller"),
     }
 
 

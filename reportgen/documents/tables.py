@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reportgen.documents.model import Table, label_and_numbers
 from reportgen.domain import danish as d
+from reportgen.domain import danmarkskort
 from reportgen.domain.areas import AREAS
 from reportgen.domain.counts import Counts
 from reportgen.domain.kommuner import HELE_LANDET
@@ -93,7 +94,7 @@ def _left_out(cf: CaseFigures, rows: bool = True) -> list[str]:
             f"{d.join(names)} er ikke med, fordi udtrækket ikke har tal for {them} i "
             f"{d.period(cf.years + cf.udeladte_aar)}."
         )
-    earlier = [y for y in cf.udeladte_aar if y < cf.years[-1]]
+    earlier = [y for y in cf.udeladte_aar if danmarkskort.FIRST_YEAR <= y < cf.years[-1]]
     between = [y for y in cf.udeladte_aar if y > cf.years[-1]]
     if between:
         them = "året" if len(between) == 1 else "årene"

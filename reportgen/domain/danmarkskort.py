@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 FIRST_YEAR = 2018  # the first danmarkskort (retssikkerhedslovens § 79 b, stk. 1)
+# § 79 b, stk. 2 (the decision whether to prepare a handleplan, and informing Ankestyrelsen of a decision not to)
+# applies from 1 July 2022: the first map treated under it is the one for 2021, published in 2022.
+PLAN_DECISION_FROM = 2021
 
 # The ministry in office when the map for a year is published (around June of the following year):
 # (first map year, ministry), oldest first. DOMAIN.md, "Names that depend on the year and the municipality".
@@ -33,6 +36,11 @@ def ministry(aar: int) -> str:
         if aar >= first:
             name = candidate
     return name
+
+
+def plan_decision_required(aar: int) -> bool:
+    """True when the council must decide on a handleplan for the year's map (§ 79 b, stk. 2)."""
+    return aar >= PLAN_DECISION_FROM
 
 
 def laws(aar: int) -> tuple[str, ...]:

@@ -381,8 +381,8 @@ def _klagesager(inputs: Inputs, warnings: list[Problem]) -> ks.KlagesagerFigures
             Problem(
                 figures.file,
                 f"sagerne fra {aar} dækker kun {d.join([AREAS[a].in_sentence for a in current.covered])}; "
-                "Bilag 1 viser registreringen for de områder alene og sammenligner den kun med Ankestyrelsens "
-                "tal for dem.",
+                f"Bilag 1 viser registreringen for {'det område' if len(current.covered) == 1 else 'de områder'} "
+                "alene og sammenligner den kun med Ankestyrelsens tal dér.",
                 hint=f"Tilføj sagerne fra {d.join(missing)}, hvis registreringen skal dække hele socialområdet.",
             )
         )

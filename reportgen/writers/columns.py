@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from math import ceil
 from functools import cache
+from math import ceil
 
 from reportgen.documents.model import Table
 from reportgen.resources import FONTS

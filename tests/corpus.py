@@ -1,0 +1,381 @@
+"""A corpus of realistic case shapes, each a small case folder made by the case factory.
+
+Every shape is what a municipality's packet can look like in practice: another year (older ministry and laws),
+the first map year, data for two years only or with a year missing, a comparison municipality without data, an
+area with no or one case, case-level records for one area or with every follow-up value, each recommendation
+with and without reasons, a council that is not called Byrådet, a case resumed with a new bilag, discretion 3
+and 5. The statistics are synthetic but shaped like Ankestyrelsen's (sizes and rates of real municipalities).
+
+    from corpus import SHAPES, make
+    folder = make(tmp_path, "aar-2021")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from casefactory import dump_toml, make_case, to_csv
+
+from reportgen.domain.kommuner import HELE_LANDET
+
+HEADER = ["kommune", "aar", "omraade", "stadfaestet", "aendret_ophaevet", "hjemvist", "afvist_henvist", "kilde"]
+RECORDS_HEADER = ["sags_id", "borger_id", "aar", "omraade", "paragraf", "delafgoerelser", "aarsag", "opfoelgning"]
+AREAS = ("boernehandicap", "voksenhandicap", "oevrige")
+EXAMPLE_FILES = ("forvaltningsomraader.csv", "klagesager.csv")
+EXAMPLE_TEXTS = ("forklaring.md", "kvalitet.md", "oekonomi.md", "sagsbeskrivelse.md", "begrundelse.md")
+
+# Realitetsbehandlede cases on the general map per year and the rate in percent, per municipality (synthetic).
+SIZE = {
+    "Allerød": 55,
+    "Hillerød": 75,
+    "Hørsholm": 26,
+    "Furesø": 54,
+    "Rudersdal": 45,
+    "Lyngby-Taarbæk": 60,
+    "Gentofte": 80,
+    "Gladsaxe": 70,
+    "København": 900,
+    "Frederiksberg": 150,
+    "Ærø": 9,
+    "Fanø": 7,
+    "Samsø": 6,
+    HELE_LANDET: 12000,
+}
+RATE = {2017: 33, 2018: 34, 2019: 30, 2020: 31, 2021: 32, 2022: 37, 2023: 39, 2024: 45, 2025: 43}
+
+
+def outcomes(real: int, rate: int, afvist: int = 0) -> list[int]:
+    """stadfæstet, ændret/ophævet, hjemvist, afvist/henvist for `real` realitetsbehandlede cases at `rate` %."""
+    reversed_ = (real * rate + 50) // 100
+    changed = reversed_ // 4
+    return [real - reversed_, changed, reversed_ - changed, afvist]
+
+
+def statistics(
+    kommuner: list[str],
+    years: list[int],
+    *,
+    skip: Callable[[str, int, str], bool] = lambda k, y, a: False,
+    override: dict[tuple[str, int, str], list[int]] | None = None,
+    kilde: str = "",
+) -> str:
+    """A statistics file: each municipality (and Hele landet) per year with the general map and both handicap
+    maps; the general map is the handicap maps plus the rest, so Bilag 1's øvrige is consistent."""
+    rows = [HEADER]
+    override = override or {}
+    for k_index, kommune in enumerate([*kommuner, HELE_LANDET]):
+        for year in years:
+            size = SIZE[kommune] + (year % 7) - 3
+            rate = RATE[year] + (k_index * 3) % 11 - 4
+            parts = {
+                "boernehandicap": outcomes(max(size * 18 // 100, 0), rate + 6),
+                "voksenhandicap": outcomes(max(size * 14 // 100, 0), rate - 3),
+            }
+            parts["oevrige"] = outcomes(size - sum(sum(p[:3]) for p in parts.values()), rate, size // 20)
+            parts.update({a: v for (k, y, a), v in override.items() if k == kommune and y == year})
+            general = [sum(p[i] for p in parts.values()) for i in range(4)]
+            for area, counts in (
+                ("socialomraadet", general),
+                *((a, parts[a]) for a in ("boernehandicap", "voksenhandicap")),
+            ):
+                if not skip(kommune, year, area):
+                    rows.append([kommune, str(year), area, *map(str, counts), kilde])
+    return to_csv(rows)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One appeal case of the records file."""
+
+    borger: int
+    area: str
+    paragraf: str
+    dele: str
+    aarsag: str = ""
+    opfoelgning: str = ""
+
+
+def records_file(records: list[Record], year: int) -> str:
+    rows = [RECORDS_HEADER] + [
+        [f"KS-{i:03d}", f"BRG-{r.borger:04d}", str(year), r.area, r.paragraf, r.dele, r.aarsag, r.opfoelgning]
+        for i, r in enumerate(records, start=1)
+    ]
+    return to_csv(rows)
+
+
+def records_counts(records: list[Record]) -> dict[str, list[int]]:
+    """The outcome counts per area the records give (most far-reaching outcome), to keep the statistics equal."""
+    out = {a: [0, 0, 0, 0] for a in AREAS}
+    for r in records:
+        parts = set(r.dele.split("|"))
+        index = (
+            1 if parts & {"aendret", "ophaevet"} else 2 if "hjemvist" in parts else 0 if "stadfaestet" in parts else 3
+        )
+        out[r.area][index] += 1
+    return out
+
+
+FOLLOW_UPS = ("til-fordel", "fastholdt", "paaklaget-igen", "tilbagetrukket", "verserer", "")
+REASONS = ("Oplysningsgrundlag/begrundelse", "skøn", "Nye oplysninger", "Formelle fejl", "Lovfortolkning")
+PARAGRAPHS = {
+    "boernehandicap": ("Barnets lov § 86", "Barnets lov § 87", "Barnets lov § 90"),
+    "voksenhandicap": ("Serviceloven § 85", "Serviceloven § 95", "Serviceloven § 100", "Serviceloven § 107"),
+    "oevrige": ("Serviceloven § 83", "Serviceloven § 112", "Serviceloven § 113", "Serviceloven § 116"),
+}
+
+
+def records(areas: dict[str, int], seed: int = 0) -> list[Record]:
+    """A plausible set of case records: per area the given number of cases, a third of them upheld, the rest
+    changed or sent back (every follow-up value in turn), some citizens with several cases."""
+    out, citizen = [], 100 + seed
+    for area, n in areas.items():
+        for i in range(n):
+            kind = (i + seed) % 6
+            if i % 4 == 3:  # every fourth case is from the citizen before
+                citizen -= 1
+            dele = ("stadfaestet", "aendret", "hjemvist", "stadfaestet|hjemvist", "hjemvist", "stadfaestet")[kind]
+            reversed_ = dele != "stadfaestet"
+            hjemvist = "hjemvist" in dele and "aendret" not in dele
+            out.append(
+                Record(
+                    citizen,
+                    area,
+                    PARAGRAPHS[area][i % len(PARAGRAPHS[area])],
+                    dele,
+                    REASONS[i % len(REASONS)] if reversed_ else "",
+                    FOLLOW_UPS[i % len(FOLLOW_UPS)] if hjemvist else "",
+                )
+            )
+            citizen += 1
+    return out
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A case shape: sag.toml, the statistics and the other files, and what the documents must then say."""
+
+    name: str
+    sag: dict[str, Any]
+    statistik: str
+    files: dict[str, str | None] = field(default_factory=dict)
+    tekster: dict[str, str] = field(default_factory=dict)
+    expect: dict[str, Any] = field(default_factory=dict)  # facts the corpus tests check for this shape
+
+
+GROUP = ["Hillerød", "Hørsholm", "Furesø", "Rudersdal"]
+YEARS = [2021, 2022, 2023, 2024]
+BEGRUNDELSE = (
+    "Forvaltningen vurderer, at der ikke er behov for en handleplan. Stigningen skyldes især, at Ankestyrelsen "
+    "hjemviste en række sager om hjælpemidler efter en ændret praksis, og kommunen har allerede tilrettet sin "
+    "praksis. Fra efteråret gennemfører myndighedsafdelingen et kompetenceforløb om oplysning af sager."
+)
+KVALITET = "Alle afgørelser fra Ankestyrelsen gennemgås på teammøder, og læringen bruges i det faglige ledelsestilsyn."
+
+
+def sag(kommune: str, aar: int, indstilling: str = "udarbejdes", **more: Any) -> dict[str, Any]:
+    return {
+        "kommune": kommune,
+        "aar": aar,
+        "statistik": "statistik.csv",
+        "sammenligning": more.pop("sammenligning", GROUP if kommune == "Allerød" else []),
+        "status": "udkast",
+        **more,
+        "handleplan": {"indstilling": indstilling, **more.pop("handleplan", {})},
+    }
+
+
+def _shapes() -> list[Shape]:
+    one_area = records({"boernehandicap": 7}, seed=1)
+    every_follow_up = records({"boernehandicap": 12, "voksenhandicap": 9, "oevrige": 24}, seed=0)
+    discreet = records({"boernehandicap": 8, "voksenhandicap": 5, "oevrige": 19}, seed=2)
+
+    def with_records(recs: list[Record], aar: int = 2024) -> str:
+        override = {("Allerød", aar, a): c for a, c in records_counts(recs).items() if sum(c)}
+        # the general map is the sum of the areas: keep every area equal to the records
+        return statistics(["Allerød", *GROUP], [aar - 3, aar - 2, aar - 1, aar], override=override)
+
+    return [
+        Shape(
+            "foerste-aar-2018",
+            sag("Allerød", 2018),
+            statistics(["Allerød", *GROUP], [2018]),
+            expect={"ministry": "Børne- og Socialministeriet", "laws": "serviceloven", "years": [2018]},
+        ),
+        Shape(
+            "aar-2021",
+            sag("Allerød", 2021),
+            statistics(["Allerød", *GROUP], [2018, 2019, 2020, 2021]),
+            expect={
+                "ministry": "Social- og Ældreministeriet",
+                "laws": "serviceloven",
+                "years": [2018, 2019, 2020, 2021],
+            },
+        ),
+        Shape(
+            "aar-2023",
+            sag("Allerød", 2023),
+            statistics(["Allerød", *GROUP], [2020, 2021, 2022, 2023]),
+            expect={
+                "ministry": "Social-, Bolig- og Ældreministeriet",
+                "laws": "serviceloven",
+                "years": [2020, 2021, 2022, 2023],
+            },
+        ),
+        Shape(
+            "to-aar",
+            sag("Allerød", 2024),
+            statistics(["Allerød", *GROUP], [2023, 2024]),
+            expect={"years": [2023, 2024]},
+        ),
+        Shape(
+            "sammenligning-uden-tal",
+            sag("Allerød", 2024, sammenligning=["Hillerød", "Gribskov", "Furesø"]),
+            statistics(["Allerød", "Hillerød", "Furesø"], YEARS),
+            expect={"years": YEARS, "rows": ["Allerød", "Hillerød", "Furesø", HELE_LANDET], "left_out": "Gribskov"},
+        ),
+        Shape(
+            "aar-mangler-i-midten",
+            sag("Allerød", 2024),
+            statistics(["Allerød", *GROUP], [2021, 2023, 2024]),
+            expect={"years": [2021, 2023, 2024]},
+        ),
+        Shape(
+            "omraade-uden-sager",
+            sag("Fanø", 2024),
+            statistics(["Fanø"], YEARS, override={("Fanø", y, "voksenhandicap"): [0, 0, 0, 0] for y in YEARS}),
+            expect={"years": YEARS, "council": "Kommunalbestyrelsen"},
+        ),
+        Shape(
+            "omraade-med-en-sag",
+            sag("Samsø", 2024),
+            statistics(["Samsø"], YEARS, override={("Samsø", 2024, "boernehandicap"): [0, 0, 1, 0]}),
+            expect={"years": YEARS, "text": ["1 sag på børnehandicapområdet"]},
+        ),
+        Shape(
+            "klagesager-et-omraade",
+            sag("Allerød", 2024, klagesager="klagesager.csv", sammenligning=[]),
+            with_records(one_area),
+            files={"klagesager.csv": records_file(one_area, 2024)},
+            expect={
+                "warning": "dækker kun børnehandicapområdet",
+                "text": ["på børnehandicapområdet; de øvrige områder"],
+            },
+        ),
+        Shape(
+            "opfoelgning-alle-vaerdier",
+            sag("Allerød", 2024, klagesager="klagesager.csv"),
+            with_records(every_follow_up),
+            files={"klagesager.csv": records_file(every_follow_up, 2024)},
+            expect={"text": ["heraf", "påklaget igen"]},
+        ),
+        Shape(
+            "udarbejdes-ikke-uden-begrundelse",
+            sag("Hørsholm", 2024, "udarbejdes-ikke", sammenligning=["Allerød", "Rudersdal"]),
+            statistics(["Hørsholm", "Allerød", "Rudersdal"], YEARS),
+            expect={"warning": "har ingen begrundelse", "letter": True},
+        ),
+        Shape(
+            "udarbejdes-ikke-med-begrundelse",
+            sag("Gladsaxe", 2024, "udarbejdes-ikke", sammenligning=["Gentofte", "Lyngby-Taarbæk"]),
+            statistics(["Gladsaxe", "Gentofte", "Lyngby-Taarbæk"], YEARS),
+            tekster={"begrundelse.md": BEGRUNDELSE, "kvalitet.md": KVALITET},
+            expect={"no_warning": "begrundelse", "text": ["kompetenceforløb"], "letter": True},
+        ),
+        Shape(
+            "viderefoeres-uden-plan",
+            sag("Rudersdal", 2024, "videreføres", sammenligning=["Allerød", "Hørsholm"]),
+            statistics(["Rudersdal", "Allerød", "Hørsholm"], YEARS),
+            expect={"warning": "nævner ikke, hvilken handleplan"},
+        ),
+        Shape(
+            "kommunalbestyrelse",
+            sag("Lyngby-Taarbæk", 2024, "udarbejdes-ikke", sammenligning=["Gentofte", "Gladsaxe"]),
+            statistics(["Lyngby-Taarbæk", "Gentofte", "Gladsaxe"], YEARS),
+            tekster={"begrundelse.md": BEGRUNDELSE},
+            expect={"council": "Kommunalbestyrelsen", "letter": True},
+        ),
+        Shape(
+            "borgerrepraesentationen",
+            sag("København", 2024, sammenligning=["Frederiksberg"]),
+            statistics(["København", "Frederiksberg"], YEARS),
+            expect={"council": "Borgerrepræsentationen"},
+        ),
+        Shape(
+            "genoptaget-med-nyt-bilag",
+            sag(
+                "Allerød",
+                2024,
+                "videreføres",
+                handleplan={"bilag": "Handleplan for kvalitetsudvikling"},
+                behandling=[
+                    {
+                        "organ": "Børne- og Skoleudvalget 2022-2025",
+                        "dato": _date(2025, 9, 23),
+                        "beslutning": "Indstilles godkendt.",
+                        "udfald": "indstillet",
+                    },
+                    {
+                        "organ": "Økonomiudvalget 2022-2025",
+                        "dato": _date(2025, 9, 30),
+                        "beslutning": "Indstilles godkendt.",
+                        "udfald": "indstillet",
+                    },
+                    {
+                        "organ": "Allerød Byråd 2022-2025",
+                        "dato": _date(2025, 10, 7),
+                        "beslutning": "Sagen sendes tilbage til fagudvalget.",
+                        "udfald": "tilbagesendt",
+                    },
+                ],
+                bilag=[{"titel": "Notat om yderligere tiltag", "ny": True}],
+            ),
+            statistics(["Allerød", *GROUP], YEARS),
+            tekster={
+                "begrundelse.md": BEGRUNDELSE.replace("ikke er behov for en handleplan", "planen skal videreføres")
+            },
+            expect={
+                "text": [
+                    "Sagen genoptages med bilag 3, Notat om yderligere tiltag",
+                    "Forvaltningen anbefaler, at Børne- og Skoleudvalget indstiller til Økonomiudvalget og Byrådet",
+                ]
+            },
+        ),  # fmt: skip
+        Shape(
+            "diskretion-3",
+            sag("Allerød", 2024, klagesager="klagesager.csv", diskretion=3),
+            with_records(discreet),
+            files={"klagesager.csv": records_file(discreet, 2024)},
+            expect={"diskretion": 3},
+        ),
+        Shape(
+            "diskretion-5",
+            sag("Allerød", 2024, klagesager="klagesager.csv", diskretion=5),
+            with_records(discreet),
+            files={"klagesager.csv": records_file(discreet, 2024)},
+            expect={"diskretion": 5},
+        ),
+    ]
+
+
+def _date(y: int, m: int, d: int):
+    from datetime import date
+
+    return date(y, m, d)
+
+
+SHAPES = {shape.name: shape for shape in _shapes()}
+
+
+def make(tmp_path: Path, name: str) -> Path:
+    """The case folder of one shape (the example's own data files and texts removed first)."""
+    shape = SHAPES[name]
+    files: dict[str, str | None] = {f: None for f in EXAMPLE_FILES}
+    files.update(shape.files)
+    tekster: dict[str, str | None] = {t: None for t in EXAMPLE_TEXTS}
+    tekster.update(shape.tekster)
+    return make_case(
+        tmp_path, name=name, sag_toml=dump_toml(shape.sag), statistik=shape.statistik, files=files, tekster=tekster
+    )

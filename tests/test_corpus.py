@@ -1,0 +1,325 @@
+"""Every case shape of the corpus (tests/corpus.py) built end to end in all formats and read as its readers would:
+the sentences against the rules of Danish a careful reader holds them to, the names that depend on the year and
+the municipality, the warnings, and the pages – tables kept together or broken with at least three rows on each
+side, captions with their tables, no half-empty page before a figure – in the PDF and in the DOCX as LibreOffice
+lays it out, where no table header word may be split inside the word."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.etree as etree
+import lxml.html
+import pytest
+from corpus import SHAPES, make
+
+from reportgen.documents.model import KEEP_AT_BREAK, KEEP_WHOLE
+from reportgen.domain import danmarkskort, kommuner
+from reportgen.lifecycle.build import build
+from reportgen.writers.columns import SOFT_HYPHEN, header_pieces
+
+DOCUMENTS = ("sagsfremstilling", "bilag-1")
+
+
+@dataclass(frozen=True)
+class Built:
+    """One corpus case built: its version folder and the warnings the build printed."""
+
+    name: str
+    folder: Path
+    warnings: tuple[str, ...]
+
+    def html(self, doc: str):
+        return lxml.html.document_fromstring((self.folder / f"{doc}.html").read_bytes())
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> dict[str, Built]:
+    root = tmp_path_factory.mktemp("corpus")
+    out = {}
+    for name in SHAPES:
+        result = build(make(root / "sager", name), root / "ud" / name)
+        out[name] = Built(name, result.folder, tuple(str(w) for w in result.warnings))
+    return out
+
+
+# --- reading the documents -----------------------------------------------------------------------------------
+
+
+def prose(root) -> list[str]:
+    """The running text: paragraphs and list items outside tables and decisions, one string each."""
+    return [
+        " ".join(el.text_content().split())
+        for el in root.iter("p", "li")
+        if not any(a.tag in ("table", "figure") or "table-notes" in (a.get("class") or "") for a in el.iterancestors())
+        and not any("decision" in (a.get("class") or "") for a in el.iterancestors())
+    ]
+
+
+@dataclass(frozen=True)
+class HtmlTable:
+    caption: str
+    header: list[str]
+    labels: list[str]  # each body row's first cell, the total row last
+    cells: list[list[str]]
+    notes: list[str]
+
+
+def tables(root) -> list[HtmlTable]:
+    out = []
+    for table in root.iter("table"):
+        rows = table.xpath("tbody/tr")
+        block = table.getparent()
+        out.append(
+            HtmlTable(
+                " ".join(table.find("caption").text_content().split()),
+                [th.text_content() for th in table.xpath("thead/tr/th")],
+                [" ".join(r[0].text_content().split()) for r in rows],
+                [[c.text_content() for c in r] for r in rows],
+                [" ".join(p.text_content().split()) for p in block.xpath("div[@class='table-notes']/p")],
+            )
+        )
+    return out
+
+
+# Patterns a careful reader stops at, in the running text of every document of every shape.
+BANNED = {
+    r"\bSagen forelægger\b": "the case cannot present",
+    r"\b(19|20)\d\d \d+ (sag|sager)\b": "two numbers side by side",
+    r"\b(\d+ %) mod \1 på landsplan": "'X % mod X %' – say 'det samme som på landsplan'",
+    r"landsgennemsnit": "a national rate is not an average",
+    r"\bde [2-9] (kommuner|områder)\b": "a small number that is not a statistic in words",
+    r"(?<![.:] )(?<!^)\b(Serviceloven|Barnets lov|Ældreloven)\b": "a law's name in lower case inside a sentence",
+    r"\b\d{4}-\d{4}\b": "the election period belongs in decision headings, not prose",
+    r"\bi I alt\b": "'i I alt'",
+    r"\b1 (sager|borgere|kommuner)\b|\b([02-9]|\d\d+) (sag|borger)\b(?! med)": "singular and plural",
+    r"\bsammenligningskommunen\b": "one comparison municipality is named, not 'sammenligningskommunen'",
+    r"\b0 sager\b|\b0 stadfæstet\b|\b0 ændret\b": "'0 sager' in running text – 'ingen'",
+    r"\bDet er (en stigning|et fald|samme)\b": "a vague 'Det' pointing back across a sentence",
+}
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_the_running_text_reads_as_careful_danish(corpus, name):
+    for doc in DOCUMENTS:
+        for text in prose(corpus[name].html(doc)):
+            for pattern, why in BANNED.items():
+                assert not re.search(pattern, text), f"{name}/{doc}: {why}: {text}"
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_names_that_depend_on_the_year_and_the_municipality(corpus, name):
+    shape, built = SHAPES[name], corpus[name]
+    aar, kommune = shape.sag["aar"], shape.sag["kommune"]
+    text = " ".join(prose(built.html("sagsfremstilling")))
+    assert f"{danmarkskort.ministry(aar)} offentliggør" in text
+    assert shape.expect.get("ministry", danmarkskort.ministry(aar)) == danmarkskort.ministry(aar)
+    assert f"efter {' og '.join(danmarkskort.laws(aar))}," in text
+    if aar < danmarkskort.BARNETS_LOV:
+        assert "barnets lov" not in text.lower()
+    council = shape.sag.get("kompetence") or kommuner.council(kommune)
+    assert council == shape.expect.get("council", council)
+    assert f"{council} træffer beslutning i sagen." in text
+    assert re.search(rf"indstiller til (Økonomiudvalget og )?{council}, at", text)
+    for other in {"Byrådet", "Kommunalbestyrelsen", "Borgerrepræsentationen"} - {council}:
+        assert other not in text, other
+    letter = built.folder / "orientering-ankestyrelsen.html"
+    assert letter.exists() == bool(shape.expect.get("letter")), name
+    if letter.exists():
+        letter_text = lxml.html.document_fromstring(letter.read_bytes()).text_content()
+        assert council in letter_text and not ({"Byrådet", "Kommunalbestyrelsen"} - {council}) & set(
+            letter_text.split()
+        )
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_what_the_decision_rests_on_and_the_warnings(corpus, name):
+    shape, built = SHAPES[name], corpus[name]
+    text = " ".join(prose(built.html("sagsfremstilling")))
+    assert "Beslutningen træffes på grundlag af disse tal" in text or "på grundlag af disse tal" in text
+    assert "på landsplan" in text
+    if (warning := shape.expect.get("warning")) is not None:
+        assert any(warning in w for w in built.warnings), built.warnings
+    if (absent := shape.expect.get("no_warning")) is not None:
+        assert not any(absent in w for w in built.warnings), built.warnings
+    for snippet in shape.expect.get("text", ()):
+        whole = text + " ".join(prose(built.html("bilag-1")))
+        assert snippet in whole, snippet
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_tabel_1_shows_exactly_the_years_and_rows_with_data(corpus, name):
+    shape, built = SHAPES[name], corpus[name]
+    tabel1 = tables(built.html("sagsfremstilling"))[0]
+    years = [int(y) for y in tabel1.header[1:]]
+    if "years" in shape.expect:
+        assert sorted(years) == shape.expect["years"]
+    assert tabel1.caption.endswith(f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0]))
+    assert all(any(cell != "–" for cell in row[1:]) for row in tabel1.cells), "a row without any data"
+    assert all(any(row[i] != "–" for row in tabel1.cells) for i in range(1, len(years) + 1)), "a column without data"
+    if "rows" in shape.expect:
+        assert tabel1.labels == shape.expect["rows"]
+    if (left_out := shape.expect.get("left_out")) is not None:
+        assert left_out not in tabel1.labels and any(left_out in note for note in tabel1.notes)
+    charts = built.html("sagsfremstilling").xpath("//figure")
+    assert len(charts) == (1 if len(years) > 1 else 0)
+    for doc in DOCUMENTS:
+        for t in tables(built.html(doc)):
+            assert t.caption and any(n.startswith("Kilde: ") for n in t.notes), t.caption
+            source = next(n for n in t.notes if n.startswith("Kilde: "))
+            parts = [p.strip().casefold() for p in re.split(r"[.;] ", source)]
+            assert len(parts) == len(set(parts)), source
+
+
+@pytest.mark.parametrize("name", [n for n, s in SHAPES.items() if "diskretion" in s.expect])
+def test_no_small_count_shown_from_the_records(corpus, name):
+    d = SHAPES[name].expect["diskretion"]
+    private = ("Borgere", "Borgere med mere end én sag", "Sager fra borgere med mere end én sag",
+               "Borgere med omgjorte sager", "Heraf delvist hjemvist")  # fmt: skip
+    for t in tables(corpus[name].html("bilag-1")):
+        record_table = "klagesager" in t.caption.lower() or "årsager" in t.caption or "opfølgning" in t.caption
+        for label, row in zip(t.labels, t.cells, strict=True):
+            if not record_table or label == "I alt" or (t.caption.startswith("Tabel B1.2") and label not in private):
+                continue
+            for cell in row[1:]:
+                if cell.isdigit():
+                    assert int(cell) == 0 or int(cell) >= d, (t.caption, label, row)
+
+
+# --- the pages: PDF, and the DOCX as LibreOffice lays it out ---------------------------------------------------
+
+
+def pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def where(pages_text: list[str], needle: str, start: tuple[int, int], end: bool = True) -> tuple[int, int]:
+    """The (page, offset after it – or of its start) of the first occurrence of `needle` (spaces flexible) at or
+    after `start`."""
+    pattern = re.compile(r"\s+".join(map(re.escape, needle.split())))
+    page, offset = start
+    while page < len(pages_text):
+        if match := pattern.search(pages_text[page], offset):
+            return page, match.end() if end else match.start()
+        page, offset = page + 1, 0
+    raise AssertionError(f"{needle!r} not found after page {start[0] + 1}")
+
+
+def check_tables(pdf: Path, html_tables: list[HtmlTable], numbering: str) -> None:
+    """Every table on one page with its caption when short; a longer one with at least three rows on either
+    side of each page break; the caption on the page of the first row."""
+    text = pages(pdf)
+    position = (0, 0)
+    for number, t in enumerate(html_tables, start=1):
+        assert t.caption.startswith(f"Tabel {numbering}{number}:"), t.caption
+        position = where(text, t.caption, position)
+        caption_page = position[0]
+        row_pages = []
+        for label in t.labels:
+            position = where(text, " ".join(label.split()[:2])[:14], position)
+            row_pages.append(position[0])
+        assert row_pages[0] == caption_page, f"{pdf.name}: caption of {t.caption} apart from its first row"
+        per_page = [row_pages.count(p) for p in sorted(set(row_pages))]
+        if len(per_page) > 1:
+            assert len(t.labels) > KEEP_WHOLE, f"{pdf.name}: {t.caption} split although short: {per_page}"
+            assert min(per_page) >= KEEP_AT_BREAK, f"{pdf.name}: {t.caption} split {per_page}"
+
+
+def words(pdf: Path) -> list[list[tuple[float, float, str]]]:
+    """Per page, its words as (top, bottom, text), from pdftotext's bounding boxes."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
+    tree = etree.fromstring(xml, etree.HTMLParser())
+    return [
+        [(float(w.get("ymin")), float(w.get("ymax")), w.text or "") for w in page.iter("word")]
+        for page in tree.iter("page")
+    ]
+
+
+BODY = (75.0, 842.0 - 70.0)  # the text area of an A4 page (2.5 cm margins) below the header, above the footer
+
+
+def check_no_half_empty_page_before_a_figure(pdf: Path) -> None:
+    """A page that begins with a figure (its first line of text is the figure's caption, perhaps under a
+    heading) follows a page filled at least half way."""
+    pages_words = words(pdf)
+    for index in range(1, len(pages_words)):
+        body = [w for w in pages_words[index] if BODY[0] < w[0] < BODY[1]]
+        lines = sorted({round(w[0]) for w in body})
+        first = [" ".join(w[2] for w in body if round(w[0]) == y) for y in lines[:2]]
+        if not first or not (first[0].startswith("Figur") or (len(first) > 1 and first[1].startswith("Figur"))):
+            continue
+        before = [w for w in pages_words[index - 1] if BODY[0] < w[0] < BODY[1]]
+        bottom = max((w[1] for w in before), default=BODY[0])
+        filled = (bottom - BODY[0]) / (BODY[1] - BODY[0])
+        assert filled >= 0.5, (
+            f"{pdf.name}: page {index} is {1 - filled:.0%} empty before the figure on page {index + 1}"
+        )
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_pdf_pages_keep_tables_together_and_figures_near_their_text(corpus, name):
+    built = corpus[name]
+    for doc, numbering in (("sagsfremstilling", ""), ("bilag-1", "B1.")):
+        pdf = built.folder / f"{doc}.pdf"
+        check_header_words(pdf, tables(built.html(doc)))
+        check_tables(pdf, tables(built.html(doc)), numbering)
+        check_no_half_empty_page_before_a_figure(pdf)
+
+
+def libreoffice_or_skip() -> str:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    carlito = subprocess.run(["fc-list", "Carlito"], capture_output=True, text=True).stdout if soffice else ""
+    if soffice is None or not carlito:
+        if os.environ.get("REPORTGEN_REQUIRE_LIBREOFFICE"):  # set by .ci/run, which installs both
+            pytest.fail("LibreOffice (soffice) and the Carlito font are required here but not installed")
+        pytest.skip("LibreOffice or Carlito is not installed (scripts/install-system-deps.sh --libreoffice)")
+    return soffice
+
+
+@pytest.fixture(scope="module")
+def laid_out(corpus, tmp_path_factory) -> Path:
+    """Every corpus DOCX converted to PDF by LibreOffice in one run: <case>--<document>.pdf."""
+    soffice = libreoffice_or_skip()
+    stage = tmp_path_factory.mktemp("docx")
+    for name, built in corpus.items():
+        for doc in DOCUMENTS:
+            shutil.copy(built.folder / f"{doc}.docx", stage / f"{name}--{doc}.docx")
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{stage}/profil", "--headless", "--convert-to", "pdf",
+         "--outdir", str(stage), *map(str, sorted(stage.glob("*.docx")))],
+        check=True, capture_output=True, timeout=900,
+    )  # fmt: skip
+    return stage
+
+
+def check_header_words(pdf: Path, html_tables: list[HtmlTable]) -> None:
+    """No table header word broken inside the word: each line of a header holds whole words or the pieces a
+    header may break into (at a space, after "/", at a soft hyphen)."""
+    text = pages(pdf)
+    position = (0, 0)
+    for t in html_tables:
+        position = where(text, t.caption, position)
+        page, start = position
+        first_row = where(text, " ".join(t.labels[0].split()[:2])[:14], position, end=False)
+        region = text[page][start : first_row[1]] if first_row[0] == page else text[page][start:]
+        allowed = {w for cell in t.header for w in cell.replace(SOFT_HYPHEN, "").replace("/", "/ ").split()}
+        allowed |= {p for cell in t.header for p in header_pieces(cell)}
+        for token in region.replace("\u2010", "-").split():  # a soft hyphen shown as U+2010 HYPHEN
+            assert token in allowed, f"{pdf.name}: '{token}' in the header of {t.caption}"
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_docx_as_libreoffice_lays_it_out(corpus, laid_out, name):
+    built = corpus[name]
+    for doc, numbering in (("sagsfremstilling", ""), ("bilag-1", "B1.")):
+        pdf = laid_out / f"{name}--{doc}.pdf"
+        html_tables = tables(built.html(doc))
+        check_header_words(pdf, html_tables)
+        check_tables(pdf, html_tables, numbering)
+        check_no_half_empty_page_before_a_figure(pdf)
