@@ -334,7 +334,7 @@ def _shapes() -> list[Shape]:
             ),
             statistics(["Allerød", *GROUP], YEARS),
             tekster={
-                "begrundelse.md": BEGRUNDELSE.replace("ikke er behov for en handleplan", "planen skal videreføres")
+                "begrundelse.md": BEGRUNDELSE.replace("der ikke er behov for en handleplan", "handleplanen skal videreføres")
             },
             expect={
                 "text": [

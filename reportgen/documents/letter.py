@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reportgen.documents import markdown
 from reportgen.documents.model import Document
 from reportgen.documents.prose import counts_ctx, render
 from reportgen.domain import bodies, danmarkskort
@@ -38,6 +39,7 @@ def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
         "n": counts_ctx(cf.current),
         "forrige": counts_ctx(cf.previous) if cf.previous else None,
         "landet": counts_ctx(cf.landet) if cf.landet else None,
+        "begrundelse": case.text("begrundelse") is not None,
         "beslutning": None
         if decision is None
         else {
@@ -46,6 +48,8 @@ def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
             "tekst": decision.beslutning,
         },
     }
+    text = case.text("begrundelse")
+    reasons = {"tekst:begrundelse": markdown.parse(text, heading_offset=1)} if text is not None else {}
     subtitle = " · ".join(
         p
         for p in (case.author, f"Danmarkskortet {case.aar}", f"Sagsnr. {case.sagsnummer}" if case.sagsnummer else None)
@@ -59,5 +63,5 @@ def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
         draft=case.draft or decision is None,
         date=decision.dato if decision else case.document_date,
         author=case.author,
-        blocks=render(f"{SLUG}.md.j2", ctx, {}),
+        blocks=render(f"{SLUG}.md.j2", ctx, reasons),
     )

@@ -461,13 +461,13 @@ def klagesager_ctx(case: Case, cf: CaseFigures) -> dict | None:
 
 
 def _reversed_paragraphs(year: ks.YearFigures, most: int = 3) -> str | None:
-    """What the reversed cases concerned: the (up to three) paragraphs with most of them, each with its count
-    as Bilag 1's paragraph table shows it; a paragraph whose count is hidden there is not named."""
+    """What the reversed cases concerned: the (up to three) paragraphs with most of them (two or more), each with
+    its count as Bilag 1's paragraph table shows it; a paragraph whose count is hidden there is not named."""
     shown = [
         (c.omgjorte, name, area)
         for area in year.covered
         for name, c in year.area(area).paragraffer
-        if c.omgjorte and year.hidden.shown(("paragraf", area, name, "omgjort"))
+        if c.omgjorte > 1 and year.hidden.shown(("paragraf", area, name, "omgjort"))
     ]
     top = sorted(shown, key=lambda item: (-item[0], ks.natural(item[1])))[:most]
     return d.join([f"{d.lower_first(name)} ({d.sager(n)})" for n, name, _ in top]) or None
@@ -522,7 +522,10 @@ def _top_paragraph(a: ks.AreaFigures, shown: Shown) -> dict | None:
         "navne": d.join([d.lower_first(name) for name, _ in top]),
         "flere": len(top) > 1,
         "sager": d.sager(most) if every else None,
-        "omgjort": shown(("paragraf", a.omraade, top[0][0], "omgjort"), "ingen" if omgjort == 0 else d.count(omgjort)),
+        "omgjort": shown(
+            ("paragraf", a.omraade, top[0][0], "omgjort"),
+            "ingen" if omgjort == 0 else "alle" if omgjort == most else d.count(omgjort),
+        ),
     }
 
 
@@ -565,6 +568,8 @@ def _follow_up(a: ks.AreaFigures, shown: Shown) -> dict | None:
         if text and value == "fastholdt" and again:
             if one:
                 text += ", som borgeren har påklaget igen"
+            elif again == n[value] and cell(ks.APPEALED_AGAIN, "") is not None:
+                text += f" ({'begge' if again == 2 else 'alle'} påklaget igen)"
             elif (part := cell(ks.APPEALED_AGAIN, d.count(again))) is not None:
                 text += f" (heraf {part} påklaget igen)"
         endings.append(text)

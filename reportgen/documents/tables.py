@@ -372,7 +372,7 @@ def klagesager_follow_up(
     )
     again = (
         "Heraf påklaget igen: afgørelser, kommunen fastholdt, og som borgeren har påklaget igen. De tæller med i "
-        "rækken over og ikke en gang til i I alt; en ny klage er en ny klagesag."
+        'rækken ovenover og ikke igen i rækken "I alt"; en ny klage er en ny klagesag.'
         if n[ks.APPEALED_AGAIN]
         else "En ny klage over den nye afgørelse er en ny klagesag."
     )
