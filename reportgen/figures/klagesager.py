@@ -125,4 +125,4 @@ def _ranked(counter: Counter) -> tuple[tuple[str, int], ...]:
 
 def _natural(text: str) -> list:
     """A sort key that orders the numbers inside a text by value: "§ 41" before "§ 100"."""
-    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
+    return [int(part) if part.isascii() and part.isdigit() else part.casefold() for part in re.split(r"([0-9]+)", text)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 import unicodedata
 from dataclasses import MISSING, dataclass, field, fields
@@ -11,6 +12,17 @@ from typing import Any
 
 from reportgen.domain import kommuner
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, suggest
+from reportgen.domain.privacy import FOUND, FOUND_HINT, Ids
+from reportgen.inputs import files
+from reportgen.inputs.limits import MAX_LONG_TEXT, MAX_MARKDOWN_DEPTH, MAX_SHORT_TEXT, MAX_TEXT_BYTES, MAX_TOML_BYTES
+from reportgen.inputs.text import (
+    FORBIDDEN_HINT,
+    forbidden,
+    forbidden_message,
+    line_of,
+    markdown_too_deep,
+    too_long_message,
+)
 
 STATUSES = ("udkast", "endelig")
 INDSTILLINGER = ("udarbejdes", "videreføres", "udarbejdes-ikke")
@@ -32,11 +44,11 @@ TEXT_SECTIONS = (
 DEFAULT_TITLE = "Årlig behandling af omgørelsesprocenter i klagesager"
 
 
-def key(kind: Any, default: Any = MISSING, toml: str | None = None) -> Any:
+def key(kind: Any, default: Any = MISSING, toml: str | None = None, limit: int = MAX_SHORT_TEXT) -> Any:
     """A dataclass field that is a sag.toml key: its kind (str, int, date, "kommune", "kommuner", "file", list,
-    dict, "tables" or a tuple of allowed values), its default (none: the key is required) and its name in the
-    file when that differs from the field's."""
-    return field(default=default, metadata={"kind": kind, "toml": toml})
+    dict, "tables" or a tuple of allowed values), its default (none: the key is required), its name in the
+    file when that differs from the field's and the most characters a text value (or each text of a list) has."""
+    return field(default=default, metadata={"kind": kind, "toml": toml, "limit": limit})
 
 
 @dataclass(frozen=True)
@@ -53,7 +65,7 @@ class Behandling:
 
     organ: str = key(str)
     dato: date = key(date)
-    beslutning: str = key(str)
+    beslutning: str = key(str, limit=MAX_LONG_TEXT)
     udfald: str | None = key(UDFALD, None)
 
 
@@ -123,10 +135,10 @@ class Case:
         return dict(self.tekster).get(section)
 
 
-def schema(cls: type) -> dict[str, tuple[Any, bool]]:
-    """A dataclass's sag.toml keys: name in the file → (kind, required)."""
+def schema(cls: type) -> dict[str, tuple[Any, bool, int]]:
+    """A dataclass's sag.toml keys: name in the file → (kind, required, most characters of a text)."""
     return {
-        f.metadata["toml"] or f.name: (f.metadata["kind"], f.default is MISSING)
+        f.metadata["toml"] or f.name: (f.metadata["kind"], f.default is MISSING, f.metadata["limit"])
         for f in fields(cls)
         if "kind" in f.metadata
     }
@@ -147,8 +159,8 @@ _TYPE_NAMES = {
 class _Reader:
     """Checks one TOML table against a schema, collecting problems with the key's full name."""
 
-    def __init__(self, file: str, folder: Path, problems: ProblemList):
-        self.file, self.folder, self.problems = file, folder, problems
+    def __init__(self, file: str, folder: Path, problems: ProblemList, ids: Ids):
+        self.file, self.folder, self.problems, self.ids = file, folder, problems, ids
 
     def table(self, data: dict, schema: dict, prefix: str = "") -> dict[str, Any]:
         """Return the valid values of a table; unknown, missing and mistyped keys become problems."""
@@ -157,7 +169,7 @@ class _Reader:
             if key not in schema:
                 hint = suggest(key, schema) or "Gyldige nøgler: " + ", ".join(schema) + "."
                 self.problems.add(self.file, "ukendt nøgle.", column=prefix + key, hint=hint)
-        for key, (kind, required) in schema.items():
+        for key, (kind, required, limit) in schema.items():
             if key not in data:
                 if required:
                     self.problems.add(
@@ -167,7 +179,7 @@ class _Reader:
                         hint=f"Tilføj {key} = … ({self._kind_name(kind)}).",
                     )
                 continue
-            value = self.value(data[key], kind, prefix + key)
+            value = self.value(data[key], kind, prefix + key) if self._text_ok(data[key], prefix + key, limit) else None
             if value is not None:
                 out[key] = value
         return out
@@ -181,6 +193,21 @@ class _Reader:
             "file": "filsti",
             "tables": "[[tabel]]-afsnit",
         }.get(kind, _TYPE_NAMES.get(kind, str(kind)))
+
+    def _text_ok(self, value: Any, key: str, limit: int) -> bool:
+        """False after recording a problem when a text (or a text in a list) has a forbidden character, is
+        longer than limit or holds a pseudonym of the records."""
+        texts = [(key, value)] if isinstance(value, str) else []
+        if isinstance(value, list):
+            texts = [(f"{key}[{i + 1}]", v) for i, v in enumerate(value) if isinstance(v, str)]
+        ok = True
+        for name, text in texts:
+            message = forbidden_message(text) or too_long_message(text, limit) or (self.ids.found_in(text) and FOUND)
+            if message:
+                hint = FORBIDDEN_HINT if forbidden(text) else FOUND_HINT if message == FOUND else "Forkort teksten."
+                self.problems.add(self.file, f"teksten {message}", column=name, hint=hint)
+                ok = False
+        return ok
 
     def value(self, value: Any, kind: Any, key: str) -> Any:
         """Check one value against its kind and return it converted, or None after recording a problem."""
@@ -243,39 +270,33 @@ class _Reader:
     def _file(self, value: Any, key: str) -> Path | None:
         if not self._is(value, str, key):
             return None
-        path = (self.folder / value).resolve()
-        if not path.is_file():
-            self.problems.add(
-                self.file,
-                f"filen '{value}' findes ikke i sagsmappen.",
-                column=key,
-                hint=f"Tjek navnet; stien er relativ til {self.folder}.",
-            )
+        path, message, hint = files.resolve(self.folder / value, self.folder)
+        if path is not None and not path.is_file():
+            message, hint = "er ikke en almindelig fil.", "Angiv en CSV- eller XLSX-fil i sagsmappen."
+        elif message == files.MISSING:
+            message, hint = "findes ikke i sagsmappen.", f"Tjek navnet; stien er relativ til {self.folder}."
+        if message:
+            self.problems.add(self.file, f"filen '{value}' {message.removeprefix('filen ')}", column=key, hint=hint)
             return None
         return path
 
 
-def load_case(folder: Path) -> Case:
-    """Read and validate a case folder (sag.toml and tekster/*.md)."""
-    folder = Path(folder)
-    toml_path = folder / "sag.toml"
+def load_case(folder: Path, ids: Ids | None = None) -> Case:
+    """Read and validate a case folder (sag.toml and tekster/*.md); a text holding one of ids is refused."""
+    ids = ids or Ids()
+    given = Path(folder)
+    folder, message, hint = files.resolve(given, None)
+    if folder is None or not os.path.lexists(folder / "sag.toml"):
+        if message is None or message == files.MISSING:
+            message, hint = "mappen har ingen sag.toml.", "Angiv en sagsmappe, fx data/eksempler/allerod-2024."
+        raise InputError([Problem(files.shown(given), message, hint=hint)])
     file = "sag.toml"
-    if not toml_path.is_file():
-        raise InputError(
-            [
-                Problem(
-                    str(folder),
-                    "mappen har ingen sag.toml.",
-                    hint="Angiv en sagsmappe, fx data/eksempler/allerod-2024.",
-                )
-            ]
-        )
     try:
-        data = tomllib.loads(_read_text(toml_path, file))
+        data = tomllib.loads(_decode(files.read_file(folder / file, file, MAX_TOML_BYTES, folder), file))
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")]) from None
     problems = ProblemList()
-    reader = _Reader(file, folder, problems)
+    reader = _Reader(file, folder, problems, ids)
     top = reader.table(data, _TOP)
     attribute = {f.metadata["toml"] or f.name: f.name for f in fields(Case) if "kind" in f.metadata}
     values: dict[str, Any] = {attribute[k]: v for k, v in top.items() if k != "handleplan" and k not in _TABLES}
@@ -288,13 +309,13 @@ def load_case(folder: Path) -> Case:
         items = []
         for i, table in enumerate(top.get(name, ())):
             found = reader.table(table, table_schema, f"{name}[{i + 1}].")
-            if all(k in found for k, (_, required) in table_schema.items() if required):
+            if all(k in found for k, (_, required, _) in table_schema.items() if required):
                 items.append(cls(**found))
         values[attribute[name]] = tuple(items)
     _check_ranges(values, file, problems)
-    values["tekster"] = _texts(folder, problems)
+    values["tekster"] = _texts(folder, problems, ids)
     problems.raise_if_any()
-    return Case(folder=folder.resolve(), **values)
+    return Case(folder=folder, **values)
 
 
 def _check_ranges(values: dict[str, Any], file: str, problems: ProblemList) -> None:
@@ -336,22 +357,57 @@ def _check_ranges(values: dict[str, Any], file: str, problems: ProblemList) -> N
         )
 
 
-def _read_text(path: Path, file: str) -> str:
+def _decode(data: bytes, file: str) -> str:
+    """A text file's bytes as UTF-8 (with or without BOM)."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError([Problem(file, "filen er ikke gemt som UTF-8.", hint="Gem den som UTF-8.")]) from None
 
 
-def _texts(folder: Path, problems: ProblemList) -> tuple[tuple[str, str], ...]:
-    """The Markdown files in tekster/, by section name; unknown names are problems."""
+def _texts(folder: Path, problems: ProblemList, ids: Ids) -> tuple[tuple[str, str], ...]:
+    """The Markdown files in tekster/, by section name; unknown names, and texts a document cannot hold, are
+    problems."""
     texts = []
     directory = folder / "tekster"
     for path in sorted(directory.glob("*.md")) if directory.is_dir() else ():
-        section = path.stem
+        section, file = path.stem, f"tekster/{path.name}"
         if section not in TEXT_SECTIONS:
             hint = suggest(section, TEXT_SECTIONS) or "Gyldige navne: " + ", ".join(TEXT_SECTIONS) + "."
-            problems.add(f"tekster/{path.name}", "ukendt afsnit.", hint=hint)
+            problems.add(file, "ukendt afsnit.", hint=hint)
             continue
-        texts.append((section, _read_text(path, f"tekster/{path.name}")))
+        try:
+            text = _decode(files.read_file(path, file, MAX_TEXT_BYTES, folder), file)
+        except InputError as exc:
+            problems.items.extend(exc.problems)
+            continue
+        if _text_ok(text, file, problems, ids):
+            texts.append((section, text))
     return tuple(texts)
+
+
+def _text_ok(text: str, file: str, problems: ProblemList, ids: Ids) -> bool:
+    """True for a text the writers can take and that holds no pseudonym; else False after recording the problem
+    with its line."""
+    position = ids.search(text)
+    if position is not None:
+        problems.add(file, f"linje {line_of(text, position)} {FOUND}", hint=FOUND_HINT)
+        return False
+    found = forbidden(text)
+    if found:
+        problems.add(
+            file,
+            f"linje {line_of(text, found[0])} indeholder {found[1]}, som ikke kan stå i et dokument.",
+            hint=FORBIDDEN_HINT,
+        )
+        return False
+    deep = markdown_too_deep(text)
+    if deep:
+        problems.add(
+            file,
+            f"afsnittet på linje {deep[0]} har fremhævning (* eller _) lagt {deep[1]} lag inden i hinanden; "
+            f"højst {MAX_MARKDOWN_DEPTH} lag er tilladt.",
+            hint="Fjern de overflødige * og _ omkring teksten.",
+        )
+        return False
+    return True

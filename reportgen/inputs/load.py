@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.domain.errors import InputError
+from reportgen.domain.privacy import Ids
 from reportgen.inputs.case import Case, load_case
+from reportgen.inputs.files import read_file
 from reportgen.inputs.forvaltning import Forvaltning, load_forvaltning
-from reportgen.inputs.klagesager import Klagesager, load_klagesager
+from reportgen.inputs.klagesager import Klagesager, load_klagesager, pseudonyms
+from reportgen.inputs.limits import MAX_TOML_BYTES
 from reportgen.inputs.statistics import Statistics, load_statistics, require_year
 
 
@@ -42,12 +47,38 @@ def _display(case: Case, path: Path) -> str:
 
 
 def load_inputs(folder: Path) -> Inputs:
-    """Read and validate every input of a case folder; raises InputError on the first bad file."""
-    case = load_case(Path(folder))
-    statistik = load_statistics(case.statistik, _display(case, case.statistik))
+    """Read and validate every input of a case folder; raises InputError on the first bad file.
+
+    The records' pseudonyms are read first: no problem reported from any file shows one, and a text that
+    would be published is refused when it holds one.
+    """
+    ids = case_pseudonyms(Path(folder))
+    try:
+        return _load(Path(folder), ids)
+    except InputError as exc:
+        raise InputError([ids.mask_problem(p) for p in exc.problems]) from None
+
+
+def _load(folder: Path, ids: Ids) -> Inputs:
+    """Every input of a case folder, validated file by file."""
+    case = load_case(folder, ids)
+    root = case.folder
+    statistik = load_statistics(case.statistik, _display(case, case.statistik), root, ids)
     require_year(statistik, case.kommune, case.aar)
     forvaltning = None
     if case.forvaltningsomraader:
-        forvaltning = load_forvaltning(case.forvaltningsomraader, _display(case, case.forvaltningsomraader))
-    klagesager = load_klagesager(case.klagesager, _display(case, case.klagesager)) if case.klagesager else None
+        forvaltning = load_forvaltning(case.forvaltningsomraader, _display(case, case.forvaltningsomraader), root, ids)
+    klagesager = load_klagesager(case.klagesager, _display(case, case.klagesager), root) if case.klagesager else None
     return Inputs(case, statistik, forvaltning, klagesager)
+
+
+def case_pseudonyms(folder: Path) -> Ids:
+    """The pseudonyms of the records file sag.toml names, read before anything is validated (none without one)."""
+    try:
+        data = tomllib.loads(read_file(folder / "sag.toml", "sag.toml", MAX_TOML_BYTES, folder).decode("utf-8-sig"))
+    except (InputError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return Ids()
+    name = data.get("klagesager")
+    if not isinstance(name, str) or "\0" in name:
+        return Ids()
+    return pseudonyms(folder / name, folder)

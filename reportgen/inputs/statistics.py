@@ -11,6 +11,7 @@ from reportgen.domain.areas import GENERAL, HANDICAP_AREAS, MAP_AREAS
 from reportgen.domain.counts import OUTCOMES, Counts
 from reportgen.domain.danish import normalize_key
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed
+from reportgen.domain.privacy import Ids
 from reportgen.inputs.tabular import (
     Row,
     Sheet,
@@ -118,9 +119,12 @@ class Statistics:
         return sorted({k for (k, _, _) in self.records if k != kommuner.HELE_LANDET})
 
 
-def load_statistics(path: Path, display: str | None = None) -> Statistics:
-    """Read and validate a statistics file in the contract (wide) or the long export layout."""
-    sheet = read_sheet(path, display)
+def load_statistics(
+    path: Path, display: str | None = None, root: Path | None = None, ids: Ids | None = None
+) -> Statistics:
+    """Read and validate a statistics file (inside root, if given) in the contract (wide) or the long layout;
+    a cell holding one of ids is refused."""
+    sheet = read_sheet(path, display, root, ids)
     keys = set(sheet.columns)
     is_long = any(_LONG_ALIASES.get(k) == "afgoerelsestype" for k in keys) and any(
         _LONG_ALIASES.get(k) == "antal" for k in keys
@@ -133,9 +137,9 @@ def load_statistics(path: Path, display: str | None = None) -> Statistics:
 def year_in_cell(raw: str, file: str, row: int, column: str, problems: ProblemList) -> int | None:
     """A four-digit year from a cell; quarterly periods are refused with a hint."""
     text = raw.strip()
-    if re.fullmatch(r"\d{4}", text) and 2000 <= int(text) <= 2100:
+    if re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100:
         return int(text)
-    if re.fullmatch(r"\d{4}\s*[KkQq]\d", text):
+    if re.fullmatch(r"[0-9]{4}\s*[KkQq][0-9]", text):
         problems.add(
             file,
             f"'{raw}' er et kvartal; der skal bruges årstal.",

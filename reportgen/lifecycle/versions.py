@@ -15,7 +15,7 @@ from pathlib import Path
 
 MANIFEST = "manifest.json"  # inputs and outputs with SHA-256, tool and library versions, the extract
 FIGURES = "figurer.json"  # every computed figure (`reportgen figures`)
-_VERSION_DIR = re.compile(r"^v(\d+)$")
+_VERSION_DIR = re.compile(r"^v([0-9]+)$")
 
 
 def sha256(data: bytes) -> str:
