@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import select
 import sys
 import traceback
 from pathlib import Path
 
-from reportgen.domain.errors import InputError
+from reportgen.domain.errors import InputError, shown_problems
 from reportgen.inputs.case import INDSTILLINGER
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -158,29 +159,51 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; exit 0 on success, 2 on invalid input, 1 on an internal error."""
     args = build_parser().parse_args(argv)
+    from reportgen.lifecycle.failures import BuildFailed
+
     try:
         return args.func(args)
     except InputError as exc:
         print(f"Fejl i input ({len(exc.problems)}):", file=sys.stderr)
-        for problem in exc.problems:
-            print(_terminal(f"  - {problem}"), file=sys.stderr)
+        for line in shown_problems(exc.problems):
+            print(_terminal(f"  - {line}"), file=sys.stderr)
         print("Intet er skrevet.", file=sys.stderr)
         return EXIT_INPUT
-    except BrokenPipeError:  # output piped into e.g. `head`
-        sys.stderr.close()
+    except BuildFailed as exc:
+        print(_terminal(str(exc)), file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        if not _stdout_closed():
+            return _internal_error(sys.exc_info()[1])
+        sys.stderr.close()  # the output was piped into e.g. `head`, which has read all it wanted
         return EXIT_OK
     except KeyboardInterrupt:
         print("Afbrudt.", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception as exc:  # noqa: BLE001 – the last line of defence: a message, not a traceback
-        if os.environ.get("REPORTGEN_DEBUG"):
-            traceback.print_exc()
-        print(
-            f"Intern fejl: {type(exc).__name__}. Kør igen med REPORTGEN_DEBUG=1 for detaljer, "
-            "og meld fejlen med den udskrift.",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+        return _internal_error(exc)
+
+
+def _internal_error(exc: BaseException | None) -> int:
+    """Report an internal error: its kind, and how to get the details (a traceback only with REPORTGEN_DEBUG)."""
+    if os.environ.get("REPORTGEN_DEBUG"):
+        traceback.print_exception(exc)
+    print(
+        f"Intern fejl: {type(exc).__name__}. Kør igen med REPORTGEN_DEBUG=1 for detaljer, "
+        "og meld fejlen med den udskrift.",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+def _stdout_closed() -> bool:
+    """True when the reader of standard output has gone (the output was piped into `head` and the like)."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poll.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 if __name__ == "__main__":

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.domain import danish, kommuner
-from reportgen.domain.errors import InputError, Problem
+from reportgen.domain.errors import InputError, Problem, shown_problems
 from reportgen.inputs import Inputs
 from reportgen.inputs.case import Case, Handleplan
 from reportgen.inputs.statistics import Statistics, load_statistics
 from reportgen.lifecycle.build import BuildResult, render_packet, write_packet
+from reportgen.lifecycle.failures import EXIT_USER, failure, worker_died
 from reportgen.lifecycle.versions import FIGURES
 
 if TYPE_CHECKING:
@@ -238,7 +239,7 @@ def _outcome_of(future: Future, kommune: str) -> Outcome:
     try:
         return future.result()
     except BrokenProcessPool:
-        return Outcome(kommune, error="Intern fejl: arbejdsprocessen stoppede uventet.", internal=True)
+        return Outcome(kommune, error=str(worker_died()), internal=True)
 
 
 # --- the worker processes --------------------------------------------------------------------------
@@ -282,8 +283,11 @@ def _build_one(kommune: str, group: tuple[str, ...]) -> Outcome:
         result = write_packet(inputs, cf, render_packet(compose(inputs, cf)), out)
         return _measured(Outcome(kommune, result, warnings=tuple(str(w) for w in cf.warnings)), start)
     except InputError as exc:
-        return _measured(Outcome(kommune, error="; ".join(str(p) for p in exc.problems)), start)
+        return _measured(Outcome(kommune, error="; ".join(shown_problems(exc.problems))), start)
     except Exception as exc:  # noqa: BLE001 – one failing municipality must not stop the others
+        failed = failure(exc, out)
+        if failed is not None:
+            return _measured(Outcome(kommune, error=str(failed), internal=failed.exit_code != EXIT_USER), start)
         if os.environ.get("REPORTGEN_DEBUG"):
             traceback.print_exc()
         return _measured(Outcome(kommune, error=f"Intern fejl: {type(exc).__name__}: {exc}", internal=True), start)

@@ -16,6 +16,7 @@ from reportgen.domain.kommuner import slug
 from reportgen.figures.case import CaseFigures, compute
 from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
+from reportgen.lifecycle.failures import failure
 from reportgen.lifecycle.versions import FIGURES, same_as, sha256, version_lock, versions, write_version
 
 if TYPE_CHECKING:
@@ -104,12 +105,22 @@ def _library_version(name: str) -> str | None:
 
 
 def build(case_folder: Path, out: Path) -> BuildResult:
-    """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version."""
+    """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version.
+
+    Raises InputError for invalid input and BuildFailed, naming the cause, when the version could not be
+    written (a full disk, a folder that cannot be written, a PDF process that died).
+    """
     inputs = load_inputs(case_folder)
-    with _pdf_processes() as pdfs:
-        cf = compute(inputs)
-        packet = compose(inputs, cf, ready=pdfs.submit if pdfs else None)
-        return write_packet(inputs, cf, render_packet(packet, pdfs), out)
+    try:
+        with _pdf_processes() as pdfs:
+            cf = compute(inputs)
+            packet = compose(inputs, cf, ready=pdfs.submit if pdfs else None)
+            return write_packet(inputs, cf, render_packet(packet, pdfs), out)
+    except Exception as exc:
+        failed = failure(exc, out)
+        if failed is None:
+            raise
+        raise failed from exc
 
 
 def write_packet(inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path) -> BuildResult:

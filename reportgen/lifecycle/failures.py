@@ -1,0 +1,69 @@
+"""A build that did not produce its version: the cause in Danish, shared by `build`, `batch` and the web app.
+
+Nothing partial is written when a build fails (a version is renamed into place only when complete), so the
+message says what happened and what to do; the exit status is 2 when the user can fix it (a full disk, a
+folder that cannot be written), 1 when a process died or the cause is unknown.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from reportgen.writers.pdf_processes import PdfProcessFailed
+
+EXIT_USER, EXIT_INTERNAL = 2, 1
+
+# errno → (what happened, what to do); {folder} is the folder the build writes to.
+_CAUSES = {
+    errno.ENOSPC: ("disken er fuld", "Frigør plads på disken (eller vælg en anden mappe med --out), og byg igen."),
+    errno.EDQUOT: ("din diskkvote er brugt op", "Frigør plads, eller vælg en anden mappe med --out, og byg igen."),
+    errno.EFBIG: (
+        "en fil blev større end den grænse, systemet tillader (fx 'ulimit -f')",
+        "Hæv grænsen for filstørrelse, eller byg på en anden maskine.",
+    ),
+    errno.EROFS: ("mappen ligger på et skrivebeskyttet drev", "Vælg en mappe, der kan skrives i, med --out."),
+    errno.EACCES: ("der er ikke skriveadgang til mappen", "Vælg en mappe, du kan skrive i, med --out."),
+    errno.EPERM: ("der er ikke skriveadgang til mappen", "Vælg en mappe, du kan skrive i, med --out."),
+    errno.ENOTDIR: ("en del af stien er en fil, ikke en mappe", "Angiv en mappe (ikke en fil) med --out."),
+    errno.EEXIST: ("stien findes allerede som en fil", "Angiv en mappe (ikke en fil) med --out."),
+    errno.ENOENT: ("mappen kan ikke oprettes", "Tjek stien i --out."),
+    errno.ENAMETOOLONG: ("stien er for lang til filsystemet", "Vælg en kortere sti med --out."),
+    errno.ELOOP: ("stien er en løkke af links", "Vælg en anden mappe med --out."),
+    errno.EMFILE: ("systemet har for mange åbne filer", "Luk andre programmer, og byg igen."),
+    errno.ENOMEM: ("der er ikke hukommelse nok", "Luk andre programmer, og byg igen."),
+}
+
+
+class BuildFailed(Exception):
+    """A build that did not produce its version; str() is the Danish message naming the cause and the fix."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USER) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def failure(exc: BaseException, folder: Path) -> BuildFailed | None:
+    """The BuildFailed an exception met while building into folder stands for, or None for any other error."""
+    if isinstance(exc, BuildFailed):
+        return exc
+    if isinstance(exc, PdfProcessFailed):
+        return worker_died(str(exc))
+    if isinstance(exc, OSError) and exc.errno in _CAUSES:
+        cause, fix = _CAUSES[exc.errno]
+        where = exc.filename if isinstance(exc.filename, str) and exc.errno in _NAMES_FILE else folder
+        return BuildFailed(f"Versionen blev ikke bygget: {cause} ({where}). Intet er skrevet. {fix}")
+    return None
+
+
+_NAMES_FILE = {errno.ENOTDIR, errno.EEXIST, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT}
+
+
+def worker_died(detail: str = "") -> BuildFailed:
+    """The failure of a build whose worker process stopped (killed, out of memory, or a failure it reported)."""
+    said = f" ({detail})" if detail else ""
+    return BuildFailed(
+        f"Versionen blev ikke bygget: en arbejdsproces stoppede uventet{said}. Intet er skrevet. "
+        "Byg igen; sker det igen, så kør med REPORTGEN_DEBUG=1 og meld fejlen med udskriften.",
+        EXIT_INTERNAL,
+    )
