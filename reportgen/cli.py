@@ -134,8 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=None,
-        metavar="FIL",
-        help="redlinens HTML-fil (standard: NY/diff-mod-v<gammel>.html)",
+        metavar="MAPPE",
+        help="mappe til redlinen og Word-filerne (standard: <år>/sammenligninger/v<gammel>-v<ny>/ "
+        "ved siden af versionsmapperne; aldrig i en versionsmappe)",
     )
     p.set_defaults(func=cmd_diff)
     p = sub.add_parser("batch", help=HELP["batch"], description=HELP["batch"])

@@ -43,8 +43,9 @@ class BuildFailed(Exception):
         self.exit_code = exit_code
 
 
-def failure(exc: BaseException, folder: Path) -> BuildFailed | None:
-    """The BuildFailed an exception met while building into folder stands for, or None for any other error."""
+def failure(exc: BaseException, folder: Path, what: str = "Versionen blev ikke bygget") -> BuildFailed | None:
+    """The BuildFailed an exception met while writing into folder stands for, or None for any other error;
+    `what` is the message's start (what did not happen)."""
     if isinstance(exc, BuildFailed):
         return exc
     if isinstance(exc, PdfProcessFailed):
@@ -52,7 +53,7 @@ def failure(exc: BaseException, folder: Path) -> BuildFailed | None:
     if isinstance(exc, OSError) and exc.errno in _CAUSES:
         cause, fix = _CAUSES[exc.errno]
         where = exc.filename if isinstance(exc.filename, str) and exc.errno in _NAMES_FILE else folder
-        return BuildFailed(f"Versionen blev ikke bygget: {cause} ({where}). Intet er skrevet. {fix}")
+        return BuildFailed(f"{what}: {cause} ({where}). Intet er skrevet. {fix}")
     return None
 
 

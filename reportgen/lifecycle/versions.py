@@ -30,6 +30,17 @@ def versions(folder: Path) -> list[int]:
     return sorted(int(m.group(1)) for p in folder.iterdir() if p.is_dir() and (m := _VERSION_DIR.match(p.name)))
 
 
+def is_version_folder(path: Path) -> bool:
+    """True for a version folder written by build (v<N> holding a manifest)."""
+    return bool(_VERSION_DIR.match(path.name)) and (path / MANIFEST).is_file()
+
+
+def inside_version(path: Path) -> Path | None:
+    """The version folder that path is, or lies inside, or None."""
+    path = Path(path).absolute()
+    return next((p for p in (path, *path.parents) if is_version_folder(p)), None)
+
+
 def same_as(folder: Path, outputs: dict[str, bytes]) -> bool:
     """True when a version folder holds exactly these output files."""
     try:
