@@ -54,6 +54,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     from reportgen.lifecycle.build import build
 
     result = build(args.case, args.out)
+    if result.edited:
+        print(
+            _terminal(
+                f"Bemærk: version {result.version - 1} er ændret i hånden efter bygningen "
+                f"({', '.join(result.edited)}); den er ladt urørt, og version {result.version} er bygget "
+                "ud fra sagens input."
+            ),
+            file=sys.stderr,
+        )
     if result.created:
         print(f"Version {result.version} er bygget: {result.folder}")
     else:

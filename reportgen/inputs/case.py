@@ -272,11 +272,14 @@ class _Reader:
             return None
         path, message, hint = files.resolve(self.folder / value, self.folder)
         if path is not None and not path.is_file():
-            message, hint = "er ikke en almindelig fil.", "Angiv en CSV- eller XLSX-fil i sagsmappen."
+            message, hint = f"filen '{value}' er ikke en almindelig fil.", "Angiv en CSV- eller XLSX-fil i sagsmappen."
         elif message == files.MISSING:
-            message, hint = "findes ikke i sagsmappen.", f"Tjek navnet; stien er relativ til {self.folder}."
+            message = f"filen '{value}' findes ikke i sagsmappen."
+            hint = f"Tjek navnet; stien er relativ til {self.folder}."
+        elif message:
+            message = f"filen '{value}' kan ikke bruges: {message}"
         if message:
-            self.problems.add(self.file, f"filen '{value}' {message.removeprefix('filen ')}", column=key, hint=hint)
+            self.problems.add(self.file, message, column=key, hint=hint)
             return None
         return path
 

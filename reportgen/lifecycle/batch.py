@@ -387,6 +387,8 @@ def outcome_line(outcome: Outcome) -> str:
     if outcome.result is None:
         return f"{outcome.kommune}: fejlet – {outcome.error}"
     verb = "bygget" if outcome.result.created else "uændret"
+    if outcome.result.edited:
+        verb += f" (version {outcome.result.version - 1} var ændret i hånden og er ladt urørt)"
     seconds = danish.decimal(Fraction(outcome.seconds), 2)
     return f"{outcome.kommune}: version {outcome.result.version} {verb} ({seconds} s)"
 

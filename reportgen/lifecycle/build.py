@@ -17,7 +17,15 @@ from reportgen.figures.case import CaseFigures, compute
 from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
 from reportgen.lifecycle.failures import failure
-from reportgen.lifecycle.versions import FIGURES, same_as, sha256, version_lock, versions, write_version
+from reportgen.lifecycle.versions import (
+    FIGURES,
+    edited,
+    same_as,
+    sha256,
+    version_lock,
+    versions,
+    write_version,
+)
 
 if TYPE_CHECKING:
     from reportgen.writers.pdf_processes import PdfProcesses
@@ -32,6 +40,7 @@ class BuildResult:
     folder: Path
     version: int
     created: bool
+    edited: tuple[str, ...] = ()  # files of the previous latest version that were changed by hand
 
 
 def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str, bytes]:
@@ -130,7 +139,11 @@ def write_packet(inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out
     base = out / slug(inputs.case.kommune) / str(inputs.case.aar)
     with version_lock(base):
         existing = versions(base)
-        if existing and same_as(base / f"v{existing[-1]}", outputs):
-            return BuildResult(base / f"v{existing[-1]}", existing[-1], created=False)
+        latest = base / f"v{existing[-1]}" if existing else None
+        changed: list[str] = []
+        if latest and same_as(latest, outputs):
+            changed = edited(latest)
+            if not changed:
+                return BuildResult(latest, existing[-1], created=False)
         target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version))
-    return BuildResult(target, version, created=True)
+    return BuildResult(target, version, created=True, edited=tuple(changed))
