@@ -23,11 +23,13 @@ import io
 import json
 import shutil
 import tomllib
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "eksempler" / "allerod-2024"
 
@@ -211,6 +213,59 @@ def write_xlsx(path: Path, rows: Iterable[Sequence[Any]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
+
+
+_SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_RELS_NS = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def raw_xlsx(rows: Iterable[Sequence[Any]], extra_strings: bytes = b"", sheet_xml: bytes | None = None) -> bytes:
+    """A minimal XLSX as Excel writes it: text cells as shared strings (openpyxl writes inline strings).
+
+    extra_strings is appended to the shared strings as raw XML (for a zip bomb); sheet_xml replaces the
+    worksheet (for a damaged one).
+    """
+    strings: dict[str, int] = {}
+    xml_rows = []
+    for r, row in enumerate(rows, 1):
+        cells = []
+        for c, value in enumerate(row):
+            ref = f"{chr(65 + c)}{r}"
+            if isinstance(value, int):
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" t="s"><v>{strings.setdefault(str(value), len(strings))}</v></c>')
+        xml_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+    sheet = f'<?xml version="1.0"?><worksheet {_SHEET_NS}><sheetData>{"".join(xml_rows)}</sheetData></worksheet>'
+    shared = "".join(f"<si><t>{xml_escape(s)}</t></si>" for s in strings)
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_SPREADSHEET}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_SPREADSHEET}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SPREADSHEET}.sharedStrings+xml"/></Types>',
+        "_rels/.rels": f'<?xml version="1.0"?><Relationships {_RELS_NS}>'
+        f'<Relationship Id="rId1" Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0"?><workbook {_SHEET_NS} xmlns:r="{_OFFICE}">'
+        '<sheets><sheet name="Ark1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships {_RELS_NS}>'
+        f'<Relationship Id="rId1" Type="{_OFFICE}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_OFFICE}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml if sheet_xml is not None else sheet.encode())
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            f'<?xml version="1.0"?><sst {_SHEET_NS}>{shared}'.encode() + extra_strings + b"</sst>",
+        )
+    return buffer.getvalue()
 
 
 # --- running the command line -------------------------------------------------------------------------------
