@@ -36,3 +36,19 @@ def test_every_command_has_danish_help():
     for name, parser in commands.items():
         assert parser.description == HELP[name], name
         assert not re.search(r"\b(the|and|of|one|per|each|into|with|a)\b", HELP[name], re.IGNORECASE), name
+
+
+def test_every_input_limit_is_in_the_readme():
+    """Each limit of reportgen/inputs/limits.py stands in the README's table of limits, with its value."""
+    from reportgen.domain import danish
+    from reportgen.inputs import limits
+
+    section = README.split("### Grænser for input", 1)[1].split("\n#", 1)[0]
+    for name in dir(limits):
+        if name.startswith("MAX_"):
+            value = getattr(limits, name)
+            if name.endswith("_BYTES"):
+                shown = f"{value // limits.MB} MB" if value >= limits.MB else f"{value // limits.KB} kB"
+            else:
+                shown = danish.count(value)
+            assert f"| {shown}" in section, (name, shown)

@@ -287,12 +287,12 @@ class _Reader:
 def load_case(folder: Path, ids: Ids | None = None) -> Case:
     """Read and validate a case folder (sag.toml and tekster/*.md); a text holding one of ids is refused."""
     ids = ids or Ids()
-    given = Path(folder)
-    folder, message, hint = files.resolve(given, None)
-    if folder is None or not os.path.lexists(folder / "sag.toml"):
+    resolved, message, hint = files.resolve(Path(folder), None)
+    if resolved is None or not os.path.lexists(resolved / "sag.toml"):
         if message is None or message == files.MISSING:
             message, hint = "mappen har ingen sag.toml.", "Angiv en sagsmappe, fx data/eksempler/allerod-2024."
-        raise InputError([Problem(files.shown(given), message, hint=hint)])
+        raise InputError([Problem(files.shown(Path(folder)), message, hint=hint)])
+    folder = resolved
     file = "sag.toml"
     try:
         data = tomllib.loads(_decode(files.read_file(folder / file, file, MAX_TOML_BYTES, folder), file))

@@ -63,6 +63,12 @@ def _os_problem(exc: OSError) -> tuple[str, str]:
     return f"filen kan ikke læses ({exc.strerror or exc}).", "Tjek filen."
 
 
+def _problem(display: str, exc: OSError) -> Problem:
+    """The problem of an OSError met while opening or reading a file."""
+    message, hint = _os_problem(exc)
+    return Problem(display, message, hint=hint)
+
+
 def _kind(mode: int) -> str | None:
     """What a non-regular file is, in Danish; None for a regular file."""
     if stat.S_ISREG(mode):
@@ -87,7 +93,7 @@ def read_file(path: Path, display: str, limit: int, root: Path | None = None) ->
     try:
         handle = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as exc:
-        raise InputError([Problem(display, *_os_problem(exc))]) from None
+        raise InputError([_problem(display, exc)]) from None
     try:
         info = os.fstat(handle)
         kind = _kind(info.st_mode)
@@ -98,7 +104,7 @@ def read_file(path: Path, display: str, limit: int, root: Path | None = None) ->
         with os.fdopen(handle, "rb", closefd=False) as stream:
             data = stream.read(limit + 1)  # a file that grew meanwhile is still caught
     except OSError as exc:
-        raise InputError([Problem(display, *_os_problem(exc))]) from None
+        raise InputError([_problem(display, exc)]) from None
     finally:
         os.close(handle)
     if len(data) > limit:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 from reportgen.inputs.limits import MAX_MARKDOWN_DEPTH
 
@@ -63,7 +64,7 @@ def line_of(text: str, position: int) -> int:
 
 
 @cache
-def _parser():  # type: ignore[no-untyped-def]
+def _parser() -> Any:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
