@@ -7,6 +7,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,10 +149,9 @@ def lenient_records(path: Path, root: Path | None) -> Records:
             text = data.decode("cp1252", errors="replace")
     except InputError:
         return []
-    first = next((line for line in text.splitlines() if line.strip()), "")
     records: Records = []
     try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first)), 1):
+        for number, cells in _csv_rows(text):
             records.append((number, cells[:MAX_COLUMNS]))
             if number >= MAX_ROWS:
                 break
@@ -165,18 +165,20 @@ def _csv_records(data: bytes, file: str) -> Records:
 
     A blank line is a row of its own; a quoted cell spanning several lines is still one row.
     """
-    text = decode(data, file)
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     records: Records = []
     try:
-        for number, cells in enumerate(reader, start=1):
+        for number, cells in _csv_rows(decode(data, file)):
             _check_size(file, number, len(cells))
             records.append((number, cells))
     except csv.Error as exc:
         raise InputError([Problem(file, f"filen kan ikke læses som CSV: {exc}.", row=len(records) + 1)]) from None
     return records
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV text's rows numbered from 1, split at the separator its first non-blank line uses."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first)), start=1)
 
 
 def _check_size(file: str, number: int, columns: int) -> None:
