@@ -15,14 +15,7 @@ from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, s
 from reportgen.domain.privacy import FOUND, FOUND_HINT, Ids
 from reportgen.inputs import files
 from reportgen.inputs.limits import MAX_LONG_TEXT, MAX_MARKDOWN_DEPTH, MAX_SHORT_TEXT, MAX_TEXT_BYTES, MAX_TOML_BYTES
-from reportgen.inputs.text import (
-    FORBIDDEN_HINT,
-    forbidden,
-    forbidden_message,
-    line_of,
-    markdown_too_deep,
-    too_long_message,
-)
+from reportgen.inputs.text import FORBIDDEN_HINT, forbidden, line_of, markdown_too_deep, text_problem
 
 STATUSES = ("udkast", "endelig")
 INDSTILLINGER = ("udarbejdes", "videreføres", "udarbejdes-ikke")
@@ -202,10 +195,9 @@ class _Reader:
             texts = [(f"{key}[{i + 1}]", v) for i, v in enumerate(value) if isinstance(v, str)]
         ok = True
         for name, text in texts:
-            message = forbidden_message(text) or too_long_message(text, limit) or (self.ids.found_in(text) and FOUND)
-            if message:
-                hint = FORBIDDEN_HINT if forbidden(text) else FOUND_HINT if message == FOUND else "Forkort teksten."
-                self.problems.add(self.file, f"teksten {message}", column=name, hint=hint)
+            problem = text_problem(text, limit, self.ids)
+            if problem:
+                self.problems.add(self.file, f"teksten {problem[0]}", column=name, hint=problem[1])
                 ok = False
         return ok
 
@@ -384,12 +376,12 @@ def _texts(folder: Path, problems: ProblemList, ids: Ids) -> tuple[tuple[str, st
         except InputError as exc:
             problems.items.extend(exc.problems)
             continue
-        if _text_ok(text, file, problems, ids):
+        if _text_usable(text, file, problems, ids):
             texts.append((section, text))
     return tuple(texts)
 
 
-def _text_ok(text: str, file: str, problems: ProblemList, ids: Ids) -> bool:
+def _text_usable(text: str, file: str, problems: ProblemList, ids: Ids) -> bool:
     """True for a text the writers can take and that holds no pseudonym; else False after recording the problem
     with its line."""
     position = ids.search(text)

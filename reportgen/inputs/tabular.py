@@ -14,7 +14,7 @@ from pathlib import Path
 from reportgen.domain import danish
 from reportgen.domain.danish import normalize_key
 from reportgen.domain.errors import InputError, Problem
-from reportgen.domain.privacy import FOUND, FOUND_HINT, Ids
+from reportgen.domain.privacy import Ids
 from reportgen.inputs.files import read_file
 from reportgen.inputs.limits import (
     MAX_CELL_CHARS,
@@ -25,7 +25,7 @@ from reportgen.inputs.limits import (
     MAX_XLSX_UNPACKED_BYTES,
     MB,
 )
-from reportgen.inputs.text import FORBIDDEN_HINT, forbidden, forbidden_message, too_long_message
+from reportgen.inputs.text import text_problem
 
 
 @dataclass(frozen=True)
@@ -355,12 +355,9 @@ def _cell_problems(records: Records, file: str, formulas: Formulas, ids: Ids) ->
     for number, cells in records:
         for index, text in enumerate(cells):
             column = header[index].strip() if index < len(header) and header[index].strip() else f"nr. {index + 1}"
-            message = forbidden_message(text) or too_long_message(text, MAX_CELL_CHARS)
-            if message:
-                hint = FORBIDDEN_HINT if forbidden(text) else "Forkort teksten i cellen."
-                problems.append(Problem(file, f"cellen {message}", number, column, hint))
-            elif ids.found_in(text):
-                problems.append(Problem(file, f"cellen {FOUND}", number, column, FOUND_HINT))
+            problem = text_problem(text, MAX_CELL_CHARS, ids)
+            if problem:
+                problems.append(Problem(file, f"cellen {problem[0]}", number, column, problem[1]))
             elif (number, index) in formulas:
                 problems.append(
                     Problem(

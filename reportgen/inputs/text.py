@@ -10,6 +10,7 @@ import re
 from functools import cache
 from typing import Any
 
+from reportgen.domain.privacy import FOUND, FOUND_HINT, Ids
 from reportgen.inputs.limits import MAX_MARKDOWN_DEPTH
 
 # Characters no document format takes (XML 1.0 forbids the C0 controls but tab, line feed and carriage
@@ -47,15 +48,17 @@ def forbidden(text: str) -> tuple[int, str] | None:
     return (match.start(), describe(match.group())) if match else None
 
 
-def forbidden_message(text: str) -> str | None:
-    """ "indeholder <tegn>, som ikke kan stå i et dokument." for text with a forbidden character, else None."""
+def text_problem(text: str, limit: int, ids: Ids) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) for a text with a forbidden character, longer than limit or holding one of
+    ids (the records' pseudonyms); None for a text a document can take."""
     found = forbidden(text)
-    return f"indeholder {found[1]}, som ikke kan stå i et dokument." if found else None
-
-
-def too_long_message(text: str, limit: int) -> str | None:
-    """ "er 300 tegn lang; højst 255 tegn." when text is over the limit, else None."""
-    return f"er {len(text)} tegn lang; højst {limit} tegn er tilladt." if len(text) > limit else None
+    if found:
+        return f"indeholder {found[1]}, som ikke kan stå i et dokument.", FORBIDDEN_HINT
+    if len(text) > limit:
+        return f"er {len(text)} tegn lang; højst {limit} tegn er tilladt.", "Forkort teksten."
+    if ids.found_in(text):
+        return FOUND, FOUND_HINT
+    return None
 
 
 def line_of(text: str, position: int) -> int:
