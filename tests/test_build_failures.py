@@ -127,10 +127,11 @@ def test_full_disk_is_the_users_to_fix(tmp_path, capsys, fast_render, monkeypatc
 def test_failure_classification():
     """The same causes read the same way in build, batch and the web app; unknown errors stay internal."""
     for number, words in ((28, "disken er fuld"), (27, "ulimit"), (30, "skrivebeskyttet")):
-        failed = failure(OSError(number, "x"), Path("/ud"))
+        failed = failure(OSError(number, "x", "/ud/alleroed/2024"), Path("/ud"))
         assert isinstance(failed, BuildFailed) and words in str(failed) and failed.exit_code == 2
     assert failure(ValueError("x"), Path("/ud")) is None
     assert failure(OSError(5, "EIO"), Path("/ud")) is None
+    assert failure(OSError(2, "No such file", "/usr/lib/reportgen/templates/x.j2"), Path("/ud")) is None
 
 
 # --- concurrency: one version for one content ------------------------------------------------------------------

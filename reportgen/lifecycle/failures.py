@@ -50,14 +50,20 @@ def failure(exc: BaseException, folder: Path, what: str = "Versionen blev ikke b
         return exc
     if isinstance(exc, PdfProcessFailed):
         return worker_died(str(exc))
-    if isinstance(exc, OSError) and exc.errno in _CAUSES:
-        cause, fix = _CAUSES[exc.errno]
-        where = exc.filename if isinstance(exc.filename, str) and exc.errno in _NAMES_FILE else folder
-        return BuildFailed(f"{what}: {cause} ({where}). Intet er skrevet. {fix}")
-    return None
+    if not isinstance(exc, OSError) or exc.errno not in _CAUSES:
+        return None
+    cause, fix = _CAUSES[exc.errno]
+    if exc.errno in _RESOURCES:
+        return BuildFailed(f"{what}: {cause} ({folder}). Intet er skrevet. {fix}")
+    where = Path(exc.filename) if isinstance(exc.filename, str) else None
+    if where is None or not where.absolute().is_relative_to(Path(folder).absolute()):
+        return None  # a path of the tool's own (a template, a font): an internal error, not the user's folder
+    return BuildFailed(f"{what}: {cause} ({where}). Intet er skrevet. {fix}")
 
 
-_NAMES_FILE = {errno.ENOTDIR, errno.EEXIST, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT}
+# Causes that are the machine's, wherever they are met (also in a worker's temporary files); the other causes
+# are the user's only when they concern the folder written to.
+_RESOURCES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EMFILE, errno.ENOMEM}
 
 
 def worker_died(detail: str = "") -> BuildFailed:

@@ -39,7 +39,7 @@ def is_version_folder(path: Path) -> bool:
 
 def inside_version(path: Path) -> Path | None:
     """The version folder that path is, or lies inside, or None."""
-    path = Path(path).absolute()
+    path = Path(path).resolve()  # a link to a version folder is that version folder
     return next((p for p in (path, *path.parents) if is_version_folder(p)), None)
 
 
