@@ -72,9 +72,11 @@ def _check_access() -> Response | None:
         origin = request.headers.get("Origin")
         cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
         if cross_site or (origin and origin != request.host_url.rstrip("/")) or not sent:
-            return _denied(403, "Forespørgslen kom ikke fra en af programmets egne formularer og er afvist.")
+            return _denied(403, "Forespørgslen kom ikke fra en af programmets egne formularer og er afvist.", False)
         if not secrets.compare_digest(sent.encode(), k.csrf.encode()):
-            return _denied(403, "Formularen er fra en tidligere start af serveren. Genindlæs siden, og prøv igen.")
+            return _denied(
+                403, "Formularen er fra en tidligere start af serveren. Genindlæs siden, og prøv igen.", False
+            )
     return None
 
 
@@ -86,8 +88,8 @@ def _form_csrf() -> str | None:
         return None
 
 
-def _denied(status: int, reason: str) -> Response:
-    response = Response(render_template("adgang.html.j2", status=status, reason=reason), status)
+def _denied(status: int, reason: str, token: bool = True) -> Response:
+    response = Response(render_template("adgang.html.j2", status=status, reason=reason, token=token), status)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Token realm="reportgen"'
     return response
@@ -100,7 +102,7 @@ def _headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", APP_POLICY)
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"  # the address with the token never leaves the page
+    headers["Referrer-Policy"] = "same-origin"  # the address with the token is never sent to another site
     headers["X-Frame-Options"] = "SAMEORIGIN"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"

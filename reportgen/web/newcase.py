@@ -123,6 +123,12 @@ def choose(key: str):
             "indstilling": "",
             "sagsnummer": "",
         }
+    return _choice_page(key, staged, values, form, chosen, errors), (422 if errors else 200)
+
+
+def _choice_page(key: str, staged: Staged, values: dict, form: dict, chosen: tuple[str, int] | None, errors: Errors):
+    """Step 2 (municipality and year) and, once they are chosen, step 3."""
+    years = sorted({aar for (_, aar, _) in staged.stats.records}, reverse=True)
     return render_template(
         "ny.html.j2",
         step=3 if chosen else 2,
@@ -132,14 +138,11 @@ def choose(key: str):
         form=form,
         chosen=chosen,
         errors=errors,
-        years=_years(staged.stats),
+        years=years,
+        year_options={str(y): str(y) for y in years},
         labels=INDSTILLING_LABELS,
         data_labels=DATA_LABELS,
-    ), (422 if errors else 200)
-
-
-def _years(stats: Statistics) -> list[int]:
-    return sorted({aar for (_, aar, _) in stats.records}, reverse=True)
+    )
 
 
 def _chosen(stats: Statistics, values: dict[str, str], errors: Errors) -> tuple[str, int] | None:
@@ -204,19 +207,7 @@ def create(key: str):
             return redirect(url_for("sag.overblik", name=folder_name), 303)
         except InputError as exc:
             errors.problems(exc.problems, _field_of_created)
-    return render_template(
-        "ny.html.j2",
-        step=3 if chosen else 2,
-        key=key,
-        staged=staged,
-        values=values,
-        form=form,
-        chosen=chosen,
-        errors=errors,
-        years=_years(staged.stats),
-        labels=INDSTILLING_LABELS,
-        data_labels=DATA_LABELS,
-    ), 422
+    return _choice_page(key, staged, values, form, chosen, errors), 422
 
 
 def _field_of_created(problem) -> str | None:
