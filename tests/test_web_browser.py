@@ -111,9 +111,10 @@ def test_2_write_a_text_and_see_it_in_the_preview(page, shots):
     preview = page.frame_locator("#preview")
     preview.get_by_text(EXPLANATION).wait_for()
     assert preview.get_by_role("heading", name="Forvaltningens vurdering af udviklingen").count() == 1
+    page.screenshot(path=shots / "2-tekst-og-forhaandsvisning.png")
     page.get_by_role("button", name="Gem teksten").click()
     assert "er gemt" in page.locator(".beskeder").inner_text()
-    page.screenshot(path=shots / "2-tekst-og-forhaandsvisning.png")
+    preview.get_by_text(EXPLANATION).wait_for()  # the saved text, in the document as build will make it
 
 
 def _build(page, version: int) -> None:
