@@ -199,7 +199,8 @@ def create(key: str):
                 read_data(kind, file)
                 uploads[kind] = file
             except InputError as exc:
-                errors.problems(exc.problems, lambda p, kind=kind: kind)
+                for problem in exc.problems:  # the whole location: the file, row and column to fix
+                    errors.add(kind, str(problem))
     if chosen and not errors:
         try:
             _create(ws.root, folder_name, chosen, form, staged.upload, uploads)
