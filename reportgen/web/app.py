@@ -16,7 +16,7 @@ from reportgen.web.workspace import Workspace
 
 
 class _App(Flask):
-    def select_jinja_autoescape(self, filename: str) -> bool:
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
         """Every page template is autoescaped (their names end in .html.j2)."""
         return True
 

@@ -32,7 +32,7 @@ from reportgen.web.context import (
 from reportgen.web.files import Upload, check_bilag_file, free_name
 from reportgen.web.forms import BadValue, Errors, lines, parse_date
 from reportgen.web.guard import document_response
-from reportgen.web.tomledit import SagToml
+from reportgen.web.tomledit import SagToml, Value
 from reportgen.web.uploads import DATA_LABELS, read_data, received, stored_name
 from reportgen.writers import html
 
@@ -161,11 +161,11 @@ def _problem_document(exc: InputError):
 DECISION_FIELDS = {"organ", "dato", "beslutning", "udfald"}
 
 
-def _decision_values() -> tuple[dict[str, str], dict[str, object], Errors]:
+def _decision_values() -> tuple[dict[str, str], dict[str, Value], Errors]:
     """A decision as typed, and as sag.toml values; a date that cannot be read is an error at its field."""
     typed = {k: request.form.get(k, "").strip() for k in DECISION_FIELDS}
     errors = Errors()
-    values: dict[str, object] = {
+    values: dict[str, Value] = {
         "organ": typed["organ"],
         "dato": None,
         "beslutning": clean_text(typed["beslutning"]).strip(),
@@ -295,7 +295,7 @@ def gem_tilbagesendt(name: str):
     values["udfald"] = "tilbagesendt"
     file = received("bilag_fil")
     files: dict[str, bytes] = {}
-    bilag: dict[str, object] | None = None
+    bilag: dict[str, Value] | None = None
     if file is not None and not typed["bilag_titel"]:
         errors.add("bilag_titel", "Skriv bilagets titel, som det skal stå i bilagslisten.")
     if typed["bilag_titel"]:
@@ -427,7 +427,7 @@ def nyt_bilag(name: str):
         flash("Ikke gemt: skriv bilagets titel.", "fejl")
         return redirect(url_for("sag.oplysninger", name=name), 303)
     files: dict[str, bytes] = {}
-    values: dict[str, object] = {"titel": titel, "fil": None}
+    values: dict[str, Value] = {"titel": titel, "fil": None}
     if (file := received("fil")) is not None:
         try:
             values["fil"] = _bilag_path(ref, file)

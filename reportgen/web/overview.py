@@ -34,6 +34,10 @@ def index():
     rows = []
     for ref in ws.cases():
         loaded = load(ref)
+        kommune: str | None
+        aar: int | None
+        status: str | None
+        indstilling: str | None
         if loaded.inputs and loaded.figures:
             case = loaded.inputs.case
             kommune, aar = case.kommune, case.aar

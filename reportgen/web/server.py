@@ -29,7 +29,7 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     logging.getLogger("waitress").setLevel(logging.ERROR)
     app = create_app(folder, port)
     server = create_server(app, host=host, port=port, threads=THREADS, ident="reportgen")
-    bound = int(server.effective_port)  # type: ignore[union-attr]
+    bound = int(server.effective_port)
     keys = app.extensions["reportgen.keys"]
     if bound != port:  # --port 0: the system chose one; the cookies are named after the port actually used
         keys = app.extensions["reportgen.keys"] = replace(keys, cookie=f"reportgen-{bound}")

@@ -23,7 +23,9 @@ class SagToml:
         try:
             self.doc = tomlkit.parse(text)
         except TOMLKitError as exc:
-            raise InputError([Problem("sag.toml", f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")])
+            raise InputError(
+                [Problem("sag.toml", f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")]
+            ) from None
 
     @classmethod
     def read(cls, folder: Path) -> SagToml:
