@@ -50,7 +50,7 @@ def overblik(name: str):
     loaded = load(case_ref(name))
     lines_ = [_terminal(line) for line in summary_lines(loaded.figures)] if loaded.figures else []
     warnings = [str(w) for w in loaded.figures.warnings] if loaded.figures else []
-    return case_page("sag.html.j2", loaded, "overblik", summary=lines_, warnings=warnings)
+    return case_page("sag.html.j2", loaded, "overblik", summary=lines_, warnings=warnings, sections=len(TEXT_SECTIONS))
 
 
 # --- Tekster ---------------------------------------------------------------------------------------------------
@@ -255,12 +255,17 @@ def gem_beslutning(name: str):
 @bp.post("/beslutninger/<int:number>/slet")
 def slet_beslutning(name: str, number: int):
     """Remove decision number `number` (from 1)."""
+    return _remove(name, "behandling", number, "Beslutningen er slettet.", "sag.beslutninger")
+
+
+def _remove(name: str, table: str, number: int, message: str, page: str):
+    """Remove the number-th (from 1) [[table]] of sag.toml, validated and saved like any change."""
     ref = case_ref(name)
     doc = SagToml.read(ref.folder)
-    if not 1 <= number <= len(doc.tables("behandling")):
+    if not 1 <= number <= len(doc.tables(table)):
         abort(404)
-    doc.remove_table("behandling", number - 1)
-    return _save_details(ref, doc, "Beslutningen er slettet.", "sag.beslutninger")
+    doc.remove_table(table, number - 1)
+    return _save_details(ref, doc, message, page)
 
 
 # --- Sagen er sendt tilbage ------------------------------------------------------------------------------------
@@ -443,12 +448,7 @@ def nyt_bilag(name: str):
 @bp.post("/bilag/<int:number>/slet")
 def slet_bilag(name: str, number: int):
     """Remove an appendix from the list (its file stays in the case folder)."""
-    ref = case_ref(name)
-    doc = SagToml.read(ref.folder)
-    if not 1 <= number <= len(doc.tables("bilag")):
-        abort(404)
-    doc.remove_table("bilag", number - 1)
-    return _save_details(ref, doc, "Bilaget er fjernet fra listen.", "sag.oplysninger")
+    return _remove(name, "bilag", number, "Bilaget er fjernet fra listen.", "sag.oplysninger")
 
 
 @bp.post("/moeder")
@@ -472,12 +472,7 @@ def nyt_moede(name: str):
 @bp.post("/moeder/<int:number>/slet")
 def slet_moede(name: str, number: int):
     """Remove a planned meeting."""
-    ref = case_ref(name)
-    doc = SagToml.read(ref.folder)
-    if not 1 <= number <= len(doc.tables("moede")):
-        abort(404)
-    doc.remove_table("moede", number - 1)
-    return _save_details(ref, doc, "Mødet er fjernet.", "sag.oplysninger")
+    return _remove(name, "moede", number, "Mødet er fjernet.", "sag.oplysninger")
 
 
 @bp.post("/data/<kind>")

@@ -3,7 +3,9 @@ Danish labels of the case's values, and how a validator's problems find their fo
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 from dataclasses import dataclass
 
 from flask import abort, current_app, render_template
@@ -11,9 +13,11 @@ from flask import abort, current_app, render_template
 from reportgen.domain.errors import InputError, Problem
 from reportgen.figures.case import CaseFigures, compute
 from reportgen.inputs import Inputs
+from reportgen.lifecycle.versions import write_atomic
 from reportgen.web.builds import Builds
 from reportgen.web.forms import Errors
-from reportgen.web.workspace import CaseRef, Workspace
+from reportgen.web.tomledit import SagToml
+from reportgen.web.workspace import SAG_TOML, TEKSTER, CaseRef, Workspace
 
 INDSTILLING_LABELS = {
     "udarbejdes": "Der udarbejdes en handleplan",
@@ -146,9 +150,6 @@ def save(
     """Validate a change as if it were written, then write it: new files (relative to the case folder) first,
     then the texts, then sag.toml. Refused with Stale when the case changed since the form was made, with
     InputError when the change is invalid; in both cases nothing is written."""
-    from reportgen.web.files import write_atomic
-    from reportgen.web.workspace import SAG_TOML, TEKSTER
-
     ws = workspace()
     with ws.lock(ref):
         if ws.state(ref) != expected_state:
@@ -175,15 +176,9 @@ def clean_text(text: str) -> str:
     return text + "\n" if text else ""
 
 
-def replace_data(ref: CaseRef, expected_state: str, doc, kind: str, target: str, data: bytes) -> None:
+def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, target: str, data: bytes) -> None:
     """Put a new data file into the case: validated with the whole case under a temporary name, then renamed
     over the old file and named in sag.toml; on any problem the case is left as it was."""
-    import os
-    import secrets
-
-    from reportgen.web.files import write_atomic
-    from reportgen.web.workspace import SAG_TOML
-
     ws = workspace()
     with ws.lock(ref):
         if ws.state(ref) != expected_state:

@@ -1,10 +1,8 @@
-"""Files the web app writes and receives: atomic writes, safe file names, upload limits and type checks."""
+"""Files the web app receives: safe file names, upload limits and type checks."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,20 +15,6 @@ DATA_TYPES = {".csv": "CSV", ".xlsx": "XLSX"}  # what the validating readers rea
 BILAG_TYPES = (".pdf", ".docx", ".doc", ".xlsx", ".odt", ".txt", ".md", ".csv")
 _UNSAFE = re.compile(r"[^0-9A-Za-zÆØÅæøåÄÖÜäöüÉé._ -]+")
 MAX_NAME = 80
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write a file so that a reader sees the old or the new content, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".gem-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def safe_name(name: str, fallback: str = "fil") -> str:
