@@ -768,3 +768,27 @@ def test_build_of_an_invalid_case_shows_the_problems(tmp_path):
     job = wait(app, start_build(app, client))
     assert job.state == "fejl" and any("2019" in p for p in job.problems)
     assert not (root / "output").exists() or not list((root / "output").rglob("v*"))
+
+
+def test_serve_prints_the_address_and_stops_on_ctrl_c(ws):
+    import signal
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    command = [sys.executable, "-m", "reportgen.cli", "serve", str(ws), "--port", "0"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        line = process.stdout.readline()
+        address = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=([\w-]+)", line)
+        assert address, line
+        with pytest.raises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(f"http://127.0.0.1:{address.group(1)}/")
+        assert denied.value.code == 401
+        denied.value.close()
+        with urllib.request.urlopen(address.group(0)) as response:
+            page = response.read().decode("utf-8")
+        assert '<html lang="da">' in page and "Allerød 2024" in page
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=60)
+    assert process.returncode == 0, errors
