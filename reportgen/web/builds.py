@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reportgen.domain.errors import InputError
 from reportgen.lifecycle.build import BuildResult, build
+from reportgen.lifecycle.failures import BuildFailed
 from reportgen.web.guard import internal_reference
 
 log = logging.getLogger("reportgen.web")
@@ -28,6 +29,7 @@ class Job:
     result: BuildResult | None = None
     problems: list[str] = field(default_factory=list)
     reference: str | None = None
+    failed: str | None = None  # why the version could not be written (a full disk, a folder that cannot be written)
 
     @property
     def done(self) -> bool:
@@ -41,11 +43,18 @@ class Job:
         if self.state == "i gang":
             return (self.steps[-1] if self.steps else "Starter") + " …"
         if self.result is not None:
+            if self.result.edited:
+                return (
+                    f"Version {self.result.version} er bygget, fordi filer i den forrige version var ændret i hånden "
+                    f"({', '.join(self.result.edited)})."
+                )
             if self.result.created:
                 return f"Version {self.result.version} er bygget."
             return f"Uændret: ingen ændringer siden version {self.result.version}, så der er ikke lavet en ny version."
         if self.reference:
             return f"Intern fejl under bygningen (reference {self.reference}). Intet er skrevet."
+        if self.failed:
+            return f"Versionen blev ikke bygget: {self.failed}"
         return "Sagen kan ikke bygges, før fejlene nedenfor er rettet. Intet er skrevet."
 
 
@@ -99,6 +108,9 @@ class Builds:
                 log.info("Bygget: %s v%s (%s)", job.case, job.result.version, "ny" if job.result.created else "uændret")
             except InputError as exc:
                 job.problems = [str(p) for p in exc.problems]
+                job.state = "fejl"
+            except BuildFailed as exc:
+                job.failed = str(exc)
                 job.state = "fejl"
             except Exception as exc:  # noqa: BLE001 – shown as "Intern fejl" with a reference, logged without data
                 job.reference = internal_reference(exc)

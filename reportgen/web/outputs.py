@@ -11,7 +11,7 @@ from reportgen.domain.errors import InputError
 from reportgen.lifecycle import diff
 from reportgen.web.context import DOCUMENT_LABELS, builds, case_page, case_ref, load, workspace
 from reportgen.web.guard import document_response
-from reportgen.web.workspace import COMPARISONS, Version
+from reportgen.web.workspace import Version
 
 bp = Blueprint("versioner", __name__, url_prefix="/sag/<name>")
 
@@ -143,7 +143,7 @@ def _comparison_folder(name: str, old: int, new: int):
     _, _, kommune_aar = _case_versions(name)
     if kommune_aar is None:
         abort(404)
-    return workspace().output_base(*kommune_aar) / COMPARISONS / f"v{old}-v{new}"
+    return workspace().output_base(*kommune_aar) / diff.COMPARISONS / f"v{old}-v{new}"
 
 
 @bp.get("/sammenlign")
@@ -152,7 +152,7 @@ def sammenlign(name: str):
     loaded, versions, kommune_aar = _case_versions(name)
     earlier = []
     if kommune_aar:
-        folder = workspace().output_base(*kommune_aar) / COMPARISONS
+        folder = workspace().output_base(*kommune_aar) / diff.COMPARISONS
         if folder.is_dir():
             earlier = sorted(p.name for p in folder.iterdir() if p.is_dir() and _PAIR.match(p.name))
     return case_page("sammenlign.html.j2", loaded, "sammenlign", versions=versions, earlier=earlier, result=None)

@@ -19,7 +19,6 @@ from reportgen.lifecycle.versions import MANIFEST, versions
 SAG_TOML = "sag.toml"
 TEKSTER = "tekster"
 OUTPUT = "output"  # <workspace>/output/, where `reportgen build SAG` run in the workspace writes too
-COMPARISONS = "sammenligninger"  # <output>/<kommune>/<aar>/sammenligninger/v<A>-v<B>/
 DATA_KEYS = ("statistik", "forvaltningsomraader", "klagesager", "landsudtraek")  # sag.toml keys naming files
 
 
