@@ -51,7 +51,7 @@ def _silent(step: str) -> None:
     """The progress of a build nobody watches."""
 
 
-def render_packet(packet: Packet, pdfs: PdfProcesses | None = None, progress: Progress = _silent) -> dict[str, bytes]:
+def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str, bytes]:
     """Every output file of a packet by name: the documents in three formats and the charts.
 
     With PdfProcesses the PDFs were submitted there as each document was composed; this process writes the
@@ -63,7 +63,6 @@ def render_packet(packet: Packet, pdfs: PdfProcesses | None = None, progress: Pr
         from reportgen.writers import pdf
     files: dict[str, bytes] = {}
     for doc in packet.documents():
-        progress(f"Skriver {doc.slug} som HTML, PDF og Word")
         page = html.render(doc)
         files[f"{doc.slug}.html"] = page
         if pdfs is None:
@@ -135,7 +134,8 @@ def build(case_folder: Path, out: Path, progress: Progress = _silent) -> BuildRe
             progress("Beregner tallene og tegner figurerne")
             cf = compute(inputs)
             packet = compose(inputs, cf, ready=pdfs.submit if pdfs else None)
-            return write_packet(inputs, cf, render_packet(packet, pdfs, progress), out, progress)
+            progress("Skriver dokumenterne som HTML, PDF og Word")
+            return write_packet(inputs, cf, render_packet(packet, pdfs), out, progress)
     except Exception as exc:
         failed = failure(exc, out)
         if failed is None:
