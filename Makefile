@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := data/eksempler/allerod-2024
 
-.PHONY: demo test lint check figures golden bench system-deps clean
+.PHONY: demo test serve lint check figures golden bench system-deps clean
 
 $(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
@@ -25,6 +25,10 @@ demo: $(STAMP)
 ## test: install everything and run the whole test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## serve: the example cases in the browser (prints the address with the access token)
+serve: $(STAMP)
+	$(BIN)/reportgen serve data/eksempler
 
 ## lint: formatting, lint rules, types and the pipeline's import contracts (pyproject.toml)
 lint: $(STAMP)

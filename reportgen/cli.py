@@ -1,4 +1,4 @@
-"""The `reportgen` command line: check, figures, build, diff and batch."""
+"""The `reportgen` command line: check, figures, build, diff, batch and serve."""
 
 from __future__ import annotations
 
@@ -98,6 +98,27 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the case folders of a workspace in the browser; prints the address with the access token."""
+    from reportgen.web.server import serve
+
+    if not args.mappe.is_dir():
+        print(f"Fejl: mappen '{args.mappe}' findes ikke.", file=sys.stderr)
+        return EXIT_INPUT
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"Advarsel: serveren lytter på {args.host}, så andre maskiner på netværket kan nå den. Alle med "
+            "adressen og nøglen kan læse og ændre sagerne, og forbindelsen er ikke krypteret (http).",
+            file=sys.stderr,
+        )
+    try:
+        return serve(args.mappe, args.host, args.port)
+    except OSError as exc:
+        print(f"Fejl: kan ikke lytte på {args.host}:{args.port} ({exc.strerror}).", file=sys.stderr)
+        print("Vælg en anden port med --port, fx --port 8001.", file=sys.stderr)
+        return EXIT_INPUT
+
+
 def _print_warnings(warnings, stream=None) -> None:
     """Print warnings (or that there are none) as Danish lines."""
     stream = stream or sys.stdout
@@ -115,6 +136,7 @@ HELP = {  # the commands' help, in Danish like the rest of the command line
     "build": "bygger sagsfremstilling og Bilag 1 (DOCX, PDF, HTML) i MAPPE/<kommune>/<år>/v<N>/",
     "diff": "sammenligner to versioner: redline (HTML), Word-filer med sporede ændringer og en oversigt",
     "batch": "bygger én pakke pr. kommune i en statistikfil med standardtekster og egen sammenligningsgruppe",
+    "serve": "viser sagerne i en mappe i browseren: opret, skriv, byg, sammenlign og hent dokumenterne",
 }
 
 
@@ -163,6 +185,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="forvaltningens indstilling efter § 79 b, stk. 2 (standard: udarbejdes)",
     )
     p.set_defaults(func=cmd_batch)
+    p = sub.add_parser("serve", help=HELP["serve"], description=HELP["serve"])
+    p.add_argument(
+        "mappe",
+        type=Path,
+        nargs="?",
+        default=Path("."),
+        metavar="MAPPE",
+        help="arbejdsmappen med sagsmapperne (standard: .)",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="H",
+        help="adressen, der lyttes på (standard: 127.0.0.1, kun denne maskine; se README før du ændrer den)",
+    )
+    p.add_argument("--port", type=int, default=8000, metavar="P", help="porten (standard: 8000)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import textwrap
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from math import floor
 from typing import Any
 
@@ -160,8 +162,23 @@ def _setup() -> None:
         font_manager.fontManager.addfont(str(FONTS / name))
 
 
+_DRAWING = threading.Lock()  # matplotlib's rc_context and font cache are process-wide: one chart at a time
+REMEMBERED = 16  # charts kept per chart function: a live preview recomposes the same case as its text changes
+
+
+def remembered(chart: Callable[..., bytes]) -> Callable[..., bytes]:
+    """A chart function that returns the PNG it drew recently for the same arguments (the bytes are
+    deterministic, so they are the same); `chart.__wrapped__` always draws."""
+    return lru_cache(maxsize=REMEMBERED)(chart)
+
+
 def _render(draw, height_in: float = HEIGHT_IN) -> bytes:
     """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes."""
+    with _DRAWING:
+        return _render_locked(draw, height_in)
+
+
+def _render_locked(draw, height_in: float) -> bytes:
     _setup()
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -266,6 +283,7 @@ def _check_series(years: tuple[int, ...], series: tuple[Series, ...]) -> None:
             raise ValueError(f"{s.label!r} has a share outside [0, 1]")
 
 
+@remembered
 def trend_chart(years: tuple[int, ...], series: tuple[Series, ...], title: str | None = None) -> bytes:
     """Line chart of rates over the years (oldest → newest left to right)."""
     _check_series(years, series)
@@ -374,6 +392,7 @@ def _check_counts(labels: tuple[str, ...], *columns: tuple[int, ...]) -> None:
         raise ValueError("counts must be non-negative")
 
 
+@remembered
 def outcome_bars(
     labels: tuple[str, ...],
     stadfaestet: tuple[int, ...],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,7 +18,7 @@ from reportgen.documents.model import (
     Paragraph,
     Text,
 )
-from reportgen.documents.prose import alt_text, case_ctx, render
+from reportgen.documents.prose import alt_text, case_ctx, render, source
 from reportgen.domain import danish as d
 from reportgen.domain.areas import AREAS, BILAG_AREAS
 from reportgen.figures import rates as f
@@ -60,6 +62,33 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
     if (letter := compose_letter(inputs, cf)) is not None:
         ready(letter)
     return Packet(sagsfremstilling, bilag1, letter)
+
+
+def section_template(section: str) -> str:
+    """The prose template a text section belongs to."""
+    return "bilag-1.md.j2" if section == "bilag1" else "sagsfremstilling.md.j2"
+
+
+def default_text(inputs: Inputs, cf: CaseFigures, section: str) -> str:
+    """The tool's own Markdown for a text section, which the document holds while the section has no text of the
+    administration's; "" where the tool writes nothing there (the section is only the administration's)."""
+    ctx = case_ctx(inputs.case, cf)
+    ctx["tekster"] = {s: False for s in TEXT_SECTIONS}
+    without = source(section_template(section), ctx).splitlines()
+    ctx["tekster"] = {s: s == section for s in TEXT_SECTIONS}
+    with_text = source(section_template(section), ctx).splitlines()
+    placeholder = f"@@tekst:{section}@@"
+    lines: list[str] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=without, b=with_text, autojunk=False).get_opcodes():
+        if op != "equal" and placeholder in with_text[b1:b2]:
+            lines += without[a1:a2]
+    return _readable("\n".join(lines).strip())
+
+
+def _readable(text: str) -> str:
+    """Markdown without the backslashes that make template values literal, where they change nothing."""
+    plain = re.sub(r"\\([^\w\s])", r"\1", text)
+    return plain if markdown.parse(plain) == markdown.parse(text) else text
 
 
 def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...]) -> Document:

@@ -58,9 +58,14 @@ def _escape(value: object) -> object:
     return value if isinstance(value, Markup) else markdown.escape(value)
 
 
+def source(name: str, ctx: dict) -> str:
+    """A prose template rendered as Markdown, with its "@@name@@" placeholder lines."""
+    return _env().get_template(name).render(ctx)
+
+
 def render(name: str, ctx: dict, inserts: dict[str, tuple[Block, ...]]) -> tuple[Block, ...]:
     """Render a prose template and parse it into blocks, inserting tables, charts and texts."""
-    return markdown.parse_with_placeholders(_env().get_template(name).render(ctx), inserts)
+    return markdown.parse_with_placeholders(source(name, ctx), inserts)
 
 
 def alt_text(name: str, ctx: dict) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -276,18 +277,29 @@ class _Reader:
         return path
 
 
-def load_case(folder: Path, ids: Ids | None = None) -> Case:
-    """Read and validate a case folder (sag.toml and tekster/*.md); a text holding one of ids is refused."""
+def load_case(
+    folder: Path,
+    ids: Ids | None = None,
+    sag_toml: str | None = None,
+    tekster: Mapping[str, str | None] | None = None,
+) -> Case:
+    """Read and validate a case folder (sag.toml and tekster/*.md); a text holding one of ids is refused.
+
+    A proposed change is validated before it is written by passing it here: `sag_toml` replaces the file's text,
+    and `tekster` replaces (or, with None, removes) the texts of the sections it names.
+    """
     ids = ids or Ids()
     resolved, message, hint = files.resolve(Path(folder), None)
-    if resolved is None or not os.path.lexists(resolved / "sag.toml"):
+    if resolved is None or (sag_toml is None and not os.path.lexists(resolved / "sag.toml")):
         if message is None or message == files.MISSING:
             message, hint = "mappen har ingen sag.toml.", "Angiv en sagsmappe, fx data/eksempler/allerod-2024."
         raise InputError([Problem(files.shown(Path(folder)), message, hint=hint)])
     folder = resolved
     file = "sag.toml"
     try:
-        data = tomllib.loads(_decode(files.read_file(folder / file, file, MAX_TOML_BYTES, folder), file))
+        if sag_toml is None:
+            sag_toml = _decode(files.read_file(folder / file, file, MAX_TOML_BYTES, folder), file)
+        data = tomllib.loads(sag_toml)
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")]) from None
     problems = ProblemList()
@@ -308,7 +320,7 @@ def load_case(folder: Path, ids: Ids | None = None) -> Case:
                 items.append(cls(**found))
         values[attribute[name]] = tuple(items)
     _check_ranges(values, file, problems)
-    values["tekster"] = _texts(folder, problems, ids)
+    values["tekster"] = _texts(folder, problems, ids, tekster or {})
     problems.raise_if_any()
     return Case(folder=folder, **values)
 
@@ -360,10 +372,12 @@ def _decode(data: bytes, file: str) -> str:
         raise InputError([Problem(file, "filen er ikke gemt som UTF-8.", hint="Gem den som UTF-8.")]) from None
 
 
-def _texts(folder: Path, problems: ProblemList, ids: Ids) -> tuple[tuple[str, str], ...]:
-    """The Markdown files in tekster/, by section name; unknown names, and texts a document cannot hold, are
-    problems."""
-    texts = []
+def _texts(
+    folder: Path, problems: ProblemList, ids: Ids, changes: Mapping[str, str | None]
+) -> tuple[tuple[str, str], ...]:
+    """The Markdown files in tekster/, by section name, with proposed changes applied; unknown names, and texts a
+    document cannot hold, are problems."""
+    texts: dict[str, str] = {}
     directory = folder / "tekster"
     for path in sorted(directory.glob("*.md")) if directory.is_dir() else ():
         section, file = path.stem, f"tekster/{path.name}"
@@ -371,14 +385,22 @@ def _texts(folder: Path, problems: ProblemList, ids: Ids) -> tuple[tuple[str, st
             hint = suggest(section, TEXT_SECTIONS) or "Gyldige navne: " + ", ".join(TEXT_SECTIONS) + "."
             problems.add(file, "ukendt afsnit.", hint=hint)
             continue
+        if section in changes:
+            continue
         try:
             text = _decode(files.read_file(path, file, MAX_TEXT_BYTES, folder), file)
         except InputError as exc:
             problems.items.extend(exc.problems)
             continue
         if _text_usable(text, file, problems, ids):
-            texts.append((section, text))
-    return tuple(texts)
+            texts[section] = text
+    for section, change in changes.items():
+        file = f"tekster/{section}.md"
+        if section not in TEXT_SECTIONS:
+            problems.add(file, "ukendt afsnit.", hint=suggest(section, TEXT_SECTIONS))
+        elif change is not None and _text_usable(change, file, problems, ids):
+            texts[section] = change
+    return tuple(sorted(texts.items()))
 
 
 def _text_usable(text: str, file: str, problems: ProblemList, ids: Ids) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,22 +47,25 @@ def _display(case: Case, path: Path) -> str:
     return path.relative_to(case.folder).as_posix() if path.is_relative_to(case.folder) else path.name
 
 
-def load_inputs(folder: Path) -> Inputs:
+def load_inputs(folder: Path, sag_toml: str | None = None, tekster: Mapping[str, str | None] | None = None) -> Inputs:
     """Read and validate every input of a case folder; raises InputError on the first bad file.
 
     The records' pseudonyms are read first: no problem reported from any file shows one, and a text that
-    would be published is refused when it holds one.
+    would be published is refused when it holds one. `sag_toml` and `tekster` are a proposed change, validated
+    as if written (see load_case).
     """
-    ids = case_pseudonyms(Path(folder))
+    ids = case_pseudonyms(Path(folder), sag_toml)
     try:
-        return _load(Path(folder), ids)
+        return _load(Path(folder), ids, sag_toml, tekster)
     except InputError as exc:
         raise InputError([ids.mask_problem(p) for p in exc.problems]) from None
 
 
-def _load(folder: Path, ids: Ids) -> Inputs:
+def _load(
+    folder: Path, ids: Ids, sag_toml: str | None = None, tekster: Mapping[str, str | None] | None = None
+) -> Inputs:
     """Every input of a case folder, validated file by file."""
-    case = load_case(folder, ids)
+    case = load_case(folder, ids, sag_toml, tekster)
     root = case.folder
     statistik = load_statistics(case.statistik, _display(case, case.statistik), root, ids)
     require_year(statistik, case.kommune, case.aar)
@@ -72,10 +76,13 @@ def _load(folder: Path, ids: Ids) -> Inputs:
     return Inputs(case, statistik, forvaltning, klagesager)
 
 
-def case_pseudonyms(folder: Path) -> Ids:
-    """The pseudonyms of the records file sag.toml names, read before anything is validated (none without one)."""
+def case_pseudonyms(folder: Path, sag_toml: str | None = None) -> Ids:
+    """The pseudonyms of the records file sag.toml (or a proposed sag.toml) names, read before anything is
+    validated (none without one)."""
     try:
-        data = tomllib.loads(read_file(folder / "sag.toml", "sag.toml", MAX_TOML_BYTES, folder).decode("utf-8-sig"))
+        if sag_toml is None:
+            sag_toml = read_file(folder / "sag.toml", "sag.toml", MAX_TOML_BYTES, folder).decode("utf-8-sig")
+        data = tomllib.loads(sag_toml)
     except (InputError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return Ids()
     name = data.get("klagesager")

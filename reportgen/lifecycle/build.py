@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from importlib import metadata
@@ -41,6 +42,13 @@ class BuildResult:
     version: int
     created: bool
     edited: tuple[str, ...] = ()  # files of the previous latest version that were changed by hand
+
+
+Progress = Callable[[str], None]  # told, in Danish, what a build is doing now
+
+
+def _silent(step: str) -> None:
+    """The progress of a build nobody watches."""
 
 
 def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str, bytes]:
@@ -113,18 +121,21 @@ def _library_version(name: str) -> str | None:
         return None
 
 
-def build(case_folder: Path, out: Path) -> BuildResult:
+def build(case_folder: Path, out: Path, progress: Progress = _silent) -> BuildResult:
     """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version.
 
     Raises InputError for invalid input and BuildFailed, naming the cause, when the version could not be
     written (a full disk, a folder that cannot be written, a PDF process that died).
     """
+    progress("Læser og kontrollerer sagen")
     inputs = load_inputs(case_folder)
     try:
         with _pdf_processes() as pdfs:
+            progress("Beregner tallene og tegner figurerne")
             cf = compute(inputs)
             packet = compose(inputs, cf, ready=pdfs.submit if pdfs else None)
-            return write_packet(inputs, cf, render_packet(packet, pdfs), out)
+            progress("Skriver dokumenterne som HTML, PDF og Word")
+            return write_packet(inputs, cf, render_packet(packet, pdfs), out, progress)
     except Exception as exc:
         failed = failure(exc, out)
         if failed is None:
@@ -132,12 +143,16 @@ def build(case_folder: Path, out: Path) -> BuildResult:
         raise failed from exc
 
 
-def write_packet(inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path) -> BuildResult:
+def write_packet(
+    inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path, progress: Progress = _silent
+) -> BuildResult:
     """Write rendered outputs as the next version, unless they equal the latest version."""
     outputs = dict(outputs)
     outputs[FIGURES] = (json.dumps(to_json(cf, inputs), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     base = out / slug(inputs.case.kommune) / str(inputs.case.aar)
+    progress("Venter på andre, der bygger den samme sag")
     with version_lock(base):
+        progress("Sammenligner med seneste version og gemmer")
         existing = versions(base)
         latest = base / f"v{existing[-1]}" if existing else None
         changed: list[str] = []

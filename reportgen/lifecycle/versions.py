@@ -99,6 +99,20 @@ def _remove_stale_staging(base: Path, before: float) -> None:
             pass  # gone meanwhile
 
 
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write a file so that a reader sees the old content or the new, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def write_version(base: Path, outputs: dict[str, bytes], manifest: Callable[[int], bytes]) -> tuple[Path, int]:
     """Write outputs and their manifest as the next version folder under base, atomically: a staging folder is
     renamed into place, so a reader never sees a half-written version and two writers never share a number."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from reportgen.lifecycle.diff.sections import DocumentDiff, SectionDiff, compare
 from reportgen.lifecycle.diff.sides import Side, load_side, revision_moment
 from reportgen.lifecycle.diff.tracked import tracked_changes
 from reportgen.lifecycle.failures import failure
-from reportgen.lifecycle.versions import inside_version
+from reportgen.lifecycle.versions import inside_version, write_atomic
 
 DOCUMENT_ORDER = ("sagsfremstilling", "bilag-1")
 COMPARISONS = "sammenligninger"  # beside the version folders: <år>/sammenligninger/v1-v3/
@@ -105,7 +103,7 @@ def run(old: Path, new: Path, out: Path | None = None) -> tuple[PacketDiff, list
             )
     try:
         for path, content in files.items():  # everything is made before anything is written
-            _write(path, content)
+            write_atomic(path, content)
     except OSError as exc:
         failed = failure(exc, folder, "Sammenligningen blev ikke skrevet")
         if failed is None:
@@ -153,20 +151,6 @@ def _check_folder(folder: Path, given: bool) -> None:
         raise InputError(
             [Problem(option, f"{folder} er en fil, ikke en mappe.", hint="Angiv en mappe til sammenligningen.")]
         )
-
-
-def _write(path: Path, content: bytes) -> None:
-    """Write a file atomically (a reader never sees half of it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".diff-tmp-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def summary_lines(result: PacketDiff, files: list[Path]) -> list[str]:
