@@ -160,8 +160,12 @@ def _setup() -> None:
         font_manager.fontManager.addfont(str(FONTS / name))
 
 
-def _render(draw, height_in: float = HEIGHT_IN) -> bytes:
-    """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes."""
+def render_png(draw, height_in: float = HEIGHT_IN, finish=None, colours: int | None = None) -> bytes:
+    """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes.
+
+    ``finish(image)`` may draw on the rendered RGB image before it is saved; ``colours`` saves it with a palette
+    of at most that many colours (smaller and faster to write for flat-coloured pictures such as maps).
+    """
     _setup()
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -175,6 +179,10 @@ def _render(draw, height_in: float = HEIGHT_IN) -> bytes:
         canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     fig.clear()  # break artist reference cycles at once so batch runs stay flat in memory
+    if finish is not None:
+        finish(image)
+    if colours is not None:
+        image = image.quantize(colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     # Opaque RGB without metadata: the same bytes every time, and WeasyPrint embeds it without splitting
     # off an alpha mask (which would mean decoding and compressing the image twice more per PDF).
@@ -269,7 +277,7 @@ def _check_series(years: tuple[int, ...], series: tuple[Series, ...]) -> None:
 def trend_chart(years: tuple[int, ...], series: tuple[Series, ...], title: str | None = None) -> bytes:
     """Line chart of rates over the years (oldest → newest left to right)."""
     _check_series(years, series)
-    return _render(lambda fig, renderer: _draw_trend(fig, renderer, years, series, title))
+    return render_png(lambda fig, renderer: _draw_trend(fig, renderer, years, series, title))
 
 
 def _draw_trend(fig, renderer, years, series, title) -> None:
@@ -384,7 +392,7 @@ def outcome_bars(
     _check_counts(labels, stadfaestet, aendret_ophaevet, hjemvist)
     height_in = max(HEIGHT_IN, 0.8 + 0.32 * len(labels))
     columns = (stadfaestet, aendret_ophaevet, hjemvist)
-    return _render(lambda fig, renderer: _draw_bars(fig, renderer, labels, columns, height_in), height_in)
+    return render_png(lambda fig, renderer: _draw_bars(fig, renderer, labels, columns, height_in), height_in)
 
 
 def _total_label(counts: tuple[int, ...], breakdown: bool) -> str:
