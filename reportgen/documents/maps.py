@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from reportgen.documents import charts
+from reportgen.domain.danish import NBSP
 from reportgen.resources import KOMMUNEGRAENSER
 
 ATTRIBUTION = "Kortgrundlag: Geodatastyrelsen og Danske Kommuner (DAGI, 1:500.000)"
@@ -276,6 +277,7 @@ def _text_mask(text: str, size: float, bold: bool, anchor: str):
     from PIL import Image, ImageDraw
 
     font = _font(size, bold)
+    text = text.replace(NBSP, " ")  # Pillow's basic layout draws the no-break space as a missing glyph
     left, top, right, bottom = font.getbbox(text, anchor=anchor)
     mask = Image.new("L", (right - left, bottom - top), 0)
     ImageDraw.Draw(mask).text((-left, -top), text, fill=255, font=font, anchor=anchor)
