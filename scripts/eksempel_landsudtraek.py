@@ -65,7 +65,9 @@ def _synthetic(own: list[Row], rng: random.Random) -> dict[tuple[str, str], dict
             if area == "socialomraadet":
                 weights = {k: size[k] * rng.uniform(0.6, 1.4) for k in missing}
             else:  # in proportion to the municipality's general counts, so the handicap maps stay inside it
-                weights = {k: (out.get((k, AREAS[0])) or given[(k, AREAS[0])])[o] * rng.uniform(0.5, 1.5) for k in missing}
+                weights = {
+                    k: (out.get((k, AREAS[0])) or given[(k, AREAS[0])])[o] * rng.uniform(0.5, 1.5) for k in missing
+                }
                 if not any(weights.values()):
                     weights = {k: 1.0 for k in missing}
             for k, n in _allocate(rest, weights).items():
@@ -83,7 +85,11 @@ def _keep_inside_general(out: dict, given: dict, country: list[str]) -> None:
     for o in OUTCOMES:
         for k in country:
             while counts(k, "boernehandicap")[o] + counts(k, "voksenhandicap")[o] > counts(k, AREAS[0])[o]:
-                area = "voksenhandicap" if (k, "voksenhandicap") in out and out[(k, "voksenhandicap")][o] else "boernehandicap"
+                area = (
+                    "voksenhandicap"
+                    if (k, "voksenhandicap") in out and out[(k, "voksenhandicap")][o]
+                    else "boernehandicap"
+                )
                 room = [
                     m
                     for m in country

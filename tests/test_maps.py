@@ -28,7 +28,9 @@ def _segments_cross(ring: np.ndarray) -> bool:
     d = b - a
 
     def orient(p, q, r):
-        return np.sign((q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0]))
+        return np.sign(
+            (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0])
+        )
 
     p1, p2 = a[:, None, :], b[:, None, :]
     q1, q2 = a[None, :, :], b[None, :, :]
@@ -180,7 +182,9 @@ def test_an_extract_that_disagrees_with_the_case_statistics_names_both_files_and
     row = next(i for i, r in enumerate(rows) if r[0] == "Allerød" and r[2] == "socialomraadet")
     rows[row][5] = "30"  # hjemvist 33 in statistik.csv
     case = make_case(
-        tmp_path, files={"landsudtraek-2024.csv": to_csv(rows)}, sag_toml_patch={"landsudtraek": "landsudtraek-2024.csv"}
+        tmp_path,
+        files={"landsudtraek-2024.csv": to_csv(rows)},
+        sag_toml_patch={"landsudtraek": "landsudtraek-2024.csv"},
     )
     result = run_cli(capsys, "check", case)
     assert result.code == 2
@@ -218,7 +222,10 @@ def test_the_example_shows_three_maps_and_says_where_allerod_ranks():
     text = paragraphs(packet.sagsfremstilling)
     assert any(p.startswith("Blandt landets 98 kommuner havde Allerød den højeste omgørelsesprocent") for p in text)
     bilag = " ".join(paragraphs(packet.bilag1))
-    assert "den 15. højeste omgørelsesprocent på børnehandicapområdet i 2024 – en plads, Allerød deler med 3 andre" in bilag
+    assert (
+        "den 15. højeste omgørelsesprocent på børnehandicapområdet i 2024 – en plads, Allerød deler med 3 andre"
+        in bilag
+    )
 
 
 def _case_with_extract(tmp_path, rows: list[list[str]], **patch):
@@ -273,7 +280,10 @@ def test_zero_cases_give_no_place_and_no_colour(tmp_path):
     cf = compute(inputs)
     assert cf.map("voksenhandicap").placering is None
     bilag = " ".join(paragraphs(compose(inputs, cf).bilag1))
-    assert "Allerød havde ingen realitetsbehandlede sager på voksenhandicapområdet i 2024 og har derfor ingen placering" in bilag
+    assert (
+        "Allerød havde ingen realitetsbehandlede sager på voksenhandicapområdet i 2024 og har derfor ingen placering"
+        in bilag
+    )
     alt = maps_of(compose(inputs, cf))["bilag-1-danmarkskort-voksenhandicap.png"].alt
     assert "Allerød er fremhævet uden farve" in alt
 
@@ -301,3 +311,9 @@ def test_the_figures_json_has_every_map(area, capsys):
     assert kort["kommuner_i_alt"] == kort["kommuner_med_tal"] == 98 and len(kort["procenter"]) == 98
     assert sum(c["kommuner"] for c in kort["klasser"]) == 98
     assert kort["klassegraenser"] == [30, 40, 50, 60]
+
+
+def test_the_section_shows_the_group_only_when_it_lies_close_together():
+    group = ("Hillerød", "Hørsholm", "Furesø", "Rudersdal")
+    assert maps.section_names("Allerød", group) == ["Allerød", *group]
+    assert maps.section_names("Aarhus", ("Aalborg", "Esbjerg")) == ["Aarhus"]

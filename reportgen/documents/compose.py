@@ -258,13 +258,14 @@ def _map_figure(inputs: Inputs, cf: CaseFigures, omraade: str, name: str) -> tup
         no_data="Ingen tal" if mf.mangler else None,
         notes=tuple(notes),
     )
+    section = maps.section_names(mf.kommune, gruppe)
     partial = "" if mf.fuld else f" (tal for {d.count(mf.med_tal)} af {d.count(mf.i_alt)} kommuner)"
     return (
         Figure(
             name,
             maps.danmarkskort(spec),
             f"Danmarkskortet {mf.aar}: omgørelsesprocenten på {AREAS[omraade].in_sentence} i landets kommuner{partial}",
-            alt_text("alt-kort.txt.j2", map_ctx(mf, gruppe)),
+            alt_text("alt-kort.txt.j2", {**map_ctx(mf, gruppe), "udsnit_med_gruppe": len(section) > 1}),
             source=_map_source(inputs, mf),
         ),
     )

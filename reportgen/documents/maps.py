@@ -40,6 +40,7 @@ PALETTE_SIZE = 96  # colours of the PNG: the classes, greys, outlines and the an
 SPREAD_OUT = 0.45  # a comparison group wider or taller than this share of the country: the section shows the
 # municipality alone
 
+
 @dataclass(frozen=True)
 class Geometry:
     """One municipality's boundary as a projected path, with a point to attach its label to."""
@@ -87,7 +88,7 @@ def geometries() -> dict[str, Geometry]:
         codes: list[int] = []
         for ring in rings:
             vertices += ring
-            codes += [Path.MOVETO] + [Path.LINETO] * (len(ring) - 2) + [Path.CLOSEPOLY]
+            codes += [int(Path.MOVETO)] + [int(Path.LINETO)] * (len(ring) - 2) + [int(Path.CLOSEPOLY)]
         xs, ys = [x for ring in rings for x, _ in ring], [y for ring in rings for _, y in ring]
         outer = [polygon[0] for polygon in polygons]
         largest = max(outer, key=lambda ring: abs(ring_area([project(*p) for p in ring])))
@@ -143,6 +144,24 @@ def danmarkskort(spec: MapSpec) -> bytes:
         HEIGHT_IN,
         finish=lambda image: _write(image, labels),
         colours=PALETTE_SIZE,
+    )
+
+
+def section_names(kommune: str, gruppe: tuple[str, ...]) -> list[str]:
+    """The municipalities the enlarged section shows with name and rate: the municipality and its comparison
+    group, or the municipality alone when the group is spread over a large part of the country."""
+    names = [kommune, *gruppe]
+    x0, y0, x1, y1 = _bounds(names)
+    w = _country_bounds()
+    spread = max((x1 - x0) / (w[2] - w[0]), (y1 - y0) / (w[3] - w[1]))
+    return names if spread <= SPREAD_OUT else [kommune]
+
+
+def warm_up() -> None:
+    """Parse the boundaries and draw one map, so a worker's first real map costs what the others do."""
+    names = tuple(geometries())
+    danmarkskort(
+        MapSpec(tuple((n, 0) for n in names), "", names[0], names[0], (), ("",) * len(CLASS_COLOURS), None, None)
     )
 
 
@@ -306,7 +325,8 @@ def _legend(fig, spec: MapSpec, left: float, top: float, labels: list[_Label]) -
     from matplotlib.patches import Rectangle
 
     swatches: list[tuple[dict, str]] = [
-        (dict(facecolor=colour, edgecolor="#BBBBBB"), text) for colour, text in zip(CLASS_COLOURS, spec.legend, strict=True)
+        (dict(facecolor=colour, edgecolor="#BBBBBB"), text)
+        for colour, text in zip(CLASS_COLOURS, spec.legend, strict=True)
     ]
     if spec.no_cases:
         swatches.append((dict(facecolor=NO_CASES, edgecolor="#BBBBBB"), spec.no_cases))
@@ -335,11 +355,8 @@ def _section(fig, spec: MapSpec, rect: Rect, country: _Panel, labels: list[_Labe
     """An enlarged section around the municipality and its comparison group, each labelled; marked on the map."""
     from matplotlib.patches import Rectangle
 
-    names = [spec.kommune, *(n for n, _ in spec.gruppe)]
+    names = section_names(spec.kommune, tuple(n for n, _ in spec.gruppe))
     bounds = _bounds(names)
-    whole = _country_bounds()
-    if max((bounds[2] - bounds[0]) / (whole[2] - whole[0]), (bounds[3] - bounds[1]) / (whole[3] - whole[1])) > SPREAD_OUT:
-        names, bounds = [spec.kommune], _bounds([spec.kommune])
     pad_x, pad_y = (bounds[2] - bounds[0]) * 0.12 + 0.01, (bounds[3] - bounds[1]) * 0.12 + 0.01
     section = _Panel(fig, rect, (bounds[0] - pad_x, bounds[1] - pad_y, bounds[2] + pad_x, bounds[3] + pad_y), True)
     section.draw(spec)

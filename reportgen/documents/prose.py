@@ -289,9 +289,11 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
     own = mf.procent(mf.kommune)
     spaend = mf.spaend()
     r = mf.placering
-    compared = [p for k in gruppe if (p := mf.procent(k)) is not None] if own is not None else []
-    higher, lower = sum(1 for p in compared if p > own), sum(1 for p in compared if p < own)
-    same = len(compared) - higher - lower
+    compared = [p for k in gruppe if (p := mf.procent(k)) is not None]
+    higher = lower = same = 0
+    if own is not None:
+        higher, lower = sum(1 for p in compared if p > own), sum(1 for p in compared if p < own)
+        same = len(compared) - higher - lower
     return {
         "omraade": AREAS[mf.omraade].in_sentence,
         "aar": mf.aar,
@@ -305,14 +307,15 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
         "i_alt": d.count(mf.i_alt),
         "mangler": d.plural(len(mf.mangler), "kommune", "kommuner"),
         "klasser": d.join(
-            [
-                f"{class_label(k).lower()}: {d.plural(n, 'kommune', 'kommuner')}"
-                for k, n in enumerate(mf.klasse_antal())
-            ]
+            [f"{class_label(k).lower()}: {d.plural(n, 'kommune', 'kommuner')}" for k, n in enumerate(mf.klasse_antal())]
         ),
         "uden_procent": d.plural(len(mf.uden_procent()), "kommune", "kommuner") if mf.uden_procent() else None,
-        "laveste": None if spaend is None else {"procent": d.percent_int(spaend[0][0]), "navne": d.join(list(spaend[0][1]))},
-        "hoejeste": None if spaend is None else {"procent": d.percent_int(spaend[1][0]), "navne": d.join(list(spaend[1][1]))},
+        "laveste": None
+        if spaend is None
+        else {"procent": d.percent_int(spaend[0][0]), "navne": d.join(list(spaend[0][1]))},
+        "hoejeste": None
+        if spaend is None
+        else {"procent": d.percent_int(spaend[1][0]), "navne": d.join(list(spaend[1][1]))},
         "landet": None if mf.landet is None else d.percent_int(mf.landet),
         "over_landet": None if mf.over_landet is None else d.plural(mf.over_landet, "kommune", "kommuner"),
         "placering": None
@@ -326,7 +329,9 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
             "delt_med": d.plural(r.delt_med, "anden kommune", "andre kommuner"),
             "kvartil": QUARTER_WORDS[r.kvartil - 1],
         },
-        "gruppe": [{"navn": k, "procent": "ingen tal" if k in mf.mangler else _rate_text(mf.procent(k))} for k in gruppe],
+        "gruppe": [
+            {"navn": k, "procent": "ingen tal" if k in mf.mangler else _rate_text(mf.procent(k))} for k in gruppe
+        ],
         "gruppe_antal": d.plural(len(compared), "sammenligningskommune", "sammenligningskommuner"),
         "gruppe_forhold": _group_relation(mf.kommune, higher, lower, same),
     }
