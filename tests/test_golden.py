@@ -233,6 +233,16 @@ FEATURES: dict[str, tuple[Block, ...]] = {
         ),
     ),
     "figur": (Figure("figur-1.png", _png(), "Omgørelsesprocent 2021–2024", "Linjediagram: Allerød 63 % i 2024.", 8.0),),
+    "figur-med-kilde": (
+        Figure(
+            "danmarkskort.png",
+            _png(),
+            "Danmarkskortet 2024",
+            "Danmarkskort: Allerød 63 %.",
+            8.0,
+            "Ankestyrelsens statistik. Kortgrundlag: Geodatastyrelsen og Danske Kommuner (DAGI, 1:500.000).",
+        ),
+    ),
     "beslutning": (
         Decision(
             "Beslutning Børne- og Skoleudvalget den 23-09-2025",
