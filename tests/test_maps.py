@@ -107,12 +107,13 @@ def test_the_drawing_colours_outlines_and_labels_what_the_spec_says():
     fig, labels = drawing(example_spec())
     geo = maps.geometries()
     collections = [a for a in fig.artists if isinstance(a, PathCollection)]
-    country, missing, group, halo, own = collections[:5]  # the country panel comes first
+    country, no_cases, missing, group, halo, own = collections[:6]  # the country panel comes first
     fills = dict(example_spec().fills)
-    drawn = [n for n in geo if n in fills and n != maps.BORNHOLM]
+    drawn = [n for n in geo if fills.get(n) is not None and n != maps.BORNHOLM]
     assert [p for p in country.get_paths()] == [geo[n].path for n in drawn]
-    expected = [maps.CLASS_COLOURS[fills[n]] if fills[n] is not None else maps.NO_CASES for n in drawn]
+    expected = [maps.CLASS_COLOURS[fills[n]] for n in drawn]
     assert [to_hex(c).upper() for c in country.get_facecolors()] == [c.upper() for c in expected]
+    assert no_cases.get_paths() == [geo["Furesø"].path] and no_cases.get_hatch() == maps.NO_CASES_HATCH
     assert missing.get_paths() == [geo["Læsø"].path] and missing.get_hatch() == maps.NO_DATA_HATCH
     assert group.get_paths() == [geo["Hillerød"].path, geo["Furesø"].path]
     assert own.get_paths() == [geo["Allerød"].path] and halo.get_linewidths()[0] > own.get_linewidths()[0]
@@ -143,8 +144,8 @@ def test_the_map_is_a_deterministic_png_the_width_of_the_charts():
     first, second = maps.danmarkskort(example_spec()), maps.danmarkskort(example_spec())
     assert first == second
     image = Image.open(BytesIO(first))
-    assert image.format == "PNG" and image.width == int(charts.WIDTH_IN * charts.DPI)
-    assert image.mode == "P" and "transparency" not in image.info  # WeasyPrint embeds it without an alpha mask
+    assert image.format == "PNG" and image.width == int(charts.WIDTH_IN * maps.DPI)
+    assert image.mode == "RGB"  # opaque: WeasyPrint embeds it as it is, without an alpha mask or a palette to convert
 
 
 # --- the national extract ----------------------------------------------------------------------------------------
@@ -317,3 +318,15 @@ def test_the_section_shows_the_group_only_when_it_lies_close_together():
     group = ("Hillerød", "Hørsholm", "Furesø", "Rudersdal")
     assert maps.section_names("Allerød", group) == ["Allerød", *group]
     assert maps.section_names("Aarhus", ("Aalborg", "Esbjerg")) == ["Aarhus"]
+
+
+def test_diff_names_a_changed_rate_and_rank_on_the_map(tmp_path, capsys):
+    from reportgen.lifecycle.diff.figures import changed_values
+
+    rows = _extract_rows()
+    next(r for r in rows if r[0] == "Albertslund" and r[2] == "socialomraadet")[3:7] = ["20", "60", "120", "0"]  # 90 %
+    before = figures_json(capsys, EXAMPLE)
+    after = figures_json(capsys, _case_with_extract(tmp_path, rows))
+    changes = {c.path: (c.old, c.new) for c in changed_values(before, after)}
+    assert changes["kort.socialomraadet.procenter.Albertslund"] == ("40", "90")
+    assert changes["kort.socialomraadet.placering.plads"] == ("1", "2")

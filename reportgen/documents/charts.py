@@ -160,11 +160,10 @@ def _setup() -> None:
         font_manager.fontManager.addfont(str(FONTS / name))
 
 
-def render_png(draw, height_in: float = HEIGHT_IN, finish=None, colours: int | None = None) -> bytes:
+def render_png(draw, height_in: float = HEIGHT_IN, finish=None, dpi: int = DPI) -> bytes:
     """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes.
 
-    ``finish(image)`` may draw on the rendered RGB image before it is saved; ``colours`` saves it with a palette
-    of at most that many colours (smaller and faster to write for flat-coloured pictures such as maps).
+    ``finish(image)`` may draw on the rendered RGB image before it is saved.
     """
     _setup()
     import matplotlib
@@ -173,7 +172,7 @@ def render_png(draw, height_in: float = HEIGHT_IN, finish=None, colours: int | N
     from PIL import Image
 
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, facecolor="white")
+        fig = Figure(figsize=(WIDTH_IN, height_in), dpi=dpi, facecolor="white")
         canvas = FigureCanvasAgg(fig)
         draw(fig, canvas.get_renderer())
         canvas.draw()
@@ -181,12 +180,10 @@ def render_png(draw, height_in: float = HEIGHT_IN, finish=None, colours: int | N
     fig.clear()  # break artist reference cycles at once so batch runs stay flat in memory
     if finish is not None:
         finish(image)
-    if colours is not None:
-        image = image.quantize(colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     # Opaque RGB without metadata: the same bytes every time, and WeasyPrint embeds it without splitting
     # off an alpha mask (which would mean decoding and compressing the image twice more per PDF).
-    image.save(buffer, format="png", dpi=(DPI, DPI), compress_level=COMPRESS_LEVEL)
+    image.save(buffer, format="png", dpi=(dpi, dpi), compress_level=COMPRESS_LEVEL)
     return buffer.getvalue()
 
 

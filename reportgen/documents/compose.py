@@ -254,7 +254,7 @@ def _map_figure(inputs: Inputs, cf: CaseFigures, omraade: str, name: str) -> tup
         kommune_label=_map_label(mf, mf.kommune),
         gruppe=tuple((k, _map_label(mf, k)) for k in gruppe),
         legend=tuple(class_label(k) for k in range(ranking.CLASSES)),
-        no_cases="Ingen realitetsbehandlede sager" if mf.uden_procent() else None,
+        no_cases=f"Ingen realitetsbehandlede sager ({d.DASH})" if mf.uden_procent() else None,
         no_data="Ingen tal" if mf.mangler else None,
         notes=tuple(notes),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import overload
 
 from reportgen.domain.areas import BILAG_AREAS
@@ -171,15 +172,7 @@ def _map_json(mf: ranking.MapFigures, file: str) -> dict:
         ],
         "hele_landet_procent": mf.landet,
         "kommune": {"procent": own, "klasse": ranking.rate_class(own)},
-        "placering": None
-        if r is None
-        else {
-            "plads": r.plads,
-            "plads_fra_bund": r.plads_fra_bund,
-            "delt_med": r.delt_med,
-            "antal": r.antal,
-            "kvartil": r.kvartil,
-        },
+        "placering": None if r is None else asdict(r),
         "over_landsgennemsnittet": mf.over_landet,
         "procenter": dict(mf.procenter),
     }
