@@ -175,13 +175,11 @@ def _collections(spec: MapSpec, names: list[str]) -> list:
 
     geo = geometries()
     classes = dict(spec.fills)
-    coloured = [n for n in names if classes.get(n) is not None]
+    coloured = [(n, k) for n in names if (k := classes.get(n)) is not None]
     out = []
     if coloured:
-        colours = [CLASS_COLOURS[classes[n]] for n in coloured]
-        out.append(
-            PathCollection([geo[n].path for n in coloured], facecolors=colours, edgecolors=BORDER, linewidths=0.35)
-        )
+        paths, colours = [geo[n].path for n, _ in coloured], [CLASS_COLOURS[k] for _, k in coloured]
+        out.append(PathCollection(paths, facecolors=colours, edgecolors=BORDER, linewidths=0.35))
     for fill, hatch, chosen in (
         (NO_CASES, NO_CASES_HATCH, [n for n in names if n in classes and classes[n] is None]),
         (NO_DATA, NO_DATA_HATCH, [n for n in names if n not in classes]),
