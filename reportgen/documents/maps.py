@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -41,6 +42,10 @@ DPI = 170  # fine enough for a map with 9 pt labels, and a third fewer pixels to
 SPREAD_OUT = 0.45  # a comparison group wider or taller than this share of the country: the section shows the
 # municipality alone
 
+Point = tuple[float, float]
+Bounds = tuple[float, float, float, float]  # x0, y0, x1, y1 in map units
+Rect = tuple[float, float, float, float]  # x, y, width, height in inches from the figure's lower left corner
+
 
 @dataclass(frozen=True)
 class Geometry:
@@ -49,9 +54,9 @@ class Geometry:
     kommune: str
     kommunekode: int
     path: Any  # matplotlib.path.Path
-    rings: tuple[tuple[tuple[float, float], ...], ...]  # outer rings and holes, projected, each closed
-    anchor: tuple[float, float]  # centroid of its largest ring
-    bounds: tuple[float, float, float, float]  # x0, y0, x1, y1
+    rings: tuple[tuple[Point, ...], ...]  # outer rings and holes, projected, each closed
+    anchor: Point  # centroid of its largest ring
+    bounds: Bounds
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ class MapSpec:
     notes: tuple[str, ...] = ()  # lines under the legend ("Hele landet: 45 %")
 
 
-def project(lon: float, lat: float) -> tuple[float, float]:
+def project(lon: float, lat: float) -> Point:
     """The map's flat projection: x = longitude × cos 56°, y = latitude."""
     return lon * COS_LAT, lat
 
@@ -84,41 +89,37 @@ def geometries() -> dict[str, Geometry]:
     for feature in data["features"]:
         props, geom = feature["properties"], feature["geometry"]
         polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-        rings = tuple(tuple(project(lon, lat) for lon, lat in ring) for polygon in polygons for ring in polygon)
+        projected = [[tuple(project(lon, lat) for lon, lat in ring) for ring in polygon] for polygon in polygons]
+        rings = tuple(ring for polygon in projected for ring in polygon)
         vertices: list[tuple[float, float]] = []
         codes: list[int] = []
         for ring in rings:
             vertices += ring
             codes += [int(Path.MOVETO)] + [int(Path.LINETO)] * (len(ring) - 2) + [int(Path.CLOSEPOLY)]
         xs, ys = [x for ring in rings for x, _ in ring], [y for ring in rings for _, y in ring]
-        outer = [polygon[0] for polygon in polygons]
-        largest = max(outer, key=lambda ring: abs(ring_area([project(*p) for p in ring])))
+        largest = max((polygon[0] for polygon in projected), key=lambda ring: abs(ring_area(ring)))
         out[props["kommune"]] = Geometry(
             props["kommune"],
             int(props["kommunekode"]),
             Path(vertices, codes),
             rings,
-            centroid([project(*p) for p in largest]),
+            centroid(largest),
             (min(xs), min(ys), max(xs), max(ys)),
         )
     return out
 
 
-def ring_area(ring: list[tuple[float, float]] | tuple[tuple[float, float], ...]) -> float:
+def ring_area(ring: Sequence[Point]) -> float:
     """The signed area of a closed ring (shoelace formula)."""
     return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) / 2
 
 
-def centroid(ring: list[tuple[float, float]]) -> tuple[float, float]:
+def centroid(ring: Sequence[Point]) -> Point:
     """The centroid of a closed ring."""
     area = ring_area(ring)
     cx = sum((x0 + x1) * (x0 * y1 - x1 * y0) for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
     cy = sum((y0 + y1) * (x0 * y1 - x1 * y0) for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
     return cx / (6 * area), cy / (6 * area)
-
-
-Bounds = tuple[float, float, float, float]  # x0, y0, x1, y1 in map units
-Rect = tuple[float, float, float, float]  # x, y, width, height in inches from the figure's lower left corner
 
 
 def _bounds(names: list[str]) -> Bounds:
@@ -132,6 +133,7 @@ def _bounds(names: list[str]) -> Bounds:
     )
 
 
+@cache
 def _country_bounds() -> Bounds:
     """The country without Bornholm."""
     return _bounds([n for n in geometries() if n != BORNHOLM])
@@ -204,7 +206,7 @@ class _Panel:
     """A rectangle of the figure that shows the map at equal scale, all of `bounds` in view and centred."""
 
     def __init__(self, fig, rect: Rect, bounds: Bounds, frame: bool) -> None:
-        """Place the panel, draw the municipalities in view and, if asked, a frame."""
+        """Place the panel and compute its transform; with `frame`, draw a white box with a grey frame."""
         from matplotlib.patches import Rectangle
         from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
 
