@@ -330,3 +330,10 @@ def test_diff_names_a_changed_rate_and_rank_on_the_map(tmp_path, capsys):
     changes = {c.path: (c.old, c.new) for c in changed_values(before, after)}
     assert changes["kort.socialomraadet.procenter.Albertslund"] == ("40", "90")
     assert changes["kort.socialomraadet.placering.plads"] == ("1", "2")
+
+
+def test_an_extract_outside_the_case_folder_is_refused(tmp_path, capsys):
+    (tmp_path / "faelles.csv").write_text(EXTRACT.read_text(encoding="utf-8"), encoding="utf-8")
+    case = make_case(tmp_path, sag_toml_patch={"landsudtraek": "../faelles.csv"})
+    result = run_cli(capsys, "check", case)
+    assert result.code == 2 and "landsudtraek" in result.err
