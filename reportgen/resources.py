@@ -23,5 +23,6 @@ STYLESHEET = TEMPLATES / "style.css"  # the house style of the HTML and PDF
 FONTS = TEMPLATES / "fonts"  # embedded in the PDF through @font-face
 REFERENCE_DOCX = TEMPLATES / "reference.docx"  # the DOCX writer's styles, page set-up, header and footer
 KOMMUNER = PACKAGE / "data" / "kommuner.csv"  # the 98 municipalities and their regions
+KOMMUNEGRAENSER = PACKAGE / "data" / "kommuner.geojson"  # the 98 municipalities' boundaries (DAGI 1:500.000)
 WEB_TEMPLATES = TEMPLATES / "web"  # the pages of `reportgen serve` (Jinja2, autoescaped)
 WEB_STATIC = WEB_TEMPLATES / "static"  # its own stylesheet and script: no CDN, works offline

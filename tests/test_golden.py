@@ -233,6 +233,16 @@ FEATURES: dict[str, tuple[Block, ...]] = {
         ),
     ),
     "figur": (Figure("figur-1.png", _png(), "Omgørelsesprocent 2021–2024", "Linjediagram: Allerød 63 % i 2024.", 8.0),),
+    "figur-med-kilde": (
+        Figure(
+            "danmarkskort.png",
+            _png(),
+            "Danmarkskortet 2024",
+            "Danmarkskort: Allerød 63 %.",
+            8.0,
+            "Ankestyrelsens statistik. Kortgrundlag: Geodatastyrelsen og Danske Kommuner (DAGI, 1:500.000).",
+        ),
+    ),
     "beslutning": (
         Decision(
             "Beslutning Børne- og Skoleudvalget den 23-09-2025",
@@ -273,3 +283,35 @@ def test_draft_marking_in_html_and_docx():
     doc = feature_document((Paragraph((Text("Udkast"),)),), draft=True)
     check_html(GOLDEN / "funktioner" / "udkast.html", html.render(doc))
     check_docx(GOLDEN / "funktioner" / "udkast.docx", docx.render(doc), ("word/header1.xml", BODY_PART))
+
+
+# --- the example's maps ----------------------------------------------------------------------------------------
+
+
+def test_map_texts_match_golden(packet):
+    """The maps' captions, alternative texts and source lines for the example (tests/golden/kort.txt)."""
+    actual = "".join(
+        f"{f.name}\n  figurtekst: {f.caption}\n  alt: {f.alt}\n  kilde: {f.source}\n\n"
+        for f in packet.figures()
+        if "danmarkskort" in f.name
+    )
+    path = GOLDEN / "kort.txt"
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), "kort.txt differs; run `make golden` if the change is intended"
+
+
+def test_map_pixels_match_golden(packet):
+    """The example's general map against tests/golden/danmarkskort-socialomraadet.png, with a small tolerance for
+    anti-aliasing that differs between library versions."""
+    import numpy as np
+
+    figure = next(f for f in packet.figures() if f.name == "danmarkskort-socialomraadet.png")
+    path = GOLDEN / figure.name
+    if UPDATE:
+        path.write_bytes(figure.png)
+    expected = np.asarray(Image.open(path).convert("RGB"), dtype=np.int16)
+    actual = np.asarray(Image.open(BytesIO(figure.png)).convert("RGB"), dtype=np.int16)
+    assert actual.shape == expected.shape
+    differing = (np.abs(actual - expected).max(axis=2) > 48).mean()
+    assert differing < 0.002, f"{differing:.2%} of the map's pixels differ; run `make golden` if the change is intended"

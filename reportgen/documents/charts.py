@@ -172,13 +172,16 @@ def remembered(chart: Callable[..., bytes]) -> Callable[..., bytes]:
     return lru_cache(maxsize=REMEMBERED)(chart)
 
 
-def _render(draw, height_in: float = HEIGHT_IN) -> bytes:
-    """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes."""
+def render_png(draw, height_in: float = HEIGHT_IN, finish=None, dpi: int = DPI) -> bytes:
+    """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes.
+
+    ``finish(image)`` may draw on the rendered RGB image before it is saved.
+    """
     with _DRAWING:
-        return _render_locked(draw, height_in)
+        return _render_locked(draw, height_in, finish, dpi)
 
 
-def _render_locked(draw, height_in: float) -> bytes:
+def _render_locked(draw, height_in: float, finish, dpi: int) -> bytes:
     _setup()
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -186,16 +189,18 @@ def _render_locked(draw, height_in: float) -> bytes:
     from PIL import Image
 
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, facecolor="white")
+        fig = Figure(figsize=(WIDTH_IN, height_in), dpi=dpi, facecolor="white")
         canvas = FigureCanvasAgg(fig)
         draw(fig, canvas.get_renderer())
         canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     fig.clear()  # break artist reference cycles at once so batch runs stay flat in memory
+    if finish is not None:
+        finish(image)
     buffer = io.BytesIO()
     # Opaque RGB without metadata: the same bytes every time, and WeasyPrint embeds it without splitting
     # off an alpha mask (which would mean decoding and compressing the image twice more per PDF).
-    image.save(buffer, format="png", dpi=(DPI, DPI), compress_level=COMPRESS_LEVEL)
+    image.save(buffer, format="png", dpi=(dpi, dpi), compress_level=COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
@@ -287,7 +292,7 @@ def _check_series(years: tuple[int, ...], series: tuple[Series, ...]) -> None:
 def trend_chart(years: tuple[int, ...], series: tuple[Series, ...], title: str | None = None) -> bytes:
     """Line chart of rates over the years (oldest → newest left to right)."""
     _check_series(years, series)
-    return _render(lambda fig, renderer: _draw_trend(fig, renderer, years, series, title))
+    return render_png(lambda fig, renderer: _draw_trend(fig, renderer, years, series, title))
 
 
 def _draw_trend(fig, renderer, years, series, title) -> None:
@@ -403,7 +408,7 @@ def outcome_bars(
     _check_counts(labels, stadfaestet, aendret_ophaevet, hjemvist)
     height_in = max(HEIGHT_IN, 0.8 + 0.32 * len(labels))
     columns = (stadfaestet, aendret_ophaevet, hjemvist)
-    return _render(lambda fig, renderer: _draw_bars(fig, renderer, labels, columns, height_in), height_in)
+    return render_png(lambda fig, renderer: _draw_bars(fig, renderer, labels, columns, height_in), height_in)
 
 
 def _total_label(counts: tuple[int, ...], breakdown: bool) -> str:

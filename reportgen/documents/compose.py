@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reportgen.documents import charts, markdown, tables
+from reportgen.documents import charts, maps, markdown, tables
 from reportgen.documents.letter import compose_letter
 from reportgen.documents.model import (
     Block,
@@ -18,9 +18,11 @@ from reportgen.documents.model import (
     Paragraph,
     Text,
 )
-from reportgen.documents.prose import alt_text, case_ctx, render, source
+from reportgen.documents.prose import alt_text, case_ctx, class_label, map_ctx, render, source
 from reportgen.domain import danish as d
-from reportgen.domain.areas import AREAS, BILAG_AREAS
+from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL, HANDICAP_AREAS
+from reportgen.domain.kommuner import HELE_LANDET
+from reportgen.figures import ranking
 from reportgen.figures import rates as f
 from reportgen.figures.case import CaseFigures
 from reportgen.inputs import Inputs
@@ -118,6 +120,7 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict)
     blocks["tabel1"] = (tables.tabel1(cf, inputs),)
     blocks["tabel2"] = (tables.tabel2(cf, inputs, case.tabel2_naevner),) if cf.tabel2 else ()
     blocks["figur:udvikling"] = (_trend_figure(cf),)
+    blocks["figur:kort:" + GENERAL] = _map_figure(inputs, cf, GENERAL, "danmarkskort-socialomraadet.png")
     blocks["beslutninger"] = tuple(
         Decision(f"Beslutning {b.organ} den {d.short_date(b.dato)}", markdown.parse(b.beslutning))
         for b in case.behandling
@@ -144,6 +147,8 @@ def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Docume
         blocks[f"tabel:{area}"] = (tables.area_years(cf, inputs, area, labels[area]),)
     blocks["figur:fordeling"] = (_outcome_figure(cf),)
     blocks["figur:omraader"] = (_area_trend_figure(cf),)
+    for area in HANDICAP_AREAS:
+        blocks[f"figur:kort:{area}"] = _map_figure(inputs, cf, area, f"bilag-1-danmarkskort-{area}.png")
     blocks.update(_klagesager_tables(inputs, cf, labels))
     return _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", render("bilag-1.md.j2", ctx, blocks))
 
@@ -260,3 +265,54 @@ def _area_trend_figure(cf: CaseFigures) -> Figure:
 
 def _rate(c):
     return f.omgoerelsesprocent(c) if c else None
+
+
+def _map_figure(inputs: Inputs, cf: CaseFigures, omraade: str, name: str) -> tuple[Block, ...]:
+    """The danmarkskort of an area as a figure, when enough municipalities have figures to draw it."""
+    mf = cf.map(omraade)
+    if not ranking.drawn(mf):
+        return ()
+    gruppe = inputs.case.sammenligning
+    notes = [f"Hele landet: {d.percent_int(mf.landet)}"] if mf.landet is not None else []
+    if not mf.fuld:
+        notes.append(f"Tal for {d.count(mf.med_tal)} af {d.count(mf.i_alt)} kommuner")
+    spec = maps.MapSpec(
+        fills=tuple((k, ranking.rate_class(p)) for k, p in mf.procenter),
+        title=f"Omgørelsesprocent {mf.aar}",
+        kommune=mf.kommune,
+        kommune_label=_map_label(mf, mf.kommune),
+        gruppe=tuple((k, _map_label(mf, k)) for k in gruppe),
+        legend=tuple(class_label(k) for k in range(ranking.CLASSES)),
+        no_cases=f"Ingen realitetsbehandlede sager ({d.DASH})" if mf.uden_procent() else None,
+        no_data="Ingen tal" if mf.mangler else None,
+        notes=tuple(notes),
+    )
+    section = maps.section_names(mf.kommune, gruppe)
+    partial = "" if mf.fuld else f" (tal for {d.count(mf.med_tal)} af {d.count(mf.i_alt)} kommuner)"
+    return (
+        Figure(
+            name,
+            maps.danmarkskort(spec),
+            f"Danmarkskortet {mf.aar}: omgørelsesprocenten på {AREAS[omraade].in_sentence} i landets kommuner{partial}",
+            alt_text("alt-kort.txt.j2", {**map_ctx(mf, gruppe), "udsnit_med_gruppe": len(section) > 1}),
+            source=_map_source(inputs, mf),
+        ),
+    )
+
+
+def _map_label(mf: ranking.MapFigures, kommune: str) -> str:
+    """ "Allerød 63 %", "Allerød –" (no cases) or "Allerød: ingen tal"."""
+    if kommune in mf.mangler:
+        return f"{kommune}: ingen tal"
+    p = mf.procent(kommune)
+    return f"{kommune} {d.DASH if p is None else d.percent_int(p)}"
+
+
+def _map_source(inputs: Inputs, mf: ranking.MapFigures) -> str:
+    """The statistics' `kilde` texts behind the map, the most frequent first, then the map's attribution."""
+    stats = inputs.landstal
+    records = [stats.get(k, mf.aar, mf.omraade) for k, _ in mf.procenter] + [stats.get(HELE_LANDET, mf.aar, mf.omraade)]
+    kilder = [r.kilde for r in records if r and r.kilde]
+    ordered = sorted(dict.fromkeys(kilder), key=lambda k: -kilder.count(k))
+    statistics = tables.source_line(ordered, f"Ankestyrelsens statistik ({stats.file})")
+    return f"{statistics.rstrip('.')}. {maps.ATTRIBUTION}."

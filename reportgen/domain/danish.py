@@ -35,7 +35,7 @@ def percent(s: Fraction | None) -> str:
     """A share as a whole percentage, half up, no-break space before "%": 5/8 → "63 %"; None → "–"."""
     if s is None:
         return DASH
-    return f"{count(whole_percent(s))}{NBSP}%"
+    return percent_int(whole_percent(s))
 
 
 def percent_decimal(s: Fraction | None, digits: int = 1) -> str:
@@ -50,6 +50,16 @@ def rate_cell(s: Fraction | None, cases: int | None) -> str:
     if cases is None:
         return DASH
     return f"{percent(s)} ({count(cases)})"
+
+
+def percent_int(n: int) -> str:
+    """A percentage that is already a whole number: 30 → "30 %" (no-break space)."""
+    return f"{count(n)}{NBSP}%"
+
+
+def ordinal(n: int) -> str:
+    """An ordinal number as Danish writes it: 5 → "5."."""
+    return f"{count(n)}."
 
 
 def points(n: int) -> str:

@@ -15,8 +15,9 @@ from reportgen.domain.areas import (
 )
 from reportgen.domain.counts import Counts, total, whole_percent
 from reportgen.domain.errors import Problem
-from reportgen.domain.kommuner import HELE_LANDET
+from reportgen.domain.kommuner import HELE_LANDET, regions
 from reportgen.figures import klagesager as ks
+from reportgen.figures import ranking
 from reportgen.figures import rates as f
 from reportgen.inputs import Inputs
 from reportgen.inputs.statistics import OUTCOME_WORDS, Statistics
@@ -82,6 +83,11 @@ class CaseFigures:
     kilder: tuple[str, ...]
     warnings: tuple[Problem, ...]
     klagesager: ks.KlagesagerFigures | None = None
+    kort: tuple[ranking.MapFigures, ...] = ()  # one per map (MAP_AREAS): every municipality's rate, the rank
+
+    def map(self, omraade: str) -> ranking.MapFigures:
+        """The danmarkskort of an area (socialomraadet, boernehandicap, voksenhandicap) in the year."""
+        return self.kort[MAP_AREAS.index(omraade)]
 
     @property
     def change(self) -> f.Change | None:
@@ -153,6 +159,8 @@ def compute(inputs: Inputs) -> CaseFigures:
     tabel2 = _tabel2(inputs, current, warnings)
     kilder = _sources(inputs, years)
     klagesager = _klagesager(inputs, warnings)
+    kort = tuple(_map(inputs, omraade) for omraade in MAP_AREAS)
+    warnings += _map_warnings(inputs, kort)
     return CaseFigures(
         case.kommune,
         case.aar,
@@ -167,7 +175,38 @@ def compute(inputs: Inputs) -> CaseFigures:
         kilder,
         tuple(warnings),
         klagesager,
+        kort,
     )
+
+
+def _map(inputs: Inputs, omraade: str) -> ranking.MapFigures:
+    """One danmarkskort from the national figures (the landsudtraek, else the statistics file)."""
+    stats, case = inputs.landstal, inputs.case
+    country = tuple(regions())
+    counts = {k: record.counts for k in country if (record := stats.get(k, case.aar, omraade))}
+    landet = _counts(stats, HELE_LANDET, case.aar, omraade)
+    return ranking.map_figures(omraade, case.aar, case.kommune, counts, country, landet)
+
+
+def _map_warnings(inputs: Inputs, kort: tuple[ranking.MapFigures, ...]) -> list[Problem]:
+    """With a national extract: a warning for each map the extract does not cover completely."""
+    if inputs.landsudtraek is None:
+        return []
+    out = []
+    for mf in kort:
+        if mf.fuld:
+            continue
+        shown = "kortet viser dem som 'ingen tal'" if ranking.drawn(mf) else "kortet udelades"
+        out.append(
+            Problem(
+                inputs.landsudtraek.file,
+                f"ingen tal for {d.plural(len(mf.mangler), 'kommune', 'kommuner')} i {mf.aar} på {mf.omraade} "
+                f"({d.join(list(mf.mangler[:5]))}{' …' if len(mf.mangler) > 5 else ''}); {shown}, "
+                "og kommunens placering blandt landets kommuner nævnes ikke.",
+                hint="Brug et udtræk med alle 98 kommuner.",
+            )
+        )
+    return out
 
 
 def _zero_filled(stats: Statistics, names: list[str], years: tuple[int, ...]) -> list[Problem]:

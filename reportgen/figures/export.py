@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import overload
 
 from reportgen.domain.areas import BILAG_AREAS
 from reportgen.domain.counts import Counts, whole_percent
 from reportgen.figures import klagesager as ks
+from reportgen.figures import ranking
 from reportgen.figures import rates as f
 from reportgen.figures.case import CaseFigures
 from reportgen.inputs import Inputs
@@ -104,6 +106,7 @@ def to_json(cf: CaseFigures, inputs: Inputs) -> dict:
         "tabel2": None if not cf.tabel2 else _tabel2_json(cf, inputs),
         "kilder": list(cf.kilder),
         "klagesager": None if cf.klagesager is None else _klagesager_json(cf.klagesager, inputs.case.diskretion),
+        "kort": {mf.omraade: _map_json(mf, inputs.landstal.file) for mf in cf.kort},
         "advarsler": [str(w) for w in cf.warnings],
     }
     return out
@@ -148,6 +151,30 @@ def _tabel2_json(cf: CaseFigures, inputs: Inputs) -> dict:
         "raekker": [row(r.navn, r.counts, r.i_danmarkskort) for r in cf.tabel2],
         "i_alt": row("I alt", cf.tabel2_total, None),
         "i_danmarkskort": counts_json(cf.tabel2_danmarkskort),
+    }
+
+
+def _map_json(mf: ranking.MapFigures, file: str) -> dict:
+    """One danmarkskort: every municipality's shown rate, the classes and, with full coverage, the rank."""
+    own = mf.procent(mf.kommune)
+    r = mf.placering
+    return {
+        "fil": file,
+        "tegnes": ranking.drawn(mf),
+        "kommuner_i_alt": mf.i_alt,
+        "kommuner_med_tal": mf.med_tal,
+        "mangler": list(mf.mangler),
+        "uden_sager": list(mf.uden_procent()),
+        "klassegraenser": list(ranking.BREAKS),
+        "klasser": [
+            {"fra": low, "til": high, "kommuner": n}
+            for (low, high), n in zip(map(ranking.class_bounds, range(ranking.CLASSES)), mf.klasse_antal(), strict=True)
+        ],
+        "hele_landet_procent": mf.landet,
+        "kommune": {"procent": own, "klasse": ranking.rate_class(own)},
+        "placering": None if r is None else asdict(r),
+        "over_landsgennemsnittet": mf.over_landet,
+        "procenter": dict(mf.procenter),
     }
 
 

@@ -91,6 +91,7 @@ class Case:
     sammenligning: tuple[str, ...] = key("kommuner", ())
     forvaltningsomraader: Path | None = key("file", None)
     klagesager: Path | None = key("file", None)
+    landsudtraek: Path | None = key("file", None)
     status: str = key(STATUSES, "udkast")
     sagsnummer: str | None = key(str, None)
     titel: str = key(str, DEFAULT_TITLE)

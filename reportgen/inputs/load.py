@@ -14,7 +14,7 @@ from reportgen.inputs.files import read_file
 from reportgen.inputs.forvaltning import Forvaltning, load_forvaltning
 from reportgen.inputs.klagesager import Klagesager, load_klagesager, pseudonyms
 from reportgen.inputs.limits import MAX_TOML_BYTES
-from reportgen.inputs.statistics import Statistics, load_statistics, require_year
+from reportgen.inputs.statistics import Statistics, load_statistics, require_year, with_national
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,12 @@ class Inputs:
     statistik: Statistics
     forvaltning: Forvaltning | None
     klagesager: Klagesager | None = None
+    landsudtraek: Statistics | None = None  # the national extract completed by `statistik` (sag.toml landsudtraek)
+
+    @property
+    def landstal(self) -> Statistics:
+        """The statistics the maps and the rank are drawn from: the national extract, else the statistics file."""
+        return self.landsudtraek or self.statistik
 
     def files(self) -> dict[str, Path]:
         """The input files by their name in the case folder (for the manifest)."""
@@ -33,6 +39,7 @@ class Inputs:
             self.case.statistik,
             self.case.forvaltningsomraader,
             self.case.klagesager,
+            self.case.landsudtraek,
         ]
         paths += sorted((self.case.folder / "tekster").glob("*.md"))
         return {
@@ -73,7 +80,11 @@ def _load(
     if case.forvaltningsomraader:
         forvaltning = load_forvaltning(case.forvaltningsomraader, _display(case, case.forvaltningsomraader), root, ids)
     klagesager = load_klagesager(case.klagesager, _display(case, case.klagesager), root) if case.klagesager else None
-    return Inputs(case, statistik, forvaltning, klagesager)
+    landsudtraek = None
+    if case.landsudtraek:
+        extract = load_statistics(case.landsudtraek, _display(case, case.landsudtraek), root, ids)
+        landsudtraek = with_national(statistik, extract, case.aar)
+    return Inputs(case, statistik, forvaltning, klagesager, landsudtraek)
 
 
 def case_pseudonyms(folder: Path, sag_toml: str | None = None) -> Ids:

@@ -326,3 +326,33 @@ def require_year(stats: Statistics, kommune: str, aar: int) -> StatRecord:
             ]
         )
     return record
+
+
+def with_national(stats: Statistics, extract: Statistics, aar: int) -> Statistics:
+    """The statistics for the map: a national extract completed by the case's own file, which must agree with it.
+
+    For the danmarkskort year, every kommune × area both files have must have the same four counts; otherwise
+    an input error names both files and rows.
+    """
+    problems = ProblemList()
+    for key, own in sorted(stats.records.items()):
+        other = extract.records.get(key)
+        if key[1] != aar or other is None or other.counts == own.counts:
+            continue
+        kommune, _, omraade = key
+        problems.add(
+            extract.file,
+            f"{kommune} {aar} {omraade} har andre tal end i {stats.file} række {own.rows[0]} "
+            f"({_outcome_counts(other.counts)} mod {_outcome_counts(own.counts)}).",
+            other.rows[0],
+            None,
+            f"Landsudtrækket og {stats.file} skal have de samme tal for sagens kommuner; ret den forkerte af de to "
+            "rækker, eller brug udtræk fra samme dato.",
+        )
+    problems.raise_if_any()
+    return Statistics(extract.file, {**extract.records, **stats.records})
+
+
+def _outcome_counts(c: Counts) -> str:
+    """ "24 stadfæstet, 8 ændret/ophævet, 33 hjemvist, 0 afvist/henvist"."""
+    return ", ".join(f"{getattr(c, o)} {OUTCOME_WORDS[o]}" for o in OUTCOMES)

@@ -259,11 +259,13 @@ def _init_worker(stats: Statistics, statistik: Path, aar: int, out: Path, indsti
 
 
 def warm_up() -> None:
-    """Run the chart, HTML, PDF and DOCX writers once on a tiny document, so fonts and templates are loaded."""
-    from reportgen.documents import charts
+    """Run the chart, map, HTML, PDF and DOCX writers once on a tiny document, so fonts, templates and the
+    municipal boundaries are loaded once per worker."""
+    from reportgen.documents import charts, maps
     from reportgen.documents.model import Figure
     from reportgen.writers import docx, pdf
 
+    maps.warm_up()
     chart = charts.trend_chart((2023, 2024), (charts.Series("Opvarmning", (Fraction(1, 2), None), "kommune"),))
     doc = pdf.warm_up_document(Figure("opvarmning.png", chart, "Opvarmning", "Opvarmning"))
     pdf.render(doc)

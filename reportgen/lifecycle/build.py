@@ -109,6 +109,14 @@ def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int) -> bytes:
             "aar": sorted({a for (_, a, _) in stats.records}),
             "kilder": sorted({r.kilde for r in stats.records.values() if r.kilde}),
         },
+        "landsudtraek": None
+        if inputs.landsudtraek is None or case.landsudtraek is None
+        else {
+            "fil": inputs.landsudtraek.file,
+            "sha256": sha256(case.landsudtraek.read_bytes()),
+            "kommuner": len(inputs.landsudtraek.kommuner()),
+            "kilder": sorted({r.kilde for r in inputs.landsudtraek.records.values() if r.kilde}),
+        },
         "output": {name: sha256(content) for name, content in sorted(outputs.items())},
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from reportgen.domain import danish as d
+from reportgen.domain.areas import AREAS
+from reportgen.figures import ranking
 from reportgen.figures import rates as f
 from reportgen.figures.case import CaseFigures
 from reportgen.figures.klagesager import TOTAL
@@ -42,7 +44,25 @@ def summary_lines(cf: CaseFigures) -> list[str]:
             f"{d.percent(f.omgoerelsesprocent(t))} omgjort af de realitetsbehandlede, "
             f"{d.percent(f.omgoerelse_af_alle(t))} af alle afgjorte"
         )
+    lines += _map_lines(cf)
     lines += _klagesager_lines(cf)
+    return lines
+
+
+def _map_lines(cf: CaseFigures) -> list[str]:
+    """Where the municipality ranks on each map, or how many municipalities the data covers."""
+    lines = []
+    for mf in cf.kort:
+        if not ranking.drawn(mf):
+            continue
+        area = AREAS[mf.omraade].label
+        r = mf.placering
+        if r is None:
+            lines.append(f"  Kort, {area}: {mf.med_tal} af {mf.i_alt} kommuner har tal; ingen placering")
+            continue
+        shared = f", delt med {r.delt_med}" if r.delt_med else ""
+        above = "" if mf.over_landet is None else f"; {d.plural(mf.over_landet, 'kommune', 'kommuner')} over landet"
+        lines.append(f"  Kort, {area}: nr. {r.plads} af {r.antal}{shared} (kvartil {r.kvartil}){above}")
     return lines
 
 

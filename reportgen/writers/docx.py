@@ -261,6 +261,8 @@ class _BlockWriter:
         shape = run.add_picture(BytesIO(figure.png), width=width)
         _describe_picture(shape._inline, self.figures, figure)
         self.caption("Figur", self.figures, figure.caption)
+        if figure.source:
+            self.target.add_paragraph(f"Kilde: {figure.source}", style=Style.SOURCE)
 
     def caption(self, label: str, number: int, text: str) -> None:
         """Write "<label> <n>: <text>" in the Caption style, the number as a SEQ field Word can update."""
