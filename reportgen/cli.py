@@ -1,4 +1,4 @@
-"""The `reportgen` command line: check, figures, build, diff, batch and serve."""
+"""The `reportgen` command line: check, figures, build, diff, batch, serve and stil."""
 
 from __future__ import annotations
 
@@ -25,12 +25,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate a case folder and print its key figures and warnings; writes nothing."""
     from reportgen.figures.case import compute
     from reportgen.inputs import load_inputs
-    from reportgen.lifecycle.check import summary_lines
+    from reportgen.lifecycle.check import look_line, summary_lines
 
-    inputs = load_inputs(args.case)
+    inputs = load_inputs(args.case, stil=args.stil)
     cf = compute(inputs)
     for line in summary_lines(cf):
         print(_terminal(line))
+    if (look := look_line(inputs.look)) is not None:
+        print(look)
     _print_warnings(cf.warnings)
     return EXIT_OK
 
@@ -53,7 +55,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Build the sagsfremstilling and Bilag 1 (DOCX, PDF, HTML) into OUT/<kommune>/<år>/v<N>/."""
     from reportgen.lifecycle.build import build
 
-    result = build(args.case, args.out)
+    result = build(args.case, args.out, stil=args.stil)
     if result.edited:
         print(
             _terminal(
@@ -119,6 +121,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_INPUT
 
 
+def cmd_style_template(args: argparse.Namespace) -> int:
+    """Write a style folder to start from: reportgen's Word template and stil.toml with its colours."""
+    from reportgen.lifecycle.style_template import write_style_template
+
+    written = write_style_template(args.folder)
+    print(f"Stilmappen er skrevet: {args.folder} ({', '.join(path.name for path in written)}).")
+    print("Ret typografierne, sidehovedet og sidefoden i reference.docx i Word, og farverne og skrifterne i")
+    print("stil.toml; læg logoet i mappen som logo.png (og gerne logo.svg), og skrifter i fonts/.")
+    print(f'Brug mappen med stil = "…" i sag.toml eller med --stil {args.folder}.')
+    return EXIT_OK
+
+
 def _print_warnings(warnings, stream=None) -> None:
     """Print warnings (or that there are none) as Danish lines."""
     stream = stream or sys.stdout
@@ -137,7 +151,12 @@ HELP = {  # the commands' help, in Danish like the rest of the command line
     "diff": "sammenligner to versioner: redline (HTML), Word-filer med sporede ændringer og en oversigt",
     "batch": "bygger én pakke pr. kommune i en statistikfil med standardtekster og egen sammenligningsgruppe",
     "serve": "viser sagerne i en mappe i browseren: opret, skriv, byg, sammenlign og hent dokumenterne",
+    "stil": "kommunens eget udseende: Word-skabelon, logo, skrifter og farver i en stilmappe",
 }
+STIL_HELP = {
+    "skabelon": "skriver en stilmappe at begynde fra: reportgens Word-skabelon og stil.toml med standardfarverne",
+}
+STIL_OPTION = "stilmappe, der bruges i stedet for den, sag.toml nævner (se README: Kommunens eget udseende)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -151,10 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func in (("check", cmd_check), ("figures", cmd_figures)):
         p = sub.add_parser(name, help=HELP[name], description=HELP[name])
         p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
+        if name == "check":
+            p.add_argument("--stil", type=Path, default=None, metavar="MAPPE", help=STIL_OPTION)
         p.set_defaults(func=func)
     p = sub.add_parser("build", help=HELP["build"], description=HELP["build"])
     p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
     p.add_argument("--out", type=Path, default=Path("output"), metavar="MAPPE", help="outputmappe (standard: output)")
+    p.add_argument("--stil", type=Path, default=None, metavar="MAPPE", help=STIL_OPTION)
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("diff", help=HELP["diff"], description=HELP["diff"])
     p.add_argument(
@@ -202,6 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, default=8000, metavar="P", help="porten (standard: 8000)")
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("stil", help=HELP["stil"], description=HELP["stil"])
+    stil = p.add_subparsers(dest="stil_command", required=True, metavar="KOMMANDO")
+    p = stil.add_parser("skabelon", help=STIL_HELP["skabelon"], description=STIL_HELP["skabelon"])
+    p.add_argument("folder", type=Path, metavar="MAPPE", help="den nye stilmappe (oprettes, hvis den ikke findes)")
+    p.set_defaults(func=cmd_style_template)
     return parser
 
 

@@ -22,6 +22,7 @@ DIFF_TEMPLATES = TEMPLATES / "diff"  # the redline of `reportgen diff`
 STYLESHEET = TEMPLATES / "style.css"  # the house style of the HTML and PDF
 FONTS = TEMPLATES / "fonts"  # embedded in the PDF through @font-face
 REFERENCE_DOCX = TEMPLATES / "reference.docx"  # the DOCX writer's styles, page set-up, header and footer
+STYLE_TOML_TEMPLATE = TEMPLATES / "stil" / "stil.toml"  # the design tokens `reportgen stil skabelon` writes
 KOMMUNER = PACKAGE / "data" / "kommuner.csv"  # the 98 municipalities and their regions
 KOMMUNEGRAENSER = PACKAGE / "data" / "kommuner.geojson"  # the 98 municipalities' boundaries (DAGI 1:500.000)
 WEB_TEMPLATES = TEMPLATES / "web"  # the pages of `reportgen serve` (Jinja2, autoescaped)

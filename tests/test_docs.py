@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from reportgen.cli import HELP, build_parser
-from reportgen.inputs import case
+from reportgen.cli import HELP, STIL_HELP, build_parser
+from reportgen.inputs import case, style
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -19,6 +19,11 @@ def test_every_sag_toml_key_is_documented():
         assert f"`{value}`" in README or f'`"{value}"`' in README, value
 
 
+def test_every_stil_toml_key_is_documented():
+    for key in case.schema(style.Tokens):
+        assert f"| `{key}` |" in README, key
+
+
 def test_every_text_section_is_documented():
     for section in case.TEXT_SECTIONS:
         assert f"`{section}`" in README, section
@@ -28,6 +33,8 @@ def test_every_command_is_documented():
     commands = build_parser()._subparsers._group_actions[0].choices
     for name in commands:
         assert re.search(rf"`reportgen {name}\b", README), name
+    for name in commands["stil"]._subparsers._group_actions[0].choices:
+        assert f"`reportgen stil {name} " in README, name
 
 
 def test_every_command_has_danish_help():
@@ -35,7 +42,12 @@ def test_every_command_has_danish_help():
     assert set(commands) == set(HELP)
     for name, parser in commands.items():
         assert parser.description == HELP[name], name
-        assert not re.search(r"\b(the|and|of|one|per|each|into|with|a)\b", HELP[name], re.IGNORECASE), name
+    subcommands = commands["stil"]._subparsers._group_actions[0].choices
+    assert set(subcommands) == set(STIL_HELP)
+    for name, parser in subcommands.items():
+        assert parser.description == STIL_HELP[name], name
+    for text in (*HELP.values(), *STIL_HELP.values()):
+        assert not re.search(r"\b(the|and|of|one|per|each|into|with|a)\b", text, re.IGNORECASE), text
 
 
 def test_every_input_limit_is_in_the_readme():

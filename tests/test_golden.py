@@ -42,6 +42,8 @@ from reportgen.documents.model import (
 )
 from reportgen.figures.case import compute
 from reportgen.inputs import load_inputs
+from reportgen.inputs.style import load_style
+from reportgen.resources import STYLESHEET
 from reportgen.writers import docx, html
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "eksempler" / "allerod-2024"
@@ -49,6 +51,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("REPORTGEN_UPDATE_GOLDEN") == "1"
 BINARY_PARTS = "binary-parts.sha256"
 BODY_PART = "word/document.xml"
+HOUSE_CSS = STYLESHEET.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -72,8 +75,9 @@ def _reviewable_html(page: bytes) -> str:
         for key, value in el.attrib.items():
             if value.startswith("data:"):
                 el.set(key, f"sha256:{hashlib.sha256(value.encode()).hexdigest()[:16]}")
-    for style in root.iter("style"):
-        style.text = "sha256:" + hashlib.sha256((style.text or "").encode()).hexdigest()
+    for style in root.iter("style"):  # the house stylesheet by its hash; a style folder's tokens as they are
+        if (style.text or "").strip() == HOUSE_CSS.strip():
+            style.text = "sha256:" + hashlib.sha256((style.text or "").encode()).hexdigest()
     return lxml.html.tostring(root, pretty_print=True, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
@@ -277,6 +281,17 @@ def test_each_block_type_in_docx(feature):
     check_docx(
         GOLDEN / "funktioner" / f"{feature}.docx", docx.render(feature_document(FEATURES[feature])), (BODY_PART,)
     )
+
+
+def test_a_style_folders_look_in_html_and_docx():
+    """The example's alternate look (data/eksempler/kommunestil) on a draft with a heading, a table and a
+    decision: the HTML's second stylesheet and logo, every part of the DOCX (its template, the styles the
+    writer adds and the tokens, the letterhead with the logo)."""
+    look = load_style(EXAMPLE.parent / "kommunestil", "Eksempel")
+    blocks = (*FEATURES["overskrifter"], *FEATURES["tabel"], *FEATURES["beslutning"])
+    doc = feature_document(blocks, draft=True)
+    check_html(GOLDEN / "funktioner" / "stil.html", html.render(doc, look))
+    check_docx(GOLDEN / "funktioner" / "stil.docx", docx.render(doc, look))
 
 
 def test_draft_marking_in_html_and_docx():

@@ -39,9 +39,10 @@ DEFAULT_TITLE = "Årlig behandling af omgørelsesprocenter i klagesager"
 
 
 def key(kind: Any, default: Any = MISSING, toml: str | None = None, limit: int = MAX_SHORT_TEXT) -> Any:
-    """A dataclass field that is a sag.toml key: its kind (str, int, date, "kommune", "kommuner", "file", list,
-    dict, "tables" or a tuple of allowed values), its default (none: the key is required), its name in the
-    file when that differs from the field's and the most characters a text value (or each text of a list) has."""
+    """A dataclass field that is a sag.toml key: its kind (str, int, float, date, "kommune", "kommuner", "file",
+    "folder", list, dict, "tables" or a tuple of allowed values), its default (none: the key is required), its
+    name in the file when that differs from the field's and the most characters a text value (or each text of a
+    list) has."""
     return field(default=default, metadata={"kind": kind, "toml": toml, "limit": limit})
 
 
@@ -105,6 +106,7 @@ class Case:
     moeder: tuple[Moede, ...] = key("tables", (), toml="moede")
     behandling: tuple[Behandling, ...] = key("tables", ())
     bilag: tuple[Bilag, ...] = key("tables", ())
+    stil: Path | None = key("folder", None)
     tekster: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -144,6 +146,7 @@ _TABLES = {"behandling": Behandling, "moede": Moede, "bilag": Bilag}  # the [[�
 _TYPE_NAMES = {
     str: "tekst",
     int: "heltal",
+    float: "tal (fx 1.5)",
     date: "dato (fx 2025-09-23)",
     list: "liste af tekster",
     dict: "tabel ([...])",
@@ -151,7 +154,7 @@ _TYPE_NAMES = {
 }
 
 
-class _Reader:
+class TableReader:
     """Checks one TOML table against a schema, collecting problems with the key's full name."""
 
     def __init__(self, file: str, folder: Path, problems: ProblemList, ids: Ids):
@@ -186,6 +189,7 @@ class _Reader:
             "kommune": "kommunenavn",
             "kommuner": "liste af kommunenavne",
             "file": "filsti",
+            "folder": "mappesti",
             "tables": "[[tabel]]-afsnit",
         }.get(kind, _TYPE_NAMES.get(kind, str(kind)))
 
@@ -217,8 +221,8 @@ class _Reader:
                 return None
             names = [self._kommune(v, f"{key}[{i + 1}]") for i, v in enumerate(value)]
             return tuple(n for n in names if n) if all(names) else None
-        if kind == "file":
-            return self._file(value, key)
+        if kind in ("file", "folder"):
+            return self._path(value, key, folder=kind == "folder")
         if kind == "tables":
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 self.problems.add(self.file, "skal skrives som [[" + key + "]]-afsnit.", column=key)
@@ -232,6 +236,8 @@ class _Reader:
             return tuple(value)
         if kind is int and isinstance(value, bool):
             value = str(value)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
         if kind == date and hasattr(value, "hour"):
             self.problems.add(self.file, "skal være en dato uden klokkeslæt.", column=key, hint="Skriv fx 2025-09-23.")
             return None
@@ -261,17 +267,23 @@ class _Reader:
             return None
         return name
 
-    def _file(self, value: Any, key: str) -> Path | None:
+    def _path(self, value: Any, key: str, folder: bool) -> Path | None:
+        """An existing file inside the case folder, or (folder) an existing folder anywhere – a style folder is
+        shared by a municipality's cases – relative to the case folder; else None after recording a problem."""
         if not self._is(value, str, key):
             return None
-        path, message, hint = files.resolve(self.folder / value, self.folder)
-        if path is not None and not path.is_file():
-            message, hint = f"filen '{value}' er ikke en almindelig fil.", "Angiv en CSV- eller XLSX-fil i sagsmappen."
+        path, message, hint = files.resolve(self.folder / value, None if folder else self.folder)
+        noun = "mappen" if folder else "filen"
+        if path is not None and not (path.is_dir() if folder else path.is_file()):
+            message = f"{noun} '{value}' er ikke en " + ("mappe." if folder else "almindelig fil.")
+            hint = "Angiv stilmappen." if folder else "Angiv en CSV- eller XLSX-fil i sagsmappen."
         elif message == files.MISSING:
-            message = f"filen '{value}' findes ikke i sagsmappen."
+            message = f"{noun} '{value}' findes ikke" + ("." if folder else " i sagsmappen.")
             hint = f"Tjek navnet; stien er relativ til {self.folder}."
+            if folder:
+                hint += f" `reportgen stil skabelon {self.folder / value}` laver en stilmappe at begynde fra."
         elif message:
-            message = f"filen '{value}' kan ikke bruges: {message}"
+            message = f"{noun} '{value}' kan ikke bruges: {message}"
         if message:
             self.problems.add(self.file, message, column=key, hint=hint)
             return None
@@ -304,7 +316,7 @@ def load_case(
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")]) from None
     problems = ProblemList()
-    reader = _Reader(file, folder, problems, ids)
+    reader = TableReader(file, folder, problems, ids)
     top = reader.table(data, _TOP)
     attribute = {f.metadata["toml"] or f.name: f.name for f in fields(Case) if "kind" in f.metadata}
     values: dict[str, Any] = {attribute[k]: v for k, v in top.items() if k != "handleplan" and k not in _TABLES}

@@ -17,6 +17,7 @@ from reportgen.domain.kommuner import slug
 from reportgen.figures.case import CaseFigures, compute
 from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
+from reportgen.inputs.style import DEFAULT_LOOK, Look
 from reportgen.lifecycle.failures import failure
 from reportgen.lifecycle.versions import (
     FIGURES,
@@ -51,8 +52,8 @@ def _silent(step: str) -> None:
     """The progress of a build nobody watches."""
 
 
-def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str, bytes]:
-    """Every output file of a packet by name: the documents in three formats and the charts.
+def render_packet(packet: Packet, pdfs: PdfProcesses | None = None, look: Look = DEFAULT_LOOK) -> dict[str, bytes]:
+    """Every output file of a packet by name: the documents in three formats, in the look, and the charts.
 
     With PdfProcesses the PDFs were submitted there as each document was composed; this process writes the
     HTML and DOCX meanwhile and then collects them.
@@ -63,11 +64,11 @@ def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str,
         from reportgen.writers import pdf
     files: dict[str, bytes] = {}
     for doc in packet.documents():
-        page = html.render(doc)
+        page = html.render(doc, look)
         files[f"{doc.slug}.html"] = page
         if pdfs is None:
-            files[f"{doc.slug}.pdf"] = pdf.render(doc, page)
-        files[f"{doc.slug}.docx"] = docx.render(doc)
+            files[f"{doc.slug}.pdf"] = pdf.render(doc, page, look)
+        files[f"{doc.slug}.docx"] = docx.render(doc, look)
     if pdfs is not None:
         files.update((f"{slug}.pdf", data) for slug, data in pdfs.results().items())
     for figure in packet.figures():
@@ -129,21 +130,23 @@ def _library_version(name: str) -> str | None:
         return None
 
 
-def build(case_folder: Path, out: Path, progress: Progress = _silent) -> BuildResult:
+def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path | None = None) -> BuildResult:
     """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version.
 
-    Raises InputError for invalid input and BuildFailed, naming the cause, when the version could not be
-    written (a full disk, a folder that cannot be written, a PDF process that died).
+    `stil` is a style folder to use instead of the one sag.toml names. Raises InputError for invalid input
+    and BuildFailed, naming the cause, when the version could not be written (a full disk, a folder that
+    cannot be written, a PDF process that died).
     """
     progress("Læser og kontrollerer sagen")
-    inputs = load_inputs(case_folder)
+    inputs = load_inputs(case_folder, stil=stil)
+    look = inputs.look
     try:
         with _pdf_processes() as pdfs:
             progress("Beregner tallene og tegner figurerne")
             cf = compute(inputs)
-            packet = compose(inputs, cf, ready=pdfs.submit if pdfs else None)
+            packet = compose(inputs, cf, ready=(lambda doc: pdfs.submit(doc, look)) if pdfs else None)
             progress("Skriver dokumenterne som HTML, PDF og Word")
-            return write_packet(inputs, cf, render_packet(packet, pdfs), out, progress)
+            return write_packet(inputs, cf, render_packet(packet, pdfs, look), out, progress)
     except Exception as exc:
         failed = failure(exc, out)
         if failed is None:

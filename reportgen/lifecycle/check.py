@@ -1,6 +1,8 @@
-"""The short Danish summary `reportgen check` prints: the year's key figures in a few lines."""
+"""The short Danish summary `reportgen check` prints: the year's key figures in a few lines, and the look."""
 
 from __future__ import annotations
+
+from dataclasses import fields
 
 from reportgen.domain import danish as d
 from reportgen.domain.areas import AREAS
@@ -8,6 +10,7 @@ from reportgen.figures import ranking
 from reportgen.figures import rates as f
 from reportgen.figures.case import CaseFigures
 from reportgen.figures.klagesager import TOTAL
+from reportgen.inputs.style import Look, Tokens
 
 
 def summary_lines(cf: CaseFigures) -> list[str]:
@@ -82,3 +85,20 @@ def _klagesager_lines(cf: CaseFigures) -> list[str]:
     if a.delvist_hjemvist:
         line += f"; {d.count(a.delvist_hjemvist)} delvist hjemvist"
     return [line]
+
+
+def look_line(look: Look) -> str | None:
+    """What a case's style folder brings, for `reportgen check`; None without a style folder."""
+    if look.folder is None:
+        return None
+    parts = []
+    if look.reference_docx is not None:
+        parts.append("Word-skabelon")
+    if look.logo is not None:
+        parts.append("logo (PNG og SVG)" if look.logo.svg is not None else "logo (PNG)")
+    if look.fonts:
+        parts.append(d.plural(len(look.fonts), "skriftfil", "skriftfiler"))
+    tokens = [f.name for f in fields(Tokens) if getattr(look.tokens, f.name) is not None]
+    if tokens:
+        parts.append(f"stil.toml: {', '.join(tokens)}")
+    return f"  Stilmappe {look.folder.name}: {'; '.join(parts) or 'tom – reportgens eget udseende'}"

@@ -14,6 +14,7 @@ import signal
 from multiprocessing.connection import Connection
 
 from reportgen.documents.model import Document
+from reportgen.inputs.style import DEFAULT_LOOK, Look
 
 WORKERS = 2
 Reply = tuple[str, bytes | tuple[int | None, str]]  # ("ok", PDF bytes) or ("fejl", (errno or None, message))
@@ -38,11 +39,12 @@ class PdfProcesses:
             end.close()
         self._sent: list[tuple[str, Connection]] = []
 
-    def submit(self, doc: Document) -> None:
-        """Send a composed document to the next process; if that process has stopped, results() says why."""
+    def submit(self, doc: Document, look: Look = DEFAULT_LOOK) -> None:
+        """Send a composed document, and the look to lay it out in, to the next process; if that process has
+        stopped, results() says why."""
         conn = self._conns[len(self._sent) % WORKERS]
         try:
-            conn.send(doc)
+            conn.send((doc, look))
         except OSError:  # a broken pipe: the process stopped, and left its reason (or nothing) on the pipe
             pass
         self._sent.append((doc.slug, conn))
@@ -105,17 +107,19 @@ def _serve(conn: Connection, other: Connection | None = None) -> None:
     """Render each document received on conn and send back ("ok", bytes) or ("fejl", message); stop at None."""
     from reportgen.writers import pdf
 
-    if other is not None:
+    if other is not None:  # the second process, forked from the warm first one
         other.close()
+        pdf.own_font_folder()
     while True:
         try:
-            doc = conn.recv()
+            task = conn.recv()
         except EOFError:
             return
-        if doc is None:
+        if task is None:
             return
+        doc, look = task
         try:
-            reply: Reply = ("ok", pdf.render(doc))
+            reply: Reply = ("ok", pdf.render(doc, look=look))
         except Exception as exc:  # noqa: BLE001 – reported to the parent, which names the cause
             reply = _failure(exc)
         if not _answer(conn, reply):
