@@ -85,7 +85,9 @@ def test_killed_pdf_process_fails_with_a_danish_message(tmp_path):
 @pytest.fixture
 def fast_render(monkeypatch):
     """build() with the documents replaced by one small file: what is tested here happens after rendering."""
-    monkeypatch.setattr(build_module, "render_packet", lambda packet, pdfs=None: {"sagsfremstilling.html": b"<p>"})
+    monkeypatch.setattr(
+        build_module, "render_packet", lambda packet, pdfs=None, look=None: {"sagsfremstilling.html": b"<p>"}
+    )
     monkeypatch.setattr(build_module, "_pdf_processes", nullcontext)
 
 

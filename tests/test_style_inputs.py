@@ -352,18 +352,19 @@ def test_a_link_out_of_the_style_folder_is_refused_unread(style):
     (style / "logo.png").unlink()
     (style / "logo.png").symlink_to("/etc/passwd")
     message = problems(style)
-    assert "logo.png: filen er et link ud af stilmappen." in message and "root:" not in message
+    assert "logo.png: filen ligger uden for stilmappen (eller er et link dertil)." in message
+    assert "root:" not in message
 
 
 def test_a_fifo_is_refused_without_waiting(style):
     (style / "stil.toml").unlink()
     os.mkfifo(style / "stil.toml")
-    assert "stil.toml: er ikke en almindelig fil." in problems(style)
+    assert "stil.toml: er en FIFO (navngivet rør), ikke en almindelig fil." in problems(style)
 
 
 def test_an_oversized_file_is_refused(style):
     (style / "stil.toml").write_text("# " + "x" * 70_000 + "\n", encoding="utf-8")
-    assert "stil.toml: filen er større end 64 kB." in problems(style)
+    assert "stil.toml: filen fylder 70 kB; højst 64 kB er tilladt." in problems(style)
 
 
 def test_a_style_folder_that_is_a_file_is_named(tmp_path):

@@ -1,8 +1,8 @@
 """Reading a file of a case: a regular file inside the case folder (after following links), below a size cap.
 
-Every file the tool reads from a case folder – sag.toml, tekster/*.md, the data files – is opened here and
-nowhere else, so a link to /etc/shadow, a FIFO, a device, a folder, a symlink loop or an odd path is
-refused with a message naming the file, never read, never hung on and never published.
+Every file the tool reads from a case folder – sag.toml, tekster/*.md, the data files – or from a style
+folder is opened here and nowhere else, so a link to /etc/shadow, a FIFO, a device, a folder, a symlink loop
+or an odd path is refused with a message naming the file, never read, never hung on and never published.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from reportgen.domain.errors import InputError, Problem
 from reportgen.inputs.limits import MB
 
 MISSING = "filen findes ikke."
-OUTSIDE_HINT = "Læg filen i sagsmappen (kopiér den dertil i stedet for at linke til en fil andetsteds)."
+CASE_FOLDER = "sagsmappen"
 
 
-def resolve(path: Path, root: Path | None) -> tuple[Path | None, str | None, str | None]:
+def resolve(path: Path, root: Path | None, place: str = CASE_FOLDER) -> tuple[Path | None, str | None, str | None]:
     """(the resolved path, None, None) for an existing path inside root (any path without root), else
-    (None, message, hint) saying why not: missing, an odd path, a link loop, outside root."""
+    (None, message, hint) saying why not: missing, an odd path, a link loop, outside root (named as place)."""
     try:
         resolved = Path(path).resolve(strict=True)
         inside = root is None or resolved.is_relative_to(Path(root).resolve(strict=True))
@@ -34,7 +34,11 @@ def resolve(path: Path, root: Path | None) -> tuple[Path | None, str | None, str
     except OSError as exc:
         return None, *_os_problem(exc)
     if not inside:
-        return None, "filen ligger uden for sagsmappen (eller er et link dertil).", OUTSIDE_HINT
+        return (
+            None,
+            f"filen ligger uden for {place} (eller er et link dertil).",
+            f"Læg filen i {place} (kopiér den dertil i stedet for at linke til en fil andetsteds).",
+        )
     return resolved, None, None
 
 
@@ -84,10 +88,10 @@ def _kind(mode: int) -> str | None:
     return "ikke en almindelig fil"
 
 
-def read_file(path: Path, display: str, limit: int, root: Path | None = None) -> bytes:
+def read_file(path: Path, display: str, limit: int, root: Path | None = None, place: str = CASE_FOLDER) -> bytes:
     """The bytes of a regular file inside root (after following links) of at most limit bytes; InputError naming
     display otherwise. Opened without blocking, so a FIFO or a device is refused, never waited on."""
-    resolved, message, hint = resolve(path, root)
+    resolved, message, hint = resolve(path, root, place)
     if resolved is None:
         raise InputError([Problem(display, message or "", hint=hint)])
     try:

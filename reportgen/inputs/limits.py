@@ -19,3 +19,12 @@ MAX_SHORT_TEXT = 255  # characters in a one-line sag.toml value (titel, forfatte
 MAX_LONG_TEXT = 5_000  # characters in a sag.toml text that is a paragraph (a decision, "beslutning")
 MAX_MARKDOWN_DEPTH = 10  # emphasis nested in emphasis (*…**…**…*) in a text of tekster/
 MAX_COUNT = 100_000_000  # a count of decisions or cases (the whole country makes far fewer per year)
+# a style folder (stil), read on loading the case
+MAX_STYLE_TOML_BYTES = 64 * KB  # stil.toml: a few design tokens
+MAX_REFERENCE_BYTES = 20 * MB  # reference.docx, the Word template, as it lies on disk
+MAX_REFERENCE_UNPACKED_BYTES = 100 * MB  # all parts of reference.docx together, unpacked (a zip bomb is refused)
+MAX_REFERENCE_PARTS = 2_000  # parts (files) in reference.docx
+MAX_LOGO_BYTES = 2 * MB  # logo.png and logo.svg, each
+MAX_LOGO_PIXELS = 5_000  # pixels of logo.png, each way
+MAX_FONT_BYTES = 20 * MB  # each font file in fonts/
+MAX_FONTS = 40  # font files in fonts/

@@ -14,10 +14,7 @@ from io import BytesIO
 from lxml import etree
 
 from reportgen.domain.errors import Problem
-
-MB = 1_000_000
-MAX_UNPACKED_BYTES = 100 * MB  # all parts of a template together, unpacked (a zip bomb is refused unread)
-MAX_PARTS = 2_000
+from reportgen.inputs.limits import MAX_REFERENCE_PARTS, MAX_REFERENCE_UNPACKED_BYTES, MB
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -106,11 +103,12 @@ def check_reference(data: bytes, display: str) -> list[Problem]:
         infos = package.infolist()
     except (zipfile.BadZipFile, ValueError):
         return [Problem(display, "er ikke et Word-dokument (.docx).", hint=_SAVE_AS_DOCX)]
-    if len(infos) > MAX_PARTS or sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+    if len(infos) > MAX_REFERENCE_PARTS or sum(info.file_size for info in infos) > MAX_REFERENCE_UNPACKED_BYTES:
         return [
             Problem(
                 display,
-                f"filen pakker sig ud til mere end {MAX_UNPACKED_BYTES // MB} MB eller {MAX_PARTS} dele.",
+                f"filen pakker sig ud til mere end {MAX_REFERENCE_UNPACKED_BYTES // MB} MB "
+                f"eller {MAX_REFERENCE_PARTS:,} dele.".replace(",", "."),
                 hint="Fjern store billeder og indlejrede filer fra skabelonen.",
             )
         ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import stat
 import subprocess
 import tomllib
 from collections.abc import Callable
@@ -27,22 +26,25 @@ from PIL import Image, UnidentifiedImageError
 
 from reportgen.domain import colours
 from reportgen.domain.errors import InputError, Problem, ProblemList, suggest
+from reportgen.domain.privacy import Ids
+from reportgen.inputs import files
 from reportgen.inputs.case import TableReader, key, schema
+from reportgen.inputs.limits import (
+    MAX_FONT_BYTES,
+    MAX_FONTS,
+    MAX_LOGO_BYTES,
+    MAX_LOGO_PIXELS,
+    MAX_REFERENCE_BYTES,
+    MAX_STYLE_TOML_BYTES,
+)
 from reportgen.inputs.reference import check_reference
 
-KB, MB = 1_000, 1_000_000
 STYLE_TOML = "stil.toml"
 REFERENCE = "reference.docx"
 LOGO_PNG, LOGO_SVG = "logo.png", "logo.svg"
 FONT_FOLDER = "fonts"
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}
 
-MAX_TOML_BYTES = 64 * KB
-MAX_REFERENCE_BYTES = 20 * MB
-MAX_LOGO_BYTES = 2 * MB
-MAX_LOGO_SIDE = 5_000  # pixels of a PNG logo, each way
-MAX_FONT_BYTES = 20 * MB
-MAX_FONTS = 40
 LOGO_HEIGHTS = (0.5, 5.0)  # cm
 DEFAULT_LOGO_HEIGHT = 1.5  # cm
 
@@ -161,7 +163,7 @@ def load_style(folder: Path, kommune: str, display: str | None = None) -> Look:
             files.append(path)
         return data
 
-    tokens = _tokens(read(STYLE_TOML, MAX_TOML_BYTES), f"{shown}/{STYLE_TOML}", problems)
+    tokens = _tokens(read(STYLE_TOML, MAX_STYLE_TOML_BYTES), f"{shown}/{STYLE_TOML}", problems)
     fonts = _fonts(root, shown, read, problems)
     tokens = _check_fonts(tokens, fonts, f"{shown}/{STYLE_TOML}", problems)
     _check_contrast(tokens, f"{shown}/{STYLE_TOML}", problems)
@@ -174,31 +176,12 @@ def load_style(folder: Path, kommune: str, display: str | None = None) -> Look:
 
 
 def _read(path: Path, root: Path, display: str, limit: int, problems: ProblemList) -> bytes | None:
-    """The bytes of a regular file inside root (after following links) of at most limit bytes, else a problem.
-    Opened without blocking, so a FIFO or a device is refused, never waited on."""
+    """The bytes of a regular file inside the style folder (after following links) below limit, else a problem."""
     try:
-        resolved = path.resolve(strict=True)
-        if not resolved.is_relative_to(root):
-            problems.add(display, "filen er et link ud af stilmappen.", hint="Læg selve filen i stilmappen.")
-            return None
-        handle = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except (OSError, RuntimeError, ValueError) as exc:
-        problems.add(display, f"filen kan ikke læses ({exc}).", hint="Tjek filen og dens rettigheder.")
+        return files.read_file(path, display, limit, root, place="stilmappen")
+    except InputError as exc:
+        problems.items.extend(exc.problems)
         return None
-    with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            problems.add(display, "er ikke en almindelig fil.", hint="Læg en almindelig fil med det navn i stilmappen.")
-            return None
-        data = stream.read(limit + 1)
-    if len(data) > limit:
-        problems.add(
-            display,
-            f"filen er større end {limit // KB:,} kB.".replace(",", "."),
-            hint="Tjek, at det er den rigtige fil; se grænserne i README.",
-        )
-        return None
-    return data
 
 
 def _tokens(data: bytes | None, display: str, problems: ProblemList) -> Tokens:
@@ -213,7 +196,7 @@ def _tokens(data: bytes | None, display: str, problems: ProblemList) -> Tokens:
     except tomllib.TOMLDecodeError as exc:
         problems.add(display, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")
         return Tokens()
-    values = TableReader(display, Path(), problems).table(table, schema(Tokens))
+    values = TableReader(display, Path(), problems, Ids()).table(table, schema(Tokens))
     for name in COLOUR_KEYS:
         if name in values:
             colour = colours.parse_hex(values[name])
@@ -386,16 +369,16 @@ def _check_png(data: bytes, display: str, problems: ProblemList) -> None:
     try:
         with Image.open(BytesIO(data)) as image:
             kind, size = image.format, image.size
-            if kind == "PNG" and max(size) <= MAX_LOGO_SIDE:
+            if kind == "PNG" and max(size) <= MAX_LOGO_PIXELS:
                 image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         kind, size = None, (0, 0)
     if kind != "PNG":
         problems.add(display, "er ikke et PNG-billede.", hint="Gem logoet som PNG (Filer → Eksportér → PNG).")
-    elif max(size) > MAX_LOGO_SIDE:
+    elif max(size) > MAX_LOGO_PIXELS:
         problems.add(
             display,
-            f"billedet er {size[0]} × {size[1]} pixel; højst {MAX_LOGO_SIDE} pixel hver vej er tilladt.",
+            f"billedet er {size[0]} × {size[1]} pixel; højst {MAX_LOGO_PIXELS} pixel hver vej er tilladt.",
             hint="Gem logoet i en mindre udgave, fx 600 pixel bredt.",
         )
 
