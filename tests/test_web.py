@@ -792,3 +792,52 @@ def test_serve_prints_the_address_and_stops_on_ctrl_c(ws):
         process.send_signal(signal.SIGINT)
         _, errors = process.communicate(timeout=60)
     assert process.returncode == 0, errors
+
+
+# --- the look ------------------------------------------------------------------------------------------------------
+
+STYLE = EXAMPLE.parent / "kommunestil"
+
+
+def test_case_page_chooses_a_style_folder_of_the_workspace_and_the_preview_wears_it(web):
+    app, client, ws = web
+    shutil.copytree(STYLE, ws / "husstil")
+    page = text_of(client.get(f"/sag/{CASE}/oplysninger"))
+    assert "Stilmappen husstil" in page and "Reportgens eget udseende" in page
+    assert post(app, client, f"/sag/{CASE}/oplysninger", details(app, stil="../husstil")).status_code == 303
+    assert tomllib.loads((ws / CASE / "sag.toml").read_text(encoding="utf-8"))["stil"] == "../husstil"
+    preview = text_of(client.get(f"/sag/{CASE}/forhaandsvisning/sagsfremstilling"))
+    assert 'alt="Allerød Kommunes logo"' in preview and "#00594F" in preview
+    assert post(app, client, f"/sag/{CASE}/oplysninger", details(app, stil="")).status_code == 303
+    assert "stil" not in tomllib.loads((ws / CASE / "sag.toml").read_text(encoding="utf-8"))
+
+
+def test_a_look_not_offered_is_refused_and_nothing_written(web):
+    app, client, ws = web
+    before = (ws / CASE / "sag.toml").read_bytes()
+    response = post(app, client, f"/sag/{CASE}/oplysninger", details(app, stil="/etc"))
+    assert response.status_code == 422 and "Vælg et udseende på listen." in text_of(response)
+    assert (ws / CASE / "sag.toml").read_bytes() == before
+
+
+def test_a_bad_style_folder_is_shown_at_the_form_and_nothing_written(web):
+    app, client, ws = web
+    shutil.copytree(STYLE, ws / "husstil")
+    (ws / "husstil" / "stil.toml").write_text('farve_tabelhoved_tekst = "#2A7A70"\n', encoding="utf-8")
+    before = (ws / CASE / "sag.toml").read_bytes()
+    response = post(app, client, f"/sag/{CASE}/oplysninger", details(app, stil="../husstil"))
+    assert response.status_code == 422 and "WCAG AA kræver mindst 4,5:1" in text_of(response)
+    assert (ws / CASE / "sag.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize("value", ["/etc", "../../..", "../../udenfor"])
+def test_a_style_folder_outside_the_workspace_is_refused_unread(tmp_path, value):
+    root = make_workspace(tmp_path / "arbejdsmappe")
+    shutil.copytree(STYLE, tmp_path / "udenfor")
+    toml = root / CASE / "sag.toml"
+    toml.write_text(f'stil = "{value}"\n' + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    _, client = client_for(root)
+    page = text_of(client.get(f"/sag/{CASE}/"))
+    assert f"mappen &#39;{value}&#39; ligger uden for arbejdsmappen" in page
+    preview = client.get(f"/sag/{CASE}/forhaandsvisning/sagsfremstilling")
+    assert preview.status_code == 422 and "Kommunes logo" not in text_of(preview)

@@ -4,11 +4,12 @@ case's other details; every save validates first and never overwrites a save mad
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 
 from reportgen.documents.compose import compose, default_text, section_template
-from reportgen.domain.errors import InputError
+from reportgen.domain.errors import InputError, Problem
 from reportgen.figures.case import compute
 from reportgen.inputs.case import INDSTILLINGER, STATUSES, TEXT_SECTIONS, UDFALD
 from reportgen.lifecycle.check import summary_lines
@@ -34,6 +35,7 @@ from reportgen.web.forms import BadValue, Errors, lines, parse_date
 from reportgen.web.guard import document_response
 from reportgen.web.tomledit import SagToml, Value
 from reportgen.web.uploads import DATA_LABELS, read_data, received, stored_name
+from reportgen.web.workspace import CaseRef
 from reportgen.writers import html
 
 bp = Blueprint("sag", __name__, url_prefix="/sag/<name>")
@@ -144,7 +146,7 @@ def _preview(name: str, document: str, drafts: dict[str, str | None]):
     doc = next((d for d in packet.documents() if d.slug == document), None)
     if doc is None:
         abort(404)
-    return document_response(html.render(doc))
+    return document_response(html.render(doc, inputs.look))
 
 
 def _problem_document(exc: InputError):
@@ -342,7 +344,10 @@ def _bilag_path(ref, file: Upload) -> str:
 
 # --- Oplysninger: indstilling, status, bilag, høring, møder, data ------------------------------------------------
 
-DETAIL_FIELDS = {"status", "indstilling", "plan_bilag", "sagsnummer", "kompetence", "sammenligning", "hoering"}
+DETAIL_FIELDS = {
+    *("status", "indstilling", "plan_bilag", "sagsnummer", "kompetence", "sammenligning", "hoering", "stil"),
+}
+OWN_LOOK = "Reportgens eget udseende"
 DETAIL_ALIASES = {"handleplan.bilag": "plan_bilag", "handleplan.indstilling": "indstilling"}
 
 
@@ -363,6 +368,7 @@ def _details_page(loaded: Loaded, typed=None, errors: Errors | None = None, stat
             "kompetence": case.kompetence,
             "sammenligning": "\n".join(case.sammenligning),
             "hoering": "\n".join(case.hoering),
+            "stil": _current_style(loaded.ref),
         }
     data = {}
     if case:
@@ -382,7 +388,29 @@ def _details_page(loaded: Loaded, typed=None, errors: Errors | None = None, stat
         indstillinger={i: INDSTILLING_LABELS[i] for i in INDSTILLINGER},
         data=data,
         data_labels=DATA_LABELS,
+        looks=_looks(loaded.ref),
     )
+
+
+def _in_style_folder(problem: Problem, folder: str) -> bool:
+    """True when a problem is about the style folder sag.toml names as folder (its files are named from it)."""
+    parts = Path(folder).parts
+    return bool(folder) and Path(problem.file).parts[: len(parts)] == parts
+
+
+def _current_style(ref: CaseRef) -> str:
+    """The style folder as the case's sag.toml names it ("" for reportgen's own look)."""
+    value = SagToml.read(ref.folder).get("stil")
+    return value if isinstance(value, str) else ""
+
+
+def _looks(ref: CaseRef) -> dict[str, str]:
+    """The looks a case may choose, by their sag.toml value: reportgen's own, each style folder of the workspace
+    (beside the cases, so "../<name>"), and the one sag.toml names now."""
+    looks = {"": OWN_LOOK} | {f"../{name}": f"Stilmappen {name}" for name in workspace().style_folders()}
+    if current := _current_style(ref):
+        looks.setdefault(current, f"Stilmappen {current}")
+    return looks
 
 
 @bp.post("/oplysninger")
@@ -399,6 +427,10 @@ def gem_oplysninger(name: str):
     doc.set("sammenligning", lines(typed["sammenligning"]))
     doc.set("hoering", [line.strip() for line in typed["hoering"].splitlines() if line.strip()])
     errors = Errors()
+    if typed["stil"] not in _looks(ref):
+        errors.add("stil", "Vælg et udseende på listen.")
+        return _details_page(load(ref), typed, errors, 422)
+    doc.set("stil", typed["stil"] or None)
     try:
         save(ref, request.form.get("version", ""), sag_toml=doc.text())
         flash("Oplysningerne er gemt.")
@@ -406,7 +438,10 @@ def gem_oplysninger(name: str):
     except Stale:
         errors.add(None, STALE_MESSAGE)
     except InputError as exc:
-        errors = form_errors(exc, DETAIL_FIELDS, DETAIL_ALIASES)
+        style = [p for p in exc.problems if _in_style_folder(p, typed["stil"])]
+        errors = form_errors(InputError(p for p in exc.problems if p not in style), DETAIL_FIELDS, DETAIL_ALIASES)
+        for problem in style:  # a problem of the chosen style folder, shown at the choice with its file and key
+            errors.add("stil", str(problem))
     return _details_page(load(ref), typed, errors, 409 if not errors.fields else 422)
 
 

@@ -14,12 +14,15 @@ from reportgen.domain.errors import InputError, Problem
 from reportgen.domain.kommuner import slug
 from reportgen.inputs import Inputs, load_inputs
 from reportgen.inputs.case import load_case
+from reportgen.inputs.style import LOGO_PNG, REFERENCE, STYLE_TOML
 from reportgen.lifecycle.versions import MANIFEST, versions
 
 SAG_TOML = "sag.toml"
 TEKSTER = "tekster"
 OUTPUT = "output"  # <workspace>/output/, where `reportgen build SAG` run in the workspace writes too
 DATA_KEYS = ("statistik", "forvaltningsomraader", "klagesager", "landsudtraek")  # sag.toml keys naming files
+STYLE_KEY = "stil"  # the sag.toml key naming the style folder: any folder of the workspace, shared by its cases
+STYLE_FILES = (STYLE_TOML, REFERENCE, LOGO_PNG)  # a folder holding one of these (and no sag.toml) is a style folder
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,18 @@ class Workspace:
                 found.append(CaseRef(child.name, folder))
         return found
 
+    def style_folders(self) -> list[str]:
+        """The names of the workspace's style folders (a folder with stil.toml, reference.docx or logo.png and no
+        sag.toml), which its cases may choose from."""
+        found = []
+        for child in sorted(self.root.iterdir(), key=lambda p: p.name.casefold()):
+            if child.name.startswith(".") or not child.is_dir() or (child / SAG_TOML).exists():
+                continue
+            folder = child.resolve()
+            if folder.parent == self.root and folder != self.out and any((folder / n).is_file() for n in STYLE_FILES):
+                found.append(child.name)
+        return found
+
     def case(self, name: str) -> CaseRef | None:
         """The case of that name, or None: only names listed by cases() are ever opened."""
         return next((c for c in self.cases() if c.name == name), None)
@@ -81,8 +96,9 @@ class Workspace:
         return digest.hexdigest()[:32]
 
     def confine(self, ref: CaseRef, sag_toml: str | None = None) -> None:
-        """Refuse a case that would make the app read a file outside the workspace (a data file given as an
-        absolute path or with '..', or a link) or a text that is not a regular file in the case folder."""
+        """Refuse a case that would make the app read a file outside the workspace (a data file or the style
+        folder given as an absolute path or with '..', or a link) or a text that is not a regular file in the
+        case folder."""
         problems = []
         toml_path = ref.folder / SAG_TOML
         if toml_path.is_symlink() or not toml_path.resolve().is_relative_to(ref.folder):
@@ -97,14 +113,19 @@ class Workspace:
         named += [
             (f"bilag[{i}].fil", b.get("fil")) for i, b in enumerate(data.get("bilag") or [], 1) if isinstance(b, dict)
         ]
+        named.append((STYLE_KEY, data.get(STYLE_KEY)))
         for key, value in named:
             if isinstance(value, str) and not self.inside(ref.folder / value, self.root):
+                style = key == STYLE_KEY
                 problems.append(
                     Problem(
                         SAG_TOML,
-                        f"filen '{value}' ligger uden for arbejdsmappen, som browseren ikke må læse uden for.",
+                        f"{'mappen' if style else 'filen'} '{value}' ligger uden for arbejdsmappen, som browseren "
+                        "ikke må læse uden for.",
                         column=key,
-                        hint="Læg filen i sagsmappen, og skriv dens navn uden mappe.",
+                        hint='Læg stilmappen i arbejdsmappen ved siden af sagerne, og skriv stil = "../<navn>".'
+                        if style
+                        else "Læg filen i sagsmappen, og skriv dens navn uden mappe.",
                     )
                 )
         texts = ref.folder / TEKSTER
