@@ -24,6 +24,7 @@ from test_pdf_writer import inflated, pdf_strings, run
 from test_style_inputs import STYLE
 
 from reportgen.documents.compose import compose
+from reportgen.documents.model import Figure
 from reportgen.figures.case import compute
 from reportgen.inputs import load_inputs
 from reportgen.inputs.style import Look, load_style
@@ -127,7 +128,7 @@ def test_docx_keeps_the_templates_page_number_and_adds_one_where_missing(word):
     ]
 
 
-def test_docx_logo_has_its_height_and_a_drawing_id_of_its_own(word, word_data, look):
+def test_docx_logo_has_its_height_and_a_drawing_id_of_its_own(doc, word, word_data, look):
     inline = word.sections[0].first_page_header._element.xpath(".//wp:inline")[0]
     assert inline.extent.cy == Cm(look.logo.height_cm)
     ids = []
@@ -135,7 +136,8 @@ def test_docx_logo_has_its_height_and_a_drawing_id_of_its_own(word, word_data, l
         for name in package.namelist():
             if name.startswith("word/") and name.endswith(".xml"):
                 ids += etree.fromstring(package.read(name)).xpath("//wp:docPr/@id", namespaces=NS)
-    assert len(ids) == len(set(ids)) == 2  # the logo and the trend chart
+    figures = sum(isinstance(block, Figure) for block in doc.blocks)
+    assert len(ids) == len(set(ids)) == figures + 1 and str(docx_writer.LOGO_IDS) in ids
 
 
 def test_docx_on_reportgens_template_puts_the_logo_above_the_draft_mark_and_running_text(doc, look):
@@ -173,12 +175,13 @@ def test_default_look_adds_nothing_to_the_html(doc):
 # --- PDF -------------------------------------------------------------------------------------------------
 
 
-def test_pdf_is_tagged_with_the_logo_as_a_figure_with_alt_text(pdf_path):
+def test_pdf_is_tagged_with_the_logo_as_a_figure_with_alt_text(doc, pdf_path):
     assert re.search(r"^Tagged:\s+yes$", run("pdfinfo", pdf_path), re.M)
     blob = inflated(pdf_path.read_bytes())
     figures = re.findall(rb"/S /Figure[^\n]*?/Alt <([0-9a-fA-F]+)>", blob)
     alts = [bytes.fromhex(alt.decode()).decode("utf-16") for alt in figures]
-    assert alts[0] == LOGO_ALT and len(alts) == 2  # the logo, then the trend chart
+    charts = [block.alt for block in doc.blocks if isinstance(block, Figure)]
+    assert alts == [LOGO_ALT, *charts]  # the logo first, then the charts
     assert b'pdfuaid:part="1"' in blob and pdf_strings(blob, b"Lang") == ["da-DK"]
 
 
@@ -239,13 +242,13 @@ def test_both_pdf_processes_embed_the_style_folders_fonts(doc, look, tmp_path):
 
 def test_build_lists_the_style_files_and_a_new_logo_makes_a_new_version(tmp_path):
     style = Path(shutil.copytree(STYLE, tmp_path / "husstil"))
-    first = build(EXAMPLE, tmp_path / "out", style)
+    first = build(EXAMPLE, tmp_path / "out", stil=style)
     manifest = json.loads((first.folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["input"]["stil/logo.png"] == _sha256(style / "logo.png")
     assert manifest["input"]["stil/reference.docx"] == _sha256(style / "reference.docx")
-    assert not build(EXAMPLE, tmp_path / "out", style).created
+    assert not build(EXAMPLE, tmp_path / "out", stil=style).created
     (style / "logo.svg").write_text((style / "logo.svg").read_text().replace("#F2A900", "#C8102E"))
-    second = build(EXAMPLE, tmp_path / "out", style)
+    second = build(EXAMPLE, tmp_path / "out", stil=style)
     assert second.created and second.version == 2
     assert (
         first.folder.joinpath("sagsfremstilling.docx").read_bytes()
