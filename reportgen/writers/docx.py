@@ -1,4 +1,4 @@
-"""DOCX writer: renders a Document into a copy of templates/reference.docx using its named styles only."""
+"""DOCX writer: renders a Document into a copy of the look's Word template using its named styles only."""
 
 from __future__ import annotations
 

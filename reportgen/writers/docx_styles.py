@@ -54,24 +54,24 @@ def add_own_styles(target: DocxDocument) -> None:
         ids[style] = style_id
 
 
-def _ids_by_name(styles: Any) -> dict[str, str]:
-    """Style id by the name styles.xml stores (python-docx's look-up name for reportgen's own and Normal)."""
-    return {
-        element.find(qn("w:name")).get(qn("w:val")): element.get(qn("w:styleId"))
-        for element in styles.iterchildren(qn("w:style"))
-        if element.find(qn("w:name")) is not None
-    }
-
-
-@cache
-def _house_styles() -> dict[str, Any]:
-    """reportgen's reference document's style elements by stored name."""
-    styles = docx.Document(str(REFERENCE_DOCX)).styles.element
+def _by_name(styles: Any) -> dict[str, Any]:
+    """The w:style elements of a styles part by the name styles.xml stores (python-docx's look-up name)."""
     return {
         element.find(qn("w:name")).get(qn("w:val")): element
         for element in styles.iterchildren(qn("w:style"))
         if element.find(qn("w:name")) is not None
     }
+
+
+def _ids_by_name(styles: Any) -> dict[str, str]:
+    """Style id by stored name."""
+    return {name: element.get(qn("w:styleId")) for name, element in _by_name(styles).items()}
+
+
+@cache
+def _house_styles() -> dict[str, Any]:
+    """reportgen's reference document's style elements by stored name."""
+    return _by_name(docx.Document(str(REFERENCE_DOCX)).styles.element)
 
 
 @cache
