@@ -32,6 +32,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "eksempler" / "allerod-2024"
+NEXT_YEAR = EXAMPLE.with_name("allerod-2025")  # follows up on the example's plan (forrige = "../allerod-2024")
 
 # Reference figures of the example case (Allerød 2024, socialområdet generelt).
 REFERENCE = {
@@ -68,12 +69,16 @@ def make_case(
     forvaltningsomraader: Content | object = _KEEP,
     tekster: Mapping[str, Content] | None = None,
     files: Mapping[str, Content] | None = None,
+    plan_patch: Mapping[str, Any] | None = None,
+    example: Path = EXAMPLE,
 ) -> Path:
-    """Copy the example case to ``tmp_path / name`` and apply the changes; return the case folder.
+    """Copy the example case (or another, e.g. NEXT_YEAR) to ``tmp_path / name`` and apply the changes; return the
+    case folder.
 
     sag_toml: the whole file (str/bytes), or None to delete it.
     sag_toml_patch: keys to set on the example's sag.toml (after ``sag_toml`` if both are given, which then
         must be valid TOML); dotted keys reach into tables ("handleplan.indstilling"); DELETE removes a key.
+    plan_patch: the same for handleplan.toml; "maal.2.vaerdi" reaches into the second [[maal]].
     statistik, forvaltningsomraader: contents of statistik.csv / forvaltningsomraader.csv (None deletes).
     tekster: files in tekster/ by file name ("forklaring.md"); None deletes that file.
     files: any other files by path relative to the case folder; None deletes.
@@ -81,12 +86,15 @@ def make_case(
     folder = tmp_path / name
     if folder.exists():
         raise FileExistsError(f"{folder} exists; pass another name= for a second case")
-    shutil.copytree(EXAMPLE, folder)
+    shutil.copytree(example, folder)
     if sag_toml is not _KEEP:
         _write(folder / "sag.toml", sag_toml)  # type: ignore[arg-type]
     if sag_toml_patch:
         data = tomllib.loads((folder / "sag.toml").read_text(encoding="utf-8"))
         _write(folder / "sag.toml", dump_toml(patch_toml(data, sag_toml_patch)))
+    if plan_patch:
+        data = tomllib.loads((folder / "handleplan.toml").read_text(encoding="utf-8"))
+        _write(folder / "handleplan.toml", dump_toml(patch_toml(data, plan_patch)))
     if statistik is not _KEEP:
         _write(folder / "statistik.csv", statistik)  # type: ignore[arg-type]
     if forvaltningsomraader is not _KEEP:
@@ -116,13 +124,14 @@ def example_sag() -> dict[str, Any]:
 
 
 def patch_toml(data: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
-    """Return a copy of data with dotted keys set (or removed with DELETE)."""
+    """Return a copy of data with dotted keys set (or removed with DELETE); a number after an array of tables picks
+    one of them, counting from 1 ("indsats.2.status")."""
     out = copy.deepcopy(dict(data))
     for dotted, value in patch.items():
         *parents, last = dotted.split(".")
-        table = out
+        table: Any = out
         for part in parents:
-            table = table.setdefault(part, {})
+            table = table[int(part) - 1] if isinstance(table, list) else table.setdefault(part, {})
         if value is DELETE:
             table.pop(last, None)
         else:

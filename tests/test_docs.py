@@ -4,7 +4,8 @@ import re
 from pathlib import Path
 
 from reportgen.cli import HELP, STIL_HELP, build_parser
-from reportgen.inputs import case, style
+from reportgen.domain.noegletal import COMPARISONS, KEY_FIGURES, STATUSES
+from reportgen.inputs import case, plan, style
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -22,6 +23,14 @@ def test_every_sag_toml_key_is_documented():
 def test_every_stil_toml_key_is_documented():
     for key in case.schema(style.Tokens):
         assert f"| `{key}` |" in README, key
+
+
+def test_every_plan_key_and_value_is_documented():
+    for cls in (plan.Plan, plan.Maal, plan.Indsats, plan.Opfoelgning):
+        for key in case.schema(cls):
+            assert f"`{key}`" in README or f"[[{key}]]" in README, key
+    for value in (*KEY_FIGURES, *COMPARISONS, *STATUSES):
+        assert f"`{value}`" in README or f'`"{value}"`' in README, value
 
 
 def test_every_text_section_is_documented():

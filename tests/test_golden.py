@@ -170,12 +170,12 @@ def check_docx(folder: Path, data: bytes, only: tuple[str, ...] = ()) -> None:
 # --- the example's documents -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("document", ["sagsfremstilling", "bilag1"])
+@pytest.mark.parametrize("document", ["sagsfremstilling", "bilag1", "bilag2"])
 def test_html_matches_golden(packet, document):
     check_html(GOLDEN / f"{document}.html", html.render(getattr(packet, document)))
 
 
-@pytest.mark.parametrize("document", ["sagsfremstilling", "bilag1"])
+@pytest.mark.parametrize("document", ["sagsfremstilling", "bilag1", "bilag2"])
 def test_docx_parts_match_golden(packet, document):
     check_docx(GOLDEN / f"{document}.docx", docx.render(getattr(packet, document)))
 

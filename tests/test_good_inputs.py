@@ -392,7 +392,8 @@ def test_minimal_sag_toml(tmp_path, capsys, reference_figures):
     """Only the contract keys: kommune, aar, statistik and [handleplan] indstilling."""
     case = make_case(tmp_path, sag_toml=MINIMAL_SAG, forvaltningsomraader=None)
     out = check_ok(capsys, case)
-    assert "Advarsler: ingen." in out
+    assert "Advarsler (1):" in out  # udarbejdes without a plan yet: the item says it comes later
+    assert "nøgle 'handleplan.fil': indstillingen er at udarbejde en handleplan, men sagen har ingen" in out
     assert "Sammenligningskommuner" not in out and "Tabel 2" not in out
     data = figures_json(capsys, case)
     assert data["sammenligning"] is None and data["tabel2"] is None

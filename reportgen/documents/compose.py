@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reportgen.documents import charts, maps, markdown, tables
+from reportgen.documents import charts, handleplan, maps, markdown, tables
 from reportgen.documents.letter import compose_letter
 from reportgen.documents.model import (
     Block,
@@ -33,15 +33,18 @@ BILAG1_TITLE = "Afgørelser på det generelle socialområde fordelt på områder
 
 @dataclass(frozen=True)
 class Packet:
-    """The composed documents of a case (the letter to Ankestyrelsen only when required) and their charts."""
+    """The composed documents of a case (Bilag 2 and the letter to Ankestyrelsen only when required) and their
+    charts."""
 
     sagsfremstilling: Document
     bilag1: Document
     letter: Document | None = None
+    bilag2: Document | None = None  # the action plan, when the case holds one and the recommendation attaches it
 
     def documents(self) -> tuple[Document, ...]:
         """The documents present, in order."""
-        return tuple(doc for doc in (self.sagsfremstilling, self.bilag1, self.letter) if doc is not None)
+        docs = (self.sagsfremstilling, self.bilag1, self.bilag2, self.letter)
+        return tuple(doc for doc in docs if doc is not None)
 
     def figures(self) -> list[Figure]:
         """Every chart of the documents, in order."""
@@ -49,21 +52,25 @@ class Packet:
 
 
 def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object] | None = None) -> Packet:
-    """Both documents of a case, and the letter to Ankestyrelsen when required.
+    """The documents of a case: the sagsfremstilling, Bilag 1, the action plan as Bilag 2 when the case holds one, and
+    the letter to Ankestyrelsen when required.
 
     `ready` is called with each document as soon as it is composed, Bilag 1 first (its PDF takes longest),
     so that a build can start laying it out while the rest is composed.
     """
     ctx = case_ctx(inputs.case, cf)
+    ctx["opfoelgning"] = handleplan.follow_up_ctx(inputs, cf)
     texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
     ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
     inserts = {f"tekst:{section}": blocks for section, blocks in texts.items()}
     ready = ready or (lambda doc: None)
     ready(bilag1 := _bilag1(inputs, cf, ctx, inserts))
+    if (bilag2 := _bilag2(inputs, cf)) is not None:
+        ready(bilag2)
     ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, inserts))
     if (letter := compose_letter(inputs, cf)) is not None:
         ready(letter)
-    return Packet(sagsfremstilling, bilag1, letter)
+    return Packet(sagsfremstilling, bilag1, letter, bilag2)
 
 
 def section_template(section: str) -> str:
@@ -126,16 +133,38 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict)
         for b in case.behandling
     )
     blocks["bilag"] = (BulletList(tuple((Paragraph((Text(t),)),) for t in bilag_titles(inputs))),)
+    fu = cf.plan.follow_up if cf.plan else None
+    if fu is not None:
+        blocks["tabel:opfoelgning:maal"] = (handleplan.follow_up_targets_table(fu, inputs),)
+        blocks["tabel:opfoelgning:indsatser"] = (handleplan.follow_up_initiatives_table(fu),)
     return _document(inputs, "sagsfremstilling", case.titel, render("sagsfremstilling.md.j2", ctx, blocks))
 
 
 def bilag_titles(inputs: Inputs) -> list[str]:
     """The Bilag list: Bilag 1, the action plan when attached, then the case's own appendices."""
     titles = [BILAG1_TITLE]
-    if inputs.case.handleplan.bilag:
-        titles.append(inputs.case.handleplan.bilag)
+    if inputs.case.handleplan.attached:
+        titles.append(inputs.case.handleplan.title)
     titles += [b.titel for b in inputs.case.bilag]
     return [f"Bilag {i}. {t}" for i, t in enumerate(titles, start=1)]
+
+
+def _bilag2(inputs: Inputs, cf: CaseFigures) -> Document | None:
+    """Bilag 2: the action plan – its baseline, targets, initiatives and follow-up – when the case attaches one."""
+    hp = inputs.case.handleplan
+    if cf.plan is None or cf.plan.plan is None or not hp.attached:
+        return None
+    plan = cf.plan.plan
+    blocks: dict[str, tuple[Block, ...]] = {
+        "tabel:udgangspunkt": (handleplan.baseline_table(cf, inputs),),
+        "tabel:aarsager": tuple(t for t in (handleplan.reasons_table(cf, inputs),) if t),
+        "tabel:paragraffer": tuple(t for t in (handleplan.paragraphs_table(cf, inputs),) if t),
+        "tabel:maal": (handleplan.targets_table(cf.plan, inputs, cf.aar),) if plan.maal else (),
+        "tabel:indsatser": (handleplan.initiatives_table(cf.plan),),
+        "tekst:handleplan": markdown.parse(plan.indledning or "", heading_offset=1),
+    }
+    ctx = handleplan.plan_ctx(inputs, cf)
+    return _document(inputs, "bilag-2", f"Bilag 2. {hp.title}", render("bilag-2.md.j2", ctx, blocks))
 
 
 def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:

@@ -238,7 +238,7 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
         "omraader": areas,
         "har_omraader": not any(areas[a]["mangler"] for a in BILAG_AREAS),
         "indstilling": case.handleplan.indstilling,
-        "handleplan_bilag": case.handleplan.bilag,
+        "handleplan_vedlagt": case.handleplan.attached,
         "hoering": d.join(list(case.hoering)),
         "har_hoering": bool(case.hoering),
         "tilbagesendt": [{"organ": b.organ, "dato": d.long_date(b.dato)} for b in tilbagesendt],

@@ -62,9 +62,15 @@ def ordinal(n: int) -> str:
     return f"{count(n)}."
 
 
-def points(n: int) -> str:
-    """A change in percentage points, unsigned: 19 → "19 procentpoint", 1 → "1 procentpoint"."""
-    return f"{count(abs(n))} procentpoint"
+def points(n: int | Fraction, digits: int = 0) -> str:
+    """A change in percentage points, unsigned, half up to `digits` decimals: 19 → "19 procentpoint"."""
+    return f"{decimal(abs(Fraction(n)), digits)} procentpoint"
+
+
+def signed(n: int | Fraction, digits: int = 0) -> str:
+    """A change with its sign, as in a table cell: 19 → "+19", −4 → "−4" (minus sign), 0 → "0"."""
+    sign = "+" if n > 0 else "\u2212" if n < 0 else ""
+    return f"{sign}{decimal(abs(Fraction(n)), digits)}"
 
 
 def plural(n: int, singular: str, plural_form: str) -> str:

@@ -19,6 +19,7 @@ from reportgen.domain.kommuner import HELE_LANDET, regions
 from reportgen.figures import klagesager as ks
 from reportgen.figures import ranking
 from reportgen.figures import rates as f
+from reportgen.figures.plan import PlanFigures, compute_plan, plan_warnings
 from reportgen.inputs import Inputs
 from reportgen.inputs.statistics import OUTCOME_WORDS, Statistics
 
@@ -84,6 +85,7 @@ class CaseFigures:
     warnings: tuple[Problem, ...]
     klagesager: ks.KlagesagerFigures | None = None
     kort: tuple[ranking.MapFigures, ...] = ()  # one per map (MAP_AREAS): every municipality's rate, the rank
+    plan: PlanFigures | None = None  # this year's action plan and the follow-up of last year's
 
     def map(self, omraade: str) -> ranking.MapFigures:
         """The danmarkskort of an area (socialomraadet, boernehandicap, voksenhandicap) in the year."""
@@ -161,6 +163,8 @@ def compute(inputs: Inputs) -> CaseFigures:
     klagesager = _klagesager(inputs, warnings)
     kort = tuple(_map(inputs, omraade) for omraade in MAP_AREAS)
     warnings += _map_warnings(inputs, kort)
+    plan = compute_plan(inputs)
+    warnings += plan_warnings(inputs, plan, case.document_date)
     return CaseFigures(
         case.kommune,
         case.aar,
@@ -176,6 +180,7 @@ def compute(inputs: Inputs) -> CaseFigures:
         tuple(warnings),
         klagesager,
         kort,
+        plan,
     )
 
 

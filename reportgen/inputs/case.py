@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 import unicodedata
@@ -36,22 +37,36 @@ TEXT_SECTIONS = (
     "bilag1",
 )
 DEFAULT_TITLE = "Årlig behandling af omgørelsesprocenter i klagesager"
+DEFAULT_PLAN_TITLE = "Handleplan for kvalitetsudvikling på baggrund af Ankestyrelsens afgørelser"
 
 
 def key(kind: Any, default: Any = MISSING, toml: str | None = None, limit: int = MAX_SHORT_TEXT) -> Any:
-    """A dataclass field that is a sag.toml key: its kind (str, int, float, date, "kommune", "kommuner", "file",
-    "folder", list, dict, "tables" or a tuple of allowed values), its default (none: the key is required), its
-    name in the file when that differs from the field's and the most characters a text value (or each text of a
-    list) has."""
+    """A dataclass field that is a TOML key (sag.toml, the plan file): its kind (str, int, float, date, "kommune",
+    "kommuner", "file", "folder", "path" (a file or a folder), list, dict, "tables" or a tuple of allowed values),
+    its default (none: the key is required), its name in the file when that differs from the field's and the most
+    characters a text value (or each text of a list) has."""
     return field(default=default, metadata={"kind": kind, "toml": toml, "limit": limit})
 
 
 @dataclass(frozen=True)
 class Handleplan:
-    """The § 79 b, stk. 2 decision the administration recommends, and the plan's appendix title."""
+    """The § 79 b, stk. 2 decision the administration recommends, the plan's appendix title, the plan file (Bilag 2)
+    and last year's case folder or plan file (the follow-up)."""
 
     indstilling: str = key(INDSTILLINGER)
     bilag: str | None = key(str, None)
+    fil: Path | None = key("file", None)
+    forrige: Path | None = key("path", None)
+
+    @property
+    def attached(self) -> bool:
+        """True when the recommendation goes with a plan attached as Bilag 2 (listed, and built when `fil` is given)."""
+        return self.indstilling != "udarbejdes-ikke" and bool(self.bilag or self.fil)
+
+    @property
+    def title(self) -> str:
+        """The plan's title as an appendix."""
+        return self.bilag or DEFAULT_PLAN_TITLE
 
 
 @dataclass(frozen=True)
@@ -155,7 +170,8 @@ _TYPE_NAMES = {
 
 
 class TableReader:
-    """Checks one TOML table against a schema, collecting problems with the key's full name."""
+    """Checks one TOML table against a schema, collecting problems with the key's full name (sag.toml, the plan
+    file)."""
 
     def __init__(self, file: str, folder: Path, problems: ProblemList, ids: Ids):
         self.file, self.folder, self.problems, self.ids = file, folder, problems, ids
@@ -190,6 +206,7 @@ class TableReader:
             "kommuner": "liste af kommunenavne",
             "file": "filsti",
             "folder": "mappesti",
+            "path": "sti til en fil eller mappe",
             "tables": "[[tabel]]-afsnit",
         }.get(kind, _TYPE_NAMES.get(kind, str(kind)))
 
@@ -211,7 +228,8 @@ class TableReader:
         """Check one value against its kind and return it converted, or None after recording a problem."""
         if isinstance(kind, tuple):
             if value not in kind:
-                self.problems.add(self.file, f"ugyldig værdi {value!r}.", column=key, hint=allowed(kind))
+                hint = " ".join(h for h in (suggest(str(value), kind), allowed(kind)) if h)
+                self.problems.add(self.file, f"ugyldig værdi {value!r}.", column=key, hint=hint)
                 return None
             return value
         if kind == "kommune":
@@ -221,8 +239,8 @@ class TableReader:
                 return None
             names = [self._kommune(v, f"{key}[{i + 1}]") for i, v in enumerate(value)]
             return tuple(n for n in names if n) if all(names) else None
-        if kind in ("file", "folder"):
-            return self._path(value, key, folder=kind == "folder")
+        if kind in ("file", "folder", "path"):
+            return self._path(value, key, kind)
         if kind == "tables":
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 self.problems.add(self.file, "skal skrives som [[" + key + "]]-afsnit.", column=key)
@@ -238,6 +256,9 @@ class TableReader:
             value = str(value)
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
+        if kind is float and isinstance(value, float) and not math.isfinite(value):
+            self.problems.add(self.file, f"skal være et endeligt tal, ikke {value!r}.", column=key, hint="Skriv fx 45.")
+            return None
         if kind == date and hasattr(value, "hour"):
             self.problems.add(self.file, "skal være en dato uden klokkeslæt.", column=key, hint="Skriv fx 2025-09-23.")
             return None
@@ -267,18 +288,20 @@ class TableReader:
             return None
         return name
 
-    def _path(self, value: Any, key: str, folder: bool) -> Path | None:
-        """An existing file inside the case folder, or (folder) an existing folder anywhere – a style folder is
-        shared by a municipality's cases – relative to the case folder; else None after recording a problem."""
+    def _path(self, value: Any, key: str, kind: str) -> Path | None:
+        """An existing file inside the case folder ("file"), an existing folder anywhere ("folder": a style folder
+        is shared by a municipality's cases) or either anywhere ("path": last year's case folder or plan file),
+        relative to the case folder; else None after recording a problem."""
         if not self._is(value, str, key):
             return None
-        path, message, hint = files.resolve(self.folder / value, None if folder else self.folder)
-        noun = "mappen" if folder else "filen"
-        if path is not None and not (path.is_dir() if folder else path.is_file()):
+        folder, anywhere = kind == "folder", kind != "file"
+        path, message, hint = files.resolve(self.folder / value, None if anywhere else self.folder)
+        noun = {"file": "filen", "folder": "mappen", "path": "filen eller mappen"}[kind]
+        if path is not None and not (path.is_dir() if folder else path.is_file() or (anywhere and path.is_dir())):
             message = f"{noun} '{value}' er ikke en " + ("mappe." if folder else "almindelig fil.")
             hint = "Angiv stilmappen." if folder else "Angiv en CSV- eller XLSX-fil i sagsmappen."
         elif message == files.MISSING:
-            message = f"{noun} '{value}' findes ikke" + ("." if folder else " i sagsmappen.")
+            message = f"{noun} '{value}' findes ikke" + ("." if anywhere else " i sagsmappen.")
             hint = f"Tjek navnet; stien er relativ til {self.folder}."
             if folder:
                 hint += f" `reportgen stil skabelon {self.folder / value}` laver en stilmappe at begynde fra."
@@ -288,6 +311,30 @@ class TableReader:
             self.problems.add(self.file, message, column=key, hint=hint)
             return None
         return path
+
+    def records(self, tables: Any, cls: type, name: str) -> tuple[Any, ...]:
+        """The [[name]] tables that are valid, as cls objects; the problems of the others are recorded."""
+        table_schema = schema(cls)
+        items = []
+        for i, table in enumerate(tables or ()):
+            found = self.table(table, table_schema, f"{name}[{i + 1}].")
+            if all(k in found for k, (_, required, _) in table_schema.items() if required):
+                items.append(cls(**found))
+        return tuple(items)
+
+
+def parse_toml(text: str, file: str) -> dict[str, Any]:
+    """A TOML text's content; InputError naming the file when it is not valid TOML."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError([Problem(file, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")]) from None
+
+
+def read_toml(path: Path, file: str, root: Path | None) -> dict[str, Any]:
+    """A TOML file's content, read as a regular file inside root (any place without root) of at most
+    MAX_TOML_BYTES; InputError naming the file when it cannot be read, is not UTF-8 or not valid TOML."""
+    return parse_toml(_decode(files.read_file(path, file, MAX_TOML_BYTES, root), file), file)
 
 
 def load_case(
@@ -309,12 +356,7 @@ def load_case(
         raise InputError([Problem(files.shown(Path(folder)), message, hint=hint)])
     folder = resolved
     file = "sag.toml"
-    try:
-        if sag_toml is None:
-            sag_toml = _decode(files.read_file(folder / file, file, MAX_TOML_BYTES, folder), file)
-        data = tomllib.loads(sag_toml)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError([Problem(file, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")]) from None
+    data = read_toml(folder / file, file, folder) if sag_toml is None else parse_toml(sag_toml, file)
     problems = ProblemList()
     reader = TableReader(file, folder, problems, ids)
     top = reader.table(data, _TOP)
@@ -325,13 +367,7 @@ def load_case(
         if "indstilling" in plan:
             values["handleplan"] = Handleplan(**plan)
     for name, cls in _TABLES.items():
-        table_schema = schema(cls)
-        items = []
-        for i, table in enumerate(top.get(name, ())):
-            found = reader.table(table, table_schema, f"{name}[{i + 1}].")
-            if all(k in found for k, (_, required, _) in table_schema.items() if required):
-                items.append(cls(**found))
-        values[attribute[name]] = tuple(items)
+        values[attribute[name]] = reader.records(top.get(name), cls, name)
     _check_ranges(values, file, problems)
     values["tekster"] = _texts(folder, problems, ids, tekster or {})
     problems.raise_if_any()

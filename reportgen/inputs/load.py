@@ -1,22 +1,37 @@
-"""All validated inputs of one case: sag.toml, the statistics and the optional data files."""
+"""All validated inputs of one case: sag.toml, the statistics, the optional data files and the action plans."""
 
 from __future__ import annotations
 
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reportgen.domain.errors import InputError
+from reportgen.domain.errors import InputError, Problem
 from reportgen.domain.privacy import Ids
 from reportgen.inputs.case import Case, load_case
 from reportgen.inputs.files import read_file
 from reportgen.inputs.forvaltning import Forvaltning, load_forvaltning
 from reportgen.inputs.klagesager import Klagesager, load_klagesager, pseudonyms
 from reportgen.inputs.limits import MAX_TOML_BYTES
+from reportgen.inputs.plan import Plan, load_plan
 from reportgen.inputs.statistics import Statistics, load_statistics, require_year, with_national
 from reportgen.inputs.style import DEFAULT_LOOK, Look, load_style
+
+
+@dataclass(frozen=True)
+class Previous:
+    """Last year's plan, and last year's whole case when `forrige` points at its folder rather than its plan file."""
+
+    label: str  # `forrige` relative to the case folder, as messages and the manifest name it
+    plan: Plan
+    inputs: Inputs | None = None
+
+    @property
+    def aar(self) -> int:
+        """The danmarkskort year the previous plan was made on."""
+        return self.plan.aar
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,8 @@ class Inputs:
     klagesager: Klagesager | None = None
     landsudtraek: Statistics | None = None  # the national extract completed by `statistik` (sag.toml landsudtraek)
     look: Look = DEFAULT_LOOK  # the style folder's (stil), else reportgen's own
+    plan: Plan | None = None
+    forrige: Previous | None = None
 
     @property
     def landstal(self) -> Statistics:
@@ -37,21 +54,24 @@ class Inputs:
 
     def files(self) -> dict[str, Path]:
         """The input files by their name in the case folder (for the manifest); the style folder's files as
-        "stil/<name>" wherever the folder lies."""
+        "stil/<name>" wherever the folder lies; last year's under its path from the case folder."""
         paths = [
             self.case.folder / "sag.toml",
             self.case.statistik,
             self.case.forvaltningsomraader,
             self.case.klagesager,
             self.case.landsudtraek,
+            self.case.handleplan.fil,
         ]
         paths += sorted((self.case.folder / "tekster").glob("*.md"))
-        named = {
-            p.relative_to(self.case.folder).as_posix() if p.is_relative_to(self.case.folder) else p.name: p
-            for p in paths
-            if p is not None
-        }
+        named = {_display(self.case, p): p for p in paths if p is not None}
         named.update(self.look.named_files())
+        if self.forrige is not None:
+            label = self.forrige.label
+            if self.forrige.inputs is None:
+                named[label] = self.forrige.plan.path
+            else:
+                named.update((f"{label}/{name}", p) for name, p in self.forrige.inputs.files().items())
         return named
 
 
@@ -65,8 +85,10 @@ def load_inputs(
     sag_toml: str | None = None,
     tekster: Mapping[str, str | None] | None = None,
     stil: Path | None = None,
+    _later: tuple[Path, ...] = (),
 ) -> Inputs:
-    """Read and validate every input of a case folder; raises InputError on the first bad file.
+    """Read and validate every input of a case folder, and last year's plan (and case) when it points at one;
+    raises InputError on the first bad file. `_later` holds the cases that point back at this one.
 
     The records' pseudonyms are read first: no problem reported from any file shows one, and a text that
     would be published is refused when it holds one. `sag_toml` and `tekster` are a proposed change, validated
@@ -75,7 +97,7 @@ def load_inputs(
     """
     ids = case_pseudonyms(Path(folder), sag_toml)
     try:
-        return _load(Path(folder), ids, sag_toml, tekster, Path(stil) if stil is not None else None)
+        return _load(Path(folder), ids, sag_toml, tekster, Path(stil) if stil is not None else None, _later)
     except InputError as exc:
         raise InputError([ids.mask_problem(p) for p in exc.problems]) from None
 
@@ -86,6 +108,7 @@ def _load(
     sag_toml: str | None = None,
     tekster: Mapping[str, str | None] | None = None,
     stil: Path | None = None,
+    later: tuple[Path, ...] = (),
 ) -> Inputs:
     """Every input of a case folder, validated file by file, and the style folder."""
     case = load_case(folder, ids, sag_toml, tekster)
@@ -102,7 +125,12 @@ def _load(
         landsudtraek = with_national(statistik, extract, case.aar)
     style = stil or case.stil
     look = DEFAULT_LOOK if style is None else load_style(style, case.kommune, _style_display(case, style, stil))
-    return Inputs(case, statistik, forvaltning, klagesager, landsudtraek, look)
+    plan = None
+    if case.handleplan.fil:
+        tabel2 = tuple(dict.fromkeys(r.navn for r in forvaltning.records)) if forvaltning else ()
+        plan = load_plan(case.handleplan.fil, _display(case, case.handleplan.fil), case.aar, tabel2, root, ids)
+    forrige = _previous(case, (*later, case.folder), ids) if case.handleplan.forrige else None
+    return Inputs(case, statistik, forvaltning, klagesager, landsudtraek, look, plan, forrige)
 
 
 def _style_display(case: Case, folder: Path, given: Path | None) -> str:
@@ -125,3 +153,59 @@ def case_pseudonyms(folder: Path, sag_toml: str | None = None) -> Ids:
     if not isinstance(name, str) or "\0" in name:
         return Ids()
     return pseudonyms(folder / name, folder)
+
+
+def _previous(case: Case, chain: tuple[Path, ...], ids: Ids) -> Previous:
+    """Last year's plan: from its case folder (loaded and validated whole, with its own pseudonyms) or straight
+    from its plan file (which may lie outside this case's folder: it is not published as it is)."""
+    path = case.handleplan.forrige
+    assert path is not None
+    label = Path(os.path.relpath(path, case.folder)).as_posix()
+    where = "handleplan.forrige"
+    if path.is_file():
+        return Previous(label, load_plan(path, label, case.aar - 1, None, None, ids))
+    if path in chain:
+        raise InputError(
+            [
+                Problem(
+                    "sag.toml",
+                    f"'{label}' peger tilbage på en sag, der selv bygger på denne sag.",
+                    column=where,
+                    hint="forrige skal pege på sidste års sagsmappe eller handleplan-fil.",
+                )
+            ]
+        )
+    try:
+        old = load_inputs(path, _later=chain)
+    except InputError as exc:
+        raise InputError([_under(label, p) for p in exc.problems]) from None
+    problems = []
+    if old.case.aar >= case.aar:
+        problems.append(
+            Problem(
+                "sag.toml",
+                f"sagen i '{label}' gælder danmarkskortet {old.case.aar}, ikke et tidligere år end {case.aar}.",
+                column=where,
+                hint="Peg på sagsmappen fra et tidligere år, fx sidste års.",
+            )
+        )
+    if old.plan is None:
+        problems.append(
+            Problem(
+                "sag.toml",
+                f"sagen i '{label}' har ingen handleplan-fil (handleplan.fil i dens sag.toml).",
+                column=where,
+                hint="Peg direkte på sidste års handleplan-fil, eller tilføj fil under [handleplan] i den sag.",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    assert old.plan is not None
+    return Previous(label, replace(old.plan, file=f"{label}/{old.plan.file}"), old)
+
+
+def _under(label: str, problem: Problem) -> Problem:
+    """A problem in last year's case, named by its path from this case."""
+    if Path(problem.file).is_absolute():
+        return problem
+    return replace(problem, file=f"{label}/{problem.file}")

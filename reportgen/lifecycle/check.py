@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import fields
 
 from reportgen.domain import danish as d
 from reportgen.domain.areas import AREAS
+from reportgen.domain.noegletal import STATUSES
 from reportgen.figures import ranking
 from reportgen.figures import rates as f
 from reportgen.figures.case import CaseFigures
 from reportgen.figures.klagesager import TOTAL
+from reportgen.figures.plan import OUTCOMES
 from reportgen.inputs.style import Look, Tokens
 
 
@@ -49,6 +52,7 @@ def summary_lines(cf: CaseFigures) -> list[str]:
         )
     lines += _map_lines(cf)
     lines += _klagesager_lines(cf)
+    lines += _plan_lines(cf)
     return lines
 
 
@@ -102,3 +106,31 @@ def look_line(look: Look) -> str | None:
     if tokens:
         parts.append(f"stil.toml: {', '.join(tokens)}")
     return f"  Stilmappe {look.folder.name}: {'; '.join(parts) or 'tom – reportgens eget udseende'}"
+
+
+OUTCOME_WORDS = {"naaet": "nået", "ikke-naaet": "ikke nået", "kan-ikke-opgoeres": "kan ikke opgøres"}
+
+
+def _plan_lines(cf: CaseFigures) -> list[str]:
+    """This year's plan (Bilag 2) and the verdicts on last year's, in one line each."""
+    pf = cf.plan
+    if pf is None:
+        return []
+    lines = []
+    if pf.plan is not None:
+        statuses = Counter(i.status for i in pf.plan.indsatser)
+        lines.append(
+            f"  Handleplan ({pf.plan.file}): {d.plural(len(pf.plan.maal), 'mål', 'mål')}, "
+            f"{d.plural(len(pf.plan.indsatser), 'indsats', 'indsatser')} "
+            f"({', '.join(f'{statuses[s]} {s}' for s in STATUSES if statuses[s])})"
+        )
+    fu = pf.follow_up
+    if fu is not None:
+        verdicts = fu.outcome_counts()
+        lines.append(
+            f"  Opfølgning på handleplanen for {fu.plan.aar} ({fu.plan.file}): "
+            + (", ".join(f"{verdicts[o]} {OUTCOME_WORDS[o]}" for o in OUTCOMES if verdicts[o]) or "ingen mål")
+            + "; indsatser: "
+            + ", ".join(f"{n} {s}" for s, n in fu.status_counts().items() if n)
+        )
+    return lines

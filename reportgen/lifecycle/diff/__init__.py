@@ -14,7 +14,7 @@ from reportgen.lifecycle.diff.tracked import tracked_changes
 from reportgen.lifecycle.failures import failure
 from reportgen.lifecycle.versions import inside_version, write_atomic
 
-DOCUMENT_ORDER = ("sagsfremstilling", "bilag-1")
+DOCUMENT_ORDER = ("sagsfremstilling", "bilag-1", "bilag-2")
 COMPARISONS = "sammenligninger"  # beside the version folders: <år>/sammenligninger/v1-v3/
 REDLINE = "redline.html"
 TRACKED_SUFFIX = "-aendringer.docx"
