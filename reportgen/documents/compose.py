@@ -55,8 +55,8 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
     """The documents of a case: the sagsfremstilling, Bilag 1, the action plan as Bilag 2 when the case holds one, and
     the letter to Ankestyrelsen when required.
 
-    `ready` is called with each document as soon as it is composed, Bilag 1 first (its PDF takes longest),
-    so that a build can start laying it out while the rest is composed.
+    `ready` is called with each document as soon as it is composed, Bilag 1 first (its PDF takes longest) and the
+    sagsfremstilling second, so that a build can start laying them out while the rest is composed.
     """
     ctx = case_ctx(inputs.case, cf)
     ctx["opfoelgning"] = handleplan.follow_up_ctx(inputs, cf)
@@ -65,9 +65,9 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
     inserts = {f"tekst:{section}": blocks for section, blocks in texts.items()}
     ready = ready or (lambda doc: None)
     ready(bilag1 := _bilag1(inputs, cf, ctx, inserts))
-    if (bilag2 := _bilag2(inputs, cf)) is not None:
-        ready(bilag2)
     ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, inserts))
+    if (bilag2 := _bilag2(inputs, cf)) is not None:  # after the two long documents: it has no charts
+        ready(bilag2)
     if (letter := compose_letter(inputs, cf)) is not None:
         ready(letter)
     return Packet(sagsfremstilling, bilag1, letter, bilag2)

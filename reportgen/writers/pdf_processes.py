@@ -37,17 +37,21 @@ class PdfProcesses:
         self._process.start()
         for end in theirs:
             end.close()
-        self._sent: list[tuple[str, Connection]] = []
+        # (slug, the process's pipe, the document and look while held back until that process has answered)
+        self._sent: list[tuple[str, Connection, tuple[Document, Look] | None]] = []
 
     def submit(self, doc: Document, look: Look = DEFAULT_LOOK) -> None:
         """Send a composed document, and the look to lay it out in, to the next process; if that process has
-        stopped, results() says why."""
+        stopped, results() says why.
+
+        A process that already has a document is sent the next one only after results() has read its answer:
+        sending now could block on a full pipe while the process blocks on sending us its PDF (a deadlock).
+        """
         conn = self._conns[len(self._sent) % WORKERS]
-        try:
-            conn.send((doc, look))
-        except OSError:  # a broken pipe: the process stopped, and left its reason (or nothing) on the pipe
-            pass
-        self._sent.append((doc.slug, conn))
+        busy = any(c is conn for _, c, _ in self._sent)
+        if not busy:
+            _send(conn, (doc, look))
+        self._sent.append((doc.slug, conn, (doc, look) if busy else None))
 
     def results(self) -> dict[str, bytes]:
         """The PDF bytes of every submitted document by slug.
@@ -56,7 +60,9 @@ class PdfProcesses:
         process failed or stopped without answering.
         """
         pdfs = {}
-        for slug, conn in self._sent:  # each process answers in the order it was sent its documents
+        for slug, conn, held in self._sent:  # each process answers in the order it was sent its documents
+            if held is not None:
+                _send(conn, held)  # the process has answered everything before it
             try:
                 status, payload = conn.recv()
             except (EOFError, OSError):
@@ -81,6 +87,15 @@ class PdfProcesses:
                 pass  # that process has already stopped
             conn.close()
         self._process.join()
+
+
+def _send(conn: Connection, task: tuple[Document, Look]) -> None:
+    """Send a document and its look to a PDF process; a broken pipe means the process stopped and left its reason
+    (or nothing) on the pipe, which results() reports."""
+    try:
+        conn.send(task)
+    except OSError:
+        pass
 
 
 def _first(ends: list[Connection], parents: list[Connection]) -> None:
