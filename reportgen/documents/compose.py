@@ -58,8 +58,7 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
     `ready` is called with each document as soon as it is composed, Bilag 1 first (its PDF takes longest) and the
     sagsfremstilling second, so that a build can start laying them out while the rest is composed.
     """
-    ctx = case_ctx(inputs.case, cf)
-    ctx["opfoelgning"] = handleplan.follow_up_ctx(inputs, cf)
+    ctx = _ctx(inputs, cf)
     texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
     ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
     inserts = {f"tekst:{section}": blocks for section, blocks in texts.items()}
@@ -73,6 +72,13 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
     return Packet(sagsfremstilling, bilag1, letter, bilag2)
 
 
+def _ctx(inputs: Inputs, cf: CaseFigures) -> dict:
+    """The sagsfremstilling's and Bilag 1's template values, with the follow-up of last year's plan."""
+    ctx = case_ctx(inputs.case, cf)
+    ctx["opfoelgning"] = handleplan.follow_up_ctx(inputs, cf)
+    return ctx
+
+
 def section_template(section: str) -> str:
     """The prose template a text section belongs to."""
     return "bilag-1.md.j2" if section == "bilag1" else "sagsfremstilling.md.j2"
@@ -81,7 +87,7 @@ def section_template(section: str) -> str:
 def default_text(inputs: Inputs, cf: CaseFigures, section: str) -> str:
     """The tool's own Markdown for a text section, which the document holds while the section has no text of the
     administration's; "" where the tool writes nothing there (the section is only the administration's)."""
-    ctx = case_ctx(inputs.case, cf)
+    ctx = _ctx(inputs, cf)
     ctx["tekster"] = {s: False for s in TEXT_SECTIONS}
     without = source(section_template(section), ctx).splitlines()
     ctx["tekster"] = {s: s == section for s in TEXT_SECTIONS}
