@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from fractions import Fraction
 from typing import overload
 
 from reportgen.domain.areas import BILAG_AREAS
@@ -235,6 +236,13 @@ def _value_json(v: p.Value | None) -> dict | None:
     }
 
 
+def _number(x: Fraction | None) -> int | float | None:
+    """An exact number as JSON: a whole number as an integer."""
+    if x is None:
+        return None
+    return int(x) if x.denominator == 1 else float(x)
+
+
 def _target_json(m: Maal) -> dict:
     """A target as the plan file states it."""
     return {
@@ -243,7 +251,7 @@ def _target_json(m: Maal) -> dict:
         "forvaltningsomraade": m.forvaltningsomraade,
         "noegletal": m.noegletal,
         "sammenligning": m.comparison,
-        "vaerdi": m.vaerdi,
+        "vaerdi": _number(m.target),
         "aar": m.aar,
     }
 
