@@ -365,7 +365,7 @@ def plan_warnings(inputs: Inputs, figures: PlanFigures | None, today: date) -> l
             if ind.status in ("udskudt", "opgivet") and not ind.statusnote:
                 warn(
                     f"'{ind.titel}' er {ind.status} uden en statusnote.",
-                    "Skriv i statusnote hvorfor, så byrådet kan se det.",
+                    "Skriv i statusnote hvorfor; noten står i Bilag 2 og i næste års opfølgning.",
                     figures.plan.file,
                     at + ".statusnote",
                 )
