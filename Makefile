@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := data/eksempler/allerod-2024
+NEXT_YEAR := data/eksempler/allerod-2025
 
-.PHONY: demo test lint check figures golden bench system-deps clean
+.PHONY: demo test serve lint check figures golden bench system-deps clean
 
 $(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
@@ -17,14 +18,20 @@ $(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh
 system-deps:
 	bash scripts/install-system-deps.sh
 
-## demo: install everything and build the example case
+## demo: install everything and build the example case and the following year's, which follows up on its plan
 demo: $(STAMP)
 	$(BIN)/reportgen check $(EXAMPLE)
 	$(BIN)/reportgen build $(EXAMPLE)
+	$(BIN)/reportgen check $(NEXT_YEAR)
+	$(BIN)/reportgen build $(NEXT_YEAR)
 
 ## test: install everything and run the whole test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## serve: the example cases in the browser (prints the address with the access token)
+serve: $(STAMP)
+	$(BIN)/reportgen serve data/eksempler
 
 ## lint: formatting, lint rules, types and the pipeline's import contracts (pyproject.toml)
 lint: $(STAMP)

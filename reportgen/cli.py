@@ -1,15 +1,16 @@
-"""The `reportgen` command line: check, figures, build, diff and batch."""
+"""The `reportgen` command line: check, figures, build, diff, batch, serve and stil."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import select
 import sys
 import traceback
 from pathlib import Path
 
-from reportgen.domain.errors import InputError
+from reportgen.domain.errors import InputError, shown_problems
 from reportgen.inputs.case import INDSTILLINGER
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -24,12 +25,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate a case folder and print its key figures and warnings; writes nothing."""
     from reportgen.figures.case import compute
     from reportgen.inputs import load_inputs
-    from reportgen.lifecycle.check import summary_lines
+    from reportgen.lifecycle.check import look_line, summary_lines
 
-    inputs = load_inputs(args.case)
+    inputs = load_inputs(args.case, stil=args.stil)
     cf = compute(inputs)
     for line in summary_lines(cf):
         print(_terminal(line))
+    if (look := look_line(inputs.look)) is not None:
+        print(look)
     _print_warnings(cf.warnings)
     return EXIT_OK
 
@@ -52,7 +55,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Build the sagsfremstilling and Bilag 1 (DOCX, PDF, HTML) into OUT/<kommune>/<år>/v<N>/; print the warnings."""
     from reportgen.lifecycle.build import build
 
-    result = build(args.case, args.out)
+    result = build(args.case, args.out, stil=args.stil)
+    if result.edited:
+        print(
+            _terminal(
+                f"Bemærk: version {result.version - 1} er ændret i hånden efter bygningen "
+                f"({', '.join(result.edited)}); den er ladt urørt, og version {result.version} er bygget "
+                "ud fra sagens input."
+            ),
+            file=sys.stderr,
+        )
     if result.created:
         print(f"Version {result.version} er bygget: {result.folder}")
     else:
@@ -89,6 +101,39 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the case folders of a workspace in the browser; prints the address with the access token."""
+    from reportgen.web.server import serve
+
+    if not args.mappe.is_dir():
+        print(f"Fejl: mappen '{args.mappe}' findes ikke.", file=sys.stderr)
+        return EXIT_INPUT
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"Advarsel: serveren lytter på {args.host}, så andre maskiner på netværket kan nå den. Alle med "
+            "adressen og nøglen kan læse og ændre sagerne, og forbindelsen er ikke krypteret (http).",
+            file=sys.stderr,
+        )
+    try:
+        return serve(args.mappe, args.host, args.port)
+    except OSError as exc:
+        print(f"Fejl: kan ikke lytte på {args.host}:{args.port} ({exc.strerror}).", file=sys.stderr)
+        print("Vælg en anden port med --port, fx --port 8001.", file=sys.stderr)
+        return EXIT_INPUT
+
+
+def cmd_style_template(args: argparse.Namespace) -> int:
+    """Write a style folder to start from: reportgen's Word template and stil.toml with its colours."""
+    from reportgen.lifecycle.style_template import write_style_template
+
+    written = write_style_template(args.folder)
+    print(f"Stilmappen er skrevet: {args.folder} ({', '.join(path.name for path in written)}).")
+    print("Ret typografierne, sidehovedet og sidefoden i reference.docx i Word, og farverne og skrifterne i")
+    print("stil.toml; læg logoet i mappen som logo.png (og gerne logo.svg), og skrifter i fonts/.")
+    print(f'Brug mappen med stil = "…" i sag.toml eller med --stil {args.folder}.')
+    return EXIT_OK
+
+
 def _print_warnings(warnings, stream=None) -> None:
     """Print warnings (or that there are none) as Danish lines."""
     stream = stream or sys.stdout
@@ -106,7 +151,13 @@ HELP = {  # the commands' help, in Danish like the rest of the command line
     "build": "bygger sagsfremstilling og Bilag 1 (DOCX, PDF, HTML) i MAPPE/<kommune>/<år>/v<N>/",
     "diff": "sammenligner to versioner: redline (HTML), Word-filer med sporede ændringer og en oversigt",
     "batch": "bygger én pakke pr. kommune i en statistikfil med standardtekster og egen sammenligningsgruppe",
+    "serve": "viser sagerne i en mappe i browseren: opret, skriv, byg, sammenlign og hent dokumenterne",
+    "stil": "kommunens eget udseende: Word-skabelon, logo, skrifter og farver i en stilmappe",
 }
+STIL_HELP = {
+    "skabelon": "skriver en stilmappe at begynde fra: reportgens Word-skabelon og stil.toml med standardfarverne",
+}
+STIL_OPTION = "stilmappe, der bruges i stedet for den, sag.toml nævner (se README: Kommunens eget udseende)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,10 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func in (("check", cmd_check), ("figures", cmd_figures)):
         p = sub.add_parser(name, help=HELP[name], description=HELP[name])
         p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
+        if name == "check":
+            p.add_argument("--stil", type=Path, default=None, metavar="MAPPE", help=STIL_OPTION)
         p.set_defaults(func=func)
     p = sub.add_parser("build", help=HELP["build"], description=HELP["build"])
     p.add_argument("case", type=Path, metavar="SAG", help="sagsmappen med sag.toml")
     p.add_argument("--out", type=Path, default=Path("output"), metavar="MAPPE", help="outputmappe (standard: output)")
+    p.add_argument("--stil", type=Path, default=None, metavar="MAPPE", help=STIL_OPTION)
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("diff", help=HELP["diff"], description=HELP["diff"])
     p.add_argument(
@@ -134,8 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=None,
-        metavar="FIL",
-        help="redlinens HTML-fil (standard: NY/diff-mod-v<gammel>.html)",
+        metavar="MAPPE",
+        help="mappe til redlinen og Word-filerne (standard: <år>/sammenligninger/v<gammel>-v<ny>/ "
+        "ved siden af versionsmapperne; aldrig i en versionsmappe)",
     )
     p.set_defaults(func=cmd_diff)
     p = sub.add_parser("batch", help=HELP["batch"], description=HELP["batch"])
@@ -153,35 +208,79 @@ def build_parser() -> argparse.ArgumentParser:
         help="forvaltningens indstilling efter § 79 b, stk. 2 (standard: udarbejdes)",
     )
     p.set_defaults(func=cmd_batch)
+    p = sub.add_parser("serve", help=HELP["serve"], description=HELP["serve"])
+    p.add_argument(
+        "mappe",
+        type=Path,
+        nargs="?",
+        default=Path("."),
+        metavar="MAPPE",
+        help="arbejdsmappen med sagsmapperne (standard: .)",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="H",
+        help="adressen, der lyttes på (standard: 127.0.0.1, kun denne maskine; se README før du ændrer den)",
+    )
+    p.add_argument("--port", type=int, default=8000, metavar="P", help="porten (standard: 8000)")
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("stil", help=HELP["stil"], description=HELP["stil"])
+    stil = p.add_subparsers(dest="stil_command", required=True, metavar="KOMMANDO")
+    p = stil.add_parser("skabelon", help=STIL_HELP["skabelon"], description=STIL_HELP["skabelon"])
+    p.add_argument("folder", type=Path, metavar="MAPPE", help="den nye stilmappe (oprettes, hvis den ikke findes)")
+    p.set_defaults(func=cmd_style_template)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; exit 0 on success, 2 on invalid input, 1 on an internal error."""
     args = build_parser().parse_args(argv)
+    from reportgen.lifecycle.failures import BuildFailed
+
     try:
         return args.func(args)
     except InputError as exc:
         print(f"Fejl i input ({len(exc.problems)}):", file=sys.stderr)
-        for problem in exc.problems:
-            print(_terminal(f"  - {problem}"), file=sys.stderr)
+        for line in shown_problems(exc.problems):
+            print(_terminal(f"  - {line}"), file=sys.stderr)
         print("Intet er skrevet.", file=sys.stderr)
         return EXIT_INPUT
-    except BrokenPipeError:  # output piped into e.g. `head`
-        sys.stderr.close()
+    except BuildFailed as exc:
+        print(_terminal(str(exc)), file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        if not _stdout_closed():
+            return _internal_error(sys.exc_info()[1])
+        sys.stderr.close()  # the output was piped into e.g. `head`, which has read all it wanted
         return EXIT_OK
     except KeyboardInterrupt:
         print("Afbrudt.", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception as exc:  # noqa: BLE001 – the last line of defence: a message, not a traceback
-        if os.environ.get("REPORTGEN_DEBUG"):
-            traceback.print_exc()
-        print(
-            f"Intern fejl: {type(exc).__name__}. Kør igen med REPORTGEN_DEBUG=1 for detaljer, "
-            "og meld fejlen med den udskrift.",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+        return _internal_error(exc)
+
+
+def _internal_error(exc: BaseException | None) -> int:
+    """Report an internal error: its kind, and how to get the details (a traceback only with REPORTGEN_DEBUG)."""
+    if os.environ.get("REPORTGEN_DEBUG"):
+        traceback.print_exception(exc)
+    print(
+        f"Intern fejl: {type(exc).__name__}. Kør igen med REPORTGEN_DEBUG=1 for detaljer, "
+        "og meld fejlen med den udskrift.",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+def _stdout_closed() -> bool:
+    """True when the reader of standard output has gone (the output was piped into `head` and the like)."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poll.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages reportgen needs outside Python, when they are missing:
 # Pango/HarfBuzz for WeasyPrint (libharfbuzz-subset0 makes font subsetting fast and
-# reproducible) and poppler-utils (pdftotext/pdftoppm) used by the tests to read PDFs.
+# reproducible), fontconfig (fc-list: which fonts a style folder's stil.toml may name), poppler-utils
+# (pdftotext/pdftoppm) used by the tests to read PDFs, and Chromium, in which the tests drive
+# `reportgen serve` with Playwright (Playwright's own browser download is not used).
 #   --libreoffice  also LibreOffice Writer and Carlito, the metric-compatible Calibri LibreOffice lays the DOCX
 #                  out with (CI opens the tracked-changes DOCX in it and checks the DOCX tables' layout)
 #   --bench        also pandoc and LibreOffice Writer (the tool chain benchmarks/run.py compares with)
@@ -11,7 +13,9 @@ have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 have_lib 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
+command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 for option in "$@"; do
     case "$option" in
         --libreoffice)

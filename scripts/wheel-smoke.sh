@@ -7,7 +7,10 @@ root=$(pwd)
 python=${PYTHON:-$(command -v python3.11 || command -v python3)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$python" -m pip wheel -q --no-deps --wheel-dir "$work/wheel" "$root"
+# the wheel is built from a copy of the checkout's files, so no build folder is left in the checkout
+mkdir "$work/src"
+git ls-files -z --cached --others --exclude-standard | tar --null -cf - -T - | tar -xf - -C "$work/src"
+"$python" -m pip wheel -q --no-deps --wheel-dir "$work/wheel" "$work/src"
 "$python" -m venv "$work/venv"
 "$work/venv/bin/pip" install -q --upgrade pip
 "$work/venv/bin/pip" install -q -c "$root/constraints.txt" "$work"/wheel/reportgen-*.whl

@@ -23,13 +23,16 @@ import io
 import json
 import shutil
 import tomllib
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "eksempler" / "allerod-2024"
+NEXT_YEAR = EXAMPLE.with_name("allerod-2025")  # follows up on the example's plan (forrige = "../allerod-2024")
 
 # Reference figures of the example case (Allerød 2024, socialområdet generelt).
 REFERENCE = {
@@ -66,12 +69,16 @@ def make_case(
     forvaltningsomraader: Content | object = _KEEP,
     tekster: Mapping[str, Content] | None = None,
     files: Mapping[str, Content] | None = None,
+    plan_patch: Mapping[str, Any] | None = None,
+    example: Path = EXAMPLE,
 ) -> Path:
-    """Copy the example case to ``tmp_path / name`` and apply the changes; return the case folder.
+    """Copy the example case (or another, e.g. NEXT_YEAR) to ``tmp_path / name`` and apply the changes; return the
+    case folder.
 
     sag_toml: the whole file (str/bytes), or None to delete it.
     sag_toml_patch: keys to set on the example's sag.toml (after ``sag_toml`` if both are given, which then
         must be valid TOML); dotted keys reach into tables ("handleplan.indstilling"); DELETE removes a key.
+    plan_patch: the same for handleplan.toml; "maal.2.vaerdi" reaches into the second [[maal]].
     statistik, forvaltningsomraader: contents of statistik.csv / forvaltningsomraader.csv (None deletes).
     tekster: files in tekster/ by file name ("forklaring.md"); None deletes that file.
     files: any other files by path relative to the case folder; None deletes.
@@ -79,12 +86,15 @@ def make_case(
     folder = tmp_path / name
     if folder.exists():
         raise FileExistsError(f"{folder} exists; pass another name= for a second case")
-    shutil.copytree(EXAMPLE, folder)
+    shutil.copytree(example, folder)
     if sag_toml is not _KEEP:
         _write(folder / "sag.toml", sag_toml)  # type: ignore[arg-type]
     if sag_toml_patch:
         data = tomllib.loads((folder / "sag.toml").read_text(encoding="utf-8"))
         _write(folder / "sag.toml", dump_toml(patch_toml(data, sag_toml_patch)))
+    if plan_patch:
+        data = tomllib.loads((folder / "handleplan.toml").read_text(encoding="utf-8"))
+        _write(folder / "handleplan.toml", dump_toml(patch_toml(data, plan_patch)))
     if statistik is not _KEEP:
         _write(folder / "statistik.csv", statistik)  # type: ignore[arg-type]
     if forvaltningsomraader is not _KEEP:
@@ -114,13 +124,14 @@ def example_sag() -> dict[str, Any]:
 
 
 def patch_toml(data: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
-    """Return a copy of data with dotted keys set (or removed with DELETE)."""
+    """Return a copy of data with dotted keys set (or removed with DELETE); a number after an array of tables picks
+    one of them, counting from 1 ("indsats.2.status")."""
     out = copy.deepcopy(dict(data))
     for dotted, value in patch.items():
         *parents, last = dotted.split(".")
-        table = out
+        table: Any = out
         for part in parents:
-            table = table.setdefault(part, {})
+            table = table[int(part) - 1] if isinstance(table, list) else table.setdefault(part, {})
         if value is DELETE:
             table.pop(last, None)
         else:
@@ -211,6 +222,59 @@ def write_xlsx(path: Path, rows: Iterable[Sequence[Any]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
+
+
+_SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_RELS_NS = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def raw_xlsx(rows: Iterable[Sequence[Any]], extra_strings: bytes = b"", sheet_xml: bytes | None = None) -> bytes:
+    """A minimal XLSX as Excel writes it: text cells as shared strings (openpyxl writes inline strings).
+
+    extra_strings is appended to the shared strings as raw XML (for a zip bomb); sheet_xml replaces the
+    worksheet (for a damaged one).
+    """
+    strings: dict[str, int] = {}
+    xml_rows = []
+    for r, row in enumerate(rows, 1):
+        cells = []
+        for c, value in enumerate(row):
+            ref = f"{chr(65 + c)}{r}"
+            if isinstance(value, int):
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" t="s"><v>{strings.setdefault(str(value), len(strings))}</v></c>')
+        xml_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+    sheet = f'<?xml version="1.0"?><worksheet {_SHEET_NS}><sheetData>{"".join(xml_rows)}</sheetData></worksheet>'
+    shared = "".join(f"<si><t>{xml_escape(s)}</t></si>" for s in strings)
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_SPREADSHEET}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_SPREADSHEET}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SPREADSHEET}.sharedStrings+xml"/></Types>',
+        "_rels/.rels": f'<?xml version="1.0"?><Relationships {_RELS_NS}>'
+        f'<Relationship Id="rId1" Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0"?><workbook {_SHEET_NS} xmlns:r="{_OFFICE}">'
+        '<sheets><sheet name="Ark1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships {_RELS_NS}>'
+        f'<Relationship Id="rId1" Type="{_OFFICE}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_OFFICE}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml if sheet_xml is not None else sheet.encode())
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            f'<?xml version="1.0"?><sst {_SHEET_NS}>{shared}'.encode() + extra_strings + b"</sst>",
+        )
+    return buffer.getvalue()
 
 
 # --- running the command line -------------------------------------------------------------------------------

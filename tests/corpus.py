@@ -19,7 +19,7 @@ from typing import Any
 
 from casefactory import dump_toml, make_case, to_csv
 
-from reportgen.domain.kommuner import HELE_LANDET
+from reportgen.domain.kommuner import HELE_LANDET, regions
 
 HEADER = ["kommune", "aar", "omraade", "stadfaestet", "aendret_ophaevet", "hjemvist", "afvist_henvist", "kilde"]
 RECORDS_HEADER = ["sags_id", "borger_id", "aar", "omraade", "paragraf", "delafgoerelser", "aarsag", "opfoelgning"]
@@ -68,7 +68,7 @@ def statistics(
     override = override or {}
     for k_index, kommune in enumerate([*kommuner, HELE_LANDET]):
         for year in years:
-            size = SIZE[kommune] + (year % 7) - 3
+            size = SIZE.get(kommune, 25 + (k_index * 7) % 60) + (year % 7) - 3
             rate = RATE[year] + (k_index * 3) % 11 - 4
             parts = {
                 "boernehandicap": outcomes(max(size * 18 // 100, 0), rate + 6),
@@ -172,6 +172,46 @@ BEGRUNDELSE = (
     "hjemviste en række sager om hjælpemidler efter en ændret praksis, og kommunen har allerede tilrettet sin "
     "praksis. Fra efteråret gennemfører myndighedsafdelingen et kompetenceforløb om oplysning af sager."
 )
+# An action plan (Bilag 2) with targets on the areas only, so it needs no Tabel 2 file.
+HANDLEPLAN = """indledning = "Planen samler forvaltningens indsatser for at styrke den juridiske kvalitet."
+
+[[maal]]
+id = "M1"
+omraade = "socialomraadet"
+noegletal = "omgoerelsesprocent"
+sammenligning = "<="
+vaerdi = 40
+aar = 2025
+
+[[maal]]
+id = "M2"
+omraade = "boernehandicap"
+noegletal = "omgoerelsesprocent"
+sammenligning = "under-landsplan"
+aar = 2025
+
+[[indsats]]
+titel = "Gennemgang af alle omgjorte sager med sagsbehandleren"
+beskrivelse = "Hver omgjort sag gennemgås på et teammøde."
+maal = ["M1", "M2"]
+ansvarlig = "Teamlederne"
+start = 2025-01-01
+frist = 2025-12-31
+status = "igangsat"
+
+[[indsats]]
+titel = "Kursus i partshøring og begrundelse"
+tema = "kompetenceudvikling"
+ansvarlig = "Myndighedschefen"
+start = 2025-03-01
+frist = 2025-09-30
+status = "planlagt"
+
+[[opfoelgning]]
+dato = 2026-03-25
+organ = "Socialudvalget"
+indhold = "status på indsatserne"
+"""
 KVALITET = "Alle afgørelser fra Ankestyrelsen gennemgås på teammøder, og læringen bruges i det faglige ledelsestilsyn."
 
 
@@ -334,7 +374,9 @@ def _shapes() -> list[Shape]:
             ),
             statistics(["Allerød", *GROUP], YEARS),
             tekster={
-                "begrundelse.md": BEGRUNDELSE.replace("der ikke er behov for en handleplan", "handleplanen skal videreføres")
+                "begrundelse.md": BEGRUNDELSE.replace(
+                    "der ikke er behov for en handleplan", "handleplanen skal videreføres"
+                )
             },
             expect={
                 "text": [
@@ -343,6 +385,29 @@ def _shapes() -> list[Shape]:
                 ]
             },
         ),  # fmt: skip
+        Shape(
+            "viderefoeres-med-handleplan",
+            sag(
+                "Allerød",
+                2024,
+                "videreføres",
+                klagesager="klagesager.csv",
+                diskretion=3,
+                handleplan={"fil": "handleplan.toml"},
+            ),
+            with_records(discreet),
+            files={"klagesager.csv": records_file(discreet, 2024), "handleplan.toml": HANDLEPLAN},
+            tekster={
+                "begrundelse.md": BEGRUNDELSE.replace("der ikke er behov for en handleplan", "planen skal videreføres")
+            },
+            expect={"bilag2": True, "diskretion": 3, "no_warning": "nævner ikke, hvilken handleplan"},
+        ),
+        Shape(
+            "danmarkskort-alle-kommuner",
+            sag("Gentofte", 2024, sammenligning=["Gladsaxe", "Lyngby-Taarbæk"]),
+            statistics(sorted(regions()), [2023, 2024]),
+            expect={"maps": True, "text": ["af landets 98 kommuner"]},
+        ),
         Shape(
             "diskretion-3",
             sag("Allerød", 2024, klagesager="klagesager.csv", diskretion=3),

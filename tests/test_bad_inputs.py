@@ -6,17 +6,22 @@ import os
 import re
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from casefactory import (
     DELETE,
     EXAMPLE,
+    dump_toml,
+    example_sag,
     forvaltning_rows,
     make_case,
+    raw_xlsx,
     run_cli,
     statistik_rows,
     to_csv,
@@ -516,6 +521,348 @@ CORPUS: tuple[Bad, ...] = (
     ),
 )
 
+# --- hardening (issue 16): files that are not what they seem, text a document cannot hold, limits ------------
+
+
+def text_replaced_by(make: Callable[[Path], None], name: str = "forklaring.md") -> Callable[[Path], Path]:
+    """A builder whose tekster/<name> is replaced by what make(path) puts there (a link, a FIFO, a folder)."""
+
+    def build(tmp_path: Path) -> Path:
+        case = make_case(tmp_path)
+        target = case / "tekster" / name
+        target.unlink()
+        make(target)
+        return case
+
+    return build
+
+
+def statistik_replaced_by(make: Callable[[Path, Path], None], key: str = "statistik.csv") -> Callable[[Path], Path]:
+    """A builder whose sag.toml names `key` as statistik, made by make(case, case / key)."""
+
+    def build(tmp_path: Path) -> Path:
+        case = make_case(tmp_path, statistik=None, sag_toml_patch={"statistik": key})
+        make(case, case / key)
+        return case
+
+    return build
+
+
+def outside_file(case: Path, path: Path) -> None:
+    """A copy of the statistics beside the case folder, named by a relative path going up."""
+    (case.parent / "faelles.csv").write_text(to_csv(statistik_rows()), encoding="utf-8")
+
+
+def symlink_loop(case: Path, path: Path) -> None:
+    os.symlink(case / "loop2", path)
+    os.symlink(path, case / "loop2")
+
+
+def xlsx_built(data: Callable[[], bytes]) -> Callable[[Path], Path]:
+    """A builder whose statistics are statistik.xlsx with the given bytes."""
+
+    def build(tmp_path: Path) -> Path:
+        case = make_case(tmp_path, statistik=None, sag_toml_patch={"statistik": "statistik.xlsx"})
+        (case / "statistik.xlsx").write_bytes(data())
+        return case
+
+    return build
+
+
+def typed_rows() -> list[list[object]]:
+    """The example statistics with numbers as numbers (for an XLSX)."""
+    return [[int(v) if v.isdigit() else v for v in r] for r in statistik_rows()]
+
+
+def xlsx_cut_sheet() -> bytes:
+    """A worksheet cut off in the middle of an element."""
+    whole = raw_xlsx(typed_rows())
+    with zipfile.ZipFile(BytesIO(whole)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    return raw_xlsx(typed_rows(), sheet_xml=sheet[: len(sheet) // 2])
+
+
+def xlsx_string_out_of_range() -> bytes:
+    """A text cell referring to shared string number 9999 of some forty."""
+    rows = typed_rows()
+    whole = raw_xlsx(rows)
+    with zipfile.ZipFile(BytesIO(whole)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    return raw_xlsx(rows, sheet_xml=sheet.replace(b'<c r="A5" t="s"><v>', b'<c r="A5" t="s"><v>9999', 1))
+
+
+def xlsx_formula_without_result(tmp_path: Path) -> Path:
+    rows = typed_rows()
+    rows[ROW_ALLEROED_2024 - 1][STADF] = "=20+4"  # openpyxl saves the formula without a cached value
+    case = make_case(tmp_path, statistik=None, sag_toml_patch={"statistik": "statistik.xlsx"})
+    write_xlsx(case / "statistik.xlsx", rows)
+    return case
+
+
+def xlsx_huge_float(tmp_path: Path) -> Path:
+    rows = typed_rows()
+    rows[ROW_ALLEROED_2024 - 1][STADF] = 1e20
+    case = make_case(tmp_path, statistik=None, sag_toml_patch={"statistik": "statistik.xlsx"})
+    write_xlsx(case / "statistik.xlsx", rows)
+    return case
+
+
+CHARACTERS = {  # the control characters of the attack run, and the message's name for each
+    "vt": ("\x0b", "lodret tabulator (U+000B)"),
+    "ff": ("\x0c", "sideskift (form feed) (U+000C)"),
+    "bs": ("\x08", "tilbage-tegnet (backspace) (U+0008)"),
+    "soh": ("\x01", "et kontroltegn (U+0001)"),
+    "fffe": ("\ufffe", "et ikke-tegn (U+FFFE)"),
+    "nul": ("\x00", "NUL-tegnet (U+0000)"),
+}
+FORBIDDEN = "som ikke kan stå i et dokument"
+FIX_CHARACTER = "Slet tegnet"
+KLAGESAGER_HEADER = "sags_id,borger_id,aar,omraade,paragraf,delafgoerelser,aarsag,opfoelgning\n"
+
+
+def beslutning_with(text: str) -> Callable[[Path], Path]:
+    sag = example_sag()
+    sag["behandling"][0]["beslutning"] = text
+    return built(sag_toml=dump_toml(sag))
+
+
+def bilag_title_with(text: str) -> Callable[[Path], Path]:
+    sag = example_sag()
+    sag["bilag"][0]["titel"] = text
+    return built(sag_toml=dump_toml(sag))
+
+
+def klagesag_cell(text: str) -> Callable[[Path], Path]:
+    rows = (EXAMPLE / "klagesager.csv").read_text(encoding="utf-8").splitlines()
+    rows[3] = rows[3].replace("Serviceloven", text + "Serviceloven", 1)
+    return built(files={"klagesager.csv": "\n".join(rows) + "\n"})
+
+
+HARDENING: tuple[Bad, ...] = (
+    # --- item 2: a file of the case folder that is not a regular file inside it ---------------------------
+    Bad(
+        "tekster-link-to-etc-shadow",
+        text_replaced_by(lambda p: os.symlink("/etc/shadow", p)),
+        (("tekster/forklaring.md", "ligger uden for sagsmappen", "Læg filen i sagsmappen"),),
+    ),
+    Bad(
+        "tekster-link-to-dev-zero",
+        text_replaced_by(lambda p: os.symlink("/dev/zero", p)),
+        (("tekster/forklaring.md", "ligger uden for sagsmappen"),),
+    ),
+    Bad(
+        "tekster-fifo",
+        text_replaced_by(os.mkfifo),
+        (("tekster/forklaring.md", "er en FIFO", "ikke en almindelig fil"),),
+    ),
+    Bad(
+        "tekster-directory",
+        text_replaced_by(lambda p: p.mkdir()),
+        (("tekster/forklaring.md", "er en mappe, ikke en almindelig fil"),),
+    ),
+    Bad(
+        "tekster-link-loop",
+        text_replaced_by(lambda p: os.symlink(p, p)),
+        (("tekster/forklaring.md", "løkke af links"),),
+    ),
+    Bad(
+        "tekster-too-big",
+        built(tekster={"forklaring.md": "Forklaring. " * 20_000}),
+        (("tekster/forklaring.md", "filen fylder 240 kB; højst 200 kB er tilladt"),),
+    ),
+    Bad(
+        "sag-toml-link-outside",
+        lambda tmp_path: _link_sag_toml(make_case(tmp_path)),
+        (("sag.toml", "ligger uden for sagsmappen"),),
+    ),
+    Bad(
+        "toml-statistik-outside-case-folder",
+        statistik_replaced_by(outside_file, "../faelles.csv"),
+        (("sag.toml, nøgle 'statistik'", "filen '../faelles.csv' kan ikke bruges", "uden for sagsmappen", "kopiér"),),
+    ),
+    Bad(
+        "toml-statistik-link-outside",
+        statistik_replaced_by(lambda case, p: (outside_file(case, p), os.symlink(case.parent / "faelles.csv", p))),
+        (("sag.toml, nøgle 'statistik'", "uden for sagsmappen"),),
+    ),
+    Bad(
+        "toml-statistik-directory",
+        statistik_replaced_by(lambda case, p: p.mkdir()),
+        (("sag.toml, nøgle 'statistik'", "filen 'statistik.csv' er ikke en almindelig fil"),),
+    ),
+    Bad(
+        "toml-klagesager-fifo",
+        lambda tmp_path: _fifo_klagesager(make_case(tmp_path)),
+        (("sag.toml, nøgle 'klagesager'", "er ikke en almindelig fil"),),
+    ),
+    # --- item 3: control characters wherever text enters ------------------------------------------------
+    *(
+        Bad(
+            f"tekster-character-{name}",
+            built(tekster={"forklaring.md": f"Første linje.\n\nAnden{char}linje."}),
+            (("tekster/forklaring.md", f"linje 3 indeholder {described}", FORBIDDEN, FIX_CHARACTER),),
+        )
+        for name, (char, described) in CHARACTERS.items()
+    ),
+    Bad(
+        "toml-beslutning-vt",
+        beslutning_with("Udvalget\x0bindstiller."),
+        (("sag.toml, nøgle 'behandling[1].beslutning'", "lodret tabulator (U+000B)", FORBIDDEN),),
+    ),
+    Bad(
+        "toml-sagsnummer-ff",
+        toml_with(sagsnummer="22/\x0c15769"),
+        (("sag.toml, nøgle 'sagsnummer'", "sideskift", FORBIDDEN),),
+    ),
+    Bad(
+        "toml-bilag-titel-nul",
+        bilag_title_with("Notat\x00"),
+        (("sag.toml, nøgle 'bilag[1].titel'", "NUL-tegnet (U+0000)", FORBIDDEN),),
+    ),
+    Bad(
+        "toml-hoering-backspace",
+        toml_with(hoering=["Handicaprådet", "Senior\x08rådet"]),
+        (("sag.toml, nøgle 'hoering[2]'", "backspace", FORBIDDEN),),
+    ),
+    Bad(
+        "klagesager-cell-vt",
+        klagesag_cell("\x0b"),
+        (("klagesager.csv, række 4, kolonne 'paragraf'", "lodret tabulator (U+000B)", FORBIDDEN),),
+    ),
+    Bad(
+        "stat-kilde-fffe",
+        stat_with(cell(ROW_ALLEROED_2024, 8, "Ankestyrelsen\ufffe")),
+        (("statistik.csv, række 5, kolonne 'kilde'", "ikke-tegn (U+FFFE)", FORBIDDEN),),
+    ),
+    Bad(
+        "fv-name-soh",
+        fv_with(cell(2, 0, "Børne\x01området")),
+        (("forvaltningsomraader.csv, række 2, kolonne 'forvaltningsomraade'", "U+0001", FORBIDDEN),),
+    ),
+    # --- item 4: limits ------------------------------------------------------------------------------------
+    Bad(
+        "toml-titel-over-255",
+        toml_with(titel="Omgørelsesprocenter " * 15),
+        (("sag.toml, nøgle 'titel'", "er 300 tegn lang; højst 255 tegn er tilladt"),),
+    ),
+    Bad(
+        "toml-titel-120-kb",
+        toml_with(titel="x" * 120_000),
+        (("sag.toml, nøgle 'titel'", "er 120000 tegn lang; højst 255"),),
+    ),
+    Bad(
+        "toml-forfatter-over-255",
+        toml_with(forfatter="A" * 256),
+        (("sag.toml, nøgle 'forfatter'", "er 256 tegn lang"),),
+    ),
+    Bad(
+        "stat-count-10-to-20",
+        stat_with(cell(ROW_ALLEROED_2024, STADF, "1" + "0" * 20)),
+        (("statistik.csv, række 5, kolonne 'stadfaestet'", "er større end 100.000.000", WHOLE_NUMBER_HINT),),
+    ),
+    Bad(
+        "stat-xlsx-float-1e20",
+        xlsx_huge_float,
+        (("statistik.xlsx, række 5, kolonne 'stadfaestet'", "er større end 100.000.000"),),
+    ),
+    *(
+        Bad(
+            f"stat-digit-{name}",
+            stat_with(cell(ROW_ALLEROED_2024, STADF, digit)),
+            (("statistik.csv, række 5, kolonne 'stadfaestet'", f"'{digit}' er ikke et tal"),),
+        )
+        for name, digit in (("superscript", "2²"), ("circled", "①"), ("arabic-indic", "٢٤"), ("full-width", "２４"))
+    ),
+    Bad(
+        "stat-year-full-width",
+        stat_with(cell(ROW_ALLEROED_2024, AAR, "２０２４")),
+        (("statistik.csv, række 5, kolonne 'aar'", "'２０２４' er ikke et årstal"),),
+    ),
+    Bad(
+        "klagesager-paragraf-superscript",
+        klagesag_cell("²"),  # sorted by its numbers in Bilag 1: int("²") failed there
+        (),
+    ),
+    Bad(
+        "tekster-emphasis-700-deep",
+        built(tekster={"forklaring.md": "Indledning.\n\n" + "*" * 700 + "x" + "*" * 700}),
+        (("tekster/forklaring.md", "linje 3", "lagt 350 lag inden i hinanden; højst 10"),),
+    ),
+    Bad(
+        "cell-over-1000-characters",
+        stat_with(cell(ROW_ALLEROED_2024, 8, "k" * 1001)),
+        (("statistik.csv, række 5, kolonne 'kilde'", "er 1001 tegn lang; højst 1000"),),
+    ),
+    # --- item 5: a damaged XLSX interior, odd paths ------------------------------------------------------
+    Bad(
+        "xlsx-sheet-cut-mid-element",
+        xlsx_built(xlsx_cut_sheet),
+        (("statistik.xlsx", "beskadiget XLSX-fil", "Gem den igen"),),
+    ),
+    Bad(
+        "xlsx-shared-string-out-of-range",
+        xlsx_built(xlsx_string_out_of_range),
+        (("statistik.xlsx", "beskadiget XLSX-fil"),),
+    ),
+    Bad(
+        "toml-statistik-symlink-loop",
+        statistik_replaced_by(symlink_loop, "loop1.csv"),
+        (("sag.toml, nøgle 'statistik'", "løkke af links"),),
+    ),
+    Bad(
+        "toml-statistik-nul-in-path",
+        toml_with(statistik="statistik\x00.csv"),
+        (("sag.toml, nøgle 'statistik'", "NUL-tegnet"),),
+    ),
+    Bad(
+        "toml-statistik-10000-character-name",
+        toml_with(statistik="s" * 9996 + ".csv"),
+        (("sag.toml, nøgle 'statistik'", "er 10000 tegn lang; højst 255"),),
+    ),
+    # --- item 6: zip bombs and row/column caps --------------------------------------------------------------
+    Bad(
+        "xlsx-zip-bomb",
+        xlsx_built(lambda: raw_xlsx(typed_rows(), b"<si><t>" + b"A" * 101_000_000 + b"</t></si>")),
+        (("statistik.xlsx", "fylder 101 MB udpakket; højst 100 MB"),),
+    ),
+    Bad(
+        "stat-over-100000-rows",
+        stat_with(
+            lambda rows: rows.extend([["Gentofte", "2024", "voksenhandicap", "0", "0", "0", "0", "", ""]] * 100_000)
+        ),
+        (("statistik.csv", "mere end 100.000 rækker"),),
+    ),
+    Bad(
+        "stat-over-100-columns",
+        stat_with(lambda rows: rows[ROW_ALLEROED_2024 - 1].extend([""] * 100)),
+        (("statistik.csv, række 5", "mere end 100 kolonner"),),
+    ),
+    # --- item 11: a formula without a saved result ----------------------------------------------------------
+    Bad(
+        "xlsx-formula-without-result",
+        xlsx_formula_without_result,
+        (("statistik.xlsx, række 5, kolonne 'stadfaestet'", "formlen '=20+4'", "gem den igen"),),
+    ),
+)
+
+
+def _link_sag_toml(case: Path) -> Path:
+    outside = case.parent / "anden-sag.toml"
+    (case / "sag.toml").rename(outside)
+    os.symlink(outside, case / "sag.toml")
+    return case
+
+
+def _fifo_klagesager(case: Path) -> Path:
+    (case / "klagesager.csv").unlink()
+    os.mkfifo(case / "klagesager.csv")
+    return case
+
+
+CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect)
+ACCEPTED = tuple(b for b in HARDENING if not b.expect)  # repros that crashed and are now good input
+
+
 PROBLEM_LINE = re.compile(r"^  - (.*)$")
 
 
@@ -694,3 +1041,40 @@ def test_installed_command_on_missing_folder(tmp_path):
     proc = subprocess.run([*_reportgen(), "check", str(missing)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert_reports(proc.stderr, ((str(missing), "mappen har ingen sag.toml"),), missing)
+
+
+@pytest.mark.parametrize("bad", CORPUS, ids=lambda b: b.id)
+def test_build_reports_bad_input_and_writes_nothing(bad: Bad, tmp_path, capsys):
+    """`reportgen build` refuses exactly what `check` refuses, the same way, and writes no version."""
+    case = bad.build(tmp_path)
+    out = tmp_path / "ud"
+    result = run_cli(capsys, "build", case, "--out", out)
+    assert result.code == 2, result.err + result.out
+    assert_reports(result.err, bad.expect, case)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("bad", ACCEPTED, ids=lambda b: b.id)
+def test_former_crashes_that_are_good_input(bad: Bad, tmp_path, capsys):
+    """Inputs that crashed the tool and are valid: `check` and `figures` succeed."""
+    case = bad.build(tmp_path)
+    assert run_cli(capsys, "check", case).code == 0
+    assert run_cli(capsys, "figures", case).code == 0
+
+
+def test_printed_problems_are_capped_and_counted(tmp_path, capsys):
+    """Thousands of duplicate rows print the first 50 problems and the number of the rest, not every line."""
+    case = stat_with(lambda rows: rows.extend([list(rows[ROW_ALLEROED_2024 - 1])] * 3000))(tmp_path)
+    result = run_cli(capsys, "check", case)
+    assert result.code == 2
+    lines = problem_lines(result.err)
+    assert result.err.startswith("Fejl i input (3000):\n")
+    assert len(lines) == 51 and lines[-1].startswith("… og 2.950 fejl mere")
+    assert all(line.startswith("statistik.csv, række ") for line in lines[:50])
+
+
+def test_symlinked_file_inside_the_case_folder_is_accepted(tmp_path, capsys):
+    """A link that stays inside the case folder is followed: only files outside it are refused."""
+    case = make_case(tmp_path, statistik=None, files={"data/statistik-2024.csv": to_csv(statistik_rows())})
+    os.symlink("data/statistik-2024.csv", case / "statistik.csv")
+    assert run_cli(capsys, "check", case).code == 0

@@ -215,3 +215,25 @@ def test_warnings_are_capped_per_municipality_and_counted():
     assert lines[1:6] == [f"  - Allerød: advarsel {i}" for i in range(5)]
     assert lines[6] == "  - Allerød: … og 3 advarsler mere (alle står i figurer.json i pakken)."
     assert lines[7:] == ["  - Furesø: kun én"]
+
+
+def test_a_packet_from_a_national_extract_has_the_three_maps_and_the_rank(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from synthetic import extract
+
+    statistik = tmp_path / "landsudtraek.csv"
+    statistik.write_text(extract(), encoding="utf-8")
+    report = run(statistik, 2024, tmp_path / "out", names=["Aarhus"], jobs=1)
+    folder = report.outcomes[0].result.folder
+    names = {p.name for p in folder.iterdir()}
+    assert {
+        "danmarkskort-socialomraadet.png",
+        "bilag-1-danmarkskort-boernehandicap.png",
+        "bilag-1-danmarkskort-voksenhandicap.png",
+    } <= names
+    html = (folder / "sagsfremstilling.html").read_text(encoding="utf-8")
+    assert "Blandt landets 98 kommuner havde Aarhus den " in html
+    assert "Kortgrundlag: Geodatastyrelsen og Danske Kommuner (DAGI, 1:500.000)" in html
+    assert "Syntetisk udtræk" in html  # the source line carries the extract's kilde

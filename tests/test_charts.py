@@ -179,8 +179,22 @@ def test_png_bytes_identical_across_processes():
 
 
 def test_png_bytes_identical_within_a_process():
-    assert trend_chart(YEARS, EXAMPLE) == trend_chart(YEARS, EXAMPLE)
-    assert outcome_bars(*EXAMPLE_BARS) == outcome_bars(*EXAMPLE_BARS)
+    assert trend_chart.__wrapped__(YEARS, EXAMPLE) == trend_chart.__wrapped__(YEARS, EXAMPLE)
+    assert outcome_bars.__wrapped__(*EXAMPLE_BARS) == outcome_bars.__wrapped__(*EXAMPLE_BARS)
+
+
+def test_remembered_chart_is_the_chart_drawn_anew():
+    assert trend_chart(YEARS, EXAMPLE) == trend_chart.__wrapped__(YEARS, EXAMPLE)
+    assert trend_chart(YEARS, EXAMPLE) is trend_chart(YEARS, EXAMPLE)
+
+
+def test_charts_drawn_in_threads_at_once_are_the_same_bytes():
+    """matplotlib's settings are process-wide; the web app draws from several threads, one chart at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        pngs = list(pool.map(lambda _: trend_chart.__wrapped__(YEARS, EXAMPLE), range(4)))
+    assert len(set(pngs)) == 1
 
 
 def test_import_does_not_load_matplotlib():

@@ -23,7 +23,8 @@ from reportgen.domain import danmarkskort, kommuner
 from reportgen.lifecycle.build import build
 from reportgen.writers.columns import SOFT_HYPHEN, header_pieces
 
-DOCUMENTS = ("sagsfremstilling", "bilag-1")
+DOCUMENTS = ("sagsfremstilling", "bilag-1", "bilag-2")
+NUMBERING = {"sagsfremstilling": "", "bilag-1": "B1.", "bilag-2": "B2."}  # the prefix of table and figure numbers
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class Built:
 
     def html(self, doc: str):
         return lxml.html.document_fromstring((self.folder / f"{doc}.html").read_bytes())
+
+    def documents(self) -> list[str]:
+        """The documents of the packet that are built for this case (Bilag 2 only with an attached plan)."""
+        return [doc for doc in DOCUMENTS if (self.folder / f"{doc}.html").exists()]
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +111,7 @@ BANNED = {
 
 @pytest.mark.parametrize("name", SHAPES)
 def test_the_running_text_reads_as_careful_danish(corpus, name):
-    for doc in DOCUMENTS:
+    for doc in corpus[name].documents():
         root = corpus[name].html(doc)
         notes = [n for t in tables(root) for n in t.notes if not n.startswith("Kilde: ")]
         for text in prose(root) + notes:
@@ -172,9 +177,10 @@ def test_tabel_1_shows_exactly_the_years_and_rows_with_data(corpus, name):
         assert tabel1.labels == shape.expect["rows"]
     if (left_out := shape.expect.get("left_out")) is not None:
         assert left_out not in tabel1.labels and any(left_out in note for note in tabel1.notes)
-    charts = built.html("sagsfremstilling").xpath("//figure")
+    figures = built.html("sagsfremstilling").xpath("//figure")
+    charts = [f for f in figures if not f.xpath("figcaption")[0].text_content().split(": ", 1)[1].startswith("Danmark")]
     assert len(charts) == (1 if len(years) > 1 else 0)
-    for doc in DOCUMENTS:
+    for doc in built.documents():
         for t in tables(built.html(doc)):
             assert t.caption and any(n.startswith("Kilde: ") for n in t.notes), t.caption
             source = next(n for n in t.notes if n.startswith("Kilde: "))
@@ -187,8 +193,12 @@ def test_no_small_count_shown_from_the_records(corpus, name):
     d = SHAPES[name].expect["diskretion"]
     private = ("Borgere", "Borgere med mere end én sag", "Sager fra borgere med mere end én sag",
                "Borgere med omgjorte sager", "Heraf delvist hjemvist")  # fmt: skip
-    for t in tables(corpus[name].html("bilag-1")):
-        record_table = "klagesager" in t.caption.lower() or "årsager" in t.caption or "opfølgning" in t.caption
+    record_tables = [(doc, t) for doc in ("bilag-1", "bilag-2") if doc in corpus[name].documents()
+                     for t in tables(corpus[name].html(doc))]  # fmt: skip
+    for doc, t in record_tables:
+        record_table = any(w in t.caption.lower() for w in ("klagesager", "årsager", "opfølgning", "paragraffer med"))
+        if doc == "bilag-2" and record_table:
+            assert any("registrering af klagesagerne" in n for n in t.notes), t.caption
         for label, row in zip(t.labels, t.cells, strict=True):
             if not record_table or label == "I alt" or (t.caption.startswith("Tabel B1.2") and label not in private):
                 continue
@@ -271,7 +281,8 @@ def check_no_half_empty_page_before_a_figure(pdf: Path) -> None:
 @pytest.mark.parametrize("name", SHAPES)
 def test_pdf_pages_keep_tables_together_and_figures_near_their_text(corpus, name):
     built = corpus[name]
-    for doc, numbering in (("sagsfremstilling", ""), ("bilag-1", "B1.")):
+    for doc in built.documents():
+        numbering = NUMBERING[doc]
         pdf = built.folder / f"{doc}.pdf"
         check_header_words(pdf, tables(built.html(doc)))
         check_tables(pdf, tables(built.html(doc)), numbering)
@@ -294,7 +305,7 @@ def laid_out(corpus, tmp_path_factory) -> Path:
     soffice = libreoffice_or_skip()
     stage = tmp_path_factory.mktemp("docx")
     for name, built in corpus.items():
-        for doc in DOCUMENTS:
+        for doc in built.documents():
             shutil.copy(built.folder / f"{doc}.docx", stage / f"{name}--{doc}.docx")
     subprocess.run(
         [soffice, f"-env:UserInstallation=file://{stage}/profil", "--headless", "--convert-to", "pdf",
@@ -323,9 +334,35 @@ def check_header_words(pdf: Path, html_tables: list[HtmlTable]) -> None:
 @pytest.mark.parametrize("name", SHAPES)
 def test_docx_as_libreoffice_lays_it_out(corpus, laid_out, name):
     built = corpus[name]
-    for doc, numbering in (("sagsfremstilling", ""), ("bilag-1", "B1.")):
+    for doc in built.documents():
+        numbering = NUMBERING[doc]
         pdf = laid_out / f"{name}--{doc}.pdf"
         html_tables = tables(built.html(doc))
         check_header_words(pdf, html_tables)
         check_tables(pdf, html_tables, numbering)
         check_no_half_empty_page_before_a_figure(pdf)
+
+
+@pytest.mark.parametrize("name", [n for n, s in SHAPES.items() if s.expect.get("bilag2")])
+def test_the_action_plan_is_bilag_2(corpus, name):
+    built = corpus[name]
+    assert "bilag-2" in built.documents()
+    text = " ".join(prose(built.html("sagsfremstilling")))
+    assert 'arbejdet med handleplanen i bilag 2, "' in text and "videreføres efter retssikkerhedslovens § 79 b" in text
+    assert any(t.caption.startswith("Tabel B2.1:") for t in tables(built.html("bilag-2")))
+    assert "Bilag 2." in built.html("sagsfremstilling").text_content()
+
+
+@pytest.mark.parametrize("name", [n for n, s in SHAPES.items() if s.expect.get("maps")])
+def test_the_danmarkskort_as_a_map(corpus, name):
+    built, kommune = corpus[name], SHAPES[name].sag["kommune"]
+    for doc, maps in (("sagsfremstilling", 1), ("bilag-1", 2)):
+        figures = built.html(doc).xpath("//figure")
+        drawn = [f for f in figures if "Danmarkskortet" in f.xpath("figcaption")[0].text_content()]
+        assert len(drawn) == maps, doc
+        for figure in drawn:
+            alt = figure.xpath("img")[0].get("alt")
+            assert kommune in alt and "%" in alt
+            assert "Kilde:" in figure.xpath("figcaption")[0].text_content()
+    bilag1 = [f.xpath("figcaption")[0].text_content() for f in built.html("bilag-1").xpath("//figure")]
+    assert all(caption.startswith("Figur B1.") for caption in bilag1), bilag1

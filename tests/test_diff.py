@@ -38,6 +38,11 @@ def versions(tmp_path_factory):
     return v1, v2, run(v1, v2)
 
 
+def compared(v2: Path) -> Path:
+    """Where `reportgen diff v1 v2` writes: a folder of its own beside the version folders."""
+    return v2.parent / "sammenligninger" / "v1-v2"
+
+
 def texts(source) -> list[str]:
     """The text of every paragraph of a DOCX (path or bytes) in reading order, table cells included."""
     document = docx.Document(BytesIO(source) if isinstance(source, bytes) else str(source))
@@ -96,7 +101,7 @@ def test_redline_shows_exactly_the_edit(versions):
 
 def test_redline_html(versions):
     _, v2, (_, files) = versions
-    assert files[0] == v2 / "diff-mod-v1.html"
+    assert files[0] == compared(v2) / "redline.html"
     html = files[0].read_text(encoding="utf-8")
     assert '<html lang="da">' in html
     assert "Slettet: </span>skiller sig ud:</del>" in html
@@ -115,7 +120,7 @@ def test_cli_summary(versions, capsys):
     assert "Sagsbeskrivelse: ændret (+3 ord, −3 ord)" in result.out
     assert "bilag-1: uændret" in result.out
     assert "Tal: ingen ændrede." in result.out
-    assert str(v2 / "sagsfremstilling-aendringer.docx") in result.out
+    assert str(compared(v2) / "sagsfremstilling-aendringer.docx") in result.out
 
 
 def test_a_version_against_itself(versions, capsys):
@@ -132,10 +137,11 @@ def test_two_docx_files(versions, capsys, tmp_path):
     old, new = tmp_path / "gammel.docx", tmp_path / "ny.docx"
     shutil.copy(v1 / "sagsfremstilling.docx", old)
     shutil.copy(v2 / "sagsfremstilling.docx", new)
-    result = run_cli(capsys, "diff", old, new, "--out", tmp_path / "redline.html")
+    result = run_cli(capsys, "diff", old, new, "--out", tmp_path / "sammenligning")
     assert result.code == 0, result.err
     assert "Sagsbeskrivelse: ændret (+3 ord, −3 ord)" in result.out
-    assert (tmp_path / "redline.html").is_file() and (tmp_path / "ny-aendringer.docx").is_file()
+    folder = tmp_path / "sammenligning"
+    assert (folder / "redline.html").is_file() and (folder / "ny-aendringer.docx").is_file()
 
 
 def test_bad_arguments_exit_2(versions, capsys, tmp_path):
@@ -174,14 +180,14 @@ def test_changed_figures_are_listed_by_path():
 @pytest.mark.parametrize("name", ["sagsfremstilling", "bilag-1"])
 def test_tracked_changes_accept_and_reject(versions, name):
     v1, v2, _ = versions
-    data = (v2 / f"{name}-aendringer.docx").read_bytes()
+    data = (compared(v2) / f"{name}-aendringer.docx").read_bytes()
     assert resolve(data, accept=True) == texts(v2 / f"{name}.docx")
     assert resolve(data, accept=False) == texts(v1 / f"{name}.docx")
 
 
 def test_tracked_changes_author_and_date_from_the_case(versions):
     _, v2, _ = versions
-    marks = revision_marks((v2 / "sagsfremstilling-aendringer.docx").read_bytes())
+    marks = revision_marks((compared(v2) / "sagsfremstilling-aendringer.docx").read_bytes())
     assert {m.tag for m in marks} == {qn("w:ins"), qn("w:del")}
     dato = json.loads((v2 / "manifest.json").read_text(encoding="utf-8"))["sag"]["dato"]
     assert {(m.get(qn("w:author")), m.get(qn("w:date"))) for m in marks} == {("reportgen", f"{dato}T00:00:00Z")}
@@ -263,7 +269,7 @@ def test_tracked_changes_open_in_libreoffice(versions, tmp_path):
         pytest.skip("LibreOffice (soffice) is not installed (scripts/install-system-deps.sh --libreoffice)")
     _, v2, _ = versions
     source = tmp_path / "aendringer.docx"
-    shutil.copy(v2 / "sagsfremstilling-aendringer.docx", source)
+    shutil.copy(compared(v2) / "sagsfremstilling-aendringer.docx", source)
     subprocess.run(
         [
             soffice,
@@ -285,3 +291,43 @@ def test_tracked_changes_open_in_libreoffice(versions, tmp_path):
     flat = " ".join(text.split())
     assert "skiller sig ud:" in flat and "træder tydeligt frem:" in flat  # shown as deleted and inserted
     assert "Bilag 1. Afgørelser på det generelle socialområde" in flat
+
+
+# --- versions are immutable: diff writes into a folder of its own --------------------------------------------
+
+
+def _snapshot(*folders: Path) -> dict[Path, bytes]:
+    """Every file of the folders with its content."""
+    return {p: p.read_bytes() for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_diff_in_either_order_never_writes_into_a_version(versions, capsys):
+    """`diff v2 v1` (newest first) writes beside the versions; no file of either version changes or appears."""
+    v1, v2, _ = versions
+    before = _snapshot(v1, v2)
+    result = run_cli(capsys, "diff", v2, v1)
+    assert result.code == 0, result.err
+    assert _snapshot(v1, v2) == before
+    folder = v1.parent / "sammenligninger" / "v2-v1"
+    assert (folder / "redline.html").is_file() and (folder / "sagsfremstilling-aendringer.docx").is_file()
+
+
+@pytest.mark.parametrize("target", ["v1/sagsfremstilling.html", "v1", "v2/ny-mappe"])
+def test_out_inside_a_version_is_refused(versions, capsys, target):
+    """--out naming a version folder, a folder inside one or one of its files is an input error; nothing changes."""
+    v1, v2, _ = versions
+    before = _snapshot(v1, v2)
+    result = run_cli(capsys, "diff", v1, v2, "--out", v1.parent / target)
+    assert result.code == 2, result.err
+    assert "en version ændres aldrig" in result.err and "Traceback" not in result.err
+    assert _snapshot(v1, v2) == before
+    assert not (v2 / "ny-mappe").exists()
+
+
+def test_out_that_is_a_file_is_refused(versions, capsys, tmp_path):
+    v1, v2, _ = versions
+    existing = tmp_path / "redline.html"
+    existing.write_text("min egen fil", encoding="utf-8")
+    result = run_cli(capsys, "diff", v1, v2, "--out", existing)
+    assert result.code == 2 and "er en fil, ikke en mappe" in result.err
+    assert existing.read_text(encoding="utf-8") == "min egen fil"

@@ -36,9 +36,12 @@ from reportgen.documents.model import (
     Text,
 )
 from reportgen.domain.errors import InputError
+from reportgen.inputs.reference import STYLES_USED, Style
+from reportgen.inputs.style import Look
 from reportgen.resources import REFERENCE_DOCX as REFERENCE
 from reportgen.writers import docx as docx_writer
-from reportgen.writers.docx import STYLES_USED, Style, render
+from reportgen.writers import docx_styles
+from reportgen.writers.docx import render
 
 ROOT = Path(__file__).resolve().parents[1]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -375,36 +378,35 @@ def test_reference_has_every_style_the_writer_uses():
     assert set(types.values()) == {WD_STYLE_TYPE.PARAGRAPH}
 
 
-def test_writer_names_styles_only_through_the_style_constant():
-    tree = ast.parse(Path(docx_writer.__file__).read_text(encoding="utf-8"))
-    style_class = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Style")
-    inside = {id(node) for node in ast.walk(style_class)}
-    literals = {
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in inside
-    }
+def test_writers_name_styles_only_through_the_style_constant():
     style_names = {style.name for style in docx.Document(str(REFERENCE)).styles} | set(STYLES_USED)
-    assert literals & style_names == set()
+    for module in (docx_writer, docx_styles):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        literals = {
+            node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        }
+        assert literals & style_names == set(), module.__name__
 
 
-def test_missing_style_in_a_custom_reference_is_reported(tmp_path):
+def test_a_word_style_missing_from_an_unchecked_template_is_reported():
+    """A look that did not come through inputs.style (which names the style in Word's Danish) still fails
+    clearly instead of python-docx's KeyError."""
     custom = docx.Document(str(REFERENCE))
-    custom.styles["Kilde"].delete()
-    reference = tmp_path / "kommune.docx"
-    custom.save(str(reference))
-    with pytest.raises(InputError, match="Typografien 'Kilde' mangler"):
-        render(sample_document(), reference=reference)
+    custom.styles["Heading 2"].delete()
+    buffer = BytesIO()
+    custom.save(buffer)
+    with pytest.raises(InputError, match="Typografien 'Heading 2' mangler"):
+        render(sample_document(), Look(reference_docx=buffer.getvalue()))
 
 
-def test_custom_reference_is_used_but_not_its_metadata(tmp_path):
+def test_custom_reference_is_used_but_not_its_metadata():
     custom = docx.Document(str(REFERENCE))
     custom.sections[0].left_margin = Cm(3.5)
     props = custom.core_properties
     props.revision, props.last_modified_by, props.keywords = 7, "Jens Jensen", "fortroligt"
-    reference = tmp_path / "kommune.docx"
-    custom.save(str(reference))
-    result = docx.Document(BytesIO(render(sample_document(), reference=reference)))
+    buffer = BytesIO()
+    custom.save(buffer)
+    result = docx.Document(BytesIO(render(sample_document(), Look(reference_docx=buffer.getvalue()))))
     assert result.sections[0].left_margin.cm == pytest.approx(3.5, abs=0.01)
     assert sum(column.width for column in result.tables[0].columns) == pytest.approx(Cm(15), abs=Cm(0.01))
     props = result.core_properties

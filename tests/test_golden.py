@@ -42,6 +42,8 @@ from reportgen.documents.model import (
 )
 from reportgen.figures.case import compute
 from reportgen.inputs import load_inputs
+from reportgen.inputs.style import load_style
+from reportgen.resources import STYLESHEET
 from reportgen.writers import docx, html
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "eksempler" / "allerod-2024"
@@ -49,6 +51,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("REPORTGEN_UPDATE_GOLDEN") == "1"
 BINARY_PARTS = "binary-parts.sha256"
 BODY_PART = "word/document.xml"
+HOUSE_CSS = STYLESHEET.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -72,8 +75,9 @@ def _reviewable_html(page: bytes) -> str:
         for key, value in el.attrib.items():
             if value.startswith("data:"):
                 el.set(key, f"sha256:{hashlib.sha256(value.encode()).hexdigest()[:16]}")
-    for style in root.iter("style"):
-        style.text = "sha256:" + hashlib.sha256((style.text or "").encode()).hexdigest()
+    for style in root.iter("style"):  # the house stylesheet by its hash; a style folder's tokens as they are
+        if (style.text or "").strip() == HOUSE_CSS.strip():
+            style.text = "sha256:" + hashlib.sha256((style.text or "").encode()).hexdigest()
     return lxml.html.tostring(root, pretty_print=True, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
@@ -166,12 +170,12 @@ def check_docx(folder: Path, data: bytes, only: tuple[str, ...] = ()) -> None:
 # --- the example's documents -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("document", ["sagsfremstilling", "bilag1"])
+@pytest.mark.parametrize("document", ["sagsfremstilling", "bilag1", "bilag2"])
 def test_html_matches_golden(packet, document):
     check_html(GOLDEN / f"{document}.html", html.render(getattr(packet, document)))
 
 
-@pytest.mark.parametrize("document", ["sagsfremstilling", "bilag1"])
+@pytest.mark.parametrize("document", ["sagsfremstilling", "bilag1", "bilag2"])
 def test_docx_parts_match_golden(packet, document):
     check_docx(GOLDEN / f"{document}.docx", docx.render(getattr(packet, document)))
 
@@ -233,6 +237,16 @@ FEATURES: dict[str, tuple[Block, ...]] = {
         ),
     ),
     "figur": (Figure("figur-1.png", _png(), "Omgørelsesprocent 2021–2024", "Linjediagram: Allerød 63 % i 2024.", 8.0),),
+    "figur-med-kilde": (
+        Figure(
+            "danmarkskort.png",
+            _png(),
+            "Danmarkskortet 2024",
+            "Danmarkskort: Allerød 63 %.",
+            8.0,
+            "Ankestyrelsens statistik. Kortgrundlag: Geodatastyrelsen og Danske Kommuner (DAGI, 1:500.000).",
+        ),
+    ),
     "beslutning": (
         Decision(
             "Beslutning Børne- og Skoleudvalget den 23-09-2025",
@@ -269,7 +283,50 @@ def test_each_block_type_in_docx(feature):
     )
 
 
+def test_a_style_folders_look_in_html_and_docx():
+    """The example's alternate look (data/eksempler/kommunestil) on a draft with a heading, a table and a
+    decision: the HTML's second stylesheet and logo, every part of the DOCX (its template, the styles the
+    writer adds and the tokens, the letterhead with the logo)."""
+    look = load_style(EXAMPLE.parent / "kommunestil", "Eksempel")
+    blocks = (*FEATURES["overskrifter"], *FEATURES["tabel"], *FEATURES["beslutning"])
+    doc = feature_document(blocks, draft=True)
+    check_html(GOLDEN / "funktioner" / "stil.html", html.render(doc, look))
+    check_docx(GOLDEN / "funktioner" / "stil.docx", docx.render(doc, look))
+
+
 def test_draft_marking_in_html_and_docx():
     doc = feature_document((Paragraph((Text("Udkast"),)),), draft=True)
     check_html(GOLDEN / "funktioner" / "udkast.html", html.render(doc))
     check_docx(GOLDEN / "funktioner" / "udkast.docx", docx.render(doc), ("word/header1.xml", BODY_PART))
+
+
+# --- the example's maps ----------------------------------------------------------------------------------------
+
+
+def test_map_texts_match_golden(packet):
+    """The maps' captions, alternative texts and source lines for the example (tests/golden/kort.txt)."""
+    actual = "".join(
+        f"{f.name}\n  figurtekst: {f.caption}\n  alt: {f.alt}\n  kilde: {f.source}\n\n"
+        for f in packet.figures()
+        if "danmarkskort" in f.name
+    )
+    path = GOLDEN / "kort.txt"
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), "kort.txt differs; run `make golden` if the change is intended"
+
+
+def test_map_pixels_match_golden(packet):
+    """The example's general map against tests/golden/danmarkskort-socialomraadet.png, with a small tolerance for
+    anti-aliasing that differs between library versions."""
+    import numpy as np
+
+    figure = next(f for f in packet.figures() if f.name == "danmarkskort-socialomraadet.png")
+    path = GOLDEN / figure.name
+    if UPDATE:
+        path.write_bytes(figure.png)
+    expected = np.asarray(Image.open(path).convert("RGB"), dtype=np.int16)
+    actual = np.asarray(Image.open(BytesIO(figure.png)).convert("RGB"), dtype=np.int16)
+    assert actual.shape == expected.shape
+    differing = (np.abs(actual - expected).max(axis=2) > 48).mean()
+    assert differing < 0.002, f"{differing:.2%} of the map's pixels differ; run `make golden` if the change is intended"

@@ -177,6 +177,7 @@ def test_render_restores_environment_and_logging():
         TEMPLATES.as_uri() + "/fonts/../../../../../usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf",
         "data:text/html,<script>alert(1)</script>",
         "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
+        "data:font/ttf;base64,AAEAAA==",
     ],
 )
 def test_url_fetcher_refuses_everything_but_own_files_and_images(url):

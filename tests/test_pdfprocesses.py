@@ -40,3 +40,60 @@ def test_nothing_submitted_stops_cleanly():
     with PdfProcesses() as processes:
         assert processes.results() == {}
     assert not processes._process.is_alive()
+
+
+DEADLOCK_SCRIPT = """
+import random, sys
+from dataclasses import replace
+from io import BytesIO
+from PIL import Image
+from test_html_writer import sample_document
+from reportgen.documents.model import Figure
+from reportgen.writers.pdf_processes import PdfProcesses
+
+rng = random.Random(12)
+image = Image.frombytes("RGB", (700, 700), bytes(rng.getrandbits(8) for _ in range(700 * 700 * 3)))
+buffer = BytesIO()
+image.save(buffer, format="png")  # random pixels do not compress: the document and its PDF fill a pipe many times
+docs = [
+    replace(
+        sample_document(),
+        slug=f"stor-{i}",
+        blocks=(Figure(name=f"stor-{i}.png", png=buffer.getvalue(), caption="Støj", alt="Tilfældige punkter."),),
+    )
+    for i in range(3)
+]
+with PdfProcesses() as processes:
+    for doc in docs:
+        processes.submit(doc)
+    results = processes.results()
+print(" ".join(f"{slug}:{len(pdf) > 500_000}" for slug, pdf in results.items()))
+"""
+
+
+def test_a_third_large_document_does_not_deadlock():
+    """The third document goes to the process that is still answering the first: sent at once, both ends would wait
+    for each other on full pipes. It is held back until the first answer is read. Run in a process group of its
+    own, so that a hang fails the test instead of stopping the suite."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", DEADLOCK_SCRIPT],
+        cwd=Path(__file__).parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = process.communicate(timeout=240)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("the PDF processes hang on a third large document")
+    assert process.returncode == 0, err
+    assert out.split() == ["stor-0:True", "stor-1:True", "stor-2:True"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import textwrap
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from math import floor
 from typing import Any
 
@@ -161,8 +163,26 @@ def _setup() -> None:
         font_manager.fontManager.addfont(str(FONTS / name))
 
 
-def _render(draw, height_in: float = HEIGHT_IN) -> bytes:
-    """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes."""
+_DRAWING = threading.Lock()  # matplotlib's rc_context and font cache are process-wide: one chart at a time
+REMEMBERED = 16  # charts kept per chart function: a live preview recomposes the same case as its text changes
+
+
+def remembered(chart: Callable[..., bytes]) -> Callable[..., bytes]:
+    """A chart function that returns the PNG it drew recently for the same arguments (the bytes are
+    deterministic, so they are the same); `chart.__wrapped__` always draws."""
+    return lru_cache(maxsize=REMEMBERED)(chart)
+
+
+def render_png(draw, height_in: float = HEIGHT_IN, finish=None, dpi: int = DPI) -> bytes:
+    """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes.
+
+    ``finish(image)`` may draw on the rendered RGB image before it is saved.
+    """
+    with _DRAWING:
+        return _render_locked(draw, height_in, finish, dpi)
+
+
+def _render_locked(draw, height_in: float, finish, dpi: int) -> bytes:
     _setup()
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -170,16 +190,18 @@ def _render(draw, height_in: float = HEIGHT_IN) -> bytes:
     from PIL import Image
 
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, facecolor="white")
+        fig = Figure(figsize=(WIDTH_IN, height_in), dpi=dpi, facecolor="white")
         canvas = FigureCanvasAgg(fig)
         draw(fig, canvas.get_renderer())
         canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     fig.clear()  # break artist reference cycles at once so batch runs stay flat in memory
+    if finish is not None:
+        finish(image)
     buffer = io.BytesIO()
     # Opaque RGB without metadata: the same bytes every time, and WeasyPrint embeds it without splitting
     # off an alpha mask (which would mean decoding and compressing the image twice more per PDF).
-    image.save(buffer, format="png", dpi=(DPI, DPI), compress_level=COMPRESS_LEVEL)
+    image.save(buffer, format="png", dpi=(dpi, dpi), compress_level=COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
@@ -267,12 +289,13 @@ def _check_series(years: tuple[int, ...], series: tuple[Series, ...]) -> None:
             raise ValueError(f"{s.label!r} has a share outside [0, 1]")
 
 
+@remembered
 def trend_chart(
     years: tuple[int, ...], series: tuple[Series, ...], title: str | None = None, height_in: float = HEIGHT_IN
 ) -> bytes:
     """Line chart of rates over the years (oldest → newest left to right)."""
     _check_series(years, series)
-    return _render(lambda fig, renderer: _draw_trend(fig, renderer, years, series, title, height_in), height_in)
+    return render_png(lambda fig, renderer: _draw_trend(fig, renderer, years, series, title, height_in), height_in)
 
 
 def _draw_trend(fig, renderer, years, series, title, height_in: float = HEIGHT_IN) -> None:
@@ -378,6 +401,7 @@ def _check_counts(labels: tuple[str, ...], *columns: tuple[int, ...]) -> None:
         raise ValueError("counts must be non-negative")
 
 
+@remembered
 def outcome_bars(
     labels: tuple[str, ...],
     stadfaestet: tuple[int, ...],
@@ -388,7 +412,7 @@ def outcome_bars(
     _check_counts(labels, stadfaestet, aendret_ophaevet, hjemvist)
     height_in = max(HEIGHT_IN, 0.8 + 0.32 * len(labels))
     columns = (stadfaestet, aendret_ophaevet, hjemvist)
-    return _render(lambda fig, renderer: _draw_bars(fig, renderer, labels, columns, height_in), height_in)
+    return render_png(lambda fig, renderer: _draw_bars(fig, renderer, labels, columns, height_in), height_in)
 
 
 def _total_label(counts: tuple[int, ...], breakdown: bool) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from reportgen.documents import charts, markdown, tables
+from reportgen.documents import charts, handleplan, maps, markdown, tables
 from reportgen.documents.letter import compose_letter
 from reportgen.documents.model import (
     Block,
@@ -16,10 +18,20 @@ from reportgen.documents.model import (
     Paragraph,
     Text,
 )
-from reportgen.documents.prose import BILAG1_TITLE, alt_text, appendices, case_ctx, render
+from reportgen.documents.prose import (
+    BILAG1_TITLE,
+    alt_text,
+    appendices,
+    case_ctx,
+    class_label,
+    map_ctx,
+    render,
+    source,
+)
 from reportgen.domain import danish as d
-from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL
+from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL, HANDICAP_AREAS
 from reportgen.domain.kommuner import HELE_LANDET
+from reportgen.figures import ranking
 from reportgen.figures import rates as f
 from reportgen.figures.case import CaseFigures
 from reportgen.inputs import Inputs
@@ -30,15 +42,18 @@ BILAG1_NUMBERING = "B1."  # Bilag 1's tables are Tabel B1.1, B1.2 …, next to t
 
 @dataclass(frozen=True)
 class Packet:
-    """The composed documents of a case (the letter to Ankestyrelsen only when required) and their charts."""
+    """The composed documents of a case (Bilag 2 and the letter to Ankestyrelsen only when required) and their
+    charts."""
 
     sagsfremstilling: Document
     bilag1: Document
     letter: Document | None = None
+    bilag2: Document | None = None  # the action plan, when the case holds one and the recommendation attaches it
 
     def documents(self) -> tuple[Document, ...]:
         """The documents present, in order."""
-        return tuple(doc for doc in (self.sagsfremstilling, self.bilag1, self.letter) if doc is not None)
+        docs = (self.sagsfremstilling, self.bilag1, self.bilag2, self.letter)
+        return tuple(doc for doc in docs if doc is not None)
 
     def figures(self) -> list[Figure]:
         """Every chart of the documents, in order."""
@@ -46,21 +61,58 @@ class Packet:
 
 
 def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object] | None = None) -> Packet:
-    """Both documents of a case, and the letter to Ankestyrelsen when required.
+    """The documents of a case: the sagsfremstilling, Bilag 1, the action plan as Bilag 2 when the case holds one, and
+    the letter to Ankestyrelsen when required.
 
-    `ready` is called with each document as soon as it is composed, Bilag 1 first (its PDF takes longest),
-    so that a build can start laying it out while the rest is composed.
+    `ready` is called with each document as soon as it is composed, Bilag 1 first (its PDF takes longest) and the
+    sagsfremstilling second, so that a build can start laying them out while the rest is composed.
     """
-    ctx = case_ctx(inputs.case, cf)
+    ctx = _ctx(inputs, cf)
     texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
     ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
     inserts = {f"tekst:{section}": blocks for section, blocks in texts.items()}
     ready = ready or (lambda doc: None)
     ready(bilag1 := _bilag1(inputs, cf, ctx, inserts))
     ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, inserts))
+    if (bilag2 := _bilag2(inputs, cf)) is not None:  # after the two long documents: it has no charts
+        ready(bilag2)
     if (letter := compose_letter(inputs, cf)) is not None:
         ready(letter)
-    return Packet(sagsfremstilling, bilag1, letter)
+    return Packet(sagsfremstilling, bilag1, letter, bilag2)
+
+
+def _ctx(inputs: Inputs, cf: CaseFigures) -> dict:
+    """The sagsfremstilling's and Bilag 1's template values, with the follow-up of last year's plan."""
+    ctx = case_ctx(inputs.case, cf)
+    ctx["opfoelgning"] = handleplan.follow_up_ctx(inputs, cf)
+    return ctx
+
+
+def section_template(section: str) -> str:
+    """The prose template a text section belongs to."""
+    return "bilag-1.md.j2" if section == "bilag1" else "sagsfremstilling.md.j2"
+
+
+def default_text(inputs: Inputs, cf: CaseFigures, section: str) -> str:
+    """The tool's own Markdown for a text section, which the document holds while the section has no text of the
+    administration's; "" where the tool writes nothing there (the section is only the administration's)."""
+    ctx = _ctx(inputs, cf)
+    ctx["tekster"] = {s: False for s in TEXT_SECTIONS}
+    without = source(section_template(section), ctx).splitlines()
+    ctx["tekster"] = {s: s == section for s in TEXT_SECTIONS}
+    with_text = source(section_template(section), ctx).splitlines()
+    placeholder = f"@@tekst:{section}@@"
+    lines: list[str] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=without, b=with_text, autojunk=False).get_opcodes():
+        if op != "equal" and placeholder in with_text[b1:b2]:
+            lines += without[a1:a2]
+    return _readable("\n".join(lines).strip())
+
+
+def _readable(text: str) -> str:
+    """Markdown without the backslashes that make template values literal, where they change nothing."""
+    plain = re.sub(r"\\([^\w\s])", r"\1", text)
+    return plain if markdown.parse(plain) == markdown.parse(text) else text
 
 
 def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...], item: bool = False) -> Document:
@@ -91,17 +143,40 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict)
     blocks["tabel1"] = (tables.tabel1(cf, inputs),)
     blocks["tabel2"] = (tables.tabel2(cf, inputs, case.tabel2_naevner),) if cf.tabel2 else ()
     blocks["figur:udvikling"] = (_trend_figure(cf),) if len(cf.years) > 1 else ()
+    blocks["figur:kort:" + GENERAL] = _map_figure(inputs, cf, GENERAL, "danmarkskort-socialomraadet.png")
     blocks["beslutninger"] = tuple(
         Decision(f"Beslutning {b.organ} den {d.short_date(b.dato)}", markdown.parse(b.beslutning))
         for b in case.behandling
     )
     blocks["bilag"] = (BulletList(tuple((Paragraph((Text(t),)),) for t in bilag_titles(inputs))),)
+    fu = cf.plan.follow_up if cf.plan else None
+    if fu is not None:
+        blocks["tabel:opfoelgning:maal"] = (handleplan.follow_up_targets_table(fu, inputs),)
+        blocks["tabel:opfoelgning:indsatser"] = (handleplan.follow_up_initiatives_table(fu),)
     return _document(inputs, "sagsfremstilling", case.titel, render("sagsfremstilling.md.j2", ctx, blocks), item=True)
 
 
 def bilag_titles(inputs: Inputs) -> list[str]:
     """The Bilag list: Bilag 1, the action plan when attached, then the case's own appendices."""
     return [f"Bilag {number}. {title}" for number, title, _ in appendices(inputs.case)]
+
+
+def _bilag2(inputs: Inputs, cf: CaseFigures) -> Document | None:
+    """Bilag 2: the action plan – its baseline, targets, initiatives and follow-up – when the case attaches one."""
+    hp = inputs.case.handleplan
+    if cf.plan is None or cf.plan.plan is None or not hp.attached:
+        return None
+    plan = cf.plan.plan
+    blocks: dict[str, tuple[Block, ...]] = {
+        "tabel:udgangspunkt": (handleplan.baseline_table(cf, inputs),),
+        "tabel:aarsager": tuple(t for t in (handleplan.reasons_table(cf, inputs),) if t),
+        "tabel:paragraffer": tuple(t for t in (handleplan.paragraphs_table(cf, inputs),) if t),
+        "tabel:maal": (handleplan.targets_table(cf.plan, inputs, cf.aar),) if plan.maal else (),
+        "tabel:indsatser": (handleplan.initiatives_table(cf.plan),),
+        "tekst:handleplan": markdown.parse(plan.indledning or "", heading_offset=1),
+    }
+    ctx = handleplan.plan_ctx(inputs, cf)
+    return _document(inputs, "bilag-2", f"Bilag 2. {hp.title}", render("bilag-2.md.j2", ctx, blocks))
 
 
 def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:
@@ -113,6 +188,8 @@ def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Docume
         blocks[f"tabel:{area}"] = (tables.area_years(cf, inputs, area, labels[area]),)
     blocks["figur:fordeling"] = (_outcome_figure(cf),)
     blocks.update(_area_figures(cf))
+    for area in HANDICAP_AREAS:
+        blocks[f"figur:kort:{area}"] = _map_figure(inputs, cf, area, f"bilag-1-danmarkskort-{area}.png")
     blocks.update(_klagesager_tables(inputs, cf, labels))
     doc = _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", render("bilag-1.md.j2", ctx, blocks))
     return replace(doc, numbering=BILAG1_NUMBERING)
@@ -231,3 +308,54 @@ def _outcome_figure(cf: CaseFigures) -> Figure:
 
 def _rate(c):
     return f.omgoerelsesprocent(c) if c else None
+
+
+def _map_figure(inputs: Inputs, cf: CaseFigures, omraade: str, name: str) -> tuple[Block, ...]:
+    """The danmarkskort of an area as a figure, when enough municipalities have figures to draw it."""
+    mf = cf.map(omraade)
+    if not ranking.drawn(mf):
+        return ()
+    gruppe = inputs.case.sammenligning
+    notes = [f"Hele landet: {d.percent_int(mf.landet)}"] if mf.landet is not None else []
+    if not mf.fuld:
+        notes.append(f"Tal for {d.count(mf.med_tal)} af {d.count(mf.i_alt)} kommuner")
+    spec = maps.MapSpec(
+        fills=tuple((k, ranking.rate_class(p)) for k, p in mf.procenter),
+        title=f"Omgørelsesprocent {mf.aar}",
+        kommune=mf.kommune,
+        kommune_label=_map_label(mf, mf.kommune),
+        gruppe=tuple((k, _map_label(mf, k)) for k in gruppe),
+        legend=tuple(class_label(k) for k in range(ranking.CLASSES)),
+        no_cases=f"Ingen realitetsbehandlede sager ({d.DASH})" if mf.uden_procent() else None,
+        no_data="Ingen tal" if mf.mangler else None,
+        notes=tuple(notes),
+    )
+    section = maps.section_names(mf.kommune, gruppe)
+    partial = "" if mf.fuld else f" (tal for {d.count(mf.med_tal)} af {d.count(mf.i_alt)} kommuner)"
+    return (
+        Figure(
+            name,
+            maps.danmarkskort(spec),
+            f"Danmarkskortet {mf.aar}: omgørelsesprocenten på {AREAS[omraade].in_sentence} i landets kommuner{partial}",
+            alt_text("alt-kort.txt.j2", {**map_ctx(mf, gruppe), "udsnit_med_gruppe": len(section) > 1}),
+            source=_map_source(inputs, mf),
+        ),
+    )
+
+
+def _map_label(mf: ranking.MapFigures, kommune: str) -> str:
+    """ "Allerød 63 %", "Allerød –" (no cases) or "Allerød: ingen tal"."""
+    if kommune in mf.mangler:
+        return f"{kommune}: ingen tal"
+    p = mf.procent(kommune)
+    return f"{kommune} {d.DASH if p is None else d.percent_int(p)}"
+
+
+def _map_source(inputs: Inputs, mf: ranking.MapFigures) -> str:
+    """The statistics' `kilde` texts behind the map, the most frequent first, then the map's attribution."""
+    stats = inputs.landstal
+    records = [stats.get(k, mf.aar, mf.omraade) for k, _ in mf.procenter] + [stats.get(HELE_LANDET, mf.aar, mf.omraade)]
+    kilder = [r.kilde for r in records if r and r.kilde]
+    ordered = sorted(dict.fromkeys(kilder), key=lambda k: -kilder.count(k))
+    statistics = tables.source_line(ordered, f"Ankestyrelsens statistik ({stats.file})")
+    return f"{statistics.rstrip('.')}. {maps.ATTRIBUTION}."

@@ -114,13 +114,15 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart: PNG bytes with caption and alternative text; ``name`` is its file name."""
+    """A chart or map: PNG bytes with caption, alternative text and an optional source note (writers prefix
+    "Kilde:"); ``name`` is its file name."""
 
     name: str
     png: bytes = field(repr=False)
     caption: str
     alt: str
     width_cm: float = 16.0
+    source: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL
 from reportgen.domain.counts import Counts, direction, round_half_up, whole_percent
 from reportgen.domain.kommuner import HELE_LANDET
 from reportgen.figures import klagesager as ks
+from reportgen.figures import ranking
 from reportgen.figures import rates as f
 from reportgen.figures.case import AreaYear, CaseFigures
 from reportgen.figures.discretion import Suppression
@@ -63,9 +64,14 @@ def _escape(value: object) -> object:
     return value if isinstance(value, Markup) else markdown.escape(value)
 
 
+def source(name: str, ctx: dict) -> str:
+    """A prose template rendered as Markdown, with its "@@name@@" placeholder lines."""
+    return _env().get_template(name).render(ctx)
+
+
 def render(name: str, ctx: dict, inserts: dict[str, tuple[Block, ...]]) -> tuple[Block, ...]:
     """Render a prose template and parse it into blocks, inserting tables, charts and texts."""
-    return markdown.parse_with_placeholders(_env().get_template(name).render(ctx), inserts)
+    return markdown.parse_with_placeholders(source(name, ctx), inserts)
 
 
 def alt_text(name: str, ctx: dict) -> str:
@@ -257,19 +263,20 @@ def appendices(case: Case) -> list[tuple[int, str, bool]]:
     """The Bilag list as (number, title, added since the case was sent back): Bilag 1, the action plan when
     attached, then the case's own appendices."""
     items = [(BILAG1_TITLE, False)]
-    if case.handleplan.bilag:
-        items.append((case.handleplan.bilag, False))
+    if case.handleplan.attached:
+        items.append((case.handleplan.title, False))
     items += [(b.titel, b.ny) for b in case.bilag]
     return [(number, title, ny) for number, (title, ny) in enumerate(items, start=1)]
 
 
 def plan_ctx(case: Case) -> dict:
-    """The recommendation and, when attached, the action plan's appendix number and title."""
-    bilag = case.handleplan.bilag
+    """The recommendation and, when attached (Bilag 2), the action plan's appendix number and title."""
+    plan = case.handleplan
     return {
-        "indstilling": case.handleplan.indstilling,
-        "bilag": bilag,
-        "bilag_nr": 2 if bilag else None,
+        "indstilling": plan.indstilling,
+        "vedlagt": plan.attached,
+        "bilag": plan.title if plan.attached else None,
+        "bilag_nr": 2 if plan.attached else None,
     }
 
 
@@ -375,6 +382,7 @@ def case_ctx(case: Case, cf: CaseFigures) -> dict:
         "genoptagelse": resumed_ctx(case),
         "klagesager": klagesager_ctx(case, cf),
         "tabel2": tabel2_ctx(cf),
+        "kort": {mf.omraade: map_ctx(mf, case.sammenligning) for mf in cf.kort if ranking.drawn(mf)},
     }
 
 
@@ -420,6 +428,99 @@ def tabel2_ctx(cf: CaseFigures) -> dict | None:
         "rate": d.percent(f.omgoerelsesprocent(t2)),
         "rate_alle": d.percent(f.omgoerelse_af_alle(t2)),
     }
+
+
+# --- the danmarkskort as a map ----------------------------------------------------------------------------------
+
+QUARTER_WORDS = (
+    "den fjerdedel af kommunerne med de højeste omgørelsesprocenter",
+    "den næsthøjeste fjerdedel",
+    "den næstlaveste fjerdedel",
+    "den fjerdedel af kommunerne med de laveste omgørelsesprocenter",
+)
+
+
+def class_label(klasse: int) -> str:
+    """A colour class as the legend names it: "Under 30 %", "30–39 %", "60 % og derover"."""
+    low, high = ranking.class_bounds(klasse)
+    if low is None:
+        return f"Under {d.percent_int(ranking.BREAKS[0])}"
+    if high is None:
+        return f"{d.percent_int(low)} og derover"
+    return f"{d.count(low)}–{d.percent_int(high)}"
+
+
+def _rate_text(p: int | None) -> str:
+    return d.DASH if p is None else d.percent_int(p)
+
+
+def _place(r: ranking.Rank) -> str:
+    """ "den 5. højeste", "den højeste", "den 3. laveste"."""
+    place, word = (r.plads, "højeste") if r.fra_toppen else (r.plads_fra_bund, "laveste")
+    return f"den {word}" if place == 1 else f"den {d.ordinal(place)} {word}"
+
+
+def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
+    """A danmarkskort as sentence values: the municipality's rate, class and rank, the country, the group."""
+    own = mf.procent(mf.kommune)
+    spaend = mf.spaend()
+    r = mf.placering
+    compared = [p for k in gruppe if (p := mf.procent(k)) is not None]
+    higher = lower = same = 0
+    if own is not None:
+        higher, lower = sum(1 for p in compared if p > own), sum(1 for p in compared if p < own)
+        same = len(compared) - higher - lower
+    return {
+        "omraade": AREAS[mf.omraade].in_sentence,
+        "aar": mf.aar,
+        "kommune": mf.kommune,
+        "procent": _rate_text(own),
+        "har_procent": own is not None,
+        "har_tal": mf.kommune not in mf.mangler,
+        "klasse": None if own is None else class_label(ranking.rate_class(own) or 0).lower(),
+        "fuld": mf.fuld,
+        "med_tal": d.count(mf.med_tal),
+        "i_alt": d.count(mf.i_alt),
+        "mangler": d.plural(len(mf.mangler), "kommune", "kommuner"),
+        "klasser": d.join(
+            [f"{class_label(k).lower()}: {d.plural(n, 'kommune', 'kommuner')}" for k, n in enumerate(mf.klasse_antal())]
+        ),
+        "uden_procent": d.plural(len(mf.uden_procent()), "kommune", "kommuner") if mf.uden_procent() else None,
+        "laveste": None
+        if spaend is None
+        else {"procent": d.percent_int(spaend[0][0]), "navne": d.join(list(spaend[0][1]))},
+        "hoejeste": None
+        if spaend is None
+        else {"procent": d.percent_int(spaend[1][0]), "navne": d.join(list(spaend[1][1]))},
+        "landet": None if mf.landet is None else d.percent_int(mf.landet),
+        "over_landet": None if mf.over_landet is None else d.plural(mf.over_landet, "kommune", "kommuner"),
+        "placering": None
+        if r is None
+        else {
+            "plads": _place(r),
+            "blandt": f"landets {d.count(r.antal)} kommuner"
+            if r.antal == mf.i_alt
+            else f"de {d.count(r.antal)} af landets {d.count(mf.i_alt)} kommuner, der havde realitetsbehandlede sager",
+            "delt": r.delt_med > 0,
+            "delt_med": d.plural(r.delt_med, "anden kommune", "andre kommuner"),
+            "kvartil": QUARTER_WORDS[r.kvartil - 1],
+        },
+        "gruppe": [
+            {"navn": k, "procent": "ingen tal" if k in mf.mangler else _rate_text(mf.procent(k))} for k in gruppe
+        ],
+        "gruppe_antal": d.plural(len(compared), "sammenligningskommune", "sammenligningskommuner"),
+        "gruppe_forhold": _group_relation(mf.kommune, higher, lower, same),
+    }
+
+
+def _group_relation(kommune: str, higher: int, lower: int, same: int) -> str:
+    """ "ligger 3 lavere og 1 højere end Allerød, og 1 har samme procent" ("" without any to compare)."""
+    apart = d.join([f"{d.count(n)} {word}" for n, word in ((higher, "højere"), (lower, "lavere")) if n])
+    if apart and same:
+        return f"ligger {apart} end {kommune}, og {d.count(same)} har samme procent"
+    if apart:
+        return f"ligger {apart} end {kommune}"
+    return f"har {d.count(same)} samme procent som {kommune}" if same else ""
 
 
 # --- case-level records (klagesager) ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportgen.documents.model import Table, label_and_numbers
 from reportgen.domain import danish as d
 from reportgen.domain import danmarkskort
@@ -21,7 +23,7 @@ REALITET_HEADER = "Realitets\u00adbehandlede"
 ALL_HEADER = "Omgjort af alle afgjorte"
 
 
-def source_line(kilder: list[str | None], fallback: str) -> str:
+def source_line(kilder: Sequence[str | None], fallback: str) -> str:
     """The source note (writers prefix "Kilde:"): the `kilde` texts of the rows a table shows, grouped by source.
 
     A `kilde` is "source: remark; remark …" (or just "source"). Each source is named once, with its distinct
@@ -245,7 +247,7 @@ FOLLOW_UP_LABELS = {  # in the order of the table; "heraf" is a part of the row 
 DERIVABLE = "x"  # a cell hidden because a small count could be worked out from it
 
 
-class _CaseCounts:
+class CaseCounts:
     """Formats the cells of a table from case-level data as discretion decides: a small count as "< N", a cell it
     could be worked out from as "x", and adds the note that explains what the table hides."""
 
@@ -275,7 +277,7 @@ class _CaseCounts:
         return tuple(n for n in (*notes, " ".join(hidden)) if n)
 
 
-def _records_source(file: str) -> str:
+def records_source(file: str) -> str:
     """The source line of a table from the case-level records."""
     return f"Forvaltningens registrering af klagesagerne ({file})."
 
@@ -294,7 +296,7 @@ OVERVIEW_LABELS = {
 
 def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None) -> Table:
     """Bilag 1: citizens and cases per covered area and, when every area is covered, in all."""
-    cell = _CaseCounts(year.hidden, diskretion)
+    cell = CaseCounts(year.hidden, diskretion)
     codes = (*year.covered, ks.TOTAL) if year.complete else year.covered
     areas = [year.area(a) for a in codes]
     return Table(
@@ -307,7 +309,7 @@ def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None)
             for row, label in OVERVIEW_LABELS.items()
         ),
         align=label_and_numbers(len(areas)),
-        source=_records_source(file),
+        source=records_source(file),
         notes=cell.notes(
             "Hver sag tæller med sit mest vidtgående udfald for borgeren: ændring eller ophævelse før hjemvisning "
             "før stadfæstelse; afvist er en sag kun, når intet i den blev realitetsbehandlet.",
@@ -321,7 +323,7 @@ def klagesager_paragraphs(
     a: ks.AreaFigures, hidden: Suppression, label: str, file: str, diskretion: int | None
 ) -> Table:
     """Bilag 1: one area's cases per paragraph, most frequent first, with the reversed ones."""
-    cell = _CaseCounts(hidden, diskretion)
+    cell = CaseCounts(hidden, diskretion)
     key = ("paragraf", a.omraade)
     afviste = a.counts.afvist_henvist > 0
     return Table(
@@ -337,14 +339,14 @@ def klagesager_paragraphs(
             cell((*key, ks.TOTAL, "omgjort"), a.omgjorte),
         ),
         align=("left", "right", "right"),
-        source=_records_source(file),
+        source=records_source(file),
         notes=cell.notes("Sager omfatter også afviste sager." if afviste else ""),
     )
 
 
 def klagesager_reasons(a: ks.AreaFigures, hidden: Suppression, label: str, file: str, diskretion: int | None) -> Table:
     """Bilag 1: one area's reversed cases per reason, most frequent first."""
-    cell = _CaseCounts(hidden, diskretion)
+    cell = CaseCounts(hidden, diskretion)
     return Table(
         caption=f"{label}: årsager til omgørelse, {a.aar}",
         header=("Årsag", "Omgjorte sager"),
@@ -354,7 +356,7 @@ def klagesager_reasons(a: ks.AreaFigures, hidden: Suppression, label: str, file:
         ),
         total=("I alt", cell(("aarsag", a.omraade, ks.TOTAL), a.omgjorte)),
         align=("left", "right"),
-        source=_records_source(file),
+        source=records_source(file),
         notes=cell.notes("Årsagen er den, kommunen har registreret for den ændrede, ophævede eller hjemviste sag."),
     )
 
@@ -363,7 +365,7 @@ def klagesager_follow_up(
     a: ks.AreaFigures, hidden: Suppression, label: str, file: str, diskretion: int | None
 ) -> Table:
     """Bilag 1: what became of one area's hjemviste cases."""
-    cell = _CaseCounts(hidden, diskretion)
+    cell = CaseCounts(hidden, diskretion)
     n = a.follow_up
     rows = tuple(
         (label, cell(("opfoelgning", a.omraade, value), n[value]))
@@ -382,6 +384,6 @@ def klagesager_follow_up(
         rows=rows,
         total=("I alt", cell(("opfoelgning", a.omraade, ks.TOTAL), a.counts.hjemvist)),
         align=("left", "right"),
-        source=_records_source(file),
+        source=records_source(file),
         notes=cell.notes("Status ved opgørelsen.", again),
     )

@@ -36,7 +36,7 @@ def percent(s: Fraction | None) -> str:
     """A share as a whole percentage, half up, no-break space before "%": 5/8 → "63 %"; None → "–"."""
     if s is None:
         return DASH
-    return f"{count(whole_percent(s))}{NBSP}%"
+    return percent_int(whole_percent(s))
 
 
 def percent_decimal(s: Fraction | None, digits: int = 1) -> str:
@@ -53,9 +53,25 @@ def rate_cell(s: Fraction | None, cases: int | None) -> str:
     return f"{percent(s)} ({count(cases)})"
 
 
-def points(n: int) -> str:
-    """A change in percentage points, unsigned: 19 → "19 procentpoint", 1 → "1 procentpoint"."""
-    return f"{count(abs(n))} procentpoint"
+def percent_int(n: int) -> str:
+    """A percentage that is already a whole number: 30 → "30 %" (no-break space)."""
+    return f"{count(n)}{NBSP}%"
+
+
+def ordinal(n: int) -> str:
+    """An ordinal number as Danish writes it: 5 → "5."."""
+    return f"{count(n)}."
+
+
+def points(n: int | Fraction, digits: int = 0) -> str:
+    """A change in percentage points, unsigned, half up to `digits` decimals: 19 → "19 procentpoint"."""
+    return f"{decimal(abs(Fraction(n)), digits)} procentpoint"
+
+
+def signed(n: int | Fraction, digits: int = 0) -> str:
+    """A change with its sign, as in a table cell: 19 → "+19", −4 → "−4" (minus sign), 0 → "0"."""
+    sign = "+" if n > 0 else "\u2212" if n < 0 else ""
+    return f"{sign}{decimal(abs(Fraction(n)), digits)}"
 
 
 def plural(n: int, singular: str, plural_form: str) -> str:

@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from reportgen.domain import danish
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -57,6 +59,19 @@ class ProblemList:
         """Raise InputError with everything collected so far, if anything."""
         if self.items:
             raise InputError(self.items)
+
+
+PROBLEMS_SHOWN = 50  # problems printed for one run; the rest are counted (a file may have thousands)
+
+
+def shown_problems(problems: Iterable[Problem], limit: int = PROBLEMS_SHOWN) -> list[str]:
+    """The first `limit` problems as lines, then "… og N fejl mere" for the rest."""
+    problems = list(problems)
+    lines = [str(p) for p in problems[:limit]]
+    if len(problems) > limit:
+        rest = len(problems) - limit
+        lines.append(f"… og {danish.count(rest)} fejl mere; ret de viste, og kør igen for at se resten.")
+    return lines
 
 
 def suggest(value: str, candidates: Iterable[str]) -> str | None:

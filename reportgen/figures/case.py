@@ -16,9 +16,11 @@ from reportgen.domain.areas import (
 )
 from reportgen.domain.counts import Counts, total, whole_percent
 from reportgen.domain.errors import Problem
-from reportgen.domain.kommuner import HELE_LANDET
+from reportgen.domain.kommuner import HELE_LANDET, regions
 from reportgen.figures import klagesager as ks
+from reportgen.figures import ranking
 from reportgen.figures import rates as f
+from reportgen.figures.plan import PlanFigures, compute_plan, plan_warnings
 from reportgen.inputs import Inputs
 from reportgen.inputs.case import Case
 from reportgen.inputs.statistics import OUTCOME_WORDS, Statistics
@@ -86,11 +88,17 @@ class CaseFigures:
     klagesager: ks.KlagesagerFigures | None = None
     udeladte_kommuner: tuple[str, ...] = ()  # comparison municipalities (or Hele landet) without any data: no row
     udeladte_aar: tuple[int, ...] = ()  # years of the span without data in any row: no column, newest first
+    kort: tuple[ranking.MapFigures, ...] = ()  # one per map (MAP_AREAS): every municipality's rate, the rank
+    plan: PlanFigures | None = None  # this year's action plan and the follow-up of last year's
 
     @property
     def landet_row(self) -> Tabel1Row | None:
         """Tabel 1's row for Hele landet, when the extract has national figures."""
         return next((r for r in self.tabel1 if r.rolle == "landet"), None)
+
+    def map(self, omraade: str) -> ranking.MapFigures:
+        """The danmarkskort of an area (socialomraadet, boernehandicap, voksenhandicap) in the year."""
+        return self.kort[MAP_AREAS.index(omraade)]
 
     @property
     def change(self) -> f.Change | None:
@@ -170,6 +178,10 @@ def compute(inputs: Inputs) -> CaseFigures:
     tabel2 = _tabel2(inputs, current, warnings)
     kilder = _sources(inputs, years)
     klagesager = _klagesager(inputs, warnings)
+    kort = tuple(_map(inputs, omraade) for omraade in MAP_AREAS)
+    warnings += _map_warnings(inputs, kort)
+    plan = compute_plan(inputs)
+    warnings += plan_warnings(inputs, plan, case.document_date)
     return CaseFigures(
         case.kommune,
         case.aar,
@@ -186,6 +198,8 @@ def compute(inputs: Inputs) -> CaseFigures:
         klagesager,
         udeladte_kommuner,
         udeladte_aar,
+        kort,
+        plan,
     )
 
 
@@ -205,13 +219,14 @@ def decision_warnings(case: Case) -> list[Problem]:
                 "når kommunen ikke udarbejder en ny handleplan.",
             )
         )
-    if plan.indstilling == "videreføres" and not plan.bilag:
+    if plan.indstilling == "videreføres" and not plan.attached:
         out.append(
             Problem(
                 "sag.toml",
                 "indstillingen 'videreføres' nævner ikke, hvilken handleplan der videreføres.",
                 column="handleplan.bilag",
-                hint='Skriv handleplanens titel i [handleplan] som bilag = "…"; den vedlægges som bilag 2.',
+                hint='Angiv handleplanen i [handleplan] som fil = "handleplan.toml" (den bygges som Bilag 2) '
+                'eller som bilag = "…" (titlen på planen, der vedlægges som Bilag 2).',
             )
         )
     resumed = any(b.udfald == "tilbagesendt" for b in case.behandling)
@@ -246,6 +261,36 @@ def _dropped(file: str, kommuner: tuple[str, ...], years: tuple[int, ...], span:
                 f"ingen tal for {d.years_text(missing)} i udtrækket; "
                 f"{'året er' if len(missing) == 1 else 'årene er'} udeladt af tabeller og figurer.",
                 hint="Brug et udtræk, der dækker alle år, hvis tallene findes, eller sæt antal_aar ned.",
+            )
+        )
+    return out
+
+
+def _map(inputs: Inputs, omraade: str) -> ranking.MapFigures:
+    """One danmarkskort from the national figures (the landsudtraek, else the statistics file)."""
+    stats, case = inputs.landstal, inputs.case
+    country = tuple(regions())
+    counts = {k: record.counts for k in country if (record := stats.get(k, case.aar, omraade))}
+    landet = _counts(stats, HELE_LANDET, case.aar, omraade)
+    return ranking.map_figures(omraade, case.aar, case.kommune, counts, country, landet)
+
+
+def _map_warnings(inputs: Inputs, kort: tuple[ranking.MapFigures, ...]) -> list[Problem]:
+    """With a national extract: a warning for each map the extract does not cover completely."""
+    if inputs.landsudtraek is None:
+        return []
+    out = []
+    for mf in kort:
+        if mf.fuld:
+            continue
+        shown = "kortet viser dem som 'ingen tal'" if ranking.drawn(mf) else "kortet udelades"
+        out.append(
+            Problem(
+                inputs.landsudtraek.file,
+                f"ingen tal for {d.plural(len(mf.mangler), 'kommune', 'kommuner')} i {mf.aar} på {mf.omraade} "
+                f"({d.join(list(mf.mangler[:5]))}{' …' if len(mf.mangler) > 5 else ''}); {shown}, "
+                "og kommunens placering blandt landets kommuner nævnes ikke.",
+                hint="Brug et udtræk med alle 98 kommuner.",
             )
         )
     return out

@@ -160,10 +160,11 @@ def solve(domains: dict[Key, list[int]], relations: list[Relation], known: dict[
         return None
     relations = [r for r in relations if r.terms]
 
-    def search(current: dict[Key, list[int]]) -> dict[Key, int] | None:
-        current = _narrow(current, relations)
-        if current is None:
+    def search(start: dict[Key, list[int]]) -> dict[Key, int] | None:
+        narrowed = _narrow(start, relations)
+        if narrowed is None:
             return None
+        current = narrowed
         open_ = [k for k, values in current.items() if len(values) > 1]
         if not open_:
             return {k: values[0] for k, values in current.items()}

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from fractions import Fraction
 from typing import overload
 
 from reportgen.domain.areas import BILAG_AREAS
 from reportgen.domain.counts import Counts, whole_percent
 from reportgen.figures import klagesager as ks
+from reportgen.figures import plan as p
+from reportgen.figures import ranking
 from reportgen.figures import rates as f
 from reportgen.figures.case import CaseFigures
 from reportgen.inputs import Inputs
+from reportgen.inputs.plan import Indsats, Maal
 
 SCHEMA_VERSION = 1
 
@@ -106,6 +111,11 @@ def to_json(cf: CaseFigures, inputs: Inputs) -> dict:
         "tabel2": None if not cf.tabel2 else _tabel2_json(cf, inputs),
         "kilder": list(cf.kilder),
         "klagesager": None if cf.klagesager is None else _klagesager_json(cf.klagesager, inputs.case.diskretion),
+        "kort": {mf.omraade: _map_json(mf, inputs.landstal.file) for mf in cf.kort},
+        "handleplan": None if cf.plan is None or cf.plan.plan is None else _plan_json(cf.plan),
+        "opfoelgning_paa_handleplan": None
+        if cf.plan is None or cf.plan.follow_up is None
+        else _follow_up_json(cf.plan.follow_up),
         "advarsler": [str(w) for w in cf.warnings],
     }
     return out
@@ -153,6 +163,30 @@ def _tabel2_json(cf: CaseFigures, inputs: Inputs) -> dict:
     }
 
 
+def _map_json(mf: ranking.MapFigures, file: str) -> dict:
+    """One danmarkskort: every municipality's shown rate, the classes and, with full coverage, the rank."""
+    own = mf.procent(mf.kommune)
+    r = mf.placering
+    return {
+        "fil": file,
+        "tegnes": ranking.drawn(mf),
+        "kommuner_i_alt": mf.i_alt,
+        "kommuner_med_tal": mf.med_tal,
+        "mangler": list(mf.mangler),
+        "uden_sager": list(mf.uden_procent()),
+        "klassegraenser": list(ranking.BREAKS),
+        "klasser": [
+            {"fra": low, "til": high, "kommuner": n}
+            for (low, high), n in zip(map(ranking.class_bounds, range(ranking.CLASSES)), mf.klasse_antal(), strict=True)
+        ],
+        "hele_landet_procent": mf.landet,
+        "kommune": {"procent": own, "klasse": ranking.rate_class(own)},
+        "placering": None if r is None else asdict(r),
+        "over_landsgennemsnittet": mf.over_landet,
+        "procenter": dict(mf.procenter),
+    }
+
+
 def _klagesager_json(k: ks.KlagesagerFigures, diskretion: int | None) -> dict:
     """The case-level figures per year (newest first) and area, exact (diskretion applies to the documents only)."""
     return {
@@ -186,4 +220,106 @@ def _klagesager_area_json(a: ks.AreaFigures) -> dict:
             for p, c in a.paragraffer
         ],
         "aarsager": [{"aarsag": reason or None, "sager": n} for reason, n in a.aarsager],
+    }
+
+
+def _value_json(v: p.Value | None) -> dict | None:
+    """A key figure's value: the shown value (percent half up, or a count), the exact value and what it is made of;
+    `mangler` says why there is no value."""
+    if v is None:
+        return None
+    return {
+        "aar": v.aar,
+        "vaerdi": None if v.shown is None else float(v.shown),
+        "eksakt": None if v.exact is None else float(v.exact),
+        "taeller": v.numerator,
+        "naevner": v.denominator,
+        "mangler": v.missing,
+        "kilde": v.kilde,
+    }
+
+
+def _number(x: Fraction | None) -> int | float | None:
+    """An exact number as JSON: a whole number as an integer."""
+    if x is None:
+        return None
+    return int(x) if x.denominator == 1 else float(x)
+
+
+def _target_json(m: Maal) -> dict:
+    """A target as the plan file states it."""
+    return {
+        "id": m.id,
+        "omraade": m.omraade,
+        "forvaltningsomraade": m.forvaltningsomraade,
+        "noegletal": m.noegletal,
+        "sammenligning": m.comparison,
+        "vaerdi": _number(m.target),
+        "aar": m.aar,
+    }
+
+
+def _measurement_json(m: p.Measurement) -> dict:
+    """A target measured: the value, the national value, the baseline, the change and the verdict."""
+    return {
+        **_target_json(m.maal),
+        "maalt": _value_json(m.value),
+        "hele_landet": _value_json(m.landet),
+        "udgangspunkt": _value_json(m.baseline),
+        "aendring": None if m.change is None else float(m.change),
+        "resultat": m.outcome,
+        "endeligt": m.due,
+    }
+
+
+def _initiative_json(i: Indsats) -> dict:
+    """An initiative as the plan file states it."""
+    return {
+        "titel": i.titel,
+        "maal": list(i.maal),
+        "tema": i.tema,
+        "ansvarlig": i.ansvarlig,
+        "start": i.start.isoformat(),
+        "frist": i.frist.isoformat(),
+        "status": i.status,
+        "statusnote": i.statusnote,
+    }
+
+
+def _plan_json(pf: p.PlanFigures) -> dict:
+    """This year's plan (Bilag 2): each target with its value in the danmarkskort year, each initiative, the
+    follow-up dates; `siden` is the first plan year an unbroken line of plans held the target or initiative."""
+    plan = pf.plan
+    assert plan is not None
+    return {
+        "fil": plan.file,
+        "aar": plan.aar,
+        "maal": [
+            {**_measurement_json(m), "siden": since} for m, since in zip(pf.targets, pf.target_since, strict=True)
+        ],
+        "indsatser": [
+            {**_initiative_json(i), "siden": since}
+            for i, since in zip(plan.indsatser, pf.initiative_since, strict=True)
+        ],
+        "opfoelgning": [{"dato": o.dato.isoformat(), "organ": o.organ, "indhold": o.indhold} for o in plan.opfoelgning],
+    }
+
+
+def _follow_up_json(fu: p.FollowUp) -> dict:
+    """Last year's plan against this year's figures, and its initiatives' status now."""
+    return {
+        "fil": fu.plan.file,
+        "aar": fu.plan.aar,
+        "maalt_aar": fu.aar,
+        "resultater": fu.outcome_counts(),
+        "maal": [_measurement_json(m) for m in fu.targets],
+        "indsatser": [
+            {
+                **_initiative_json(s.indsats),
+                "status_nu": s.status,
+                "statusnote_nu": s.note,
+                "status_fra": fu.status_source if s.updated else fu.plan.file,
+            }
+            for s in fu.initiatives
+        ],
     }

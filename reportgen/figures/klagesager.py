@@ -139,7 +139,7 @@ def _ranked(counter: Counter) -> tuple[tuple[str, int], ...]:
 
 def natural(text: str) -> list:
     """A sort key that orders the numbers inside a text by value: "§ 41" before "§ 100"."""
-    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
+    return [int(part) if part.isascii() and part.isdigit() else part.casefold() for part in re.split(r"([0-9]+)", text)]
 
 
 # --- discretion ------------------------------------------------------------------------------------------------
@@ -172,24 +172,44 @@ def overview_value(a: AreaFigures, row: str) -> int:
 
 
 def suppression(year: YearFigures, diskretion: int | None, public: tuple[str, ...] = ()) -> ds.Suppression:
-    """The cells the documents hide for one year of records: the overview, and per covered area the paragraphs,
-    reasons and follow-up (each table a grid of its own: they share only the area's totals).
+    """The cells the documents hide for one year of records: the overview, the paragraphs and reasons per covered
+    area (Bilag 1) and in all areas (Bilag 2's tables, which a reader can set against Bilag 1's), and per covered
+    area the follow-up. Each group of tables is a grid of its own: they share only public totals.
 
     `public` are the areas whose cases, reversed and hjemviste cases agree with Ankestyrelsen's statistics: those
     counts are public and always shown; elsewhere they are the file's own counts and may be hidden too.
     """
-    grids = [_overview_grid(year, public)]
+    paragraphs, reasons = ds.Grid(), ds.Grid()
+    grids = [_overview_grid(year, public), paragraphs, reasons]
     for area in year.covered:
         a = year.area(area)
-        grids += [
-            _paragraph_grid(a, area in public),
-            _reason_grid(a, area in public),
-            _follow_up_grid(a, area in public),
-        ]
+        _paragraph_cells(paragraphs, a, area in public)
+        _reason_cells(reasons, a, area in public)
+        grids.append(_follow_up_grid(a, area in public))
+    everywhere = all(area in public for area in year.covered)
+    _paragraph_cells(paragraphs, year.area(TOTAL), everywhere)
+    _reason_cells(reasons, year.area(TOTAL), everywhere)
+    _across_areas(paragraphs, reasons, year)
     result = ds.Suppression()
     for grid in grids:
         result = result | ds.suppress(grid, diskretion)
     return result
+
+
+def _across_areas(paragraphs: ds.Grid, reasons: ds.Grid, year: YearFigures) -> None:
+    """A paragraph's or a reason's count in all areas is the sum of its counts in the covered areas."""
+    areas = [year.area(area) for area in year.covered]
+    for name, _ in year.area(TOTAL).paragraffer:
+        for column in ("sager", "omgjort"):
+            parts: list[ds.Key] = [
+                ("paragraf", a.omraade, name, column) for a in areas if any(p == name for p, _ in a.paragraffer)
+            ]
+            paragraphs.relations.append(ds.total(("paragraf", TOTAL, name, column), parts))
+    for reason, _ in year.area(TOTAL).aarsager:
+        reason_parts: list[ds.Key] = [
+            ("aarsag", a.omraade, reason) for a in areas if any(r == reason for r, _ in a.aarsager)
+        ]
+        reasons.relations.append(ds.total(("aarsag", TOTAL, reason), reason_parts))
 
 
 def _overview_grid(year: YearFigures, public: tuple[str, ...]) -> ds.Grid:
@@ -241,9 +261,9 @@ def _overview_relations(c: dict[str, ds.Key], most: int) -> list[ds.Relation]:
     ]
 
 
-def _paragraph_grid(a: AreaFigures, public: bool) -> ds.Grid:
-    """Cases and reversed cases per paragraph, and the area's totals (public when they agree with the statistics)."""
-    grid = ds.Grid()
+def _paragraph_cells(grid: ds.Grid, a: AreaFigures, public: bool) -> None:
+    """An area's cases and reversed cases per paragraph, and its totals (public when they agree with the
+    statistics)."""
     sager = grid.cell(("paragraf", a.omraade, TOTAL, "sager"), a.counts.afgjorte, public)
     omgjort = grid.cell(("paragraf", a.omraade, TOTAL, "omgjort"), a.omgjorte, public)
     rows = [
@@ -259,16 +279,13 @@ def _paragraph_grid(a: AreaFigures, public: bool) -> ds.Grid:
         *(ds.at_most({o: 1, s: -1}) for s, o in rows),
         *(ds.at_most({s: -1}, -1) for s, _ in rows),  # a paragraph is listed because it has a case
     ]
-    return grid
 
 
-def _reason_grid(a: AreaFigures, public: bool) -> ds.Grid:
-    """Reversed cases per reason, and in all (public when the area agrees with the statistics)."""
-    grid = ds.Grid()
+def _reason_cells(grid: ds.Grid, a: AreaFigures, public: bool) -> None:
+    """An area's reversed cases per reason, and in all (public when the area agrees with the statistics)."""
     whole = grid.cell(("aarsag", a.omraade, TOTAL), a.omgjorte, public)
     cells = [grid.cell(("aarsag", a.omraade, reason), n) for reason, n in a.aarsager]
     grid.relations += [ds.total(whole, cells), *(ds.at_most({k: -1}, -1) for k in cells)]
-    return grid
 
 
 def _follow_up_grid(a: AreaFigures, public: bool) -> ds.Grid:

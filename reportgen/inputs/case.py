@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import os
 import tomllib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -11,6 +14,10 @@ from typing import Any
 
 from reportgen.domain import danmarkskort, kommuner
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, suggest
+from reportgen.domain.privacy import FOUND, FOUND_HINT, Ids
+from reportgen.inputs import files
+from reportgen.inputs.limits import MAX_LONG_TEXT, MAX_MARKDOWN_DEPTH, MAX_SHORT_TEXT, MAX_TEXT_BYTES, MAX_TOML_BYTES
+from reportgen.inputs.text import FORBIDDEN_HINT, forbidden, line_of, markdown_too_deep, text_problem
 
 STATUSES = ("udkast", "endelig")
 PUNKTTYPER = ("beslutning", "orientering")
@@ -32,21 +39,36 @@ TEXT_SECTIONS = (
     "bilag1",
 )
 DEFAULT_TITLE = "Årlig behandling af omgørelsesprocenter i klagesager"
+DEFAULT_PLAN_TITLE = "Handleplan for kvalitetsudvikling på baggrund af Ankestyrelsens afgørelser"
 
 
-def key(kind: Any, default: Any = MISSING, toml: str | None = None) -> Any:
-    """A dataclass field that is a sag.toml key: its kind (str, int, date, "kommune", "kommuner", "file", list,
-    dict, "tables" or a tuple of allowed values), its default (none: the key is required) and its name in the
-    file when that differs from the field's."""
-    return field(default=default, metadata={"kind": kind, "toml": toml})
+def key(kind: Any, default: Any = MISSING, toml: str | None = None, limit: int = MAX_SHORT_TEXT) -> Any:
+    """A dataclass field that is a TOML key (sag.toml, the plan file): its kind (str, int, float, date, "kommune",
+    "kommuner", "file", "folder", "path" (a file or a folder), list, dict, "tables" or a tuple of allowed values),
+    its default (none: the key is required), its name in the file when that differs from the field's and the most
+    characters a text value (or each text of a list) has."""
+    return field(default=default, metadata={"kind": kind, "toml": toml, "limit": limit})
 
 
 @dataclass(frozen=True)
 class Handleplan:
-    """The § 79 b, stk. 2 decision the administration recommends, and the plan's appendix title."""
+    """The § 79 b, stk. 2 decision the administration recommends, the plan's appendix title, the plan file (Bilag 2)
+    and last year's case folder or plan file (the follow-up)."""
 
     indstilling: str = key(INDSTILLINGER)
     bilag: str | None = key(str, None)
+    fil: Path | None = key("file", None)
+    forrige: Path | None = key("path", None)
+
+    @property
+    def attached(self) -> bool:
+        """True when the recommendation goes with a plan attached as Bilag 2 (listed, and built when `fil` is given)."""
+        return self.indstilling != "udarbejdes-ikke" and bool(self.bilag or self.fil)
+
+    @property
+    def title(self) -> str:
+        """The plan's title as an appendix."""
+        return self.bilag or DEFAULT_PLAN_TITLE
 
 
 @dataclass(frozen=True)
@@ -55,7 +77,7 @@ class Behandling:
 
     organ: str = key(str)
     dato: date = key(date)
-    beslutning: str = key(str)
+    beslutning: str = key(str, limit=MAX_LONG_TEXT)
     udfald: str | None = key(UDFALD, None)
 
 
@@ -88,6 +110,7 @@ class Case:
     sammenligning: tuple[str, ...] = key("kommuner", ())
     forvaltningsomraader: Path | None = key("file", None)
     klagesager: Path | None = key("file", None)
+    landsudtraek: Path | None = key("file", None)
     status: str = key(STATUSES, "udkast")
     punkttype: str = key(PUNKTTYPER, "beslutning")
     sagsnummer: str | None = key(str, None)
@@ -103,6 +126,7 @@ class Case:
     moeder: tuple[Moede, ...] = key("tables", (), toml="moede")
     behandling: tuple[Behandling, ...] = key("tables", ())
     bilag: tuple[Bilag, ...] = key("tables", ())
+    stil: Path | None = key("folder", None)
     tekster: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -139,10 +163,10 @@ class Case:
         return dict(self.tekster).get(section)
 
 
-def schema(cls: type) -> dict[str, tuple[Any, bool]]:
-    """A dataclass's sag.toml keys: name in the file → (kind, required)."""
+def schema(cls: type) -> dict[str, tuple[Any, bool, int]]:
+    """A dataclass's sag.toml keys: name in the file → (kind, required, most characters of a text)."""
     return {
-        f.metadata["toml"] or f.name: (f.metadata["kind"], f.default is MISSING)
+        f.metadata["toml"] or f.name: (f.metadata["kind"], f.default is MISSING, f.metadata["limit"])
         for f in fields(cls)
         if "kind" in f.metadata
     }
@@ -153,6 +177,7 @@ _TABLES = {"behandling": Behandling, "moede": Moede, "bilag": Bilag}  # the [[�
 _TYPE_NAMES = {
     str: "tekst",
     int: "heltal",
+    float: "tal (fx 1.5)",
     date: "dato (fx 2025-09-23)",
     list: "liste af tekster",
     dict: "tabel ([...])",
@@ -160,11 +185,12 @@ _TYPE_NAMES = {
 }
 
 
-class _Reader:
-    """Checks one TOML table against a schema, collecting problems with the key's full name."""
+class TableReader:
+    """Checks one TOML table against a schema, collecting problems with the key's full name (sag.toml, the plan
+    file)."""
 
-    def __init__(self, file: str, folder: Path, problems: ProblemList):
-        self.file, self.folder, self.problems = file, folder, problems
+    def __init__(self, file: str, folder: Path, problems: ProblemList, ids: Ids):
+        self.file, self.folder, self.problems, self.ids = file, folder, problems, ids
 
     def table(self, data: dict, schema: dict, prefix: str = "") -> dict[str, Any]:
         """Return the valid values of a table; unknown, missing and mistyped keys become problems."""
@@ -173,7 +199,7 @@ class _Reader:
             if key not in schema:
                 hint = suggest(key, schema) or "Gyldige nøgler: " + ", ".join(schema) + "."
                 self.problems.add(self.file, "ukendt nøgle.", column=prefix + key, hint=hint)
-        for key, (kind, required) in schema.items():
+        for key, (kind, required, limit) in schema.items():
             if key not in data:
                 if required:
                     self.problems.add(
@@ -183,7 +209,7 @@ class _Reader:
                         hint=f"Tilføj {key} = … ({self._kind_name(kind)}).",
                     )
                 continue
-            value = self.value(data[key], kind, prefix + key)
+            value = self.value(data[key], kind, prefix + key) if self._text_ok(data[key], prefix + key, limit) else None
             if value is not None:
                 out[key] = value
         return out
@@ -195,14 +221,31 @@ class _Reader:
             "kommune": "kommunenavn",
             "kommuner": "liste af kommunenavne",
             "file": "filsti",
+            "folder": "mappesti",
+            "path": "sti til en fil eller mappe",
             "tables": "[[tabel]]-afsnit",
         }.get(kind, _TYPE_NAMES.get(kind, str(kind)))
+
+    def _text_ok(self, value: Any, key: str, limit: int) -> bool:
+        """False after recording a problem when a text (or a text in a list) has a forbidden character, is
+        longer than limit or holds a pseudonym of the records."""
+        texts = [(key, value)] if isinstance(value, str) else []
+        if isinstance(value, list):
+            texts = [(f"{key}[{i + 1}]", v) for i, v in enumerate(value) if isinstance(v, str)]
+        ok = True
+        for name, text in texts:
+            problem = text_problem(text, limit, self.ids)
+            if problem:
+                self.problems.add(self.file, f"teksten {problem[0]}", column=name, hint=problem[1])
+                ok = False
+        return ok
 
     def value(self, value: Any, kind: Any, key: str) -> Any:
         """Check one value against its kind and return it converted, or None after recording a problem."""
         if isinstance(kind, tuple):
             if value not in kind:
-                self.problems.add(self.file, f"ugyldig værdi {value!r}.", column=key, hint=allowed(kind))
+                hint = " ".join(h for h in (suggest(str(value), kind), allowed(kind)) if h)
+                self.problems.add(self.file, f"ugyldig værdi {value!r}.", column=key, hint=hint)
                 return None
             return value
         if kind == "kommune":
@@ -212,8 +255,8 @@ class _Reader:
                 return None
             names = [self._kommune(v, f"{key}[{i + 1}]") for i, v in enumerate(value)]
             return tuple(n for n in names if n) if all(names) else None
-        if kind == "file":
-            return self._file(value, key)
+        if kind in ("file", "folder", "path"):
+            return self._path(value, key, kind)
         if kind == "tables":
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 self.problems.add(self.file, "skal skrives som [[" + key + "]]-afsnit.", column=key)
@@ -227,6 +270,11 @@ class _Reader:
             return tuple(value)
         if kind is int and isinstance(value, bool):
             value = str(value)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if kind is float and isinstance(value, float) and not math.isfinite(value):
+            self.problems.add(self.file, f"skal være et endeligt tal, ikke {value!r}.", column=key, hint="Skriv fx 45.")
+            return None
         if kind == date and hasattr(value, "hour"):
             self.problems.add(self.file, "skal være en dato uden klokkeslæt.", column=key, hint="Skriv fx 2025-09-23.")
             return None
@@ -256,42 +304,77 @@ class _Reader:
             return None
         return name
 
-    def _file(self, value: Any, key: str) -> Path | None:
+    def _path(self, value: Any, key: str, kind: str) -> Path | None:
+        """An existing file inside the case folder ("file"), an existing folder anywhere ("folder": a style folder
+        is shared by a municipality's cases) or either anywhere ("path": last year's case folder or plan file),
+        relative to the case folder; else None after recording a problem."""
         if not self._is(value, str, key):
             return None
-        path = (self.folder / value).resolve()
-        if not path.is_file():
-            self.problems.add(
-                self.file,
-                f"filen '{value}' findes ikke i sagsmappen.",
-                column=key,
-                hint=f"Tjek navnet; stien er relativ til {self.folder}.",
-            )
+        folder, anywhere = kind == "folder", kind != "file"
+        path, message, hint = files.resolve(self.folder / value, None if anywhere else self.folder)
+        noun = {"file": "filen", "folder": "mappen", "path": "filen eller mappen"}[kind]
+        if path is not None and not (path.is_dir() if folder else path.is_file() or (anywhere and path.is_dir())):
+            message = f"{noun} '{value}' er ikke en " + ("mappe." if folder else "almindelig fil.")
+            hint = "Angiv stilmappen." if folder else "Angiv en CSV- eller XLSX-fil i sagsmappen."
+        elif message == files.MISSING:
+            message = f"{noun} '{value}' findes ikke" + ("." if anywhere else " i sagsmappen.")
+            hint = f"Tjek navnet; stien er relativ til {self.folder}."
+            if folder:
+                hint += f" `reportgen stil skabelon {self.folder / value}` laver en stilmappe at begynde fra."
+        elif message:
+            message = f"{noun} '{value}' kan ikke bruges: {message}"
+        if message:
+            self.problems.add(self.file, message, column=key, hint=hint)
             return None
         return path
 
+    def records(self, tables: Any, cls: type, name: str) -> tuple[Any, ...]:
+        """The [[name]] tables that are valid, as cls objects; the problems of the others are recorded."""
+        table_schema = schema(cls)
+        items = []
+        for i, table in enumerate(tables or ()):
+            found = self.table(table, table_schema, f"{name}[{i + 1}].")
+            if all(k in found for k, (_, required, _) in table_schema.items() if required):
+                items.append(cls(**found))
+        return tuple(items)
 
-def load_case(folder: Path) -> Case:
-    """Read and validate a case folder (sag.toml and tekster/*.md)."""
-    folder = Path(folder)
-    toml_path = folder / "sag.toml"
-    file = "sag.toml"
-    if not toml_path.is_file():
-        raise InputError(
-            [
-                Problem(
-                    str(folder),
-                    "mappen har ingen sag.toml.",
-                    hint="Angiv en sagsmappe, fx data/eksempler/allerod-2024.",
-                )
-            ]
-        )
+
+def parse_toml(text: str, file: str) -> dict[str, Any]:
+    """A TOML text's content; InputError naming the file when it is not valid TOML."""
     try:
-        data = tomllib.loads(_read_text(toml_path, file))
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")]) from None
+
+
+def read_toml(path: Path, file: str, root: Path | None) -> dict[str, Any]:
+    """A TOML file's content, read as a regular file inside root (any place without root) of at most
+    MAX_TOML_BYTES; InputError naming the file when it cannot be read, is not UTF-8 or not valid TOML."""
+    return parse_toml(_decode(files.read_file(path, file, MAX_TOML_BYTES, root), file), file)
+
+
+def load_case(
+    folder: Path,
+    ids: Ids | None = None,
+    sag_toml: str | None = None,
+    tekster: Mapping[str, str | None] | None = None,
+) -> Case:
+    """Read and validate a case folder (sag.toml and tekster/*.md); a text holding one of ids is refused.
+
+    A proposed change is validated before it is written by passing it here: `sag_toml` replaces the file's text,
+    and `tekster` replaces (or, with None, removes) the texts of the sections it names.
+    """
+    ids = ids or Ids()
+    resolved, message, hint = files.resolve(Path(folder), None)
+    if resolved is None or (sag_toml is None and not os.path.lexists(resolved / "sag.toml")):
+        if message is None or message == files.MISSING:
+            message, hint = "mappen har ingen sag.toml.", "Angiv en sagsmappe, fx data/eksempler/allerod-2024."
+        raise InputError([Problem(files.shown(Path(folder)), message, hint=hint)])
+    folder = resolved
+    file = "sag.toml"
+    data = read_toml(folder / file, file, folder) if sag_toml is None else parse_toml(sag_toml, file)
     problems = ProblemList()
-    reader = _Reader(file, folder, problems)
+    reader = TableReader(file, folder, problems, ids)
     top = reader.table(data, _TOP)
     attribute = {f.metadata["toml"] or f.name: f.name for f in fields(Case) if "kind" in f.metadata}
     values: dict[str, Any] = {attribute[k]: v for k, v in top.items() if k != "handleplan" and k not in _TABLES}
@@ -300,17 +383,11 @@ def load_case(folder: Path) -> Case:
         if "indstilling" in plan:
             values["handleplan"] = Handleplan(**plan)
     for name, cls in _TABLES.items():
-        table_schema = schema(cls)
-        items = []
-        for i, table in enumerate(top.get(name, ())):
-            found = reader.table(table, table_schema, f"{name}[{i + 1}].")
-            if all(k in found for k, (_, required) in table_schema.items() if required):
-                items.append(cls(**found))
-        values[attribute[name]] = tuple(items)
+        values[attribute[name]] = reader.records(top.get(name), cls, name)
     _check_ranges(values, file, problems)
-    values["tekster"] = _texts(folder, problems)
+    values["tekster"] = _texts(folder, problems, ids, tekster or {})
     problems.raise_if_any()
-    return Case(folder=folder.resolve(), **values)
+    return Case(folder=folder, **values)
 
 
 def _check_ranges(values: dict[str, Any], file: str, problems: ProblemList) -> None:
@@ -352,22 +429,67 @@ def _check_ranges(values: dict[str, Any], file: str, problems: ProblemList) -> N
         )
 
 
-def _read_text(path: Path, file: str) -> str:
+def _decode(data: bytes, file: str) -> str:
+    """A text file's bytes as UTF-8 (with or without BOM)."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError([Problem(file, "filen er ikke gemt som UTF-8.", hint="Gem den som UTF-8.")]) from None
 
 
-def _texts(folder: Path, problems: ProblemList) -> tuple[tuple[str, str], ...]:
-    """The Markdown files in tekster/, by section name; unknown names are problems."""
-    texts = []
+def _texts(
+    folder: Path, problems: ProblemList, ids: Ids, changes: Mapping[str, str | None]
+) -> tuple[tuple[str, str], ...]:
+    """The Markdown files in tekster/, by section name, with proposed changes applied; unknown names, and texts a
+    document cannot hold, are problems."""
+    texts: dict[str, str] = {}
     directory = folder / "tekster"
     for path in sorted(directory.glob("*.md")) if directory.is_dir() else ():
-        section = path.stem
+        section, file = path.stem, f"tekster/{path.name}"
         if section not in TEXT_SECTIONS:
             hint = suggest(section, TEXT_SECTIONS) or "Gyldige navne: " + ", ".join(TEXT_SECTIONS) + "."
-            problems.add(f"tekster/{path.name}", "ukendt afsnit.", hint=hint)
+            problems.add(file, "ukendt afsnit.", hint=hint)
             continue
-        texts.append((section, _read_text(path, f"tekster/{path.name}")))
-    return tuple(texts)
+        if section in changes:
+            continue
+        try:
+            text = _decode(files.read_file(path, file, MAX_TEXT_BYTES, folder), file)
+        except InputError as exc:
+            problems.items.extend(exc.problems)
+            continue
+        if _text_usable(text, file, problems, ids):
+            texts[section] = text
+    for section, change in changes.items():
+        file = f"tekster/{section}.md"
+        if section not in TEXT_SECTIONS:
+            problems.add(file, "ukendt afsnit.", hint=suggest(section, TEXT_SECTIONS))
+        elif change is not None and _text_usable(change, file, problems, ids):
+            texts[section] = change
+    return tuple(sorted(texts.items()))
+
+
+def _text_usable(text: str, file: str, problems: ProblemList, ids: Ids) -> bool:
+    """True for a text the writers can take and that holds no pseudonym; else False after recording the problem
+    with its line."""
+    position = ids.search(text)
+    if position is not None:
+        problems.add(file, f"linje {line_of(text, position)} {FOUND}", hint=FOUND_HINT)
+        return False
+    found = forbidden(text)
+    if found:
+        problems.add(
+            file,
+            f"linje {line_of(text, found[0])} indeholder {found[1]}, som ikke kan stå i et dokument.",
+            hint=FORBIDDEN_HINT,
+        )
+        return False
+    deep = markdown_too_deep(text)
+    if deep:
+        problems.add(
+            file,
+            f"afsnittet på linje {deep[0]} har fremhævning (* eller _) lagt {deep[1]} lag inden i hinanden; "
+            f"højst {MAX_MARKDOWN_DEPTH} lag er tilladt.",
+            hint="Fjern de overflødige * og _ omkring teksten.",
+        )
+        return False
+    return True

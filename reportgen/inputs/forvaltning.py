@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reportgen.domain.counts import OUTCOMES, Counts
 from reportgen.domain.errors import ProblemList, allowed
+from reportgen.domain.privacy import Ids
 from reportgen.inputs.statistics import count_in_row, year_in_cell
 from reportgen.inputs.tabular import read_sheet, require_columns
 
@@ -47,9 +48,11 @@ class Forvaltning:
         return tuple(r for r in self.records if r.aar == aar)
 
 
-def load_forvaltning(path: Path, display: str | None = None) -> Forvaltning:
-    """Read and validate a forvaltningsområder file."""
-    sheet = require_columns(read_sheet(path, display), COLUMNS, _ALIASES)
+def load_forvaltning(
+    path: Path, display: str | None = None, root: Path | None = None, ids: Ids | None = None
+) -> Forvaltning:
+    """Read and validate a forvaltningsområder file (inside root, if given); a cell holding one of ids is refused."""
+    sheet = require_columns(read_sheet(path, display, root, ids), COLUMNS, _ALIASES)
     problems = ProblemList()
     c = sheet.columns
     records: list[AreaRecord] = []

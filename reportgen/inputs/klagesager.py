@@ -11,8 +11,9 @@ from reportgen.domain import danish as d
 from reportgen.domain.areas import BILAG_AREAS
 from reportgen.domain.danish import normalize_key
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, suggest
+from reportgen.domain.privacy import Ids
 from reportgen.inputs.statistics import year_in_cell
-from reportgen.inputs.tabular import Row, Sheet, read_sheet
+from reportgen.inputs.tabular import Row, Sheet, lenient_records, read_sheet
 
 COLUMNS = ("sags_id", "borger_id", "aar", "omraade", "paragraf", "delafgoerelser", "aarsag", "opfoelgning")
 ID_COLUMNS = ("sags_id", "borger_id")
@@ -46,7 +47,6 @@ _AREA_ALIASES = {
 }
 _FOLLOW_UP_KEYS = {normalize_key(v): v for v in FOLLOW_UPS}
 _QUOTED = re.compile(r"'([^']*)'")
-_MIN_LEAK_LENGTH = 5  # shorter ids cannot be told apart from ordinary numbers such as "§ 107"
 _ROWS_NAMED = 10
 
 
@@ -95,9 +95,9 @@ def outcome(parts: Iterable[str]) -> str:
     return "afvist_henvist"
 
 
-def load_klagesager(path: Path, display: str | None = None) -> Klagesager:
-    """Read and validate a records file; messages name file, row and column but never an id."""
-    sheet = _read(path, display)
+def load_klagesager(path: Path, display: str | None = None, root: Path | None = None) -> Klagesager:
+    """Read and validate a records file (inside root, if given); messages name file, row and column, never an id."""
+    sheet = _read(path, display, root)
     _require_columns(sheet)
     rows = _RowReader(sheet)
     cases = [case for row in sheet.rows if (case := rows.case(row)) is not None]
@@ -105,23 +105,43 @@ def load_klagesager(path: Path, display: str | None = None) -> Klagesager:
     return Klagesager(sheet.file, tuple(cases), _warnings(sheet, cases))
 
 
-def _read(path: Path, display: str | None) -> Sheet:
+def _read(path: Path, display: str | None, root: Path | None) -> Sheet:
     """read_sheet, with cell text quoted in a row's problem masked: without a header, row 1 holds ids."""
     try:
-        return read_sheet(path, display)
+        return read_sheet(path, display, root)
     except InputError as exc:
         raise InputError([_masked(p) for p in exc.problems]) from None
 
 
+def pseudonyms(path: Path, root: Path | None) -> Ids:
+    """The sags_id and borger_id values of a records file, read before (and whether or not) it is valid.
+
+    Without the contract's id columns in the header the first row may be data and the ids' columns are
+    unknown: then every cell of the first two columns (the contract's order) counts, the first row's too.
+    """
+    records = [cells for _, cells in lenient_records(path, root) if any(c.strip() for c in cells)]
+    if not records:
+        return Ids()
+    keys = [normalize_key(c) for c in records[0]]
+    positions = [i for i, k in enumerate(keys) if k in ID_COLUMNS]
+    if positions:
+        return Ids(cells[i] for cells in records[1:] for i in positions if i < len(cells))
+    return Ids(c for cells in records for c in cells[:2] if normalize_key(c) not in COLUMNS)
+
+
 def _masked(problem: Problem) -> Problem:
-    """A problem with every quoted text that is not one of the contract's column names replaced by '…'."""
+    """A problem with every quoted text and column name that is not one of the contract's column names replaced
+    by '…' (without a header, row 1 holds data, and its cells would name the columns)."""
     if problem.row is None:
         return problem
 
     def mask(text: str) -> str:
         return _QUOTED.sub(lambda m: m.group(0) if normalize_key(m.group(1)) in COLUMNS else "'…'", text)
 
-    return replace(problem, message=mask(problem.message), hint=problem.hint and mask(problem.hint))
+    column = problem.column
+    if column is not None and normalize_key(column) not in COLUMNS and not column.startswith("nr. "):
+        column = "…"
+    return replace(problem, message=mask(problem.message), column=column, hint=problem.hint and mask(problem.hint))
 
 
 def _require_columns(sheet: Sheet) -> None:
@@ -146,8 +166,9 @@ class _RowReader:
     def __init__(self, sheet: Sheet):
         self.sheet = sheet
         self.problems = ProblemList()
-        self.ids = {r.cells[k] for r in sheet.rows for k in ID_COLUMNS if r.cells[k]}
-        self.checked: dict[tuple[str, int], bool] = {}
+        self.ids = {r.cells[k].casefold() for r in sheet.rows for k in ID_COLUMNS if r.cells[k]}
+        self.long_ids = Ids(self.ids)
+        self.checked: dict[str, bool] = {}
         self.case_rows: dict[str, int] = {}
         self.citizens: dict[str, int] = {}
         self.spellings: dict[tuple[str, str], str] = {}
@@ -156,15 +177,15 @@ class _RowReader:
         """Record a problem in one cell."""
         self.problems.add(self.sheet.file, message, row.number, self.sheet.columns[key], hint)
 
-    def contains_id(self, text: str, min_length: int = 1) -> bool:
-        """True when text contains a sags_id or borger_id of the file (of at least min_length characters).
+    def contains_id(self, text: str) -> bool:
+        """True when text contains a sags_id or borger_id of the file, of any length and in any letter case.
 
         Cells repeat (paragraphs, reasons), so each distinct text is checked against the ids only once.
         """
-        key = (text, min_length)
-        if key not in self.checked:
-            self.checked[key] = any(len(i) >= min_length and i in text for i in self.ids)
-        return self.checked[key]
+        if text not in self.checked:
+            folded = text.casefold()
+            self.checked[text] = any(i in folded for i in self.ids)
+        return self.checked[text]
 
     def shown(self, value: str) -> str:
         """A cell as a message may quote it: withheld when it contains any sags_id or borger_id of the file."""
@@ -245,7 +266,7 @@ class _RowReader:
         if required and not text:
             self.add(row, key, "feltet er tomt.", "Skriv paragraffen, sagen er afgjort efter, fx 'Serviceloven § 83'.")
             return None
-        if self.contains_id(row.cells[key], _MIN_LEAK_LENGTH):
+        if self.long_ids.found_in(row.cells[key]):
             self.add(
                 row,
                 key,

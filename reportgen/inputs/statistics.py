@@ -11,6 +11,7 @@ from reportgen.domain.areas import GENERAL, HANDICAP_AREAS, MAP_AREAS
 from reportgen.domain.counts import OUTCOMES, Counts
 from reportgen.domain.danish import normalize_key
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed
+from reportgen.domain.privacy import Ids
 from reportgen.inputs.tabular import (
     Row,
     Sheet,
@@ -118,9 +119,12 @@ class Statistics:
         return sorted({k for (k, _, _) in self.records if k != kommuner.HELE_LANDET})
 
 
-def load_statistics(path: Path, display: str | None = None) -> Statistics:
-    """Read and validate a statistics file in the contract (wide) or the long export layout."""
-    sheet = read_sheet(path, display)
+def load_statistics(
+    path: Path, display: str | None = None, root: Path | None = None, ids: Ids | None = None
+) -> Statistics:
+    """Read and validate a statistics file (inside root, if given) in the contract (wide) or the long layout;
+    a cell holding one of ids is refused."""
+    sheet = read_sheet(path, display, root, ids)
     keys = set(sheet.columns)
     is_long = any(_LONG_ALIASES.get(k) == "afgoerelsestype" for k in keys) and any(
         _LONG_ALIASES.get(k) == "antal" for k in keys
@@ -133,9 +137,9 @@ def load_statistics(path: Path, display: str | None = None) -> Statistics:
 def year_in_cell(raw: str, file: str, row: int, column: str, problems: ProblemList) -> int | None:
     """A four-digit year from a cell; quarterly periods are refused with a hint."""
     text = raw.strip()
-    if re.fullmatch(r"\d{4}", text) and 2000 <= int(text) <= 2100:
+    if re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100:
         return int(text)
-    if re.fullmatch(r"\d{4}\s*[KkQq]\d", text):
+    if re.fullmatch(r"[0-9]{4}\s*[KkQq][0-9]", text):
         problems.add(
             file,
             f"'{raw}' er et kvartal; der skal bruges årstal.",
@@ -322,3 +326,33 @@ def require_year(stats: Statistics, kommune: str, aar: int) -> StatRecord:
             ]
         )
     return record
+
+
+def with_national(stats: Statistics, extract: Statistics, aar: int) -> Statistics:
+    """The statistics for the map: a national extract completed by the case's own file, which must agree with it.
+
+    For the danmarkskort year, every kommune × area both files have must have the same four counts; otherwise
+    an input error names both files and rows.
+    """
+    problems = ProblemList()
+    for key, own in sorted(stats.records.items()):
+        other = extract.records.get(key)
+        if key[1] != aar or other is None or other.counts == own.counts:
+            continue
+        kommune, _, omraade = key
+        problems.add(
+            extract.file,
+            f"{kommune} {aar} {omraade} har andre tal end i {stats.file} række {own.rows[0]} "
+            f"({_outcome_counts(other.counts)} mod {_outcome_counts(own.counts)}).",
+            other.rows[0],
+            None,
+            f"Landsudtrækket og {stats.file} skal have de samme tal for sagens kommuner; ret den forkerte af de to "
+            "rækker, eller brug udtræk fra samme dato.",
+        )
+    problems.raise_if_any()
+    return Statistics(extract.file, {**extract.records, **stats.records})
+
+
+def _outcome_counts(c: Counts) -> str:
+    """ "24 stadfæstet, 8 ændret/ophævet, 33 hjemvist, 0 afvist/henvist"."""
+    return ", ".join(f"{getattr(c, o)} {OUTCOME_WORDS[o]}" for o in OUTCOMES)

@@ -6,11 +6,26 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.domain import danish
 from reportgen.domain.danish import normalize_key
 from reportgen.domain.errors import InputError, Problem
+from reportgen.domain.privacy import Ids
+from reportgen.inputs.files import read_file
+from reportgen.inputs.limits import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_COUNT,
+    MAX_DATA_BYTES,
+    MAX_ROWS,
+    MAX_XLSX_UNPACKED_BYTES,
+    MB,
+)
+from reportgen.inputs.text import text_problem
 
 
 @dataclass(frozen=True)
@@ -95,56 +110,170 @@ def _delimiter(header_line: str) -> str:
     return max(counts, key=lambda sep: counts[sep])
 
 
-def read_sheet(path: Path, display: str | None = None) -> Sheet:
-    """Read a CSV or XLSX file into a Sheet; errors name the file and row."""
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+Records = list[tuple[int, list[str]]]
+Formulas = dict[tuple[int, int], str]  # (row number, column index) → a formula Excel saved no result for
+
+
+def read_sheet(path: Path, display: str | None = None, root: Path | None = None, ids: Ids | None = None) -> Sheet:
+    """Read a CSV or XLSX file (inside root, if given) into a Sheet; errors name the file and row.
+
+    A cell holding one of ids (the records' pseudonyms) is a problem: a data file other than the records has
+    no place for them, and its texts are published.
+    """
     file = display or path.name
-    if not path.is_file():
-        raise InputError([Problem(file, "filen findes ikke.", hint=f"Tjek stien ({path}).")])
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        records = _xlsx_records(path, file)
-    elif path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        records = _csv_records(path.read_bytes(), file)
-    else:
+    suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
         raise InputError([Problem(file, f"ukendt filtype '{path.suffix}'.", hint="Brug en CSV- eller XLSX-fil.")])
-    return _to_sheet(records, file)
+    data = read_file(path, file, MAX_DATA_BYTES, root)
+    if suffix in XLSX_SUFFIXES:
+        records, formulas = _xlsx_records(data, file)
+    else:
+        records, formulas = _csv_records(data, file), {}
+    return _to_sheet(records, file, formulas, ids or Ids())
 
 
-def _csv_records(data: bytes, file: str) -> list[tuple[int, list[str]]]:
+def lenient_records(path: Path, root: Path | None) -> Records:
+    """A data file's records as far as they can be read, without any check (empty when it cannot be read at all).
+
+    Used to learn the records' pseudonyms before anything is validated, so that no message shows one.
+    """
+    try:
+        data = read_file(path, path.name, MAX_DATA_BYTES, root)
+        if path.suffix.lower() in XLSX_SUFFIXES:
+            return _xlsx_records(data, path.name)[0]
+        try:
+            text = decode(data, path.name)
+        except InputError:
+            text = data.decode("cp1252", errors="replace")
+    except InputError:
+        return []
+    records: Records = []
+    try:
+        for number, cells in _csv_rows(text):
+            records.append((number, cells[:MAX_COLUMNS]))
+            if number >= MAX_ROWS:
+                break
+    except csv.Error:
+        pass  # what was read so far
+    return records
+
+
+def _csv_records(data: bytes, file: str) -> Records:
     """Split CSV text into (row number, cells) records, numbered as a spreadsheet shows them.
 
     A blank line is a row of its own; a quoted cell spanning several lines is still one row.
     """
-    text = decode(data, file)
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    records = []
+    records: Records = []
     try:
-        for number, cells in enumerate(reader, start=1):
+        for number, cells in _csv_rows(decode(data, file)):
+            _check_size(file, number, len(cells))
             records.append((number, cells))
     except csv.Error as exc:
         raise InputError([Problem(file, f"filen kan ikke læses som CSV: {exc}.", row=len(records) + 1)]) from None
     return records
 
 
-def _xlsx_records(path: Path, file: str) -> list[tuple[int, list[str]]]:
-    """Read the first worksheet of an XLSX file into (row number, cells) records."""
-    import zipfile
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV text's rows numbered from 1, split at the separator its first non-blank line uses."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first)), start=1)
 
+
+def _check_size(file: str, number: int, columns: int) -> None:
+    """Refuse a file beyond MAX_ROWS rows or a row beyond MAX_COLUMNS cells, as soon as it is met."""
+    if number > MAX_ROWS:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    f"filen har mere end {danish.count(MAX_ROWS)} rækker.",
+                    hint="Del filen op, eller tag kun de kommuner og år med, som sagen bruger.",
+                )
+            ]
+        )
+    if columns > MAX_COLUMNS:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    f"rækken har mere end {MAX_COLUMNS} kolonner.",
+                    row=number,
+                    hint="Slet de overflødige kolonner.",
+                )
+            ]
+        )
+
+
+_NOT_XLSX = "Gem den igen fra Excel som .xlsx."
+
+
+def _xlsx_records(data: bytes, file: str) -> tuple[Records, Formulas]:
+    """Read the first worksheet of an XLSX file into (row number, cells) records and its formulas without result.
+
+    The unpacked size of the parts is checked before anything is unpacked; a damaged interior (a part cut
+    off, a reference to a string that is not there) is an input error naming the file, whatever the parser
+    raises.
+    """
+    sheets = _xlsx_parts(data, file)
+    try:
+        records = _worksheet_rows(data, file, data_only=True)
+        formulas: Formulas = {}
+        if any(b"<f>" in xml or b"<f " in xml for xml in sheets):  # only then: read again for the formulas
+            values = {(n, i): v for n, cells in records for i, v in enumerate(cells)}
+            for number, cells in _worksheet_rows(data, file, data_only=False):
+                for index, text in enumerate(cells):
+                    if text.startswith("=") and not values.get((number, index)):
+                        formulas[(number, index)] = text
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 – openpyxl and lxml raise many kinds for a damaged file; all mean the same
+        raise InputError(
+            [Problem(file, "filen er en beskadiget XLSX-fil og kan ikke læses.", hint=_NOT_XLSX)]
+        ) from None
+    return records, formulas
+
+
+def _xlsx_parts(data: bytes, file: str) -> list[bytes]:
+    """The worksheets' XML of an XLSX file, after checking that its parts unpack to at most the limit."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > MAX_XLSX_UNPACKED_BYTES:
+                raise InputError(
+                    [
+                        Problem(
+                            file,
+                            f"XLSX-filen fylder {danish.count(unpacked // MB)} MB udpakket; "
+                            f"højst {danish.count(MAX_XLSX_UNPACKED_BYTES // MB)} MB er tilladt.",
+                            hint="Tjek, at det er den rigtige fil; gem den ellers som CSV.",
+                        )
+                    ]
+                )
+            return [archive.read(i) for i in infos if i.filename.startswith("xl/worksheets/")]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise InputError(
+            [Problem(file, "filen kan ikke åbnes som XLSX (den er ikke en Excel-fil).", hint=_NOT_XLSX)]
+        ) from None
+
+
+def _worksheet_rows(data: bytes, file: str, data_only: bool) -> Records:
+    """The first worksheet's rows as text cells, read at most MAX_ROWS rows and MAX_COLUMNS columns deep."""
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError(
-            [Problem(file, f"filen kan ikke åbnes som XLSX ({exc}).", hint="Gem den igen fra Excel som .xlsx.")]
-        ) from None
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     try:
         sheet = workbook.worksheets[0]
-        return [
-            (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        records: Records = []
+        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
+            cells = [_cell_text(v) for v in values]
+            while cells and cells[-1] == "":
+                cells.pop()
+            _check_size(file, number, len(cells))
+            records.append((number, cells))
+        return records
     finally:
         workbook.close()
 
@@ -158,8 +287,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _to_sheet(records: list[tuple[int, list[str]]], file: str) -> Sheet:
-    """Turn raw records into a Sheet: the first non-empty record is the header."""
+def _to_sheet(records: Records, file: str, formulas: Formulas | None = None, ids: Ids | None = None) -> Sheet:
+    """Turn raw records into a Sheet: the first non-empty record is the header; every cell's characters,
+    length and (in XLSX) formula are checked."""
     records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not records:
         raise InputError(
@@ -167,7 +297,9 @@ def _to_sheet(records: list[tuple[int, list[str]]], file: str) -> Sheet:
         )
     header_number, header = records[0]
     columns: dict[str, str] = {}
-    problems = []
+    problems = _cell_problems(records, file, formulas or {}, ids or Ids())
+    if problems:
+        raise InputError(problems)
     for position, name in enumerate(header):
         key = normalize_key(name)
         if not key:
@@ -216,6 +348,30 @@ def _to_sheet(records: list[tuple[int, list[str]]], file: str) -> Sheet:
     return Sheet(file, columns, tuple(rows), header_number)
 
 
+def _cell_problems(records: Records, file: str, formulas: Formulas, ids: Ids) -> list[Problem]:
+    """Cells a document cannot hold (a forbidden character, too long, a pseudonym) and formulas without result."""
+    header = records[0][1]
+    problems = []
+    for number, cells in records:
+        for index, text in enumerate(cells):
+            column = header[index].strip() if index < len(header) and header[index].strip() else f"nr. {index + 1}"
+            problem = text_problem(text, MAX_CELL_CHARS, ids)
+            if problem:
+                problems.append(Problem(file, f"cellen {problem[0]}", number, column, problem[1]))
+            elif (number, index) in formulas:
+                problems.append(
+                    Problem(
+                        file,
+                        f"cellen indeholder formlen '{formulas[(number, index)]}', men filen har intet gemt resultat "
+                        "af den.",
+                        number,
+                        column,
+                        "Åbn filen i Excel og gem den igen (så gemmes resultatet), eller skriv værdien i cellen.",
+                    )
+                )
+    return problems
+
+
 def require_columns(sheet: Sheet, required: tuple[str, ...], aliases: dict[str, str]) -> Sheet:
     """Rename alias columns to their canonical keys and check that every required column is there."""
     renamed: dict[str, str] = {}
@@ -250,7 +406,8 @@ def require_columns(sheet: Sheet, required: tuple[str, ...], aliases: dict[str, 
     return Sheet(sheet.file, renamed, rows, sheet.header_row)
 
 
-_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_DIGITS = re.compile(r"^[0-9]+$")  # only 0-9: "²", "①", Arabic-Indic and full-width digits are not numbers here
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
 
 
 def parse_count_cell(text: str) -> tuple[int | None, str | None]:
@@ -258,12 +415,13 @@ def parse_count_cell(text: str) -> tuple[int | None, str | None]:
     raw = text.strip().replace("\u00a0", "").replace(" ", "")
     if raw == "":
         return None, "feltet er tomt."
-    if raw.isdigit():
-        return int(raw), None
-    if _THOUSANDS.match(raw):
-        return int(raw.replace(".", "")), None
-    if re.match(r"^-\d+([.,]\d+)?$", raw):
+    value = int(raw) if _DIGITS.match(raw) else int(raw.replace(".", "")) if _THOUSANDS.match(raw) else None
+    if value is not None:
+        if value > MAX_COUNT:
+            return None, f"'{text}' er større end {danish.count(MAX_COUNT)}, det største tilladte antal."
+        return value, None
+    if re.match(r"^-[0-9]+([.,][0-9]+)?$", raw):
         return None, f"'{text}' er negativt; antal kan ikke være negative."
-    if re.match(r"^\d+[.,]\d+$", raw):
+    if re.match(r"^[0-9]+[.,][0-9]+$", raw):
         return None, f"'{text}' er ikke et helt tal; antal sager skal være hele tal."
     return None, f"'{text}' er ikke et tal."

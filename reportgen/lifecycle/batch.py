@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.domain import danish, kommuner
-from reportgen.domain.errors import InputError, Problem
+from reportgen.domain.errors import InputError, Problem, shown_problems
 from reportgen.inputs import Inputs
 from reportgen.inputs.case import Case, Handleplan
 from reportgen.inputs.statistics import Statistics, load_statistics
 from reportgen.lifecycle.build import BuildResult, render_packet, write_packet
+from reportgen.lifecycle.failures import EXIT_USER, failure, worker_died
 from reportgen.lifecycle.versions import FIGURES
 
 if TYPE_CHECKING:
@@ -238,7 +239,7 @@ def _outcome_of(future: Future, kommune: str) -> Outcome:
     try:
         return future.result()
     except BrokenProcessPool:
-        return Outcome(kommune, error="Intern fejl: arbejdsprocessen stoppede uventet.", internal=True)
+        return Outcome(kommune, error=str(worker_died()), internal=True)
 
 
 # --- the worker processes --------------------------------------------------------------------------
@@ -258,11 +259,13 @@ def _init_worker(stats: Statistics, statistik: Path, aar: int, out: Path, indsti
 
 
 def warm_up() -> None:
-    """Run the chart, HTML, PDF and DOCX writers once on a tiny document, so fonts and templates are loaded."""
-    from reportgen.documents import charts
+    """Run the chart, map, HTML, PDF and DOCX writers once on a tiny document, so fonts, templates and the
+    municipal boundaries are loaded once per worker."""
+    from reportgen.documents import charts, maps
     from reportgen.documents.model import Figure
     from reportgen.writers import docx, pdf
 
+    maps.warm_up()
     chart = charts.trend_chart((2023, 2024), (charts.Series("Opvarmning", (Fraction(1, 2), None), "kommune"),))
     doc = pdf.warm_up_document(Figure("opvarmning.png", chart, "Opvarmning", "Opvarmning"))
     pdf.render(doc)
@@ -282,8 +285,11 @@ def _build_one(kommune: str, group: tuple[str, ...]) -> Outcome:
         result = write_packet(inputs, cf, render_packet(compose(inputs, cf)), out)
         return _measured(Outcome(kommune, result, warnings=tuple(str(w) for w in cf.warnings)), start)
     except InputError as exc:
-        return _measured(Outcome(kommune, error="; ".join(str(p) for p in exc.problems)), start)
+        return _measured(Outcome(kommune, error="; ".join(shown_problems(exc.problems))), start)
     except Exception as exc:  # noqa: BLE001 – one failing municipality must not stop the others
+        failed = failure(exc, out)
+        if failed is not None:
+            return _measured(Outcome(kommune, error=str(failed), internal=failed.exit_code != EXIT_USER), start)
         if os.environ.get("REPORTGEN_DEBUG"):
             traceback.print_exc()
         return _measured(Outcome(kommune, error=f"Intern fejl: {type(exc).__name__}: {exc}", internal=True), start)
@@ -383,6 +389,8 @@ def outcome_line(outcome: Outcome) -> str:
     if outcome.result is None:
         return f"{outcome.kommune}: fejlet – {outcome.error}"
     verb = "bygget" if outcome.result.created else "uændret"
+    if outcome.result.edited:
+        verb += f" (version {outcome.result.version - 1} var ændret i hånden og er ladt urørt)"
     seconds = danish.decimal(Fraction(outcome.seconds), 2)
     return f"{outcome.kommune}: version {outcome.result.version} {verb} ({seconds} s)"
 

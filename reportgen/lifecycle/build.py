@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from importlib import metadata
@@ -17,7 +18,17 @@ from reportgen.domain.kommuner import slug
 from reportgen.figures.case import CaseFigures, compute
 from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
-from reportgen.lifecycle.versions import FIGURES, same_as, sha256, version_lock, versions, write_version
+from reportgen.inputs.style import DEFAULT_LOOK, Look
+from reportgen.lifecycle.failures import failure
+from reportgen.lifecycle.versions import (
+    FIGURES,
+    edited,
+    same_as,
+    sha256,
+    version_lock,
+    versions,
+    write_version,
+)
 
 if TYPE_CHECKING:
     from reportgen.writers.pdf_processes import PdfProcesses
@@ -32,11 +43,19 @@ class BuildResult:
     folder: Path
     version: int
     created: bool
+    edited: tuple[str, ...] = ()  # files of the previous latest version that were changed by hand
     warnings: tuple[Problem, ...] = ()
 
 
-def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str, bytes]:
-    """Every output file of a packet by name: the documents in three formats and the charts.
+Progress = Callable[[str], None]  # told, in Danish, what a build is doing now
+
+
+def _silent(step: str) -> None:
+    """The progress of a build nobody watches."""
+
+
+def render_packet(packet: Packet, pdfs: PdfProcesses | None = None, look: Look = DEFAULT_LOOK) -> dict[str, bytes]:
+    """Every output file of a packet by name: the documents in three formats, in the look, and the charts.
 
     With PdfProcesses the PDFs were submitted there as each document was composed; this process writes the
     HTML and DOCX meanwhile and then collects them.
@@ -47,11 +66,11 @@ def render_packet(packet: Packet, pdfs: PdfProcesses | None = None) -> dict[str,
         from reportgen.writers import pdf
     files: dict[str, bytes] = {}
     for doc in packet.documents():
-        page = html.render(doc)
+        page = html.render(doc, look)
         files[f"{doc.slug}.html"] = page
         if pdfs is None:
-            files[f"{doc.slug}.pdf"] = pdf.render(doc, page)
-        files[f"{doc.slug}.docx"] = docx.render(doc)
+            files[f"{doc.slug}.pdf"] = pdf.render(doc, page, look)
+        files[f"{doc.slug}.docx"] = docx.render(doc, look)
     if pdfs is not None:
         files.update((f"{slug}.pdf", data) for slug, data in pdfs.results().items())
     for figure in packet.figures():
@@ -93,6 +112,14 @@ def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int) -> bytes:
             "aar": sorted({a for (_, a, _) in stats.records}),
             "kilder": sorted({r.kilde for r in stats.records.values() if r.kilde}),
         },
+        "landsudtraek": None
+        if inputs.landsudtraek is None or case.landsudtraek is None
+        else {
+            "fil": inputs.landsudtraek.file,
+            "sha256": sha256(case.landsudtraek.read_bytes()),
+            "kommuner": len(inputs.landsudtraek.kommuner()),
+            "kilder": sorted({r.kilde for r in inputs.landsudtraek.records.values() if r.kilde}),
+        },
         "output": {name: sha256(content) for name, content in sorted(outputs.items())},
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -105,23 +132,46 @@ def _library_version(name: str) -> str | None:
         return None
 
 
-def build(case_folder: Path, out: Path) -> BuildResult:
-    """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version."""
-    inputs = load_inputs(case_folder)
-    with _pdf_processes() as pdfs:
-        cf = compute(inputs)
-        packet = compose(inputs, cf, ready=pdfs.submit if pdfs else None)
-        return write_packet(inputs, cf, render_packet(packet, pdfs), out)
+def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path | None = None) -> BuildResult:
+    """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version.
+
+    `stil` is a style folder to use instead of the one sag.toml names. Raises InputError for invalid input
+    and BuildFailed, naming the cause, when the version could not be written (a full disk, a folder that
+    cannot be written, a PDF process that died).
+    """
+    progress("Læser og kontrollerer sagen")
+    inputs = load_inputs(case_folder, stil=stil)
+    look = inputs.look
+    try:
+        with _pdf_processes() as pdfs:
+            progress("Beregner tallene og tegner figurerne")
+            cf = compute(inputs)
+            packet = compose(inputs, cf, ready=(lambda doc: pdfs.submit(doc, look)) if pdfs else None)
+            progress("Skriver dokumenterne som HTML, PDF og Word")
+            return write_packet(inputs, cf, render_packet(packet, pdfs, look), out, progress)
+    except Exception as exc:
+        failed = failure(exc, out)
+        if failed is None:
+            raise
+        raise failed from exc
 
 
-def write_packet(inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path) -> BuildResult:
+def write_packet(
+    inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path, progress: Progress = _silent
+) -> BuildResult:
     """Write rendered outputs as the next version, unless they equal the latest version."""
     outputs = dict(outputs)
     outputs[FIGURES] = (json.dumps(to_json(cf, inputs), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     base = out / slug(inputs.case.kommune) / str(inputs.case.aar)
+    progress("Venter på andre, der bygger den samme sag")
     with version_lock(base):
+        progress("Sammenligner med seneste version og gemmer")
         existing = versions(base)
-        if existing and same_as(base / f"v{existing[-1]}", outputs):
-            return BuildResult(base / f"v{existing[-1]}", existing[-1], False, cf.warnings)
+        latest = base / f"v{existing[-1]}" if existing else None
+        changed: list[str] = []
+        if latest and same_as(latest, outputs):
+            changed = edited(latest)
+            if not changed:
+                return BuildResult(latest, existing[-1], created=False, warnings=cf.warnings)
         target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version))
-    return BuildResult(target, version, True, cf.warnings)
+    return BuildResult(target, version, created=True, edited=tuple(changed), warnings=cf.warnings)

@@ -9,13 +9,15 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 MANIFEST = "manifest.json"  # inputs and outputs with SHA-256, tool and library versions, the extract
 FIGURES = "figurer.json"  # every computed figure (`reportgen figures`)
-_VERSION_DIR = re.compile(r"^v(\d+)$")
+STAGING_PREFIX = ".v-tmp-"  # a version being written; renamed to v<N> when complete
+_VERSION_DIR = re.compile(r"^v([0-9]+)$")
 
 
 def sha256(data: bytes) -> str:
@@ -30,13 +32,43 @@ def versions(folder: Path) -> list[int]:
     return sorted(int(m.group(1)) for p in folder.iterdir() if p.is_dir() and (m := _VERSION_DIR.match(p.name)))
 
 
-def same_as(folder: Path, outputs: dict[str, bytes]) -> bool:
-    """True when a version folder holds exactly these output files."""
+def is_version_folder(path: Path) -> bool:
+    """True for a version folder written by build (v<N> holding a manifest)."""
+    return bool(_VERSION_DIR.match(path.name)) and (path / MANIFEST).is_file()
+
+
+def inside_version(path: Path) -> Path | None:
+    """The version folder that path is, or lies inside, or None."""
+    path = Path(path).resolve()  # a link to a version folder is that version folder
+    return next((p for p in (path, *path.parents) if is_version_folder(p)), None)
+
+
+def _recorded(folder: Path) -> dict[str, str] | None:
+    """The output hashes a version's manifest records, or None when it cannot be read."""
     try:
         recorded = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["output"]
-    except (OSError, ValueError, KeyError):
-        return False
-    return recorded == {name: sha256(content) for name, content in outputs.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return recorded if isinstance(recorded, dict) else None
+
+
+def same_as(folder: Path, outputs: dict[str, bytes]) -> bool:
+    """True when a version folder's manifest records exactly these output files."""
+    return _recorded(folder) == {name: sha256(content) for name, content in outputs.items()}
+
+
+def edited(folder: Path) -> list[str]:
+    """The files of a version folder that no longer hold what its manifest records (edited, replaced or
+    removed by hand), in name order; all of them when the manifest cannot be read."""
+    recorded = _recorded(folder) or {}
+    changed = []
+    for name, digest in sorted(recorded.items()):
+        try:
+            if sha256((folder / name).read_bytes()) != digest:
+                changed.append(name)
+        except OSError:
+            changed.append(name)
+    return changed if recorded else [MANIFEST]
 
 
 @contextmanager
@@ -50,9 +82,35 @@ def version_lock(base: Path) -> Iterator[None]:
     folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY)  # the folder itself is locked: no lock file is left
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)
+        _remove_stale_staging(base, time.time())
         yield
     finally:
         os.close(folder)  # closing releases the lock
+
+
+def _remove_stale_staging(base: Path, before: float) -> None:
+    """Remove the staging folders of builds that were killed: every writer stages under the lock, so a staging
+    folder older than the moment the lock was taken belongs to a build that is no longer running."""
+    for staging in base.glob(f"{STAGING_PREFIX}*"):
+        try:
+            if staging.is_dir() and not staging.is_symlink() and staging.stat().st_mtime < before:
+                shutil.rmtree(staging, ignore_errors=True)
+        except OSError:
+            pass  # gone meanwhile
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write a file so that a reader sees the old content or the new, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_version(base: Path, outputs: dict[str, bytes], manifest: Callable[[int], bytes]) -> tuple[Path, int]:
@@ -61,7 +119,7 @@ def write_version(base: Path, outputs: dict[str, bytes], manifest: Callable[[int
     base.mkdir(parents=True, exist_ok=True)
     existing = versions(base)
     version = (existing[-1] if existing else 0) + 1
-    staging = Path(tempfile.mkdtemp(prefix=".v-tmp-", dir=base))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=base))
     staging.chmod(0o755)
     try:
         for name, content in outputs.items():

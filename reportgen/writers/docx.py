@@ -1,17 +1,17 @@
-"""DOCX writer: renders a Document into a copy of templates/reference.docx using its named styles only."""
+"""DOCX writer: renders a Document into a copy of the look's Word template using its named styles only."""
 
 from __future__ import annotations
 
 import hashlib
 import zipfile
 from datetime import UTC, datetime, time
-from enum import StrEnum
+from functools import cache
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
@@ -38,48 +38,17 @@ from reportgen.documents.model import (
     Text,
 )
 from reportgen.domain.errors import InputError, Problem
+from reportgen.inputs.reference import STYLES_USED, Style
+from reportgen.inputs.style import DEFAULT_LOOK, REFERENCE, Logo, Look
 from reportgen.resources import REFERENCE_DOCX
 from reportgen.writers import columns
+from reportgen.writers.docx_styles import add_own_styles, apply_tokens
 
 DRAFT_MARK = "UDKAST"
+LOGO_IDS = 9001  # drawing ids of header logos, apart from the figures' 1, 2, …
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _STYLE_IDS: dict[str, dict[tuple[str, Any], str | None]] = {}  # reference SHA-256 → (name, type) → id
 
-
-class Style(StrEnum):
-    """Every style name the writer uses; each must exist in the reference document."""
-
-    NORMAL = "Normal"
-    TITLE = "Title"
-    SUBTITLE = "Subtitle"
-    HEADING_1 = "Heading 1"
-    HEADING_2 = "Heading 2"
-    HEADING_3 = "Heading 3"
-    LIST_BULLET = "List Bullet"
-    LIST_BULLET_2 = "List Bullet 2"
-    LIST_NUMBER = "List Number"
-    LIST_NUMBER_2 = "List Number 2"
-    LIST_CONTINUE = "List Continue"
-    LIST_CONTINUE_2 = "List Continue 2"
-    CAPTION = "Caption"
-    FIGURE_CAPTION = "Figurtekst"
-    FIGURE = "Billede"
-    TABLE = "Reportgen Tabel"
-    TABLE_TEXT = "Tabeltekst"
-    TABLE_TEXT_RIGHT = "Tabeltekst højre"
-    TABLE_HEADER = "Tabeloverskrift"
-    TABLE_HEADER_RIGHT = "Tabeloverskrift højre"
-    TABLE_TOTAL = "Tabeltotal"
-    TABLE_TOTAL_RIGHT = "Tabeltotal højre"
-    TABLE_NOTE = "Tabelnote"
-    SOURCE = "Kilde"
-    DECISION = "Beslutning"
-    HEADER = "Header"
-    FOOTER = "Footer"
-    DRAFT = "Udkast"
-
-
-STYLES_USED: tuple[str, ...] = tuple(Style)
 
 HEADING_STYLES = (Style.HEADING_1, Style.HEADING_2, Style.HEADING_3)
 # Indexed by [ordered][level]; lists nested deeper than two levels share the second level's style.
@@ -90,18 +59,21 @@ BODY_CELL_STYLES: dict[CellAlign, Style] = {"left": Style.TABLE_TEXT, "right": S
 TOTAL_CELL_STYLES: dict[CellAlign, Style] = {"left": Style.TABLE_TOTAL, "right": Style.TABLE_TOTAL_RIGHT}
 
 
-def render(doc: Document, reference: Path | None = None) -> bytes:
-    """Return the document as DOCX bytes, styled by the reference document (default templates/reference.docx)."""
-    reference = reference or REFERENCE_DOCX
-    data = reference.read_bytes()
+def render(doc: Document, look: Look = DEFAULT_LOOK) -> bytes:
+    """Return the document as DOCX bytes on the look's Word template (default templates/reference.docx), with
+    its design tokens written into the styles and its logo in a header that has no picture of its own."""
+    data = look.reference_docx or _house_reference()
     target = docx.Document(BytesIO(data))
-    _use_style_ids(target, reference, hashlib.sha256(data).hexdigest())
+    if look.reference_docx is not None:
+        add_own_styles(target)
+    _use_style_ids(target, hashlib.sha256(data).hexdigest())
+    apply_tokens(target, look.tokens)
     _clear_body(target)
     writer = _BlockWriter(target, doc.numbering)
     writer.title(doc)
     for block in doc.blocks:
         writer.write(block)
-    _write_running_texts(target, doc)
+    _write_running_texts(target, doc, look, writer.text_width)
     _set_language(target, doc.language)
     _set_core_properties(target, doc)
     buffer = BytesIO()
@@ -109,21 +81,28 @@ def render(doc: Document, reference: Path | None = None) -> bytes:
     return _repack(buffer.getvalue())
 
 
-def _check_styles(target: DocxDocument, reference: Path) -> None:
-    """Raise InputError naming every style of STYLES_USED that the reference document lacks."""
-    hint = "Opret typografien i Word, eller brug templates/reference.docx som udgangspunkt."
+@cache
+def _house_reference() -> bytes:
+    """templates/reference.docx, read once per process."""
+    return REFERENCE_DOCX.read_bytes()
+
+
+def _check_styles(target: DocxDocument) -> None:
+    """Raise InputError naming every style of STYLES_USED that the reference document lacks (a look that was
+    not loaded through inputs.style, which checks this with Word's own names, ends here)."""
+    hint = "Opret typografien i Word, eller start fra `reportgen stil skabelon MAPPE`."
     missing = [name for name in STYLES_USED if name not in target.styles]
     if missing:
-        raise InputError(Problem(str(reference), f"Typografien '{name}' mangler.", hint=hint) for name in missing)
+        raise InputError(Problem(REFERENCE, f"Typografien '{name}' mangler.", hint=hint) for name in missing)
 
 
-def _use_style_ids(target: DocxDocument, reference: Path, key: str) -> None:
+def _use_style_ids(target: DocxDocument, key: str) -> None:
     """Check the styles once per reference content, and answer style look-ups from a table shared by its copies.
 
     python-docx rescans every style on each look-up by name, which dominated the writer's time.
     """
     if key not in _STYLE_IDS:
-        _check_styles(target, reference)
+        _check_styles(target)
         _STYLE_IDS[key] = {}
     known = _STYLE_IDS[key]
     look_up = target.part.get_style_id
@@ -267,15 +246,19 @@ class _BlockWriter:
         run = self.target.add_paragraph(style=Style.FIGURE).add_run()
         width = Emu(min(Cm(figure.width_cm), self.text_width))
         shape = run.add_picture(BytesIO(figure.png), width=width)
-        _describe_picture(shape._inline, self.figures, figure)
-        self.caption("Figur", self.figures, figure.caption, Style.FIGURE_CAPTION)
+        _describe(shape._inline, self.figures, f"Figur {self.numbering}{self.figures}", figure.alt, figure.caption)
+        caption = self.caption("Figur", self.figures, figure.caption, Style.FIGURE_CAPTION)
+        if figure.source:  # the source line stays with the caption it belongs to
+            caption.paragraph_format.keep_with_next = True
+            self.target.add_paragraph(f"Kilde: {figure.source}", style=Style.SOURCE)
 
-    def caption(self, label: str, number: int, text: str, style: Style = Style.CAPTION) -> None:
+    def caption(self, label: str, number: int, text: str, style: Style = Style.CAPTION) -> DocxParagraph:
         """Write "<label> <prefix><n>: <text>" (a table's caption keeps with the table, a figure's follows the
         picture and keeps with nothing), the number as a SEQ field Word can update."""
         paragraph = self.target.add_paragraph(f"{label} {self.numbering}", style=style)
         _add_field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
         paragraph.add_run(f": {text}")
+        return paragraph
 
 
 def _add_text(paragraph: DocxParagraph, text: str) -> Any:
@@ -356,13 +339,14 @@ def _set_table_look(grid: DocxTable, has_total: bool) -> None:
     look.set(qn("w:val"), f"{sum(bits[name] for name, on in flags.items() if on):04X}")
 
 
-def _describe_picture(inline: CT_Inline, number: int, figure: Figure) -> None:
-    """Give the picture a deterministic id and name, its alt text and its caption as title."""
+def _describe(inline: CT_Inline, picture_id: int, name: str, alt: str, title: str | None = None) -> None:
+    """Give a picture a deterministic id and name, its alt text and (a figure) its caption as title."""
     for props in (inline.docPr, *inline.xpath(".//pic:cNvPr")):
-        props.set("name", f"Figur {number}")
-        props.set("descr", figure.alt)
-    inline.docPr.set("id", str(number))
-    inline.docPr.set("title", figure.caption)
+        props.set("name", name)
+        props.set("descr", alt)
+    inline.docPr.set("id", str(picture_id))
+    if title is not None:
+        inline.docPr.set("title", title)
 
 
 def _add_field(paragraph: DocxParagraph, instruction: str, result: str) -> None:
@@ -381,9 +365,16 @@ def _add_field_char(paragraph: DocxParagraph, kind: str) -> None:
     paragraph.add_run()._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
 
 
-def _write_running_texts(target: DocxDocument, doc: Document) -> None:
-    """Write header (running text, draft mark) and footer ("Side X af Y") on every kind of page."""
-    for section in target.sections:
+def _write_running_texts(target: DocxDocument, doc: Document, look: Look, text_width: int) -> None:
+    """Write the headers (logo, draft mark, running text) and footers ("Side X af Y") on every kind of page.
+
+    A header or footer of a municipality's own template keeps its content (letterhead, logo, fields): it gets
+    the draft mark on top, and a footer without a page number gets one. The logo goes into the first page's
+    header when the template has one of its own (a letterhead), else into every page's, unless that header
+    holds a picture already.
+    """
+    keep = look.reference_docx is not None
+    for number, section in enumerate(target.sections):
         headers = [section.header]
         footers = [section.footer]
         if section.different_first_page_header_footer:
@@ -393,9 +384,63 @@ def _write_running_texts(target: DocxDocument, doc: Document) -> None:
             headers.append(section.even_page_header)
             footers.append(section.even_page_footer)
         for header in headers:
-            _fill_header(header, doc)
+            own = keep and _has_content(header)
+            if not own:
+                _clear(header)
+                header.add_paragraph(doc.header, style=Style.HEADER)
+            if doc.draft:
+                _insert_first(header, header.add_paragraph(DRAFT_MARK, style=Style.DRAFT))
+        # the logo heads the letterhead: the first page's header when the template has one, else every page's
+        logo_headers = headers[1:2] if section.different_first_page_header_footer else headers  # [first] or all
+        for index, header in enumerate(logo_headers):
+            if look.logo and not _has_picture(header):
+                picture_id = LOGO_IDS + 10 * number + index
+                _insert_first(header, _logo_paragraph(header, look.logo, picture_id, text_width))
         for footer in footers:
-            _fill_footer(footer)
+            if keep and _has_content(footer):
+                if not _has_page_number(footer):
+                    _write_page_numbers(footer)
+                continue
+            _clear(footer)
+            _write_page_numbers(footer)
+
+
+def _has_content(part: _BaseHeaderFooter) -> bool:
+    """True when a template's header or footer has text or a picture of its own (not linked, not empty)."""
+    if part.is_linked_to_previous:
+        return False
+    element = part._element
+    return bool("".join(element.itertext()).strip()) or _has_picture(part)
+
+
+def _has_picture(part: _BaseHeaderFooter) -> bool:
+    """True when a header or footer holds a picture (a letterhead logo)."""
+    return not part.is_linked_to_previous and bool(part._element.xpath(".//w:drawing | .//w:pict"))
+
+
+def _has_page_number(part: _BaseHeaderFooter) -> bool:
+    """True when a footer shows the page number (a PAGE field)."""
+    instructions = part._element.xpath(".//w:instrText/text() | .//w:fldSimple/@w:instr")
+    return any("PAGE" in instruction.split() for instruction in instructions)
+
+
+def _insert_first(part: _BaseHeaderFooter, paragraph: DocxParagraph) -> DocxParagraph:
+    """Move a paragraph to the top of a header or footer."""
+    part._element.insert(0, paragraph._p)
+    return paragraph
+
+
+def _logo_paragraph(header: _BaseHeaderFooter, logo: Logo, picture_id: int, text_width: int) -> DocxParagraph:
+    """A right-aligned header paragraph with the logo at its height (at most half the text width wide)."""
+    paragraph = header.add_paragraph(style=Style.HEADER)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    height = Cm(logo.height_cm)
+    shape = paragraph.add_run().add_picture(BytesIO(logo.png), height=height)
+    if shape.width > text_width // 2:
+        shape.height = Emu(shape.height * (text_width // 2) // shape.width)
+        shape.width = Emu(text_width // 2)
+    _describe(shape._inline, picture_id, "Logo", logo.alt)
+    return paragraph
 
 
 def _clear(part: _BaseHeaderFooter) -> None:
@@ -406,17 +451,8 @@ def _clear(part: _BaseHeaderFooter) -> None:
         element.remove(child)
 
 
-def _fill_header(header: _BaseHeaderFooter, doc: Document) -> None:
-    """Write the draft mark (if a draft) and the running header text."""
-    _clear(header)
-    if doc.draft:
-        header.add_paragraph(DRAFT_MARK, style=Style.DRAFT)
-    header.add_paragraph(doc.header, style=Style.HEADER)
-
-
-def _fill_footer(footer: _BaseHeaderFooter) -> None:
+def _write_page_numbers(footer: _BaseHeaderFooter) -> None:
     """Write "Side <PAGE> af <NUMPAGES>"."""
-    _clear(footer)
     paragraph = footer.add_paragraph("Side ", style=Style.FOOTER)
     _add_field(paragraph, "PAGE", "1")
     paragraph.add_run(" af ")

@@ -3,19 +3,69 @@
 from __future__ import annotations
 
 import base64
-from functools import cache
+import hashlib
+from functools import cache, lru_cache
 
 import jinja2
 from markupsafe import Markup
 
 from reportgen.documents.model import Document
+from reportgen.inputs.style import BUNDLED_FONTS, DEFAULT_LOOK, HOUSE_TOKENS, Look
 from reportgen.resources import HTML_TEMPLATES, STYLESHEET
 
 
-def render(doc: Document) -> bytes:
-    """Return the document as UTF-8 encoded HTML5 with the stylesheet inlined."""
+def render(doc: Document, look: Look = DEFAULT_LOOK) -> bytes:
+    """Return the document as UTF-8 encoded HTML5 with the stylesheet inlined, in the look of a style folder
+    (its tokens as a second stylesheet, its logo at the top) when one is given."""
     template = _environment().get_template("document.html.j2")
-    return template.render(doc=doc, css=_stylesheet()).encode("utf-8")
+    logo = None
+    if look.logo is not None:
+        logo = {"src": logo_data_uri(look), "alt": look.logo.alt}
+    return template.render(doc=doc, css=_stylesheet(), look_css=look_css(look), logo=logo).encode("utf-8")
+
+
+@lru_cache(maxsize=8)
+def look_css(look: Look, embed_fonts: bool = False) -> Markup | None:
+    """The look's stylesheet over the house stylesheet, None for reportgen's own look.
+
+    The HTML names the fonts as they are installed; the PDF (embed_fonts) embeds the style folder's font files
+    as data: URLs under family names of their own, so two looks in one process never share a family.
+    """
+    if not look.restyles_html():
+        return None
+    fonts = {"body": look.tokens.skrift, "headings": look.tokens.skrift_overskrifter}
+    faces = []
+    if embed_fonts:
+        digest = hashlib.sha256(b"".join(face.data for face in look.fonts)).hexdigest()[:8]
+        own = {face.family for face in look.fonts}
+        fonts = {k: f"Stil {digest} {name}" if name in own else name for k, name in fonts.items()}
+        for face in look.fonts:
+            data = base64.b64encode(face.data).decode("ascii")
+            faces.append(
+                {
+                    "family": f"Stil {digest} {face.family}",
+                    "url": f"data:{face.media_type};base64,{data}",
+                    "weight": face.weight,
+                    "italic": face.italic,
+                }
+            )
+    fonts = {k: BUNDLED_FONTS.get(name, name) if name else None for k, name in fonts.items()}
+    css = (
+        _environment()
+        .get_template("stil.css.j2")
+        .render(tokens=look.tokens.over(HOUSE_TOKENS), fonts=fonts, faces=faces, logo=look.logo)
+    )
+    if "</" in css:
+        raise ValueError("a style folder's stylesheet must not contain '</' (it is inlined into <style>)")
+    return Markup(css)
+
+
+def logo_data_uri(look: Look) -> str:
+    """The look's logo as a data: URL: the SVG when the style folder has one, else the PNG."""
+    assert look.logo is not None
+    if look.logo.svg is not None:
+        return "data:image/svg+xml;base64," + base64.b64encode(look.logo.svg).decode("ascii")
+    return _png_data_uri(look.logo.png)
 
 
 @cache

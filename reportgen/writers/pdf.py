@@ -13,13 +13,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
 from reportgen.documents.model import Document
+from reportgen.inputs.style import DEFAULT_LOOK, Look
 from reportgen.resources import STYLESHEET, TEMPLATES
 from reportgen.writers import html as html_writer
 
@@ -27,6 +28,9 @@ PDF_VARIANT = "pdf/ua-1"
 BASE_URL = TEMPLATES.as_uri() + "/"
 SERVED_FILE_TYPES = {".css": "text/css", ".ttf": "font/ttf"}
 SERVED_DATA_TYPES = frozenset({"image/png", "image/jpeg"})
+# a style folder's SVG logo and font files, served as data: URLs only with the content that was checked on loading
+TRUSTED_DATA_TYPES = frozenset({"image/svg+xml", "font/ttf", "font/otf"})
+_trusted: set[str] = set()  # SHA-256 of the style folders' logos and fonts rendered in this process
 
 # WeasyPrint's font configuration and fetcher are shared, and SOURCE_DATE_EPOCH is
 # process-wide, so renders in one process run one at a time.
@@ -41,15 +45,16 @@ class RefusedURL(ValueError):
     """A URL that the PDF writer does not serve to WeasyPrint."""
 
 
-def render(doc: Document, html: bytes | None = None) -> bytes:
-    """Return the document as PDF/UA-1 bytes, laid out from its HTML (rendered here when not given)."""
+def render(doc: Document, html: bytes | None = None, look: Look = DEFAULT_LOOK) -> bytes:
+    """Return the document as PDF/UA-1 bytes, laid out from its HTML in the look (rendered here when not given)."""
     if html is None:
-        html = html_writer.render(doc)
+        html = html_writer.render(doc, look)
     _load_weasyprint()
     from weasyprint import HTML
 
     with _render_lock, _source_date_epoch(doc.date), _fail_on_logged_errors():
-        html, stylesheets = _split_stylesheet(html)
+        _trust(look)
+        html, stylesheets = _split_stylesheet(html, look)
         page = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
         return page.write_pdf(
             stylesheets=stylesheets,
@@ -107,7 +112,8 @@ def _load_weasyprint() -> None:
 
 
 def fetch_resource(url: str) -> tuple[bytes, str]:
-    """Return (body, media type) for a templates/ stylesheet or font or an image data: URL; refuse the rest."""
+    """Return (body, media type) for a templates/ stylesheet or font, an image data: URL or a style folder's checked
+    logo or font as a data: URL; refuse the rest."""
     scheme = urlsplit(url).scheme.lower()
     if scheme == "data":
         return _data_url(url)
@@ -145,6 +151,18 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
+def own_font_folder() -> None:
+    """In a process forked after fonts were loaded: keep the fonts added from now on in a folder of its own.
+
+    WeasyPrint skips a @font-face whose file is already in its folder, taking it as registered; a folder shared
+    with the parent process would hide from this process a style folder's fonts that the parent added first.
+    """
+    from multiprocessing.util import Finalize
+
+    _font_config()._folder = None  # the parent's folder stays the parent's to remove
+    Finalize(None, _release_fonts, exitpriority=0)
+
+
 def _release_fonts() -> None:
     """Remove the shared font configuration's temporary font folder at exit of the process that made it.
 
@@ -157,16 +175,25 @@ def _release_fonts() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _split_stylesheet(html: bytes) -> tuple[bytes, list[Any]]:
-    """The HTML without its inlined house stylesheet, and that stylesheet parsed once per process.
+def _split_stylesheet(html: bytes, look: Look = DEFAULT_LOOK) -> tuple[bytes, list[Any]]:
+    """The HTML without its inlined stylesheets – the house stylesheet and the look's – and those stylesheets
+    parsed once per process (the look's with its fonts embedded).
 
-    WeasyPrint would otherwise parse and validate the same stylesheet, and register its fonts, for every
-    document. An HTML page whose <style> is not the house stylesheet is laid out as it is.
+    WeasyPrint would otherwise parse and validate the same stylesheets, and register their fonts, for every
+    document. An HTML page whose <style> elements are not these is laid out as it is.
     """
-    start, end = html.find(b"<style>"), html.find(b"</style>")
-    if start < 0 or end < start or html[start + len(b"<style>") : end].strip() != _house_css().strip():
-        return html, []
-    return html[:start] + html[end + len(b"</style>") :], [_house_stylesheet()]
+    expected = [_house_css()]
+    look_css = html_writer.look_css(look)
+    if look_css is not None:
+        expected.append(look_css.encode("utf-8"))
+    rest, kept = html, b""
+    for css in expected:
+        start, end = rest.find(b"<style>"), rest.find(b"</style>")
+        if start < 0 or end < start or rest[start + len(b"<style>") : end].strip() != css.strip():
+            return html, []
+        kept, rest = kept + rest[:start], rest[end + len(b"</style>") :]
+    sheets = [_house_stylesheet()] + ([_look_stylesheet(look)] if look_css is not None else [])
+    return kept + rest, sheets
 
 
 @cache
@@ -186,6 +213,15 @@ def _house_stylesheet() -> Any:
     )
 
 
+@lru_cache(maxsize=8)
+def _look_stylesheet(look: Look) -> Any:
+    """A style folder's stylesheet parsed by WeasyPrint, its fonts registered in the shared configuration."""
+    from weasyprint import CSS
+
+    css = html_writer.look_css(look, embed_fonts=True)
+    return CSS(string=str(css), base_url=BASE_URL, url_fetcher=url_fetcher(), font_config=_font_config())
+
+
 def _template_file(url: str) -> tuple[bytes, str]:
     """Return a stylesheet or font file inside templates/, refusing any other path."""
     parts = urlsplit(url)
@@ -197,18 +233,29 @@ def _template_file(url: str) -> tuple[bytes, str]:
     return path.read_bytes(), media_type
 
 
+def _trust(look: Look) -> None:
+    """Let data: URLs carry the look's SVG logo and font files (each checked when the style folder was loaded)."""
+    for data in (look.logo.svg if look.logo else None, *(face.data for face in look.fonts)):
+        if data is not None:
+            _trusted.add(hashlib.sha256(data).hexdigest())
+
+
 def _data_url(url: str) -> tuple[bytes, str]:
-    """Decode a data: URL holding a PNG or JPEG image, refusing other media types."""
+    """Decode a data: URL holding a PNG or JPEG image, or a style folder's checked SVG logo or font; refuse the rest."""
     header, comma, payload = url.partition(",")
     media_type, *parameters = [part.strip() for part in header.removeprefix("data:").lower().split(";")]
-    if not comma or media_type not in SERVED_DATA_TYPES:
+    if not comma or media_type not in SERVED_DATA_TYPES | TRUSTED_DATA_TYPES:
         raise RefusedURL(f"reportgen only serves PNG and JPEG data: URLs, not {header!r}")
     if "base64" not in parameters:
-        return unquote_to_bytes(payload), media_type
-    try:
-        return base64.b64decode(payload, validate=True), media_type
-    except binascii.Error as error:
-        raise RefusedURL(f"invalid base64 in data: URL ({error})") from None
+        body = unquote_to_bytes(payload)
+    else:
+        try:
+            body = base64.b64decode(payload, validate=True)
+        except binascii.Error as error:
+            raise RefusedURL(f"invalid base64 in data: URL ({error})") from None
+    if media_type in TRUSTED_DATA_TYPES and hashlib.sha256(body).hexdigest() not in _trusted:
+        raise RefusedURL(f"reportgen only serves the logo and fonts of a loaded style folder as {media_type}")
+    return body, media_type
 
 
 def _identifier(doc: Document) -> bytes:

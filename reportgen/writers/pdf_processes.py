@@ -14,8 +14,14 @@ import signal
 from multiprocessing.connection import Connection
 
 from reportgen.documents.model import Document
+from reportgen.inputs.style import DEFAULT_LOOK, Look
 
 WORKERS = 2
+Reply = tuple[str, bytes | tuple[int | None, str]]  # ("ok", PDF bytes) or ("fejl", (errno or None, message))
+
+
+class PdfProcessFailed(RuntimeError):
+    """A PDF process stopped before answering (killed, out of memory) or reported a failure without an errno."""
 
 
 class PdfProcesses:
@@ -31,24 +37,41 @@ class PdfProcesses:
         self._process.start()
         for end in theirs:
             end.close()
-        self._sent: list[tuple[str, Connection]] = []
+        # (slug, the process's pipe, the document and look while held back until that process has answered)
+        self._sent: list[tuple[str, Connection, tuple[Document, Look] | None]] = []
 
-    def submit(self, doc: Document) -> None:
-        """Send a composed document to the next process."""
+    def submit(self, doc: Document, look: Look = DEFAULT_LOOK) -> None:
+        """Send a composed document, and the look to lay it out in, to the next process; if that process has
+        stopped, results() says why.
+
+        A process that already has a document is sent the next one only after results() has read its answer:
+        sending now could block on a full pipe while the process blocks on sending us its PDF (a deadlock).
+        """
         conn = self._conns[len(self._sent) % WORKERS]
-        conn.send(doc)
-        self._sent.append((doc.slug, conn))
+        busy = any(c is conn for _, c, _ in self._sent)
+        if not busy:
+            _send(conn, (doc, look))
+        self._sent.append((doc.slug, conn, (doc, look) if busy else None))
 
     def results(self) -> dict[str, bytes]:
-        """The PDF bytes of every submitted document by slug; raises RuntimeError when a process failed."""
+        """The PDF bytes of every submitted document by slug.
+
+        Raises OSError (with the process's errno: a full disk, a file size limit) or PdfProcessFailed when a
+        process failed or stopped without answering.
+        """
         pdfs = {}
-        for slug, conn in self._sent:  # each process answers in the order it was sent its documents
+        for slug, conn, held in self._sent:  # each process answers in the order it was sent its documents
+            if held is not None:
+                _send(conn, held)  # the process has answered everything before it
             try:
                 status, payload = conn.recv()
-            except EOFError:
-                raise RuntimeError(f"PDF-processen stoppede uventet under {slug}.pdf") from None
-            if status != "ok":
-                raise RuntimeError(f"{slug}.pdf: {payload}")
+            except (EOFError, OSError):
+                raise PdfProcessFailed(f"PDF-processen stoppede under {slug}.pdf") from None
+            if status != "ok" or not isinstance(payload, bytes):
+                number, message = payload if isinstance(payload, tuple) else (None, str(payload))
+                if number is not None:
+                    raise OSError(number, f"{slug}.pdf: {message}")
+                raise PdfProcessFailed(f"{slug}.pdf: {message}")
             pdfs[slug] = payload
         return pdfs
 
@@ -66,6 +89,15 @@ class PdfProcesses:
         self._process.join()
 
 
+def _send(conn: Connection, task: tuple[Document, Look]) -> None:
+    """Send a document and its look to a PDF process; a broken pipe means the process stopped and left its reason
+    (or nothing) on the pipe, which results() reports."""
+    try:
+        conn.send(task)
+    except OSError:
+        pass
+
+
 def _first(ends: list[Connection], parents: list[Connection]) -> None:
     """The first process: close the parent's ends, warm up, fork the second process, serve the first pipe."""
     from reportgen.writers import pdf
@@ -73,7 +105,12 @@ def _first(ends: list[Connection], parents: list[Connection]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report; it closes the pipes
     for conn in parents:
         conn.close()  # so that a pipe reports end-of-file here when the parent stops
-    pdf.warm_up()
+    try:
+        pdf.warm_up()
+    except Exception as exc:  # noqa: BLE001 – reported to the parent on both pipes, which names the cause
+        for end in ends:
+            _answer(end, _failure(exc))
+        return
     second = multiprocessing.get_context("fork").Process(target=_serve, args=(ends[1], ends[0]), name="reportgen-pdf-2")
     second.start()
     ends[1].close()
@@ -85,20 +122,34 @@ def _serve(conn: Connection, other: Connection | None = None) -> None:
     """Render each document received on conn and send back ("ok", bytes) or ("fejl", message); stop at None."""
     from reportgen.writers import pdf
 
-    if other is not None:
+    if other is not None:  # the second process, forked from the warm first one
         other.close()
+        pdf.own_font_folder()
     while True:
         try:
-            doc = conn.recv()
+            task = conn.recv()
         except EOFError:
             return
-        if doc is None:
+        if task is None:
             return
+        doc, look = task
         try:
-            reply: tuple[str, bytes | str] = ("ok", pdf.render(doc))
-        except Exception as exc:  # noqa: BLE001 – reported to the parent, which raises it as an internal error
-            reply = ("fejl", f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(reply)
-        except OSError:  # the parent stopped listening: it failed or was interrupted, and says so itself
+            reply: Reply = ("ok", pdf.render(doc, look=look))
+        except Exception as exc:  # noqa: BLE001 – reported to the parent, which names the cause
+            reply = _failure(exc)
+        if not _answer(conn, reply):
             return
+
+
+def _failure(exc: Exception) -> Reply:
+    """A failure as the parent receives it: the errno of an OSError (a full disk …) and a message."""
+    return ("fejl", (exc.errno if isinstance(exc, OSError) else None, f"{type(exc).__name__}: {exc}"))
+
+
+def _answer(conn: Connection, reply: Reply) -> bool:
+    """Send a reply; False when the parent has stopped listening (it failed or was interrupted, and says so)."""
+    try:
+        conn.send(reply)
+        return True
+    except OSError:
+        return False

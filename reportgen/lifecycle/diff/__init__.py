@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,8 +11,12 @@ from reportgen.lifecycle.diff.redline import render_html
 from reportgen.lifecycle.diff.sections import DocumentDiff, SectionDiff, compare_document
 from reportgen.lifecycle.diff.sides import Side, load_side, revision_moment
 from reportgen.lifecycle.diff.tracked import tracked_changes
+from reportgen.lifecycle.failures import failure
+from reportgen.lifecycle.versions import inside_version, write_atomic
 
-DOCUMENT_ORDER = ("sagsfremstilling", "bilag-1")
+DOCUMENT_ORDER = ("sagsfremstilling", "bilag-1", "bilag-2")
+COMPARISONS = "sammenligninger"  # beside the version folders: <år>/sammenligninger/v1-v3/
+REDLINE = "redline.html"
 TRACKED_SUFFIX = "-aendringer.docx"
 TERMINAL_FIGURES = 25
 
@@ -81,42 +83,74 @@ def _without(data: dict, key: str) -> dict:
 
 
 def run(old: Path, new: Path, out: Path | None = None) -> tuple[PacketDiff, list[Path]]:
-    """Compare two versions and, when they differ, write the HTML redline and the tracked-changes DOCX files."""
+    """Compare two versions and, when they differ, write the HTML redline and the tracked-changes DOCX files.
+
+    They go into a folder of their own: `out`, or `<år>/sammenligninger/<gammel>-<ny>/` beside the version
+    folders; never into a version folder (versions are immutable: that is an input error).
+    """
     result = compare(old, new)
     if result.unchanged:
         return result, []
+    folder = Path(out) if out is not None else default_folder(result.old, result.new)
+    _check_folder(folder, out is not None)
     moment = revision_moment(result.new)
-    files = {out or _redline_path(result.old, result.new): render_html(result)}
+    files = {folder / REDLINE: render_html(result)}
     for doc in result.documents:
         new_docx = result.new.documents.get(doc.name)
         if new_docx:
-            files[new_docx.with_name(f"{new_docx.stem}{TRACKED_SUFFIX}")] = tracked_changes(
+            files[folder / f"{new_docx.stem}{TRACKED_SUFFIX}"] = tracked_changes(
                 result.old.documents.get(doc.name), new_docx, moment
             )
-    for path, content in files.items():  # everything is made before anything is written
-        _write(path, content)
+    try:
+        for path, content in files.items():  # everything is made before anything is written
+            write_atomic(path, content)
+    except OSError as exc:
+        failed = failure(exc, folder, "Sammenligningen blev ikke skrevet")
+        if failed is None:
+            raise
+        raise failed from exc
     return result, list(files)
 
 
-def _redline_path(old: Side, new: Side) -> Path:
-    """NEW/diff-mod-v<old>.html for version folders, else next to the new DOCX."""
-    if new.is_folder:
-        return new.path / f"diff-mod-{old.label}.html"
-    return new.path.with_name(f"{new.path.stem}-diff-mod-{old.path.stem}.html")
+def default_folder(old: Side, new: Side) -> Path:
+    """<år>/sammenligninger/<old>-<new>/ beside the version folders (for DOCX files: beside the new file)."""
+    return _home(new.path) / COMPARISONS / f"{_name(old)}-{_name(new)}"
 
 
-def _write(path: Path, content: bytes) -> None:
-    """Write a file atomically (a reader never sees half of it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".diff-tmp-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _home(path: Path) -> Path:
+    """The folder comparisons go in: a version folder's parent (the case's <år> folder), else the file's folder."""
+    folder = path if path.is_dir() else path.parent
+    version = inside_version(folder)
+    return version.parent if version else folder
+
+
+def _name(side: Side) -> str:
+    """A side's name in the comparison folder's name: v3, or the DOCX's version and name, or the DOCX's name."""
+    if side.is_folder:
+        return side.label
+    version = inside_version(side.path.parent)
+    return f"{version.name}-{side.path.stem}" if version else side.path.stem
+
+
+def _check_folder(folder: Path, given: bool) -> None:
+    """Refuse a folder inside a version folder, or a path that is a file."""
+    version = inside_version(folder)
+    option = "--out" if given else str(folder)
+    if version is not None:
+        raise InputError(
+            [
+                Problem(
+                    option,
+                    f"mappen ligger i versionsmappen {version}; en version ændres aldrig.",
+                    hint="Angiv en mappe uden for versionsmapperne, eller udelad --out "
+                    f"(så skrives til {COMPARISONS}/ ved siden af versionerne).",
+                )
+            ]
+        )
+    if folder.exists() and not folder.is_dir():
+        raise InputError(
+            [Problem(option, f"{folder} er en fil, ikke en mappe.", hint="Angiv en mappe til sammenligningen.")]
+        )
 
 
 def summary_lines(result: PacketDiff, files: list[Path]) -> list[str]:

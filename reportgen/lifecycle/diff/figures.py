@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
+
+from reportgen.domain import danish as d
 
 SKIPPED_KEYS = frozenset({"kilde"})
 LIST_KEYS = ("navn", "forvaltningsomraade", "aar")
@@ -55,7 +58,7 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
+        return d.decimal(Fraction(value), 2)
     if _keyed(value) is not None:
         return "(tal)"
     if isinstance(value, list):

@@ -14,6 +14,7 @@ from reportgen.writers.docx import Style
 DOCUMENT_LABELS = {
     "sagsfremstilling": "Sagsfremstilling",
     "bilag-1": "Bilag 1",
+    "bilag-2": "Bilag 2",
     "orientering-ankestyrelsen": "Orientering af Ankestyrelsen",
 }
 SECTION_STYLES = frozenset({Style.TITLE, Style.HEADING_1, Style.DECISION})

@@ -1,1 +1,0 @@
-"""Stage 3: the documents composed as one model (headings, paragraphs, tables, charts, decisions)."""

@@ -1,0 +1,117 @@
+"""Builds started from the browser: one build thread, so the documents are made one at a time with a warm PDF
+writer, each build going through `reportgen build`'s own code and the version lock the command line takes."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import secrets
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.domain.errors import InputError
+from reportgen.lifecycle.build import BuildResult, build
+from reportgen.lifecycle.failures import BuildFailed
+from reportgen.web.guard import internal_reference
+
+log = logging.getLogger("reportgen.web")
+
+
+@dataclass
+class Job:
+    """One build: where it is, what it has done so far and how it ended."""
+
+    id: str
+    case: str
+    state: str = "venter"  # venter, i gang, færdig, fejl
+    steps: list[str] = field(default_factory=list)
+    result: BuildResult | None = None
+    problems: list[str] = field(default_factory=list)
+    reference: str | None = None
+    failed: str | None = None  # why the version could not be written (a full disk, a folder that cannot be written)
+
+    @property
+    def done(self) -> bool:
+        """True when the build has ended, well or not."""
+        return self.state in ("færdig", "fejl")
+
+    def message(self) -> str:
+        """What happened, in one Danish sentence."""
+        if self.state == "venter":
+            return "Venter på en anden bygning, der er i gang."
+        if self.state == "i gang":
+            return (self.steps[-1] if self.steps else "Starter") + " …"
+        if self.result is not None:
+            if self.result.edited:
+                return (
+                    f"Version {self.result.version} er bygget, fordi filer i den forrige version var ændret i hånden "
+                    f"({', '.join(self.result.edited)})."
+                )
+            if self.result.created:
+                return f"Version {self.result.version} er bygget."
+            return f"Uændret: ingen ændringer siden version {self.result.version}, så der er ikke lavet en ny version."
+        if self.reference:
+            return f"Intern fejl under bygningen (reference {self.reference}). Intet er skrevet."
+        if self.failed:
+            return f"Versionen blev ikke bygget: {self.failed}"
+        return "Sagen kan ikke bygges, før fejlene nedenfor er rettet. Intet er skrevet."
+
+
+class Builds:
+    """The build queue of one server."""
+
+    KEEP = 50  # finished jobs remembered for their pages
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self._jobs: dict[str, Job] = {}
+        self._queue: queue.Queue[tuple[Job, Path] | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._work, name="reportgen-byg", daemon=True)
+        self._thread.start()
+
+    def submit(self, case: str, folder: Path) -> Job:
+        """Queue a build of the case folder."""
+        job = Job(secrets.token_urlsafe(8), case)
+        with self._lock:
+            self._jobs[job.id] = job
+            for old in list(self._jobs)[: max(0, len(self._jobs) - self.KEEP)]:
+                if self._jobs[old].done:
+                    del self._jobs[old]
+        self._queue.put((job, folder))
+        return job
+
+    def job(self, case: str, job_id: str) -> Job | None:
+        """A job of that case, or None."""
+        job = self._jobs.get(job_id)
+        return job if job is not None and job.case == case else None
+
+    def running(self, case: str) -> Job | None:
+        """The case's build that has not ended yet, if any."""
+        return next((j for j in list(self._jobs.values()) if j.case == case and not j.done), None)
+
+    def stop(self, timeout: float = 120.0) -> None:
+        """Let the build in progress finish (a version is never left half-made), then end the thread."""
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def _work(self) -> None:
+        from reportgen.writers import pdf  # noqa: F401 – loaded once here, so every build renders its PDFs warm
+
+        while (item := self._queue.get()) is not None:
+            job, folder = item
+            job.state = "i gang"
+            try:
+                job.result = build(folder, self.out, job.steps.append)
+                job.state = "færdig"
+                log.info("Bygget: %s v%s (%s)", job.case, job.result.version, "ny" if job.result.created else "uændret")
+            except InputError as exc:
+                job.problems = [str(p) for p in exc.problems]
+                job.state = "fejl"
+            except BuildFailed as exc:
+                job.failed = str(exc)
+                job.state = "fejl"
+            except Exception as exc:  # noqa: BLE001 – shown as "Intern fejl" with a reference, logged without data
+                job.reference = internal_reference(exc)
+                job.state = "fejl"

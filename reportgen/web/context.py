@@ -1,0 +1,195 @@
+"""What every page of the web app shares: the workspace, the build queue, the case a page is about, the
+Danish labels of the case's values, and how a validator's problems find their form field."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+
+from flask import abort, current_app, render_template
+
+from reportgen.domain.errors import InputError, Problem
+from reportgen.figures.case import CaseFigures, compute
+from reportgen.inputs import Inputs
+from reportgen.lifecycle.versions import write_atomic
+from reportgen.web.builds import Builds
+from reportgen.web.forms import Errors
+from reportgen.web.tomledit import SagToml
+from reportgen.web.workspace import SAG_TOML, TEKSTER, CaseRef, Workspace
+
+INDSTILLING_LABELS = {
+    "udarbejdes": "Der udarbejdes en handleplan",
+    "videreføres": "Den eksisterende handleplan videreføres",
+    "udarbejdes-ikke": "Der udarbejdes ikke en handleplan (Ankestyrelsen skal orienteres)",
+}
+STATUS_LABELS = {"udkast": "Udkast", "endelig": "Endelig"}
+UDFALD_LABELS = {
+    "indstillet": "Indstillet til næste organ",
+    "vedtaget": "Vedtaget",
+    "tilbagesendt": "Sendt tilbage",
+    "genoptaget": "Genoptaget",
+    "udsat": "Udsat",
+    "taget-til-efterretning": "Taget til efterretning",
+}
+SECTION_LABELS = {
+    "tema": "Tema",
+    "kompetence": "Kompetence",
+    "sagsbeskrivelse": "Sagsbeskrivelse (indledning)",
+    "forklaring": "Forvaltningens vurdering af udviklingen",
+    "forvaltningsomraader": "Tabel 2: alle klagesager (indledning)",
+    "kvalitet": "Arbejdet med kvaliteten i sagsbehandlingen",
+    "indstilling": "Indstilling",
+    "oekonomi": "Økonomi og finansiering",
+    "dialog": "Dialog/høring",
+    "genoptagelse": "Genoptagelse",
+    "bilag1": "Bilag 1 (indledning)",
+}
+DOCUMENT_LABELS = {
+    "sagsfremstilling": "Sagsfremstilling",
+    "bilag-1": "Bilag 1",
+    "bilag-2": "Bilag 2 (handleplan)",
+    "orientering-ankestyrelsen": "Orientering af Ankestyrelsen",
+}
+
+
+def workspace() -> Workspace:
+    """The served workspace."""
+    return current_app.extensions["reportgen.workspace"]
+
+
+def builds() -> Builds:
+    """The server's build queue."""
+    return current_app.extensions["reportgen.builds"]
+
+
+def case_ref(name: str) -> CaseRef:
+    """The case of an address, or 404: only folders the workspace lists as cases are opened."""
+    ref = workspace().case(name)
+    if ref is None:
+        abort(404)
+    return ref
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A case as the pages show it: its inputs and figures, or the problems that stop it from loading."""
+
+    ref: CaseRef
+    state: str
+    inputs: Inputs | None = None
+    figures: CaseFigures | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """ "Allerød 2024", or the folder's name when sag.toml cannot be read."""
+        case = self.inputs.case if self.inputs else None
+        return f"{case.kommune} {case.aar}" if case else self.ref.name
+
+
+def load(ref: CaseRef) -> Loaded:
+    """Read and compute a case as `reportgen check` does."""
+    ws = workspace()
+    state = ws.state(ref)
+    try:
+        inputs = ws.inputs(ref)
+        return Loaded(ref, state, inputs, compute(inputs))
+    except InputError as exc:
+        return Loaded(ref, state, problems=exc.problems)
+
+
+def case_page(template: str, loaded: Loaded, tab: str, status: int = 200, **values):
+    """A page about one case, with the case's navigation."""
+    page = render_template(template, sag=loaded, tab=tab, **values)
+    return page, status
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def field_of(fields: set[str], aliases: dict[str, str] | None = None):
+    """Map a sag.toml problem to the form field it concerns: 'handleplan.indstilling' → 'indstilling',
+    'behandling[3].dato' → 'dato', 'sammenligning[2]' → 'sammenligning'; None when the form has no such field."""
+
+    def find(problem: Problem) -> str | None:
+        key = problem.column or ""
+        if aliases and key in aliases:
+            return aliases[key]
+        name = _INDEX.sub("", key).rsplit(".", 1)[-1]
+        return name if name in fields else None
+
+    return find
+
+
+def form_errors(exc: InputError, fields: set[str], aliases: dict[str, str] | None = None) -> Errors:
+    """A validator's problems as form errors."""
+    errors = Errors()
+    errors.problems(exc.problems, field_of(fields, aliases))
+    return errors
+
+
+class Stale(Exception):
+    """The form was made from an earlier state of the case: saving it would overwrite another save."""
+
+
+STALE_MESSAGE = (
+    "Sagen er ændret et andet sted (fx i en anden fane), efter at du åbnede siden. Dine ændringer er ikke gemt, "
+    "men står stadig i formularen. Kopiér det, du vil beholde, og åbn siden igen for at se den nye udgave."
+)
+
+
+def save(
+    ref: CaseRef,
+    expected_state: str,
+    sag_toml: str | None = None,
+    tekster: dict[str, str | None] | None = None,
+    files: dict[str, bytes] | None = None,
+) -> None:
+    """Validate a change as if it were written, then write it: new files (relative to the case folder) first,
+    then the texts, then sag.toml. Refused with Stale when the case changed since the form was made, with
+    InputError when the change is invalid; in both cases nothing is written."""
+    ws = workspace()
+    with ws.lock(ref):
+        if ws.state(ref) != expected_state:
+            raise Stale
+        compute(ws.inputs(ref, sag_toml, tekster))
+        for name, data in (files or {}).items():
+            target = ref.folder / name
+            if not ws.inside(target.parent, ref.folder):
+                raise ValueError("a file outside the case folder")
+            write_atomic(target, data)
+        for section, text in (tekster or {}).items():
+            path = ref.folder / TEKSTER / f"{section}.md"
+            if text is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, text.encode("utf-8"))
+        if sag_toml is not None:
+            write_atomic(ref.folder / SAG_TOML, sag_toml.encode("utf-8"))
+
+
+def clean_text(text: str) -> str:
+    """A text area's content as it is stored: Unix line ends, no trailing blanks, one final newline."""
+    text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip()
+    return text + "\n" if text else ""
+
+
+def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, target: str, data: bytes) -> None:
+    """Put a new data file into the case: validated with the whole case under a temporary name, then renamed
+    over the old file and named in sag.toml; on any problem the case is left as it was."""
+    ws = workspace()
+    with ws.lock(ref):
+        if ws.state(ref) != expected_state:
+            raise Stale
+        temporary = ref.folder / f".ny-{secrets.token_hex(4)}-{target}"
+        temporary.write_bytes(data)
+        try:
+            doc.set(kind, temporary.name)
+            compute(ws.inputs(ref, doc.text()))
+            os.replace(temporary, ref.folder / target)
+        finally:
+            temporary.unlink(missing_ok=True)
+        doc.set(kind, target)
+        write_atomic(ref.folder / SAG_TOML, doc.text().encode("utf-8"))

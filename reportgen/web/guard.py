@@ -1,0 +1,155 @@
+"""The server's doors: the access token, CSRF on every state-changing request, security headers, error pages."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import re
+import secrets
+import traceback
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app, render_template, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from reportgen.web.files import MAX_UPLOAD
+
+log = logging.getLogger("reportgen.web")
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# The app's own pages: scripts and styles only from the app itself; the charts of a preview are data: images.
+APP_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+)
+_STYLE = re.compile(rb"<style>(.*?)</style>", re.S)
+
+
+@dataclass(frozen=True)
+class Keys:
+    """The secrets of one server start: the access token in the printed address and the CSRF token in forms."""
+
+    token: str
+    csrf: str
+    cookie: str  # the cookie's name carries the port: two servers on one machine keep their own
+
+    @classmethod
+    def new(cls, port: int, token: str | None = None) -> Keys:
+        """Fresh random keys (a given token is for tests)."""
+        return cls(token or secrets.token_urlsafe(32), secrets.token_urlsafe(32), f"reportgen-{port}")
+
+
+def keys() -> Keys:
+    """The running app's keys."""
+    return current_app.extensions["reportgen.keys"]
+
+
+def install(app: Flask, app_keys: Keys) -> None:
+    """Require the token on every request and the CSRF token on every state-changing one; add the headers."""
+    app.extensions["reportgen.keys"] = app_keys
+    app.before_request(_check_access)
+    app.after_request(_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _internal_error)
+
+
+def _check_access() -> Response | None:
+    k = keys()
+    supplied = request.args.get("token")
+    if supplied is not None:
+        if not secrets.compare_digest(supplied.encode(), k.token.encode()):
+            return _denied(403, "Nøglen i adressen er forkert, eller serveren er startet igen med en ny nøgle.")
+        request.environ["reportgen.set_cookie"] = True
+    else:
+        cookie = request.cookies.get(k.cookie)
+        if cookie is None:
+            return _denied(401, "Siden kræver den adresse med nøgle, som reportgen serve skrev, da den startede.")
+        if not secrets.compare_digest(cookie.encode(), k.token.encode()):
+            return _denied(403, "Nøglen er ikke længere gyldig; serveren er startet igen med en ny nøgle.")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("X-CSRF-Token") or _form_csrf()
+        origin = request.headers.get("Origin")
+        cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
+        if cross_site or (origin and origin != request.host_url.rstrip("/")) or not sent:
+            return _denied(403, "Forespørgslen kom ikke fra en af programmets egne formularer og er afvist.", False)
+        if not secrets.compare_digest(sent.encode(), k.csrf.encode()):
+            return _denied(
+                403, "Formularen er fra en tidligere start af serveren. Genindlæs siden, og prøv igen.", False
+            )
+    return None
+
+
+def _form_csrf() -> str | None:
+    """The CSRF field of a form; a form larger than allowed counts as none (its page says why)."""
+    try:
+        return request.form.get("csrf")
+    except RequestEntityTooLarge:
+        return None
+
+
+def _denied(status: int, reason: str, token: bool = True) -> Response:
+    response = Response(render_template("adgang.html.j2", status=status, reason=reason, token=token), status)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Token realm="reportgen"'
+    return response
+
+
+def _headers(response: Response) -> Response:
+    k = keys()
+    if request.environ.get("reportgen.set_cookie"):
+        response.set_cookie(k.cookie, k.token, httponly=True, samesite="Strict", path="/")
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", APP_POLICY)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"  # the address with the token is never sent to another site
+    headers["X-Frame-Options"] = "SAMEORIGIN"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    headers["Cache-Control"] = "no-store"  # the pages hold case data
+    return response
+
+
+def document_policy(html: bytes) -> str:
+    """The policy for a document page of our own writers (preview, a version's HTML, a redline): no scripts,
+    its images as data: URLs and only the exact <style> blocks it carries, allowed by their hashes."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(css).digest()).decode() + "'" for css in _STYLE.findall(html)
+    )
+    return (
+        f"default-src 'none'; style-src {hashes or repr('none')}; img-src data:; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+    )
+
+
+def document_response(html: bytes, status: int = 200) -> Response:
+    """HTML from the document writers, served under document_policy."""
+    response = Response(html, status, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = document_policy(html)
+    return response
+
+
+def _http_error(exc: HTTPException) -> Response:
+    if isinstance(exc, RequestEntityTooLarge):
+        reason = f"Det, der blev sendt, er for stort. En fil må højst fylde {MAX_UPLOAD // (1024 * 1024)} MB."
+        return Response(render_template("fejl.html.j2", title="For stor fil", reason=reason), 413)
+    titles = {404: "Siden findes ikke", 405: "Handlingen er ikke tilladt her", 400: "Forkert forespørgsel"}
+    title = titles.get(exc.code or 500, "Fejl")
+    reason = {404: "Tjek adressen, eller gå tilbage til oversigten over sagerne."}.get(exc.code or 500, "")
+    return Response(render_template("fejl.html.j2", title=title, reason=reason), exc.code or 500)
+
+
+def internal_reference(exc: BaseException) -> str:
+    """Log an internal error with a reference and without personal data (the exception's message can hold a
+    value from a file, so only its type and the code locations are logged); return the reference."""
+    reference = secrets.token_hex(4).upper()
+    frames = " < ".join(
+        f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)[::-1]
+    )
+    log.error("Intern fejl %s: %s i %s", reference, type(exc).__name__, frames or "?")
+    return reference
+
+
+def _internal_error(exc: Exception) -> Response:
+    reference = internal_reference(exc)
+    return Response(render_template("fejl.html.j2", title="Intern fejl", reference=reference), 500)

@@ -1,0 +1,339 @@
+"""The danmarkskort as a map: the boundaries, the drawing, the national extract and the rank sentences."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from casefactory import DELETE, EXAMPLE, figures_json, make_case, read_csv_rows, run_cli, to_csv
+
+from reportgen.documents import charts, maps
+from reportgen.documents.compose import compose
+from reportgen.documents.model import Figure, Paragraph, plain_text
+from reportgen.domain.kommuner import HELE_LANDET, regions
+from reportgen.figures.case import compute
+from reportgen.inputs import load_inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+EXTRACT = EXAMPLE / "landsudtraek-2024.csv"
+
+
+# --- the boundaries ----------------------------------------------------------------------------------------------
+
+
+def _segments_cross(ring: np.ndarray) -> bool:
+    """True when two non-adjacent edges of a closed ring intersect (the ring is not simple)."""
+    a, b = ring[:-1], ring[1:]
+    n = len(a)
+    d = b - a
+
+    def orient(p, q, r):
+        return np.sign(
+            (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0])
+        )
+
+    p1, p2 = a[:, None, :], b[:, None, :]
+    q1, q2 = a[None, :, :], b[None, :, :]
+    crossing = (orient(p1, p2, q1) * orient(p1, p2, q2) < 0) & (orient(q1, q2, p1) * orient(q1, q2, p2) < 0)
+    i, j = np.indices((n, n))
+    adjacent = (abs(i - j) <= 1) | ((i == 0) & (j == n - 1)) | ((j == 0) & (i == n - 1))
+    return bool((crossing & ~adjacent & (d.any(axis=1)[:, None])).any())
+
+
+def test_the_geometry_has_the_98_municipalities_the_package_names():
+    geo = maps.geometries()
+    assert len(geo) == 98
+    assert sorted(geo) == sorted(regions())
+    codes = [g.kommunekode for g in geo.values()]
+    assert len(set(codes)) == 98 and all(101 <= c <= 860 for c in codes)
+    assert geo["Allerød"].kommunekode == 201 and geo["København"].kommunekode == 101
+
+
+def test_every_polygon_is_valid():
+    for name, g in maps.geometries().items():
+        for ring in g.rings:
+            assert len(ring) >= 4, name
+            assert ring[0] == ring[-1], f"{name}: ring not closed"
+            assert abs(maps.ring_area(ring)) > 0, f"{name}: ring without area"
+            assert not _segments_cross(np.array(ring)), f"{name}: a ring crosses itself"
+        x0, y0, x1, y1 = g.bounds
+        assert x0 <= g.anchor[0] <= x1 and y0 <= g.anchor[1] <= y1, name
+
+
+def test_the_geometry_is_parsed_once_per_process():
+    assert maps.geometries() is maps.geometries()
+
+
+# --- the drawing -------------------------------------------------------------------------------------------------
+
+
+def example_spec(**changes) -> maps.MapSpec:
+    fills = {k: 2 for k in regions()}
+    fills.update({"Allerød": 4, "Fredensborg": 0, "Furesø": None})
+    del fills["Læsø"]
+    values = dict(
+        fills=tuple(fills.items()),
+        title="Omgørelsesprocent 2024",
+        kommune="Allerød",
+        kommune_label="Allerød 63 %",
+        gruppe=(("Hillerød", "Hillerød 53 %"), ("Furesø", "Furesø –")),
+        legend=("Under 30 %", "30–39 %", "40–49 %", "50–59 %", "60 % og derover"),
+        no_cases="Ingen realitetsbehandlede sager",
+        no_data="Ingen tal",
+        notes=("Hele landet: 45 %",),
+    )
+    values.update(changes)
+    return maps.MapSpec(**values)
+
+
+def drawing(spec: maps.MapSpec):
+    """The artists the map draws, and the texts written on it afterwards."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    charts._setup()
+    with matplotlib.rc_context(charts.RC):
+        fig = MplFigure(figsize=(charts.WIDTH_IN, maps.HEIGHT_IN), dpi=charts.DPI)
+        FigureCanvasAgg(fig)
+        labels = maps._draw(fig, spec)
+    return fig, labels
+
+
+def test_the_drawing_colours_outlines_and_labels_what_the_spec_says():
+    from matplotlib.collections import PathCollection
+    from matplotlib.colors import to_hex
+
+    fig, labels = drawing(example_spec())
+    geo = maps.geometries()
+    collections = [a for a in fig.artists if isinstance(a, PathCollection)]
+    country, no_cases, missing, group, halo, own = collections[:6]  # the country panel comes first
+    fills = dict(example_spec().fills)
+    drawn = [n for n in geo if fills.get(n) is not None and n != maps.BORNHOLM]
+    assert [p for p in country.get_paths()] == [geo[n].path for n in drawn]
+    expected = [maps.CLASS_COLOURS[fills[n]] for n in drawn]
+    assert [to_hex(c).upper() for c in country.get_facecolors()] == [c.upper() for c in expected]
+    assert no_cases.get_paths() == [geo["Furesø"].path] and no_cases.get_hatch() == maps.NO_CASES_HATCH
+    assert missing.get_paths() == [geo["Læsø"].path] and missing.get_hatch() == maps.NO_DATA_HATCH
+    assert group.get_paths() == [geo["Hillerød"].path, geo["Furesø"].path]
+    assert own.get_paths() == [geo["Allerød"].path] and halo.get_linewidths()[0] > own.get_linewidths()[0]
+    assert own.get_linewidths()[0] > group.get_linewidths()[0]  # strongly vs lightly outlined
+    texts = [label.text for label in labels]
+    assert texts[:6] == ["Omgørelsesprocent 2024", *example_spec().legend]
+    assert {"Ingen realitetsbehandlede sager", "Ingen tal", "Allerød", "Sammenligningskommuner"} <= set(texts)
+    assert {"Hele landet: 45 %", "Allerød 63 %", "Hillerød 53 %", "Furesø –"} <= set(texts)
+
+
+def test_the_legend_names_no_data_and_no_cases_only_when_the_map_has_them():
+    _, labels = drawing(example_spec(no_cases=None, no_data=None, gruppe=()))
+    texts = {label.text for label in labels}
+    assert "Ingen tal" not in texts and "Ingen realitetsbehandlede sager" not in texts
+    assert "Sammenligningskommuner" not in texts
+
+
+def test_bornholm_as_the_municipality_is_shown_in_the_section():
+    _, labels = drawing(example_spec(kommune="Bornholm", kommune_label="Bornholm 40 %", gruppe=(("Gribskov", "x"),)))
+    assert [label.text for label in labels if label.box] == ["Bornholm 40 %"]  # the group is far away: alone
+
+
+def test_the_map_is_a_deterministic_png_the_width_of_the_charts():
+    from io import BytesIO
+
+    from PIL import Image
+
+    first, second = maps.danmarkskort.__wrapped__(example_spec()), maps.danmarkskort.__wrapped__(example_spec())
+    assert first == second
+    image = Image.open(BytesIO(first))
+    assert image.format == "PNG" and image.width == int(charts.WIDTH_IN * maps.DPI)
+    assert image.mode == "RGB"  # opaque: WeasyPrint embeds it as it is, without an alpha mask or a palette to convert
+
+
+# --- the national extract ----------------------------------------------------------------------------------------
+
+
+def _extract_rows() -> list[list[str]]:
+    return read_csv_rows(EXTRACT)
+
+
+def test_the_example_extract_is_what_its_script_writes_and_adds_up_to_hele_landet():
+    spec = importlib.util.spec_from_file_location("eksempel", ROOT / "scripts" / "eksempel_landsudtraek.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.extract() == EXTRACT.read_text(encoding="utf-8")
+    rows = _extract_rows()
+    header, body = rows[0], rows[1:]
+    col = {h: i for i, h in enumerate(header)}
+    own = {(r[0], r[2]): r for r in read_csv_rows(EXAMPLE / "statistik.csv")[1:] if r[1] == "2024"}
+    for r in body:
+        if (r[0], r[2]) in own:
+            assert r == own[(r[0], r[2])], "the example's own rows are copied unchanged"
+        else:
+            assert r[col["kilde"]].startswith("Syntetisk, ikke Ankestyrelsens tal")
+    for area in ("socialomraadet", "boernehandicap", "voksenhandicap"):
+        area_rows = [r for r in body if r[2] == area]
+        assert len(area_rows) == 99
+        landet = next(r for r in area_rows if r[0] == HELE_LANDET)
+        for outcome in ("stadfaestet", "aendret_ophaevet", "hjemvist", "afvist_henvist"):
+            total = sum(int(r[col[outcome]]) for r in area_rows if r[0] != HELE_LANDET)
+            assert total == int(landet[col[outcome]]), (area, outcome)
+
+
+def test_an_extract_that_disagrees_with_the_case_statistics_names_both_files_and_rows(tmp_path, capsys):
+    rows = _extract_rows()
+    row = next(i for i, r in enumerate(rows) if r[0] == "Allerød" and r[2] == "socialomraadet")
+    rows[row][5] = "30"  # hjemvist 33 in statistik.csv
+    case = make_case(
+        tmp_path,
+        files={"landsudtraek-2024.csv": to_csv(rows)},
+        sag_toml_patch={"landsudtraek": "landsudtraek-2024.csv"},
+    )
+    result = run_cli(capsys, "check", case)
+    assert result.code == 2
+    assert f"landsudtraek-2024.csv, række {row + 1}" in result.err
+    assert "statistik.csv række 5" in result.err and "Allerød 2024 socialomraadet" in result.err
+    assert "30 hjemvist" in result.err and "33 hjemvist" in result.err
+
+
+def test_a_missing_extract_file_is_named(tmp_path, capsys):
+    case = make_case(tmp_path, sag_toml_patch={"landsudtraek": "findes-ikke.csv"})
+    result = run_cli(capsys, "check", case)
+    assert result.code == 2 and "landsudtraek" in result.err and "findes-ikke.csv" in result.err
+
+
+def paragraphs(doc) -> list[str]:
+    return [plain_text(b.children) for b in doc.blocks if isinstance(b, Paragraph)]
+
+
+def maps_of(packet) -> dict[str, Figure]:
+    return {f.name: f for f in packet.figures() if "danmarkskort" in f.name}
+
+
+def test_the_example_shows_three_maps_and_says_where_allerod_ranks():
+    inputs = load_inputs(EXAMPLE)
+    packet = compose(inputs, compute(inputs))
+    found = maps_of(packet)
+    assert sorted(found) == [
+        "bilag-1-danmarkskort-boernehandicap.png",
+        "bilag-1-danmarkskort-voksenhandicap.png",
+        "danmarkskort-socialomraadet.png",
+    ]
+    general = found["danmarkskort-socialomraadet.png"]
+    assert general.source.startswith("Syntetisk, ikke Ankestyrelsens tal")  # nobody takes the demo for real figures
+    assert general.source.endswith("Kortgrundlag: Geodatastyrelsen og Danske Kommuner (DAGI, 1:500.000).")
+    text = paragraphs(packet.sagsfremstilling)
+    assert any(p.startswith("Blandt landets 98 kommuner havde Allerød den højeste omgørelsesprocent") for p in text)
+    bilag = " ".join(paragraphs(packet.bilag1))
+    assert (
+        "den 15. højeste omgørelsesprocent på børnehandicapområdet i 2024 – en plads, Allerød deler med 3 andre"
+        in bilag
+    )
+
+
+def _case_with_extract(tmp_path, rows: list[list[str]], **patch):
+    return make_case(
+        tmp_path,
+        files={"landsudtraek-2024.csv": to_csv(rows)},
+        sag_toml_patch={"landsudtraek": "landsudtraek-2024.csv", **patch},
+    )
+
+
+def test_partial_coverage_draws_the_map_without_a_rank_and_warns(tmp_path, capsys):
+    rows = _extract_rows()
+    kept = ("Allerød", "Hillerød", "Hørsholm", "Furesø", "Rudersdal", HELE_LANDET)  # also in statistik.csv
+    dropped = {r[0] for r in rows[1:] if r[0] not in kept}
+    dropped = set(sorted(dropped)[:30])
+    case = _case_with_extract(tmp_path, [r for r in rows if r[0] not in dropped])
+    figures = figures_json(capsys, case)
+    general = figures["kort"]["socialomraadet"]
+    assert general["kommuner_med_tal"] == 68 and general["placering"] is None and general["tegnes"]
+    assert general["over_landsgennemsnittet"] is None
+    assert any("ingen tal for 30 kommuner i 2024 på socialomraadet" in w for w in figures["advarsler"])
+    inputs = load_inputs(case)
+    packet = compose(inputs, compute(inputs))
+    text = " ".join(paragraphs(packet.sagsfremstilling))
+    assert "Blandt landets" not in text
+    assert "Kortet viser de 68 af landets 98 kommuner, som udtrækket har tal for" in text
+    general_map = maps_of(packet)["danmarkskort-socialomraadet.png"]
+    assert general_map.caption.endswith("(tal for 68 af 98 kommuner)")
+    assert "30 kommuner uden tal er skraveret gråt" in general_map.alt
+
+
+def test_without_a_national_extract_there_is_no_map(tmp_path):
+    inputs = load_inputs(make_case(tmp_path, sag_toml_patch={"landsudtraek": DELETE}))
+    packet = compose(inputs, compute(inputs))
+    assert maps_of(packet) == {}  # statistik.csv has 5 of 98 municipalities
+    assert not any("Blandt landets" in p for p in paragraphs(packet.sagsfremstilling))
+
+
+def test_zero_cases_give_no_place_and_no_colour(tmp_path):
+    rows = _extract_rows()
+    for kommune in ("Hillerød", "Hørsholm", "Furesø", "Rudersdal"):
+        row = next(r for r in rows if r[0] == kommune and r[2] == "voksenhandicap")
+        row[3:7] = ["1", "0", "1", "0"]  # 50 %
+    next(r for r in rows if r[0] == "Allerød" and r[2] == "voksenhandicap")[3:7] = ["0", "0", "0", "0"]  # "–"
+    statistik = read_csv_rows(EXAMPLE / "statistik.csv")
+    for r in statistik:
+        if r[0] == "Allerød" and r[1] == "2024" and r[2] == "voksenhandicap":
+            r[3:7] = ["0", "0", "0", "0"]
+    case = _case_with_extract(tmp_path, rows)
+    (case / "statistik.csv").write_text(to_csv(statistik), encoding="utf-8")
+    inputs = load_inputs(case)
+    cf = compute(inputs)
+    assert cf.map("voksenhandicap").placering is None
+    bilag = " ".join(paragraphs(compose(inputs, cf).bilag1))
+    assert (
+        "Allerød havde ingen realitetsbehandlede sager på voksenhandicapområdet i 2024 og har derfor ingen placering"
+        in bilag
+    )
+    alt = maps_of(compose(inputs, cf))["bilag-1-danmarkskort-voksenhandicap.png"].alt
+    assert "Allerød er fremhævet uden farve" in alt
+
+
+def test_the_lowest_rate_is_the_lowest_place(tmp_path):
+    rows = _extract_rows()
+    lowest = ["200", "9", "29", "0"]  # 16 %, below every other municipality; the handicap rows still fit inside
+    next(r for r in rows if r[0] == "Hillerød" and r[2] == "socialomraadet")[3:7] = lowest
+    statistik = read_csv_rows(EXAMPLE / "statistik.csv")
+    for r in statistik:
+        if r[0] == "Hillerød" and r[1] == "2024":
+            r[3:7] = lowest
+    case = _case_with_extract(tmp_path, rows, kommune="Hillerød", sammenligning=["Allerød"])
+    (case / "statistik.csv").write_text(to_csv(statistik), encoding="utf-8")
+    inputs = load_inputs(case)
+    text = " ".join(paragraphs(compose(inputs, compute(inputs)).sagsfremstilling))
+    assert "Blandt landets 98 kommuner havde Hillerød den laveste omgørelsesprocent på socialområdet generelt" in text
+    assert "den fjerdedel af kommunerne med de laveste omgørelsesprocenter" in text
+
+
+@pytest.mark.parametrize("area", ["socialomraadet", "boernehandicap", "voksenhandicap"])
+def test_the_figures_json_has_every_map(area, capsys):
+    figures = figures_json(capsys, EXAMPLE)
+    kort = figures["kort"][area]
+    assert kort["kommuner_i_alt"] == kort["kommuner_med_tal"] == 98 and len(kort["procenter"]) == 98
+    assert sum(c["kommuner"] for c in kort["klasser"]) == 98
+    assert kort["klassegraenser"] == [30, 40, 50, 60]
+
+
+def test_the_section_shows_the_group_only_when_it_lies_close_together():
+    group = ("Hillerød", "Hørsholm", "Furesø", "Rudersdal")
+    assert maps.section_names("Allerød", group) == ["Allerød", *group]
+    assert maps.section_names("Aarhus", ("Aalborg", "Esbjerg")) == ["Aarhus"]
+
+
+def test_diff_names_a_changed_rate_and_rank_on_the_map(tmp_path, capsys):
+    from reportgen.lifecycle.diff.figures import changed_values
+
+    rows = _extract_rows()
+    next(r for r in rows if r[0] == "Albertslund" and r[2] == "socialomraadet")[3:7] = ["20", "60", "120", "0"]  # 90 %
+    before = figures_json(capsys, EXAMPLE)
+    after = figures_json(capsys, _case_with_extract(tmp_path, rows))
+    changes = {c.path: (c.old, c.new) for c in changed_values(before, after)}
+    assert changes["kort.socialomraadet.procenter.Albertslund"] == ("40", "90")
+    assert changes["kort.socialomraadet.placering.plads"] == ("1", "2")
+
+
+def test_an_extract_outside_the_case_folder_is_refused(tmp_path, capsys):
+    (tmp_path / "faelles.csv").write_text(EXTRACT.read_text(encoding="utf-8"), encoding="utf-8")
+    case = make_case(tmp_path, sag_toml_patch={"landsudtraek": "../faelles.csv"})
+    result = run_cli(capsys, "check", case)
+    assert result.code == 2 and "landsudtraek" in result.err

@@ -1,0 +1,200 @@
+"""End to end in a real browser: `reportgen serve` driven by Playwright in Debian's Chromium, through the year
+of a case: create it from the statistics, write a text and see it in the preview, build v1 and download the
+PDF, record a send-back, build v2 and compare, upload a broken file, and a keyboard-only pass.
+
+Screenshots of each step go to $REPORTGEN_SHOTS (default: the test's temporary folder)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from casefactory import EXAMPLE, statistik_rows, to_csv
+
+CHROMIUM = "/usr/bin/chromium"
+# Chromium on this closed network: no background connections (they are refused, many at a time), no sandbox as root.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SEND_BACK = "Byrådet sender sagen tilbage til fagudvalgene med ønske om et notat om sagsbehandlingstiderne."
+EXPLANATION = "Stigningen skyldes især hjemviste sager på voksenhandicapområdet efter ny praksis."
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """`reportgen serve` on a free port in an empty workspace; yields the printed address and the workspace."""
+    workspace = tmp_path_factory.mktemp("arbejdsmappe")
+    command = [sys.executable, "-m", "reportgen.cli", "serve", str(workspace), "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", line)
+    assert match, f"no address printed: {line!r} {process.stderr.read() if process.poll() is not None else ''}"
+    yield match.group(0), workspace
+    process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 0, errors
+    assert "Intern fejl" not in errors
+
+
+@pytest.fixture(scope="module")
+def page(server, tmp_path_factory):
+    """A Chromium page that has visited the printed address (so it holds the access cookie)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Chromium mangler: kør scripts/install-system-deps.sh (apt-get install chromium)"
+    downloads = tmp_path_factory.mktemp("hentet")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, downloads_path=str(downloads))
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="da-DK")
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(server[0])
+        yield page
+        context.close()
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("REPORTGEN_SHOTS") or tmp_path_factory.mktemp("skaermbilleder"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def tab(page, name: str) -> None:
+    """Open one of the case's pages from its navigation."""
+    page.get_by_role("navigation", name="Sagen").get_by_role("link", name=name, exact=True).click()
+
+
+def base(server) -> str:
+    return server[0].split("/?")[0]
+
+
+def test_1_create_a_case_by_uploading_the_statistics(page, server, shots):
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert "token=" not in page.url  # the script takes the token out of the address bar
+    page.get_by_role("link", name="Opret en ny sag").click()
+    page.get_by_label("Ankestyrelsens statistik").set_input_files(str(EXAMPLE / "statistik.csv"))
+    page.get_by_role("button", name="Indlæs og kontrollér filen").click()
+    page.get_by_role("combobox", name="Kommune").fill("Allerød")
+    page.get_by_label("Danmarkskortets år").select_option("2024")
+    page.get_by_role("button", name="Videre").click()
+    group = page.get_by_label("Sammenligningskommuner")
+    assert sorted(group.input_value().split("\n")) == ["Furesø", "Hillerød", "Hørsholm", "Rudersdal"]
+    page.get_by_label("Den eksisterende handleplan videreføres").check()
+    page.get_by_label("Tabel 2: alle klagesager").set_input_files(str(EXAMPLE / "forvaltningsomraader.csv"))
+    page.screenshot(path=shots / "1-ny-sag.png", full_page=True)
+    page.get_by_role("button", name="Opret sagen").click()
+    page.wait_for_url(re.compile(r"/sag/alleroed-2024/$"))
+    assert "Sagen for Allerød 2024 er oprettet" in page.locator(".beskeder").inner_text()
+    assert "Omgørelsesprocent: 63 % (41 af 65)" in page.locator(".noegletal").inner_text()
+    page.screenshot(path=shots / "1-sagen-oprettet.png", full_page=True)
+    assert (server[1] / "alleroed-2024" / "sag.toml").is_file()
+
+
+def test_2_write_a_text_and_see_it_in_the_preview(page, shots):
+    tab(page, "Tekster")
+    page.get_by_role("link", name=re.compile("Forvaltningens vurdering af udviklingen")).click()
+    page.get_by_label("Forvaltningens tekst").fill(EXPLANATION)
+    preview = page.frame_locator("#preview")
+    preview.get_by_text(EXPLANATION).wait_for()
+    assert preview.get_by_role("heading", name="Forvaltningens vurdering af udviklingen").count() == 1
+    page.screenshot(path=shots / "2-tekst-og-forhaandsvisning.png")
+    page.get_by_role("button", name="Gem teksten").click()
+    assert "er gemt" in page.locator(".beskeder").inner_text()
+    preview.get_by_text(EXPLANATION).wait_for()  # the saved text, in the document as build will make it
+
+
+def _build(page, version: int) -> None:
+    tab(page, "Byg og hent")
+    page.get_by_role("button", name="Byg ny version").click()
+    page.get_by_text(f"Version {version} er bygget.").wait_for(timeout=120_000)
+
+
+def test_3_build_v1_and_download_the_pdf(page, shots):
+    _build(page, 1)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF – Sagsfremstilling, version 1", exact=True).click()
+    path = download.value.path()
+    assert download.value.suggested_filename == "sagsfremstilling.pdf"
+    assert Path(path).read_bytes().startswith(b"%PDF")
+    page.get_by_role("link", name="Vis PDF – Sagsfremstilling, version 1").click()
+    assert page.locator("iframe.pdf").is_visible()
+    page.screenshot(path=shots / "3-version-1.png")
+
+
+def test_4_send_back_build_v2_compare(page, shots):
+    tab(page, "Beslutninger")
+    page.get_by_role("link", name="Sagen er sendt tilbage …").click()
+    page.get_by_label("Organ, der sendte sagen tilbage").fill("Allerød Byråd 2022-2025")
+    page.get_by_label("Dato for mødet").fill("2025-10-07")
+    page.get_by_label("Beslutningen, som den står i protokollen").fill(SEND_BACK)
+    page.get_by_label("Hvorfor sagen genoptages").fill("Forvaltningen har udarbejdet det ønskede notat.")
+    page.get_by_label("Bilagets titel").fill("Notat om sagsbehandlingstider")
+    page.screenshot(path=shots / "4-sagen-sendt-tilbage.png", full_page=True)
+    page.get_by_role("button", name="Registrér tilbagesendelsen").click()
+    assert "Tilbagesendelsen er registreret" in page.locator(".beskeder").inner_text()
+    _build(page, 2)
+    tab(page, "Sammenlign")
+    page.get_by_label("Fra version").select_option("1")
+    page.get_by_label("Til version").select_option("2")
+    page.get_by_role("button", name="Sammenlign").click()
+    redline = page.frame_locator("#redline")
+    inserted = redline.locator("ins", has_text="sagsbehandlingstiderne")
+    inserted.first.wait_for()
+    assert page.get_by_role("link", name="sagsfremstilling-aendringer.docx").count() == 1
+    page.locator("#redline").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "4-sammenligning.png", full_page=True)
+
+
+def test_5_a_broken_file_names_its_row_and_column(page, shots, tmp_path):
+    rows = statistik_rows()
+    rows[4][0] = "Allerrød"
+    broken = tmp_path / "statistik-2024.csv"
+    broken.write_text(to_csv(rows), encoding="utf-8")
+    page.get_by_role("link", name="Ny sag").click()
+    page.get_by_label("Ankestyrelsens statistik").set_input_files(str(broken))
+    page.get_by_role("button", name="Indlæs og kontrollér filen").click()
+    message = page.locator("#statistik-fejl").inner_text()
+    assert "statistik-2024.csv, række 5, kolonne 'kommune'" in message
+    assert "Mente du 'Allerød'?" in message
+    page.screenshot(path=shots / "5-fejl-i-filen.png", full_page=True)
+
+
+def test_6_keyboard_only_through_the_case_page(page, server, shots):
+    page.goto(base(server) + "/sag/alleroed-2024/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Spring til indholdet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "indhold"
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.textContent.trim()"))
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none", f"no visible focus on {reached[-1]!r}"
+        if reached[-1].startswith("Byg en ny version"):
+            break
+    assert "Tekster" in reached and "Beslutninger" in reached and "Sammenlign" in reached
+    page.screenshot(path=shots / "6-tastatur.png")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/versioner$"))
+    page.keyboard.press("Tab")  # the skip link again, then straight to the build button through the content
+    page.keyboard.press("Enter")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "byg":
+            break
+    assert page.evaluate("document.activeElement.id") == "byg"
