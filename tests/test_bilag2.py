@@ -215,5 +215,5 @@ def test_follow_up_section_in_the_2025_sagsfremstilling(built):
             "Mål M4 kan ikke opgøres, fordi forvaltningsområdet Ældre- og Sundhed ikke findes i Tabel 2 for 2025."
             in text
         )
-        assert "tager danmarkskortet for 2025 og opfølgningen på handleplanen for 2024 til efterretning" in text
+        assert "danmarkskortet for 2025 og opfølgningen på handleplanen for 2024 tages til efterretning" in text
         assert "Bilag 2. Handleplan for kvalitetsudvikling på baggrund af Ankestyrelsens afgørelser" in text

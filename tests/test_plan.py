@@ -307,7 +307,7 @@ def test_udarbejdes_with_a_plan_builds_bilag_2(tmp_path):
     docs, cf = packet(case)
     assert docs.bilag2 is not None and docs.letter is None
     sag = text(docs.sagsfremstilling)
-    assert "og godkender handleplanen, jf. bilag 2." in sag
+    assert "og handleplanen i bilag 2 godkendes." in sag
     assert "Bilag 2. Handleplan for kvalitetsudvikling på baggrund af Ankestyrelsens afgørelser" in sag
     assert "Opfølgning på handleplanen" not in sag
     assert cf.warnings == ()
@@ -326,7 +326,7 @@ def test_udarbejdes_without_a_plan_says_it_comes_later(tmp_path, capsys):
     docs, _ = packet(case)
     assert docs.bilag2 is None
     sag = text(docs.sagsfremstilling)
-    assert "og at handleplanen forelægges til godkendelse, når den er udarbejdet." in sag
+    assert "og handleplanen forelægges til godkendelse, når den er udarbejdet." in sag
     assert "Bilag 2. Handleplan" not in sag
     result = run_cli(capsys, "check", case)
     assert result.code == 0
@@ -353,7 +353,7 @@ def test_udarbejdes_ikke_still_reports_on_the_earlier_plan(tmp_path):
     sag = text(docs.sagsfremstilling)
     assert "Opfølgning på handleplanen" in sag and "Den videre plan er vedlagt som bilag 2." not in sag
     assert "beslutter, at der ikke udarbejdes en handleplan" in sag and "Bilag 2." not in sag
-    assert "tager danmarkskortet for 2025 og opfølgningen på handleplanen for 2024 til efterretning" in sag
+    assert "danmarkskortet for 2025 og opfølgningen på handleplanen for 2024 tages til efterretning" in sag
     assert all(s.updated or s.status == "gennemført" for s in cf.plan.follow_up.initiatives)
     assert [w.message.split(" kan ")[0] for w in cf.warnings] == [
         "målet M4 (omgoerelsesprocent for Ældre- og Sundhed) fra handleplanen for 2024"

@@ -38,6 +38,7 @@ from reportgen.inputs import Inputs
 from reportgen.inputs.case import TEXT_SECTIONS
 
 BILAG1_NUMBERING = "B1."  # Bilag 1's tables are Tabel B1.1, B1.2 …, next to the sagsfremstilling's Tabel 1, 2
+BILAG2_NUMBERING = "B2."  # and Bilag 2's Tabel B2.1, B2.2 …
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ def _bilag2(inputs: Inputs, cf: CaseFigures) -> Document | None:
         "tekst:handleplan": markdown.parse(plan.indledning or "", heading_offset=1),
     }
     ctx = handleplan.plan_ctx(inputs, cf)
-    return _document(inputs, "bilag-2", f"Bilag 2. {hp.title}", render("bilag-2.md.j2", ctx, blocks))
+    doc = _document(inputs, "bilag-2", f"Bilag 2. {hp.title}", render("bilag-2.md.j2", ctx, blocks))
+    return replace(doc, numbering=BILAG2_NUMBERING)
 
 
 def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:

@@ -26,7 +26,6 @@ OUTCOME_LABELS: dict[Outcome, str] = {
     "ikke-naaet": "Ikke nået",
     "kan-ikke-opgoeres": "Kan ikke opgøres",
 }
-TOP_PARAGRAPHS = 5  # Bilag 2's table of the paragraphs with the most reversed cases
 
 
 # --- values ----------------------------------------------------------------------------------------------------
@@ -360,8 +359,7 @@ def paragraphs_table(cf: CaseFigures, inputs: Inputs) -> Table | None:
     year = records.year(cf.aar) if records else None
     if records is None or year is None:
         return None
-    a = year.area(ks.TOTAL)
-    top = sorted((p for p in a.paragraffer if p[1].omgjorte), key=lambda p: -p[1].omgjorte)[:TOP_PARAGRAPHS]
+    top = ks.top_paragraphs(year)
     if not top:
         return None
     cell = tables.CaseCounts(year.hidden, inputs.case.diskretion)

@@ -502,25 +502,25 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
             if r.antal == mf.i_alt
             else f"de {d.count(r.antal)} af landets {d.count(mf.i_alt)} kommuner, der havde realitetsbehandlede sager",
             "delt": r.delt_med > 0,
-            "delt_med": d.plural(r.delt_med, "anden kommune", "andre kommuner"),
+            "delt_med": d.plural_in_words(r.delt_med, "anden kommune", "andre kommuner"),
             "kvartil": QUARTER_WORDS[r.kvartil - 1],
         },
         "gruppe": [
             {"navn": k, "procent": "ingen tal" if k in mf.mangler else _rate_text(mf.procent(k))} for k in gruppe
         ],
-        "gruppe_antal": d.plural(len(compared), "sammenligningskommune", "sammenligningskommuner"),
+        "gruppe_antal": d.plural_in_words(len(compared), "sammenligningskommune", "sammenligningskommuner"),
         "gruppe_forhold": _group_relation(mf.kommune, higher, lower, same),
     }
 
 
 def _group_relation(kommune: str, higher: int, lower: int, same: int) -> str:
     """ "ligger 3 lavere og 1 højere end Allerød, og 1 har samme procent" ("" without any to compare)."""
-    apart = d.join([f"{d.count(n)} {word}" for n, word in ((higher, "højere"), (lower, "lavere")) if n])
+    apart = d.join([f"{d.in_words(n)} {word}" for n, word in ((higher, "højere"), (lower, "lavere")) if n])
     if apart and same:
-        return f"ligger {apart} end {kommune}, og {d.count(same)} har samme procent"
+        return f"ligger {apart} end {kommune}, og {d.in_words(same)} har samme procent"
     if apart:
         return f"ligger {apart} end {kommune}"
-    return f"har {d.count(same)} samme procent som {kommune}" if same else ""
+    return f"har {d.in_words(same)} samme procent som {kommune}" if same else ""
 
 
 # --- case-level records (klagesager) ---------------------------------------------------------------------------

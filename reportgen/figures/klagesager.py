@@ -19,6 +19,7 @@ from reportgen.inputs.klagesager import (
 )
 
 TOTAL = "i_alt"
+TOP_PARAGRAPHS = 5  # Bilag 2's table of the paragraphs with the most reversed cases
 APPEALED_AGAIN = "paaklaget-igen"  # a part of the maintained decisions (fastholdt)
 
 
@@ -186,9 +187,7 @@ def suppression(year: YearFigures, diskretion: int | None, public: tuple[str, ..
         _paragraph_cells(paragraphs, a, area in public)
         _reason_cells(reasons, a, area in public)
         grids.append(_follow_up_grid(a, area in public))
-    everywhere = all(area in public for area in year.covered)
-    _paragraph_cells(paragraphs, year.area(TOTAL), everywhere)
-    _reason_cells(reasons, year.area(TOTAL), everywhere)
+    _reason_cells(reasons, year.area(TOTAL), all(area in public for area in year.covered))
     _across_areas(paragraphs, reasons, year)
     result = ds.Suppression()
     for grid in grids:
@@ -196,15 +195,26 @@ def suppression(year: YearFigures, diskretion: int | None, public: tuple[str, ..
     return result
 
 
+def top_paragraphs(year: YearFigures) -> tuple[tuple[str, Counts], ...]:
+    """Bilag 2's paragraphs: those with the most reversed cases in all areas (TOP_PARAGRAPHS of them; of equals,
+    the one with more cases first)."""
+    rows = [p for p in year.area(TOTAL).paragraffer if p[1].omgjorte]
+    return tuple(sorted(rows, key=lambda p: -p[1].omgjorte)[:TOP_PARAGRAPHS])  # stable: most cases first
+
+
 def _across_areas(paragraphs: ds.Grid, reasons: ds.Grid, year: YearFigures) -> None:
-    """A paragraph's or a reason's count in all areas is the sum of its counts in the covered areas."""
+    """Bilag 2's all-area rows: a paragraph's or a reason's count in all areas is the sum of its counts in the
+    covered areas (Bilag 1's tables), so the two appendices are read together."""
     areas = [year.area(area) for area in year.covered]
-    for name, _ in year.area(TOTAL).paragraffer:
-        for column in ("sager", "omgjort"):
+    for name, c in top_paragraphs(year):
+        row = {}
+        for column, value in (("sager", c.afgjorte), ("omgjort", c.omgjorte)):
+            row[column] = paragraphs.cell(("paragraf", TOTAL, name, column), value)
             parts: list[ds.Key] = [
                 ("paragraf", a.omraade, name, column) for a in areas if any(p == name for p, _ in a.paragraffer)
             ]
-            paragraphs.relations.append(ds.total(("paragraf", TOTAL, name, column), parts))
+            paragraphs.relations.append(ds.total(row[column], parts))
+        paragraphs.relations.append(ds.at_most({row["omgjort"]: 1, row["sager"]: -1}))
     for reason, _ in year.area(TOTAL).aarsager:
         reason_parts: list[ds.Key] = [
             ("aarsag", a.omraade, reason) for a in areas if any(r == reason for r, _ in a.aarsager)
