@@ -224,7 +224,7 @@ def test_the_example_shows_three_maps_and_says_where_allerod_ranks():
     assert any(p.startswith("Blandt landets 98 kommuner havde Allerød den højeste omgørelsesprocent") for p in text)
     bilag = " ".join(paragraphs(packet.bilag1))
     assert (
-        "den 15. højeste omgørelsesprocent på børnehandicapområdet i 2024 – en plads, Allerød deler med 3 andre"
+        "den 15. højeste omgørelsesprocent på børnehandicapområdet i 2024 – en plads, Allerød deler med tre andre"
         in bilag
     )
 

@@ -517,7 +517,11 @@ def test_send_back_is_one_action(web):
     assert response.status_code == 303, text_of(response)
     data = tomllib.loads((ws / CASE / "sag.toml").read_text(encoding="utf-8"))
     assert data["behandling"][-1]["udfald"] == "tilbagesendt"
-    assert data["bilag"][-1] == {"titel": "Notat om sagsbehandlingstider", "fil": "bilag/Notat om tider.pdf"}
+    assert data["bilag"][-1] == {  # marked new: Genoptagelse names it
+        "titel": "Notat om sagsbehandlingstider",
+        "fil": "bilag/Notat om tider.pdf",
+        "ny": True,
+    }
     assert (ws / CASE / "bilag" / "Notat om tider.pdf").read_bytes() == b"%PDF-1.7 notat"
     assert (ws / CASE / "tekster" / "genoptagelse.md").read_text(encoding="utf-8") == "Sagen genoptages med et notat.\n"
 

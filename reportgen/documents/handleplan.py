@@ -277,7 +277,24 @@ def baseline_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "steg": d.join(rising),
         "forrige_aar": cf.aar - 1,
         "klagesager": records is not None,
+        **_record_tables(cf, inputs),
         "aarsag": reason,
+    }
+
+
+def _record_tables(cf: CaseFigures, inputs: Inputs) -> dict:
+    """Which of Bilag 2's tables from the records are shown ("tabeller") and which discretion leaves out
+    ("skjulte": every row would be hidden), as the words the text names them with."""
+    year = cf.klagesager.year(cf.aar) if cf.klagesager else None
+    if year is None or year.area(ks.TOTAL).omgjorte == 0:
+        return {"tabeller": [], "skjulte": []}
+    tables_ = (
+        ("årsagerne til omgørelse", reasons_table(cf, inputs)),
+        ("paragrafferne med flest omgjorte sager", paragraphs_table(cf, inputs)),
+    )
+    return {
+        "tabeller": [what for what, table in tables_ if table is not None],
+        "skjulte": [what for what, table in tables_ if table is None],
     }
 
 
@@ -348,6 +365,8 @@ def reasons_table(cf: CaseFigures, inputs: Inputs) -> Table | None:
     year = records.year(cf.aar) if records else None
     if records is None or year is None or year.area(ks.TOTAL).omgjorte == 0:
         return None
+    if not any(year.hidden.shown(("aarsag", ks.TOTAL, reason)) for reason, _ in year.area(ks.TOTAL).aarsager):
+        return None  # discretion hides every reason: a table of "x" tells the reader nothing
     return tables.klagesager_reasons(
         year.area(ks.TOTAL), year.hidden, _records_label(year), records.file, inputs.case.diskretion
     )
@@ -360,8 +379,8 @@ def paragraphs_table(cf: CaseFigures, inputs: Inputs) -> Table | None:
     if records is None or year is None:
         return None
     top = ks.top_paragraphs(year)
-    if not top:
-        return None
+    if not any(year.hidden.shown(("paragraf", ks.TOTAL, name, "sager")) for name, _ in top):
+        return None  # no paragraphs, or discretion hides every one
     cell = tables.CaseCounts(year.hidden, inputs.case.diskretion)
     rows = tuple(
         (
