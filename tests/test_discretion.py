@@ -1,4 +1,5 @@
-"""Discretion: no count under `diskretion` from the case-level records can be read or worked out from Bilag 1.
+"""Discretion: no count under `diskretion` from the case-level records can be read or worked out from Bilag 1
+(and Bilag 2's tables of all areas read beside it).
 
 The property test reads the tables as a reader would – the shown numbers, "< N" for a small count (1 to N − 1),
 "x" for any other hidden count – together with what the tables' rows and columns mean (sums,
@@ -218,6 +219,54 @@ def paragraph_reader(table: Table, a: ks.AreaFigures, diskretion: int, public: b
         r.add((col, "i alt"), table.total[1 if col == "sager" else 2], total, public)
         r.rule({(col, "i alt"): 1, **{(col, i): -1 for i in range(len(a.paragraffer))}}, equal=True)
     return r
+
+
+def across_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Reader:
+    """Bilag 1's per-area reasons and paragraphs read together with Bilag 2's all-area reasons and top paragraphs:
+    a reason's or a paragraph's all-area count is the sum of its counts in the areas."""
+    r = Reader(diskretion)
+    everywhere = year.area(ks.TOTAL)
+    reasons = tables.klagesager_reasons(everywhere, year.hidden, "Alle", "k.csv", diskretion)
+    r.add(("aarsag", "i alt"), reasons.total[1], everywhere.omgjorte, public)
+    for row, (reason, n) in zip(reasons.rows, everywhere.aarsager, strict=True):
+        r.add(("aarsag", reason), row[1], n)
+    r.rule({("aarsag", "i alt"): 1, **{("aarsag", reason): -1 for reason, _ in everywhere.aarsager}}, equal=True)
+    cell = tables.CaseCounts(year.hidden, diskretion)
+    for name, c in ks.top_paragraphs(year):
+        for col, n in (("sager", c.afgjorte), ("omgjort", c.omgjorte)):
+            r.add(("paragraf", name, col), cell(("paragraf", ks.TOTAL, name, col), n), n)
+        r.rule({("paragraf", name, "omgjort"): 1, ("paragraf", name, "sager"): -1})
+    for area in year.covered:
+        a = year.area(area)
+        table = tables.klagesager_reasons(a, year.hidden, "X", "k.csv", diskretion)
+        r.add((area, "aarsag", "i alt"), table.total[1], a.omgjorte, public)
+        for row, (reason, n) in zip(table.rows, a.aarsager, strict=True):
+            r.add((area, "aarsag", reason), row[1], n)
+        r.rule({(area, "aarsag", "i alt"): 1, **{(area, "aarsag", x): -1 for x, _ in a.aarsager}}, equal=True)
+        table = tables.klagesager_paragraphs(a, year.hidden, "X", "k.csv", diskretion)
+        for row, (name, c) in zip(table.rows, a.paragraffer, strict=True):
+            r.add((area, name, "sager"), row[1], c.afgjorte)
+            r.add((area, name, "omgjort"), row[2], c.omgjorte)
+            r.rule({(area, name, "sager"): -1}, -1)
+            r.rule({(area, name, "omgjort"): 1, (area, name, "sager"): -1})
+        for col, n, i in (("sager", a.counts.afgjorte, 1), ("omgjort", a.omgjorte, 2)):
+            r.add((area, "i alt", col), table.total[i], n, public)
+            r.rule({(area, "i alt", col): 1, **{(area, name, col): -1 for name, _ in a.paragraffer}}, equal=True)
+    for reason, _ in everywhere.aarsager:
+        parts = [area for area in year.covered if any(x == reason for x, _ in year.area(area).aarsager)]
+        r.rule({("aarsag", reason): 1, **{(area, "aarsag", reason): -1 for area in parts}}, equal=True)
+    for name, _ in ks.top_paragraphs(year):
+        parts = [area for area in year.covered if any(p == name for p, _ in year.area(area).paragraffer)]
+        for col in ("sager", "omgjort"):
+            r.rule({("paragraf", name, col): 1, **{(area, name, col): -1 for area in parts}}, equal=True)
+    return r
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases=records, diskretion=st.sampled_from((3, 5)), public=st.booleans())
+def test_bilag_2_read_with_bilag_1_gives_no_small_count_away(cases, diskretion, public):
+    year = year_of(cases, diskretion, public)
+    assert across_reader(year, diskretion, public).protected() == []
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
