@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from casefactory import EXAMPLE, read_csv_rows, statistik_rows, to_csv, write_xlsx
 
+from reportgen.inputs.case import TEXT_SECTIONS
 from reportgen.lifecycle.build import build
 from reportgen.web.app import create_app
 
@@ -130,6 +131,8 @@ PAGES = [
     f"/sag/{CASE}/",
     f"/sag/{CASE}/tekster/forklaring",
     f"/sag/{CASE}/tekster/tema",
+    f"/sag/{CASE}/tekster/begrundelse",
+    f"/sag/{CASE}/tekster/genoptagelse",
     f"/sag/{CASE}/beslutninger",
     f"/sag/{CASE}/beslutninger?ret=2",
     f"/sag/{CASE}/tilbagesendt",
@@ -147,6 +150,13 @@ def test_every_page_danish_and_without_case_ids(web, url):
     page = text_of(response)
     assert '<html lang="da">' in page and "<h1" in page
     assert not [i for i in IDS if i in page]
+
+
+def test_every_text_section_has_a_page(web):
+    _, client, _ = web
+    for section in TEXT_SECTIONS:
+        assert client.get(f"/sag/{CASE}/tekster/{section}").status_code == 200, section
+    assert "Grundlaget for beslutningen" in text_of(client.get(f"/sag/{CASE}/tekster/begrundelse"))
 
 
 def test_unknown_page_404_in_danish(web):

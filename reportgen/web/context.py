@@ -40,6 +40,7 @@ SECTION_LABELS = {
     "forklaring": "Forvaltningens vurdering af udviklingen",
     "forvaltningsomraader": "Tabel 2: alle klagesager (indledning)",
     "kvalitet": "Arbejdet med kvaliteten i sagsbehandlingen",
+    "begrundelse": "Grundlaget for beslutningen om en handleplan (begrundelse)",
     "indstilling": "Indstilling",
     "oekonomi": "Økonomi og finansiering",
     "dialog": "Dialog/høring",
