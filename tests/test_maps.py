@@ -337,3 +337,15 @@ def test_an_extract_outside_the_case_folder_is_refused(tmp_path, capsys):
     case = make_case(tmp_path, sag_toml_patch={"landsudtraek": "../faelles.csv"})
     result = run_cli(capsys, "check", case)
     assert result.code == 2 and "landsudtraek" in result.err
+
+
+def test_one_comparison_municipality_is_named_in_the_alt_text():
+    from reportgen.documents.prose import alt_text, map_ctx
+    from reportgen.domain.counts import Counts
+    from reportgen.figures import ranking
+
+    country = tuple(sorted(regions()))
+    counts = {k: Counts(6, 2, 2, 0) for k in country} | {"Allerød": Counts(4, 3, 3, 0)}
+    mf = ranking.map_figures("socialomraadet", 2024, "Allerød", counts, country, Counts(60, 20, 20, 0))
+    text = alt_text("alt-kort.txt.j2", {**map_ctx(mf, ("Hillerød",)), "udsnit_med_gruppe": True})
+    assert "Hillerød ligger lavere end Allerød." in text and "Af de én" not in text

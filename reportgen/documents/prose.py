@@ -466,6 +466,7 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
     spaend = mf.spaend()
     r = mf.placering
     compared = [p for k in gruppe if (p := mf.procent(k)) is not None]
+    compared_names = [k for k in gruppe if mf.procent(k) is not None]
     higher = lower = same = 0
     if own is not None:
         higher, lower = sum(1 for p in compared if p > own), sum(1 for p in compared if p < own)
@@ -510,7 +511,17 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
         ],
         "gruppe_antal": d.plural_in_words(len(compared), "sammenligningskommune", "sammenligningskommuner"),
         "gruppe_forhold": _group_relation(mf.kommune, higher, lower, same),
+        "gruppe_eneste": _single_relation(mf.kommune, compared_names[0], higher, lower)
+        if len(compared_names) == 1
+        else None,
     }
+
+
+def _single_relation(kommune: str, other: str, higher: int, lower: int) -> str:
+    """ "Hillerød ligger lavere end Allerød" for the one comparison municipality with a rate."""
+    if higher:
+        return f"{other} ligger højere end {kommune}"
+    return f"{other} ligger lavere end {kommune}" if lower else f"{other} har samme procent som {kommune}"
 
 
 def _group_relation(kommune: str, higher: int, lower: int, same: int) -> str:
