@@ -183,25 +183,21 @@ def render_png(draw, height_in: float = HEIGHT_IN, finish=None, dpi: int = DPI) 
 def _render_locked(draw, height_in: float, finish, dpi: int) -> bytes:
     _setup()
     import matplotlib
-    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from PIL import Image
 
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(WIDTH_IN, height_in), dpi=dpi, facecolor="white")
         canvas = FigureCanvasAgg(fig)
         draw(fig, canvas.get_renderer())
         canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba())
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     fig.clear()  # break artist reference cycles at once so batch runs stay flat in memory
     if finish is not None:
-        from PIL import Image
-
-        image = Image.fromarray(pixels[:, :, :3])
         finish(image)
-        pixels = np.asarray(image)
     # Opaque RGB without metadata: the same bytes every time, and the PDF writer embeds its rows as they are.
-    return png.encode(pixels, dpi)
+    return png.encode(image, dpi)
 
 
 def _text_width_in(renderer, text: str, bold: bool = False) -> float:
