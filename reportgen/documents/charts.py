@@ -181,6 +181,11 @@ def render_png(draw, height_in: float = HEIGHT_IN, finish=None, dpi: int = DPI) 
         return _render_locked(draw, height_in, finish, dpi)
 
 
+def warm_up() -> bytes:
+    """A small chart, drawn to load matplotlib and the chart fonts once per process."""
+    return trend_chart((2023, 2024), (Series("Opvarmning", (Fraction(1, 2), None), "kommune"),))
+
+
 def _render_locked(draw, height_in: float, finish, dpi: int) -> bytes:
     _setup()
     import matplotlib

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reportgen.documents import charts, handleplan, maps, markdown, tables
+from reportgen.documents import charts, handleplan, maps, markdown, prose, tables
 from reportgen.documents.letter import SLUG as LETTER_SLUG
 from reportgen.documents.letter import compose_letter
 from reportgen.documents.model import (
@@ -95,6 +95,13 @@ def _context(inputs: Inputs, cf: CaseFigures) -> tuple[dict, dict]:
     texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
     ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
     return ctx, {f"tekst:{section}": blocks for section, blocks in texts.items()}
+
+
+def warm_up() -> None:
+    """Load what composing needs once per process: the prose templates, and matplotlib and the municipal
+    boundaries by drawing a map (charts.warm_up loads the chart fonts)."""
+    prose.warm_up()
+    maps.warm_up()
 
 
 def section_template(section: str) -> str:
