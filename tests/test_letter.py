@@ -129,3 +129,14 @@ def test_one_document_is_composed_as_in_the_packet(tmp_path):
     for doc in packet.documents():
         assert compose_document(inputs, cf, doc.slug) == doc
     assert compose_document(inputs, cf, "bilag-9") is None
+
+
+def test_the_action_plan_is_composed_alone_as_in_the_packet(tmp_path):
+    """The live preview of Bilag 2 (the action plan) composes only that document, the packet's own."""
+    from reportgen.documents.compose import compose, compose_document
+
+    inputs = load_inputs(make_case(tmp_path))
+    cf = compute(inputs)
+    packet = compose(inputs, cf)
+    assert packet.bilag2 is not None
+    assert compose_document(inputs, cf, "bilag-2") == packet.bilag2
