@@ -116,3 +116,27 @@ def test_the_build_writes_the_letter(final_build):
     with zipfile.ZipFile(final_build / "orientering-ankestyrelsen.docx") as z:
         xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/") and n.endswith(".xml"))
     assert "UDKAST" not in xml and "Orientering om beslutning efter retssikkerhedslovens" in xml
+
+
+def test_one_document_is_composed_as_in_the_packet(tmp_path):
+    """The live preview composes only the document it shows; it is the packet's document, block for block."""
+    from reportgen.documents.compose import compose, compose_document
+
+    inputs = load_inputs(make_case(tmp_path, sag_toml_patch={"handleplan.indstilling": "udarbejdes-ikke"}))
+    cf = compute(inputs)
+    packet = compose(inputs, cf)
+    assert len(packet.documents()) == 3
+    for doc in packet.documents():
+        assert compose_document(inputs, cf, doc.slug) == doc
+    assert compose_document(inputs, cf, "bilag-9") is None
+
+
+def test_the_action_plan_is_composed_alone_as_in_the_packet(tmp_path):
+    """The live preview of Bilag 2 (the action plan) composes only that document, the packet's own."""
+    from reportgen.documents.compose import compose, compose_document
+
+    inputs = load_inputs(make_case(tmp_path))
+    cf = compute(inputs)
+    packet = compose(inputs, cf)
+    assert packet.bilag2 is not None
+    assert compose_document(inputs, cf, "bilag-2") == packet.bilag2

@@ -11,6 +11,7 @@ import sys
 import time
 import zlib
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,54 @@ print(len(started))
 def test_weasyprint_is_imported_without_running_the_library_search():
     result = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "0"  # without the switch: ldconfig, gcc and ld for each library name
+
+
+def pdf_images(path: Path, folder: Path) -> list[Path]:
+    """The images of a PDF as PNG files, in order, via pdfimages."""
+    run("pdfimages", "-png", path, folder / "bild")
+    return sorted(folder.glob("bild-*.png"))
+
+
+def idat(png: bytes) -> bytes:
+    """The compressed pixel rows of a PNG: its IDAT chunks' data."""
+    return b"".join(data for kind, data in pdf._chunks(png) if kind == b"IDAT")
+
+
+def test_rgb_pngs_are_embedded_with_their_own_compressed_rows_and_others_through_weasyprint(tmp_path):
+    """A chart's compressed rows go into the PDF as they are (no decoding and compressing again); an image with
+    alpha (tiny_png) is embedded by WeasyPrint itself, with its alpha as a mask. Both show their PNG's pixels."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from reportgen.documents import charts
+
+    chart = charts.trend_chart((2023, 2024), (charts.Series("Allerød", (Fraction(1, 2), Fraction(5, 8)), "kommune"),))
+    figures = (
+        Figure("graf.png", chart, "Graf", "Linjediagram."),
+        Figure("lille.png", tiny_png(), "Lille", "Lille linjediagram."),
+    )
+    path = tmp_path / "figurer.pdf"
+    path.write_bytes(data := pdf.render(replace(sample_document(), blocks=figures)))
+    assert idat(chart) in data
+    assert idat(tiny_png()) not in data
+    chart_image, small_image, _small_alpha = pdf_images(path, tmp_path)
+    for png, extracted in ((chart, chart_image), (tiny_png(), small_image)):
+        expected = Image.open(BytesIO(png)).convert("RGB")
+        assert Image.open(extracted).convert("RGB").tobytes() == expected.tobytes()
+
+
+def test_the_pdf_parses_figures_by_short_names_not_their_base64():
+    html, images = pdf._split_images(b'<p><img src="data:image/png;base64,' + base64.b64encode(tiny_rgb_png()) + b'">')
+    assert html == b'<p><img src="reportgen-figur:1">' and "reportgen-figur:1" in images
+
+
+def tiny_rgb_png() -> bytes:
+    """A 2 × 1 opaque RGB PNG."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (2, 1), "white").save(buffer, format="png")
+    return buffer.getvalue()

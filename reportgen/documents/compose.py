@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from reportgen.documents import charts, handleplan, maps, markdown, tables
+from reportgen.documents import charts, handleplan, maps, markdown, prose, tables
+from reportgen.documents.letter import SLUG as LETTER_SLUG
 from reportgen.documents.letter import compose_letter
 from reportgen.documents.model import (
     Block,
@@ -68,10 +69,7 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
     `ready` is called with each document as soon as it is composed, Bilag 1 first (its PDF takes longest) and the
     sagsfremstilling second, so that a build can start laying them out while the rest is composed.
     """
-    ctx = _ctx(inputs, cf)
-    texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
-    ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
-    inserts = {f"tekst:{section}": blocks for section, blocks in texts.items()}
+    ctx, inserts = _context(inputs, cf)
     ready = ready or (lambda doc: None)
     ready(bilag1 := _bilag1(inputs, cf, ctx, inserts))
     ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, inserts))
@@ -87,6 +85,33 @@ def _ctx(inputs: Inputs, cf: CaseFigures) -> dict:
     ctx = case_ctx(inputs.case, cf)
     ctx["opfoelgning"] = handleplan.follow_up_ctx(inputs, cf)
     return ctx
+
+
+def compose_document(inputs: Inputs, cf: CaseFigures, slug: str) -> Document | None:
+    """One document of the packet by its slug (None: the case has no such document), composed without the others
+    and their figures: the live preview shows one document at a time."""
+    if slug == LETTER_SLUG:
+        return compose_letter(inputs, cf)
+    if slug == "bilag-2":
+        return _bilag2(inputs, cf)
+    make = {"sagsfremstilling": _sagsfremstilling, "bilag-1": _bilag1}.get(slug)
+    return make(inputs, cf, *_context(inputs, cf)) if make else None
+
+
+def _context(inputs: Inputs, cf: CaseFigures) -> tuple[dict, dict]:
+    """The prose templates' values (with the follow-up of last year's plan) and the administration's texts as
+    blocks, by insert name."""
+    ctx = _ctx(inputs, cf)
+    texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
+    ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
+    return ctx, {f"tekst:{section}": blocks for section, blocks in texts.items()}
+
+
+def warm_up() -> None:
+    """Load what composing needs once per process: the prose templates, and matplotlib and the municipal
+    boundaries by drawing a map (charts.warm_up loads the chart fonts)."""
+    prose.warm_up()
+    maps.warm_up()
 
 
 def section_template(section: str) -> str:

@@ -59,6 +59,13 @@ def _text_env():
     )
 
 
+def warm_up() -> None:
+    """Compile every prose template once, so that a process's first document does not wait for it."""
+    for template in PROSE_TEMPLATES.iterdir():
+        if template.name.endswith(".j2"):
+            (_text_env() if template.name.endswith(".txt.j2") else _env()).get_template(template.name)
+
+
 def _escape(value: object) -> object:
     """Every value a prose template prints is literal text, except a macro's output marked |safe."""
     return value if isinstance(value, Markup) else markdown.escape(value)

@@ -259,15 +259,14 @@ def _init_worker(stats: Statistics, statistik: Path, aar: int, out: Path, indsti
 
 
 def warm_up() -> None:
-    """Run the chart, map, HTML, PDF and DOCX writers once on a tiny document, so fonts, templates and the
-    municipal boundaries are loaded once per worker."""
-    from reportgen.documents import charts, maps
+    """Compose's warm-up (prose templates, a map), and a chart through the HTML, PDF and DOCX writers in a tiny
+    document, so fonts, templates and the municipal boundaries are loaded once per worker."""
+    from reportgen.documents import charts, compose
     from reportgen.documents.model import Figure
     from reportgen.writers import docx, pdf
 
-    maps.warm_up()
-    chart = charts.trend_chart((2023, 2024), (charts.Series("Opvarmning", (Fraction(1, 2), None), "kommune"),))
-    doc = pdf.warm_up_document(Figure("opvarmning.png", chart, "Opvarmning", "Opvarmning"))
+    compose.warm_up()
+    doc = pdf.warm_up_document(Figure("opvarmning.png", charts.warm_up(), "Opvarmning", "Opvarmning"))
     pdf.render(doc)
     docx.render(doc)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 
-from reportgen.documents.compose import compose, default_text, section_template
+from reportgen.documents.compose import compose_document, default_text, section_template
 from reportgen.domain.errors import InputError, Problem
 from reportgen.figures.case import compute
 from reportgen.inputs.case import INDSTILLINGER, STATUSES, TEXT_SECTIONS, UDFALD
@@ -141,9 +141,7 @@ def _preview(name: str, document: str, drafts: dict[str, str | None]):
         inputs = workspace().inputs(ref, tekster=drafts)
     except InputError as exc:
         return _problem_document(exc), 422
-    cf = compute(inputs)
-    packet = compose(inputs, cf)
-    doc = next((d for d in packet.documents() if d.slug == document), None)
+    doc = compose_document(inputs, compute(inputs), document)
     if doc is None:
         abort(404)
     return document_response(html.render(doc, inputs.look))

@@ -12,6 +12,7 @@ from typing import Any
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
@@ -47,6 +48,7 @@ from reportgen.writers.docx_styles import add_own_styles, apply_tokens
 DRAFT_MARK = "UDKAST"
 LOGO_IDS = 9001  # drawing ids of header logos, apart from the figures' 1, 2, …
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+MEDIA = "word/media/"  # the pictures' folder in the package
 _STYLE_IDS: dict[str, dict[tuple[str, Any], str | None]] = {}  # reference SHA-256 → (name, type) → id
 
 
@@ -76,9 +78,7 @@ def render(doc: Document, look: Look = DEFAULT_LOOK) -> bytes:
     _write_running_texts(target, doc, look, writer.text_width)
     _set_language(target, doc.language)
     _set_core_properties(target, doc)
-    buffer = BytesIO()
-    target.save(buffer)
-    return _repack(buffer.getvalue())
+    return _zip(_members(target))
 
 
 @cache
@@ -479,14 +479,41 @@ def _set_core_properties(target: DocxDocument, doc: Document) -> None:
     props.content_status = props.identifier = props.version = ""
 
 
-def _repack(data: bytes) -> bytes:
-    """Rewrite the zip package with sorted entries and fixed timestamps, so equal documents give equal bytes."""
-    with zipfile.ZipFile(BytesIO(data)) as source:
-        entries = {name: source.read(name) for name in source.namelist()}
+class _Members:
+    """The members of a package by zip name: the interface of python-docx's physical package writer, in memory."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        """Keep a member's bytes."""
+        self.blobs[pack_uri.membername] = blob
+
+
+def _members(target: DocxDocument) -> dict[str, bytes]:
+    """Every member of the document's package by zip name, as python-docx's save would write them."""
+    package = target.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    members: Any = _Members()  # python-docx's writer interface, typed there as its zip writer
+    PackageWriter._write_content_types_stream(members, parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, parts)
+    return members.blobs
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    """The zip package with sorted entries and fixed timestamps, so equal documents give equal bytes.
+
+    Pictures are stored as they are (a PNG is already compressed; deflating it again gains nothing), the XML
+    parts deflated.
+    """
     out = BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in sorted(entries):  # "[Content_Types].xml" sorts first, as Word writes it
+    with zipfile.ZipFile(out, "w") as target:
+        for name in sorted(members):  # "[Content_Types].xml" sorts first, as Word writes it
             info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 0, 0
-            target.writestr(info, entries[name])
+            info.compress_type = zipfile.ZIP_STORED if name.startswith(MEDIA) else zipfile.ZIP_DEFLATED
+            info.create_system, info.external_attr = 0, 0
+            target.writestr(info, members[name])
     return out.getvalue()

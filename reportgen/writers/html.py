@@ -68,6 +68,12 @@ def logo_data_uri(look: Look) -> str:
     return _png_data_uri(look.logo.png)
 
 
+def warm_up() -> None:
+    """Compile the HTML templates once per process."""
+    for name in ("document.html.j2", "blocks.html.j2"):
+        _environment().get_template(name)
+
+
 @cache
 def _environment() -> jinja2.Environment:
     """Return the shared Jinja2 environment (created on first use; templates are cached by it)."""

@@ -7,7 +7,9 @@ import binascii
 import hashlib
 import logging
 import os
+import re
 import shutil
+import struct
 import sys
 import threading
 from collections.abc import Iterator
@@ -31,6 +33,9 @@ SERVED_DATA_TYPES = frozenset({"image/png", "image/jpeg"})
 # a style folder's SVG logo and font files, served as data: URLs only with the content that was checked on loading
 TRUSTED_DATA_TYPES = frozenset({"image/svg+xml", "font/ttf", "font/otf"})
 _trusted: set[str] = set()  # SHA-256 of the style folders' logos and fonts rendered in this process
+PNG_DATA_URL = re.compile(rb'src="(data:image/png;base64,[A-Za-z0-9+/=]*)"')
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+FIGURE_URL = "reportgen-figur:{}"  # what an embedded PNG is called in the HTML WeasyPrint parses
 
 # WeasyPrint's font configuration and fetcher are shared, and SOURCE_DATE_EPOCH is
 # process-wide, so renders in one process run one at a time.
@@ -55,9 +60,11 @@ def render(doc: Document, html: bytes | None = None, look: Look = DEFAULT_LOOK) 
     with _render_lock, _source_date_epoch(doc.date), _fail_on_logged_errors():
         _trust(look)
         html, stylesheets = _split_stylesheet(html, look)
+        html, images = _split_images(html)
         page = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
         return page.write_pdf(
             stylesheets=stylesheets,
+            cache=images,
             font_config=_font_config(),
             pdf_variant=PDF_VARIANT,
             pdf_identifier=_identifier(doc),
@@ -220,6 +227,74 @@ def _look_stylesheet(look: Look) -> Any:
 
     css = html_writer.look_css(look, embed_fonts=True)
     return CSS(string=str(css), base_url=BASE_URL, url_fetcher=url_fetcher(), font_config=_font_config())
+
+
+def _split_images(html: bytes) -> tuple[bytes, dict[str, Any]]:
+    """The HTML with each embedded RGB PNG's data: URL replaced by a short name, and WeasyPrint's image cache
+    holding those PNGs by that name, ready to be embedded.
+
+    WeasyPrint would otherwise scan every base64 character while parsing the HTML, then decode each PNG and
+    compress its pixels again. An 8-bit RGB or grey PNG without interlacing or transparency (as the charts and
+    maps are) holds exactly what a PDF image with a PNG predictor needs, so its compressed rows go into the PDF
+    as they are. Any other image is left to WeasyPrint.
+    """
+    images: dict[str, Any] = {}
+    parts: list[bytes] = []
+    end = figures = 0
+    for match in PNG_DATA_URL.finditer(html):
+        png = base64.b64decode(match[1].partition(b",")[2])
+        if not _rows_embeddable(png):
+            continue
+        figures += 1
+        url = FIGURE_URL.format(figures)
+        images[url] = _png_image_type()(
+            _open_png(png), hashlib.md5(url.encode(), usedforsecurity=False).hexdigest(), png, cache=images
+        )
+        parts += [html[end : match.start(1)], url.encode("ascii")]
+        end = match.end(1)
+    return b"".join(parts) + html[end:], images
+
+
+def _rows_embeddable(png: bytes) -> bool:
+    """True for a PNG of 8-bit RGB or grey pixels, not interlaced, without transparency."""
+    if not png.startswith(PNG_SIGNATURE) or png[12:16] != b"IHDR" or len(png) < 29:
+        return False
+    bit_depth, colour_type, _compression, _filter, interlace = png[24:29]
+    return bit_depth == 8 and colour_type in (0, 2) and interlace == 0 and all(k != b"tRNS" for k, _ in _chunks(png))
+
+
+def _chunks(png: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """The (type, data) of each chunk of a PNG."""
+    offset = len(PNG_SIGNATURE)
+    while offset + 8 <= len(png):
+        (length,) = struct.unpack_from(">I", png, offset)
+        yield png[offset + 4 : offset + 8], png[offset + 8 : offset + 8 + length]
+        offset += 12 + length
+
+
+def _open_png(png: bytes) -> Any:
+    """The PNG opened by Pillow (which reads only its header until the pixels are asked for)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    return Image.open(BytesIO(png))
+
+
+@cache
+def _png_image_type() -> type:
+    """WeasyPrint's raster image, embedding a PNG's compressed rows instead of decoding and compressing them."""
+    _load_weasyprint()
+    from weasyprint.images import RasterImage
+
+    class EmbeddedPng(RasterImage):
+        """A PNG whose compressed rows are the PDF image's stream (FlateDecode with a PNG predictor)."""
+
+        def _get_png_data(self, pillow_image: Any) -> bytes:
+            """The PNG's IDAT data as it is (WeasyPrint passes the opened image, not needed here)."""
+            return b"".join(data for kind, data in _chunks(self.image_data.data) if kind == b"IDAT")
+
+    return EmbeddedPng
 
 
 def _template_file(url: str) -> tuple[bytes, str]:
