@@ -349,3 +349,27 @@ def test_one_comparison_municipality_is_named_in_the_alt_text():
     mf = ranking.map_figures("socialomraadet", 2024, "Allerød", counts, country, Counts(60, 20, 20, 0))
     text = alt_text("alt-kort.txt.j2", {**map_ctx(mf, ("Hillerød",)), "udsnit_med_gruppe": True})
     assert "Hillerød ligger lavere end Allerød." in text and "Af de én" not in text
+
+
+def test_the_comparison_group_is_summed_up_as_one_sentence_for_every_shape():
+    from reportgen.documents.prose import alt_text, map_ctx
+    from reportgen.domain.counts import Counts
+    from reportgen.figures import ranking
+
+    country = tuple(sorted(regions()))
+    counts = {k: Counts(6, 2, 2, 0) for k in country} | {"Allerød": Counts(4, 3, 3, 0), "Furesø": Counts(2, 4, 4, 0)}
+    counts = {k: v for k, v in counts.items() if k != "Rudersdal"}  # no figures: "med en procent"
+    mf = ranking.map_figures("socialomraadet", 2024, "Allerød", counts, country, Counts(60, 20, 20, 0))
+
+    def group_sentence(gruppe: tuple[str, ...]) -> str:
+        text = alt_text("alt-kort.txt.j2", {**map_ctx(mf, gruppe), "udsnit_med_gruppe": True})
+        return next(s for s in text.split(". ") if "sammenligningskommune" in s and "optegnet" not in s)
+
+    assert group_sentence(("Hillerød", "Hørsholm")) == "Begge sammenligningskommuner ligger lavere end Allerød"
+    all_lower = ("Hillerød", "Hørsholm", "Gribskov", "Rudersdal")
+    assert group_sentence(all_lower) == "Alle tre sammenligningskommuner med en procent ligger lavere end Allerød"
+    mixed = ("Hillerød", "Hørsholm", "Furesø")
+    assert (
+        group_sentence(mixed)
+        == "Af de tre sammenligningskommuner med en procent ligger én højere og to lavere end Allerød"
+    )

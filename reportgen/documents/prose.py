@@ -521,6 +521,7 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
         "gruppe_eneste": _single_relation(mf.kommune, compared_names[0], higher, lower)
         if len(compared_names) == 1
         else None,
+        "gruppe_alle": _all_relation(mf.kommune, len(compared), len(gruppe), higher, lower, same),
     }
 
 
@@ -529,6 +530,18 @@ def _single_relation(kommune: str, other: str, higher: int, lower: int) -> str:
     if higher:
         return f"{other} ligger højere end {kommune}"
     return f"{other} ligger lavere end {kommune}" if lower else f"{other} har samme procent som {kommune}"
+
+
+def _all_relation(kommune: str, compared: int, members: int, higher: int, lower: int, same: int) -> str | None:
+    """ "Alle fire sammenligningskommuner ligger lavere end Allerød" ("Begge …"; "… med en procent" when a member
+    has none) when two or more compared municipalities all lie the same way; None otherwise."""
+    if compared < 2 or compared not in (higher, lower, same):
+        return None
+    subject = "Begge" if compared == 2 else f"Alle {d.in_words(compared)}"
+    subject += " sammenligningskommuner" + (" med en procent" if compared < members else "")
+    if same:
+        return f"{subject} har samme procent som {kommune}"
+    return f"{subject} ligger {'højere' if higher else 'lavere'} end {kommune}"
 
 
 def _group_relation(kommune: str, higher: int, lower: int, same: int) -> str:
