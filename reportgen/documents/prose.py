@@ -518,18 +518,16 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
         ],
         "gruppe_antal": d.plural_in_words(len(compared), "sammenligningskommune", "sammenligningskommuner"),
         "gruppe_forhold": _group_relation(mf.kommune, higher, lower, same),
-        "gruppe_eneste": _single_relation(mf.kommune, compared_names[0], higher, lower)
-        if len(compared_names) == 1
-        else None,
+        "gruppe_eneste": _relation(mf.kommune, compared_names[0], higher, lower) if len(compared_names) == 1 else None,
         "gruppe_alle": _all_relation(mf.kommune, len(compared), len(gruppe), higher, lower, same),
     }
 
 
-def _single_relation(kommune: str, other: str, higher: int, lower: int) -> str:
-    """ "Hillerød ligger lavere end Allerød" for the one comparison municipality with a rate."""
+def _relation(kommune: str, subject: str, higher: int, lower: int) -> str:
+    """ "Hillerød ligger lavere end Allerød" (or "Begge sammenligningskommuner …"): where the subject lies."""
     if higher:
-        return f"{other} ligger højere end {kommune}"
-    return f"{other} ligger lavere end {kommune}" if lower else f"{other} har samme procent som {kommune}"
+        return f"{subject} ligger højere end {kommune}"
+    return f"{subject} ligger lavere end {kommune}" if lower else f"{subject} har samme procent som {kommune}"
 
 
 def _all_relation(kommune: str, compared: int, members: int, higher: int, lower: int, same: int) -> str | None:
@@ -539,9 +537,7 @@ def _all_relation(kommune: str, compared: int, members: int, higher: int, lower:
         return None
     subject = "Begge" if compared == 2 else f"Alle {d.in_words(compared)}"
     subject += " sammenligningskommuner" + (" med en procent" if compared < members else "")
-    if same:
-        return f"{subject} har samme procent som {kommune}"
-    return f"{subject} ligger {'højere' if higher else 'lavere'} end {kommune}"
+    return _relation(kommune, subject, higher, lower)
 
 
 def _group_relation(kommune: str, higher: int, lower: int, same: int) -> str:
