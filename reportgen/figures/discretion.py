@@ -16,8 +16,10 @@ A small count is protected when at least two values fit all of that.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Key = Hashable
@@ -31,6 +33,11 @@ class Relation:
     terms: tuple[tuple[Key, int], ...]
     bound: int = 0
     equal: bool = False
+
+    @cached_property
+    def keys(self) -> frozenset[Key]:
+        """The cells the relation is about."""
+        return frozenset(k for k, _ in self.terms)
 
 
 def equal(terms: Mapping[Key, int], bound: int = 0) -> Relation:
@@ -129,7 +136,7 @@ def _related(grid: Grid, hidden: set[Key], start: Key) -> set[Key]:
     while frontier:
         key = frontier.pop()
         for relation in grid.relations:
-            keys = {k for k, _ in relation.terms}
+            keys = relation.keys
             if key in keys:
                 related |= keys
                 for k in keys & hidden - component:
@@ -143,7 +150,7 @@ def _determined(grid: Grid, hidden: set[Key], small: set[Key], key: Key, diskret
     cells = _related(grid, hidden, key) & hidden | {key}
     ceiling = max(*grid.values.values(), diskretion)  # no count of a table exceeds its largest total
     domains = {k: list(range(1, diskretion)) if k in small else list(range(ceiling + 1)) for k in cells}
-    relations = [r for r in grid.relations if any(k in cells for k, _ in r.terms)]
+    relations = [r for r in grid.relations if not r.keys.isdisjoint(cells)]
     known = {k: v for k, v in grid.values.items() if k not in hidden}
     first = solve(domains, relations, known)
     if first is None:  # cannot happen for true data; be safe rather than loop
@@ -159,9 +166,13 @@ def solve(domains: dict[Key, list[int]], relations: list[Relation], known: dict[
     if any(not r.terms and (r.bound < 0 or (r.equal and r.bound != 0)) for r in relations):
         return None
     relations = [r for r in relations if r.terms]
+    touching: dict[Key, list[int]] = {}
+    for index, r in enumerate(relations):
+        for k, _ in r.terms:
+            touching.setdefault(k, []).append(index)
 
-    def search(start: dict[Key, list[int]]) -> dict[Key, int] | None:
-        narrowed = _narrow(start, relations)
+    def search(start: dict[Key, list[int]], chosen: Key | None = None) -> dict[Key, int] | None:
+        narrowed = _narrow(start, relations, touching, None if chosen is None else touching.get(chosen, []))
         if narrowed is None:
             return None
         current = narrowed
@@ -170,7 +181,7 @@ def solve(domains: dict[Key, list[int]], relations: list[Relation], known: dict[
             return {k: values[0] for k, values in current.items()}
         key = min(open_, key=lambda k: (len(current[k]), repr(k)))
         for value in current[key]:
-            found = search({**current, key: [value]})
+            found = search({**current, key: [value]}, key)
             if found is not None:
                 return found
         return None
@@ -184,32 +195,57 @@ def _fix(relation: Relation, known: dict[Key, int]) -> Relation:
     return Relation(tuple((k, a) for k, a in relation.terms if k not in known), bound, relation.equal)
 
 
-def _narrow(domains: dict[Key, list[int]], relations: list[Relation]) -> dict[Key, list[int]] | None:
+def _narrow(
+    domains: dict[Key, list[int]],
+    relations: list[Relation],
+    touching: dict[Key, list[int]],
+    start: list[int] | None = None,
+) -> dict[Key, list[int]] | None:
     """The domains with every value removed that no assignment of the other cells could complete (bounds
-    consistency, repeated until nothing changes); None when a domain runs empty."""
+    consistency, repeated until nothing changes); None when a domain runs empty.
+
+    `touching` gives the relations (by index) each cell is in. Only the relations in `start` (all when None) are
+    checked first – the rest are consistent already – and a relation is checked again only when one of its cells'
+    domains has narrowed since; the result is the same in any order, as every step only removes values that
+    cannot be part of a solution.
+    """
     domains = dict(domains)
-    changed = True
-    while changed:
-        changed = False
-        for r in relations:
-            ends = {k: (a * domains[k][0], a * domains[k][-1]) for k, a in r.terms}
-            low = sum(min(e) for e in ends.values())
-            high = sum(max(e) for e in ends.values())
-            if low > r.bound or (r.equal and high < r.bound):
+    pending = list(range(len(relations))) if start is None else list(start)
+    queued = set(pending)
+    while pending:
+        index = pending.pop()
+        queued.discard(index)
+        r = relations[index]
+        ends = {k: (a * domains[k][0], a * domains[k][-1]) for k, a in r.terms}
+        low = sum(min(e) for e in ends.values())
+        high = sum(max(e) for e in ends.values())
+        if low > r.bound or (r.equal and high < r.bound):
+            return None
+        for k, a in r.terms:
+            rest_low = low - min(ends[k])
+            rest_high = high - max(ends[k])
+            values = _within(domains[k], a, r.bound - rest_low, r.bound - rest_high if r.equal else None)
+            if not values:
                 return None
-            for k, a in r.terms:
-                rest_low = low - min(ends[k])
-                rest_high = high - max(ends[k])
-                values = [
-                    v
-                    for v in domains[k]
-                    if a * v + rest_low <= r.bound and (not r.equal or a * v + rest_high >= r.bound)
-                ]
-                if not values:
-                    return None
-                if len(values) < len(domains[k]):
-                    domains[k] = values
-                    changed = True
-                    ends[k] = (a * values[0], a * values[-1])
-                    low, high = rest_low + min(ends[k]), rest_high + max(ends[k])
+            if len(values) < len(domains[k]):
+                domains[k] = values
+                ends[k] = (a * values[0], a * values[-1])
+                low, high = rest_low + min(ends[k]), rest_high + max(ends[k])
+                for other in touching[k]:
+                    if other not in queued:
+                        queued.add(other)
+                        pending.append(other)
     return domains
+
+
+def _within(values: list[int], a: int, most: int, least: int | None) -> list[int]:
+    """The sorted values v with a × v ≤ most and, unless least is None, a × v ≥ least (a slice, found by bisection)."""
+    if a == 0:
+        return values
+    if a > 0:
+        low, high = (None if least is None else -(-least // a)), most // a
+    else:
+        low, high = -(most // -a), (None if least is None else least // a)
+    start = 0 if low is None else bisect_left(values, low)
+    end = len(values) if high is None else bisect_right(values, high)
+    return values[start:end]
