@@ -132,7 +132,8 @@ def _ordered(keys: Iterable[Key]) -> list[Key]:
 
 def _related(grid: Grid, hidden: set[Key], start: Key) -> set[Key]:
     """The cells in a relation with the hidden cells connected to `start` (through relations among hidden cells)."""
-    component, frontier, related = {start}, [start], set()
+    component, frontier = {start}, [start]
+    related: set[Key] = set()
     while frontier:
         key = frontier.pop()
         for relation in grid.relations:
@@ -242,6 +243,8 @@ def _within(values: list[int], a: int, most: int, least: int | None) -> list[int
     """The sorted values v with a × v ≤ most and, unless least is None, a × v ≥ least (a slice, found by bisection)."""
     if a == 0:
         return values
+    low: int | None
+    high: int | None
     if a > 0:
         low, high = (None if least is None else -(-least // a)), most // a
     else:
