@@ -17,10 +17,12 @@ import lxml.etree as etree
 import lxml.html
 import pytest
 from corpus import SHAPES, make
+from test_html_tree import as_laid_out, html5, shape
 
 from reportgen.documents.model import KEEP_AT_BREAK, KEEP_WHOLE
 from reportgen.domain import danmarkskort, kommuner
 from reportgen.lifecycle.build import build
+from reportgen.writers import html_tree
 from reportgen.writers.columns import SOFT_HYPHEN, header_pieces
 
 DOCUMENTS = ("sagsfremstilling", "bilag-1", "bilag-2")
@@ -121,6 +123,18 @@ def test_the_running_text_reads_as_careful_danish(corpus, name):
         for text in prose(lxml.html.document_fromstring(letter.read_bytes())):
             for pattern, why in BANNED.items():
                 assert not re.search(pattern, text), f"{name}/letter: {why}: {text}"
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_the_pdf_writer_parses_every_page_as_html5_does(corpus, name):
+    """The PDF writer builds each page's element tree itself (writers/html_tree.py), never a different one."""
+    pages = [f"{doc}.html" for doc in corpus[name].documents()] + ["orientering-ankestyrelsen.html"]
+    for page in (corpus[name].folder / p for p in pages):
+        if page.exists():
+            html = as_laid_out(page.read_bytes())
+            ours = html_tree.parse(html)
+            assert ours is not None, f"{name}/{page.name} is left to WeasyPrint's parser"
+            assert shape(ours) == html5(html), f"{name}/{page.name}"
 
 
 @pytest.mark.parametrize("name", SHAPES)
