@@ -13,7 +13,9 @@ CONSTRAINTS = Path(__file__).resolve().parents[1] / "constraints.txt"
 # The packages whose releases change the bytes of a DOCX, PDF, HTML or chart (layout, fonts, compression,
 # XML serialisation, number formatting), and those whose private parts the writers use.
 OUTPUT_PACKAGES = (
-    "weasyprint",  # PDF layout; writers/pdf.py uses FontConfiguration._folder and cffi's find_library
+    "weasyprint",  # PDF layout; writers/pdf.py uses FontConfiguration._folder, cffi's find_library, RasterImage and
+    # what HTML's constructor sets
+    "tinyhtml5",  # WeasyPrint's HTML parser, whose tree writers/html_tree.py builds
     "pydyf",  # PDF serialisation
     "fonttools",  # font subsetting in the PDF
     "tinycss2",
