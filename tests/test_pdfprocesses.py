@@ -36,6 +36,27 @@ def test_a_failing_document_raises_with_its_name_and_the_other_still_renders():
             processes.results()
 
 
+def test_a_short_document_waits_in_the_pipe_during_the_warm_up_and_a_long_one_here():
+    """While the processes warm up (importing WeasyPrint takes a while), a document without charts is sent at once –
+    it fits in the empty pipe, and the process lays it out as soon as it is warm – but one that would fill the pipe
+    waits here, so that sending it does not stop this process until the warm-up is over."""
+    short = sample_document()
+    long = replace(
+        sample_document(),
+        slug="lang",
+        blocks=tuple(Figure(f"f{i}.png", tiny_png() + bytes(30_000), f"Figur {i}", "Tomt.") for i in range(3)),
+    )
+    with PdfProcesses() as processes:
+        processes.submit(short)
+        processes.submit(long)
+        assert list(processes._busy.values()) == [short.slug]  # the other process is not even forked yet
+        assert [slug for slug, _ in processes._waiting] == ["lang"]
+        assert not processes._warm
+        results = processes.results()
+    assert results[short.slug] == pdf.render(short)
+    assert results["lang"].startswith(b"%PDF")
+
+
 def test_nothing_submitted_stops_cleanly():
     with PdfProcesses() as processes:
         assert processes.results() == {}
@@ -72,8 +93,8 @@ print(" ".join(f"{slug}:{len(pdf) > 500_000}" for slug, pdf in results.items()))
 
 
 def test_a_third_large_document_does_not_deadlock():
-    """The third document goes to the process that is still answering the first: sent at once, both ends would wait
-    for each other on full pipes. It is held back until the first answer is read. Run in a process group of its
+    """The third document waits for a process that has answered: sent at once to one that is still answering, both
+    ends would wait for each other on full pipes. Run in a process group of its
     own, so that a hang fails the test instead of stopping the suite."""
     import os
     import signal

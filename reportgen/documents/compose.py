@@ -66,17 +66,18 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
     """The documents of a case: the sagsfremstilling, Bilag 1, the action plan as Bilag 2 when the case holds one, and
     the letter to Ankestyrelsen when required.
 
-    `ready` is called with each document as soon as it is composed, Bilag 1 first (its PDF takes longest) and the
-    sagsfremstilling second, so that a build can start laying them out while the rest is composed.
+    `ready` is called with each document as soon as it is composed, so that a build can start laying them out
+    while the rest is composed: first the documents without charts (Bilag 2, the letter), which are composed at
+    once and laid out while the charts are drawn, then Bilag 1 (its PDF takes longest) and the sagsfremstilling.
     """
-    ctx, inserts = _context(inputs, cf)
     ready = ready or (lambda doc: None)
-    ready(bilag1 := _bilag1(inputs, cf, ctx, inserts))
-    ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, inserts))
-    if (bilag2 := _bilag2(inputs, cf)) is not None:  # after the two long documents: it has no charts
+    if (bilag2 := _bilag2(inputs, cf)) is not None:
         ready(bilag2)
     if (letter := compose_letter(inputs, cf)) is not None:
         ready(letter)
+    ctx, inserts = _context(inputs, cf)
+    ready(bilag1 := _bilag1(inputs, cf, ctx, inserts))
+    ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, inserts))
     return Packet(sagsfremstilling, bilag1, letter, bilag2)
 
 

@@ -70,6 +70,8 @@ def render_packet(packet: Packet, pdfs: PdfProcesses | None = None, look: Look =
         files[f"{doc.slug}.html"] = page
         if pdfs is None:
             files[f"{doc.slug}.pdf"] = pdf.render(doc, page, look)
+        else:
+            pdfs.poll()  # a PDF process that has finished gets the next document now
         files[f"{doc.slug}.docx"] = docx.render(doc, look)
     if pdfs is not None:
         files.update((f"{slug}.pdf", data) for slug, data in pdfs.results().items())

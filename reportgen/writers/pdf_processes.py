@@ -3,21 +3,24 @@
 A cold build spends most of its time importing and warming WeasyPrint and matplotlib and then laying out
 the PDFs. PdfProcesses forks one process at once, which loads WeasyPrint and the house stylesheet while
 this process draws the charts, and then forks a second, equally warm, process from itself. Each document
-is sent to one of them as soon as it is composed; the PDF bytes come back over a pipe. This process never
-imports WeasyPrint and meanwhile writes the HTML and DOCX.
+goes to the first of them that is free, as soon as it is composed; the PDF bytes come back over a pipe. This
+process never imports WeasyPrint and meanwhile writes the HTML and DOCX.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import signal
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 
 from reportgen.documents.model import Document
 from reportgen.inputs.style import DEFAULT_LOOK, Look
 
 WORKERS = 2
-Reply = tuple[str, bytes | tuple[int | None, str]]  # ("ok", PDF bytes) or ("fejl", (errno or None, message))
+PIPE_ROOM = 60_000  # bytes that fit in an empty pipe (64 KiB on Linux) with room for the message's header
+# ("klar", b"") once warm, then ("ok", PDF bytes) or ("fejl", (errno or None, message)) for each document
+Reply = tuple[str, bytes | tuple[int | None, str]]
 
 
 class PdfProcessFailed(RuntimeError):
@@ -25,7 +28,7 @@ class PdfProcessFailed(RuntimeError):
 
 
 class PdfProcesses:
-    """The two PDF processes of one build, used as a context manager; documents go round-robin to them."""
+    """The two PDF processes of one build, used as a context manager; each document goes to the first free one."""
 
     def __init__(self) -> None:
         """Fork the first process now; it warms up and forks the second."""
@@ -37,43 +40,73 @@ class PdfProcesses:
         self._process.start()
         for end in theirs:
             end.close()
-        # (slug, the process's pipe, the document and look while held back until that process has answered)
-        self._sent: list[tuple[str, Connection, tuple[Document, Look] | None]] = []
+        self._order: list[str] = []  # the slugs, as submitted
+        self._waiting: list[tuple[str, bytes]] = []  # slug and pickled task of the documents not yet sent
+        self._warm: set[Connection] = set()  # the processes that have said they are warm
+        self._busy: dict[Connection, str] = {}  # a process's pipe → the slug of the document it lays out
+        self._pdfs: dict[str, bytes] = {}
 
     def submit(self, doc: Document, look: Look = DEFAULT_LOOK) -> None:
-        """Send a composed document, and the look to lay it out in, to the next process; if that process has
-        stopped, results() says why.
+        """Queue a composed document, and the look to lay it out in, for the first process that is free; if a
+        process has stopped, results() says why."""
+        self._order.append(doc.slug)
+        self._waiting.append((doc.slug, bytes(ForkingPickler.dumps((doc, look)))))
+        self.poll()
 
-        A process that already has a document is sent the next one only after results() has read its answer:
-        sending now could block on a full pipe while the process blocks on sending us its PDF (a deadlock).
-        """
-        conn = self._conns[len(self._sent) % WORKERS]
-        busy = any(c is conn for _, c, _ in self._sent)
-        if not busy:
-            _send(conn, (doc, look))
-        self._sent.append((doc.slug, conn, (doc, look) if busy else None))
+    def poll(self) -> None:
+        """Collect the answers that have come and send waiting documents to the processes that are free, without
+        waiting: a build calls this between its other work, so that no process sits idle for long."""
+        self._collect(timeout=0)
 
     def results(self) -> dict[str, bytes]:
-        """The PDF bytes of every submitted document by slug.
+        """The PDF bytes of every submitted document by slug, in the order submitted.
 
         Raises OSError (with the process's errno: a full disk, a file size limit) or PdfProcessFailed when a
         process failed or stopped without answering.
         """
-        pdfs = {}
-        for slug, conn, held in self._sent:  # each process answers in the order it was sent its documents
-            if held is not None:
-                _send(conn, held)  # the process has answered everything before it
+        while self._waiting or self._busy:
+            self._collect(timeout=None)
+        return {slug: self._pdfs[slug] for slug in self._order}
+
+    def _collect(self, timeout: float | None) -> None:
+        """Send waiting documents to free processes, then read what the processes say within timeout (None: wait
+        for at least one message) and send the next waiting documents to the processes that are free then."""
+        self._dispatch()
+        listening = [conn for conn in self._conns if conn in self._busy or conn not in self._warm]
+        for conn in wait(listening, timeout) if listening else ():
+            assert isinstance(conn, Connection)
+            slug = self._busy.get(conn)
+            task = f"{slug}.pdf" if slug is not None else "opstarten"
             try:
                 status, payload = conn.recv()
             except (EOFError, OSError):
-                raise PdfProcessFailed(f"PDF-processen stoppede under {slug}.pdf") from None
-            if status != "ok" or not isinstance(payload, bytes):
+                raise PdfProcessFailed(f"PDF-processen stoppede under {task}") from None
+            if status == "klar":
+                self._warm.add(conn)
+                continue
+            if status != "ok" or not isinstance(payload, bytes) or slug is None:
                 number, message = payload if isinstance(payload, tuple) else (None, str(payload))
                 if number is not None:
-                    raise OSError(number, f"{slug}.pdf: {message}")
-                raise PdfProcessFailed(f"{slug}.pdf: {message}")
-            pdfs[slug] = payload
-        return pdfs
+                    raise OSError(number, f"{task}: {message}")
+                raise PdfProcessFailed(f"{task}: {message}")
+            self._pdfs[self._busy.pop(conn)] = payload
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Send the first waiting documents to the processes that have none.
+
+        A busy process gets no document: sending to it could block on a full pipe while that process blocks on
+        sending its PDF (a deadlock). A process that is still warming up gets one only when it fits in the empty
+        pipe (a short document without charts, as Bilag 2 is), so that sending does not wait for the warm-up.
+        """
+        for conn in self._conns:
+            if not self._waiting or conn in self._busy:
+                continue
+            slug, task = self._waiting[0]
+            if conn in self._warm or len(task) < PIPE_ROOM:
+                self._waiting.pop(0)
+                _send(conn, task)
+                self._busy[conn] = slug
 
     def __enter__(self) -> PdfProcesses:
         return self
@@ -89,11 +122,11 @@ class PdfProcesses:
         self._process.join()
 
 
-def _send(conn: Connection, task: tuple[Document, Look]) -> None:
-    """Send a document and its look to a PDF process; a broken pipe means the process stopped and left its reason
-    (or nothing) on the pipe, which results() reports."""
+def _send(conn: Connection, task: bytes) -> None:
+    """Send a pickled document and its look to a PDF process; a broken pipe means the process stopped and left its
+    reason (or nothing) on the pipe, which results() reports."""
     try:
-        conn.send(task)
+        conn.send_bytes(task)
     except OSError:
         pass
 
@@ -125,6 +158,8 @@ def _serve(conn: Connection, other: Connection | None = None) -> None:
     if other is not None:  # the second process, forked from the warm first one
         other.close()
         pdf.own_font_folder()
+    if not _answer(conn, ("klar", b"")):
+        return
     while True:
         try:
             task = conn.recv()
