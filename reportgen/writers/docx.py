@@ -209,16 +209,17 @@ class _BlockWriter:
         if table.total:
             rows.append((table.total, TOTAL_CELL_STYLES))
         grid = self.target.add_table(rows=len(rows), cols=len(table.header), style=Style.TABLE)
-        for index, (row, (cells, styles)) in enumerate(zip(grid.rows, rows, strict=True)):
-            for cell, text, align in zip(row.cells, cells, table.align, strict=True):
-                cell.paragraphs[0].style = styles[align]
-                _add_text(
-                    cell.paragraphs[0], text.replace("/", "/" + columns.BREAK_AFTER_SLASH) if index == 0 else text
-                )
+        # each cell's first paragraph, row by row: python-docx rebuilds a row's cells (and their paragraphs) on
+        # every access, so they are looked up once
+        paragraphs = [[cell.paragraphs[0] for cell in row.cells] for row in grid.rows]
+        for index, (row_paragraphs, (cells, styles)) in enumerate(zip(paragraphs, rows, strict=True)):
+            for paragraph, text, align in zip(row_paragraphs, cells, table.align, strict=True):
+                paragraph.style = styles[align]
+                _add_text(paragraph, text.replace("/", "/" + columns.BREAK_AFTER_SLASH) if index == 0 else text)
         grid.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-        _keep_rows_together(grid, table)
+        _keep_rows_together(grid, table, paragraphs)
         _set_table_look(grid, has_total=bool(table.total))
-        self.set_column_widths(grid, columns.column_widths(table, Emu(self.text_width).twips))
+        self.set_column_widths(grid, columns.column_widths(table, Emu(self.text_width).twips), paragraphs)
         after = [(note, Style.TABLE_NOTE) for note in table.notes]
         if table.source:
             after.append((f"Kilde: {table.source}", Style.SOURCE))
@@ -227,8 +228,9 @@ class _BlockWriter:
             if index < len(after) - 1:  # the notes stay with the table and with each other
                 paragraph.paragraph_format.keep_with_next = True
 
-    def set_column_widths(self, grid: DocxTable, twips: list[int]) -> None:
-        """Set the columns' widths (fixed layout: Word and LibreOffice use them as they are)."""
+    def set_column_widths(self, grid: DocxTable, twips: list[int], paragraphs: list[list[DocxParagraph]]) -> None:
+        """Set the columns' widths (fixed layout: Word and LibreOffice use them as they are); `paragraphs` are the
+        cells' first paragraphs, row by row."""
         widths = [Twips(t) for t in twips]
         grid.autofit = False
         table_width = grid._tbl.tblPr.find(qn("w:tblW"))
@@ -236,9 +238,9 @@ class _BlockWriter:
         table_width.set(qn("w:w"), str(sum(twips)))
         for column, width in zip(grid.columns, widths, strict=True):
             column.width = width
-        for row in grid.rows:  # row by row: column.cells rebuilds the whole cell grid on every call
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = width
+        for row in paragraphs:
+            for paragraph, width in zip(row, widths, strict=True):
+                paragraph._p.getparent().width = width  # the cell (w:tc) the paragraph is in
 
     def figure(self, figure: Figure) -> None:
         """Write the picture at its width (at most the text width) with alt text, then its numbered caption."""
@@ -272,18 +274,19 @@ def _add_text(paragraph: DocxParagraph, text: str) -> Any:
     return run
 
 
-def _keep_rows_together(grid: DocxTable, table: Table) -> None:
+def _keep_rows_together(grid: DocxTable, table: Table, paragraphs: list[list[DocxParagraph]]) -> None:
     """No row breaks across pages; the header keeps with the first row, each of the model's row groups keeps
-    together, and the last row keeps with the notes under the table."""
+    together, and the last row keeps with the notes under the table (`paragraphs`: the cells' first paragraphs,
+    row by row)."""
     keep = {0}  # the header row (grid row 0); body row i is grid row i + 1
     for group in table.row_groups():
         keep |= {i + 1 for i in group if i != group[-1]}
     keep.add(len(table.body))
-    for index, row in enumerate(grid.rows):
+    for index, (row, row_paragraphs) in enumerate(zip(grid.rows, paragraphs, strict=True)):
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         if index in keep:
-            for cell in row.cells:
-                cell.paragraphs[0].paragraph_format.keep_with_next = True
+            for paragraph in row_paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _add_inlines(
