@@ -10,6 +10,7 @@ document of the test cases). Anything else returns None, and WeasyPrint parses t
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -32,6 +33,7 @@ SPECIAL = ALLOWED - frozenset(("span", "em", "strong", "b", "i", "u", "s", "smal
                                "mark", "time", "div", "p"))  # fmt: skip
 UTF8 = b'<meta charset="utf-8">'  # how the HTML writer declares the encoding, at the start of <head>
 BLANK = " \t\n\f\r"
+BARE_AMPERSAND = re.compile(r"&(?!#?[0-9A-Za-z]+;)")  # an & that does not begin a character reference ending in ;
 HEAD = frozenset(("link", "meta", "title"))  # in <head>; another would end it (HTML5), <base> would change URLs
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # Start tags that end an open <p> in HTML5; the page would then hold an extra, empty paragraph.
@@ -91,6 +93,8 @@ class _Builder(HTMLParser):
         names = [name for name, _ in attrs]
         if tag not in ALLOWED or self.after_body or len(set(names)) < len(names):
             raise _Unsupported(tag)
+        if attrs and BARE_AMPERSAND.search(self.get_starttag_text() or ""):
+            raise _Unsupported("& in an attribute")  # HTML5 leaves "&copy=" in an attribute as it is
         element = ET.Element(tag, {name: "" if value is None else value for name, value in attrs})
         if not self.stack:
             if tag != "html":

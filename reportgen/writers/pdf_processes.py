@@ -18,7 +18,10 @@ from reportgen.documents.model import Document
 from reportgen.inputs.style import DEFAULT_LOOK, Look
 
 WORKERS = 2
-PIPE_ROOM = 60_000  # bytes that fit in an empty pipe (64 KiB on Linux) with room for the message's header
+# a document this small is sent to a process that is still warming up: it fits in the empty connection (a Unix socket
+# pair, some 200 kB of buffer on Linux, less on other systems) so sending returns at once; a larger one could make
+# sending wait until the warm-up is over (never a deadlock: the process reads as soon as it is warm)
+PIPE_ROOM = 60_000
 # ("klar", b"") once warm, then ("ok", PDF bytes) or ("fejl", (errno or None, message)) for each document
 Reply = tuple[str, bytes | tuple[int | None, str]]
 
@@ -96,8 +99,8 @@ class PdfProcesses:
         """Send the first waiting documents to the processes that have none.
 
         A busy process gets no document: sending to it could block on a full pipe while that process blocks on
-        sending its PDF (a deadlock). A process that is still warming up gets one only when it fits in the empty
-        pipe (a short document without charts, as Bilag 2 is), so that sending does not wait for the warm-up.
+        sending its PDF (a deadlock). A process that is still warming up gets one only when it is small (PIPE_ROOM:
+        a short document without charts, as Bilag 2 is), so that sending does not wait for the warm-up.
         """
         for conn in self._conns:
             if not self._waiting or conn in self._busy:
