@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from test_html_writer import HOSTILE, hostile_document, sample_document, tiny_png
 
+from reportgen.documents import png as png_file
 from reportgen.documents.model import Figure
 from reportgen.resources import TEMPLATES
 from reportgen.writers import pdf
@@ -249,7 +250,7 @@ def pdf_images(path: Path, folder: Path) -> list[Path]:
 
 def idat(png: bytes) -> bytes:
     """The compressed pixel rows of a PNG: its IDAT chunks' data."""
-    return b"".join(data for kind, data in pdf._chunks(png) if kind == b"IDAT")
+    return b"".join(data for kind, data in png_file.chunks(png) if kind == b"IDAT")
 
 
 def test_rgb_pngs_are_embedded_with_their_own_compressed_rows_and_others_through_weasyprint(tmp_path):

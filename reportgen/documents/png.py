@@ -1,4 +1,5 @@
-"""An opaque RGB image as a PNG file, written directly: the same bytes for the same pixels, and cheap to write.
+"""An opaque RGB image as a PNG file, written directly: the same bytes for the same pixels, and cheap to write;
+and the chunks of a PNG file, read.
 
 Pillow tries five PNG filters on every row and keeps the best, which costs more than the compression itself;
 on charts and maps (flat colours, long runs) unfiltered rows compress as small or smaller. The file holds
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -37,6 +39,15 @@ def encode(image: Any, dpi: int) -> bytes:
             _chunk(b"IEND", b""),
         )
     )
+
+
+def chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """The (type, data) of each chunk of a PNG file."""
+    offset = len(SIGNATURE)
+    while offset + 8 <= len(data):
+        (length,) = struct.unpack_from(">I", data, offset)
+        yield data[offset + 4 : offset + 8], data[offset + 8 : offset + 8 + length]
+        offset += 12 + length
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

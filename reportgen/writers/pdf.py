@@ -9,7 +9,6 @@ import logging
 import os
 import re
 import shutil
-import struct
 import sys
 import threading
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
+from reportgen.documents import png as png_file
 from reportgen.documents.model import Document
 from reportgen.inputs.style import DEFAULT_LOOK, Look
 from reportgen.resources import STYLESHEET, TEMPLATES
@@ -35,7 +35,6 @@ SERVED_DATA_TYPES = frozenset({"image/png", "image/jpeg"})
 TRUSTED_DATA_TYPES = frozenset({"image/svg+xml", "font/ttf", "font/otf"})
 _trusted: set[str] = set()  # SHA-256 of the style folders' logos and fonts rendered in this process
 PNG_DATA_URL = re.compile(rb'src="(data:image/png;base64,[A-Za-z0-9+/=]*)"')
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FIGURE_URL = "reportgen-figur:{}"  # what an embedded PNG is called in the HTML WeasyPrint parses
 
 # WeasyPrint's font configuration and fetcher are shared, and SOURCE_DATE_EPOCH is
@@ -287,19 +286,11 @@ def _split_images(html: bytes) -> tuple[bytes, dict[str, Any]]:
 
 def _rows_embeddable(png: bytes) -> bool:
     """True for a PNG of 8-bit RGB or grey pixels, not interlaced, without transparency."""
-    if not png.startswith(PNG_SIGNATURE) or png[12:16] != b"IHDR" or len(png) < 29:
+    if not png.startswith(png_file.SIGNATURE) or png[12:16] != b"IHDR" or len(png) < 29:
         return False
     bit_depth, colour_type, _compression, _filter, interlace = png[24:29]
-    return bit_depth == 8 and colour_type in (0, 2) and interlace == 0 and all(k != b"tRNS" for k, _ in _chunks(png))
-
-
-def _chunks(png: bytes) -> Iterator[tuple[bytes, bytes]]:
-    """The (type, data) of each chunk of a PNG."""
-    offset = len(PNG_SIGNATURE)
-    while offset + 8 <= len(png):
-        (length,) = struct.unpack_from(">I", png, offset)
-        yield png[offset + 4 : offset + 8], png[offset + 8 : offset + 8 + length]
-        offset += 12 + length
+    transparent = any(kind == b"tRNS" for kind, _ in png_file.chunks(png))
+    return bit_depth == 8 and colour_type in (0, 2) and interlace == 0 and not transparent
 
 
 def _open_png(png: bytes) -> Any:
@@ -322,7 +313,7 @@ def _png_image_type() -> type:
 
         def _get_png_data(self, pillow_image: Any) -> bytes:
             """The PNG's IDAT data as it is (WeasyPrint passes the opened image, not needed here)."""
-            return b"".join(data for kind, data in _chunks(self.image_data.data) if kind == b"IDAT")
+            return b"".join(data for kind, data in png_file.chunks(self.image_data.data) if kind == b"IDAT")
 
     return EmbeddedPng
 
