@@ -472,8 +472,8 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
     own = mf.procent(mf.kommune)
     spaend = mf.spaend()
     r = mf.placering
-    compared = [p for k in gruppe if (p := mf.procent(k)) is not None]
-    compared_names = [k for k in gruppe if mf.procent(k) is not None]
+    rated = [(k, p) for k in gruppe if (p := mf.procent(k)) is not None]  # the members with a rate
+    compared = [p for _, p in rated]
     higher = lower = same = 0
     if own is not None:
         higher, lower = sum(1 for p in compared if p > own), sum(1 for p in compared if p < own)
@@ -518,7 +518,7 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
         ],
         "gruppe_antal": d.plural_in_words(len(compared), "sammenligningskommune", "sammenligningskommuner"),
         "gruppe_forhold": _group_relation(mf.kommune, higher, lower, same),
-        "gruppe_eneste": _relation(mf.kommune, compared_names[0], higher, lower) if len(compared_names) == 1 else None,
+        "gruppe_eneste": _relation(mf.kommune, rated[0][0], higher, lower) if len(rated) == 1 else None,
         "gruppe_alle": _all_relation(mf.kommune, len(compared), len(gruppe), higher, lower, same),
     }
 
