@@ -34,7 +34,6 @@ SPECIAL = ALLOWED - frozenset(("span", "em", "strong", "b", "i", "u", "s", "smal
 UTF8 = b'<meta charset="utf-8">'  # how the HTML writer declares the encoding, at the start of <head>
 BLANK = " \t\n\f\r"
 BARE_AMPERSAND = re.compile(r"&(?!#?[0-9A-Za-z]+;)")  # an & that does not begin a character reference ending in ;
-HEAD = frozenset(("link", "meta", "title"))  # in <head>; another would end it (HTML5), <base> would change URLs
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # Start tags that end an open <p> in HTML5; the page would then hold an extra, empty paragraph.
 CLOSES_P = HEADINGS | frozenset(
@@ -60,6 +59,8 @@ PARENTS = {
 }
 # … and the only elements, and no text but whitespace, these parents hold (HTML5 moves anything else out).
 CHILDREN = {
+    "html": frozenset(("head", "body")),
+    "head": frozenset(("link", "meta", "title")),  # another element would end <head>; <base> would change URLs
     "table": frozenset(("caption", "colgroup", "thead", "tbody", "tfoot")),
     "colgroup": frozenset(("col",)),
     "thead": frozenset(("tr",)),
@@ -104,8 +105,6 @@ class _Builder(HTMLParser):
             parent = self.stack[-1].tag
             if (
                 tag == "html"
-                or (parent == "html") != (tag in ("head", "body"))
-                or (parent == "head" and tag not in HEAD)
                 or parent == "title"  # its content is text in HTML5
                 or (tag in PARENTS and parent not in PARENTS[tag])
                 or (parent in CHILDREN and tag not in CHILDREN[parent])
@@ -166,7 +165,7 @@ class _Builder(HTMLParser):
                 raise _Unsupported("text before <head>")
             return  # the HTML5 rules drop whitespace before <html> and before <head>
         parent = self.stack[-1]
-        if not blank and (self.after_body or parent.tag in ("html", "head") or parent.tag in CHILDREN):
+        if not blank and (self.after_body or parent.tag in CHILDREN):
             raise _Unsupported(f"text in <{parent.tag}>")
         if self.last is not None:
             self.last.tail = (self.last.tail or "") + data
