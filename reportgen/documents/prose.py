@@ -69,7 +69,8 @@ def source(name: str, ctx: dict) -> str:
 
 def render(name: str, ctx: dict, inserts: dict[str, tuple[Block, ...]]) -> tuple[Block, ...]:
     """Render a prose template and parse it into blocks, inserting tables, charts and texts."""
-    return markdown.parse_with_placeholders(source(name, ctx), inserts)
+    placeable = markdown.placeable(templating.sources(_env(), name))
+    return markdown.parse_with_placeholders(source(name, ctx), inserts, placeable)
 
 
 def alt_text(name: str, ctx: dict) -> str:

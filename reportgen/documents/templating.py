@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,3 +44,20 @@ def environment(
     )
     env.filters.update(filters or {})
     return env
+
+
+@cache
+def sources(env: jinja2.Environment, name: str) -> tuple[str, ...]:
+    """The source of a template and of every template it includes, imports or extends, each once (a template
+    named by an expression cannot be followed)."""
+    import jinja2.meta
+
+    assert env.loader is not None
+    found: dict[str, str] = {}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current not in found:
+            found[current] = env.loader.get_source(env, current)[0]
+            pending += [n for n in jinja2.meta.find_referenced_templates(env.parse(found[current])) if n is not None]
+    return tuple(found.values())

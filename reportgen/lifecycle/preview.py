@@ -35,7 +35,8 @@ class Checked:
 
 
 def validate(inputs: Inputs) -> Checked:
-    """The whole case checked as `reportgen check` and `reportgen build` check it; InputError names every problem."""
+    """A case's inputs (read and validated by `inputs`, which raises InputError) carried as far as `reportgen check`
+    carries them: the figures computed, with their warnings."""
     return Checked(inputs, compute(inputs))
 
 
@@ -47,8 +48,8 @@ def preview(inputs: Inputs, document: str) -> bytes | None:
 
 
 def section_document(section: str) -> str:
-    """The slug of the document a text section appears in."""
-    return "bilag-1" if compose.section_template(section) == "bilag-1.md.j2" else "sagsfremstilling"
+    """The slug of the document a text section appears in, which its editor previews."""
+    return compose.section_document(section)
 
 
 def warm_up() -> None:
