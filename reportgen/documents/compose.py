@@ -75,9 +75,9 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
         ready(bilag2)
     if (letter := compose_letter(inputs, cf)) is not None:
         ready(letter)
-    ctx, inserts = _context(inputs, cf)
-    ready(bilag1 := _bilag1(inputs, cf, ctx, inserts))
-    ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, inserts))
+    ctx, texts = _context(inputs, cf)
+    ready(bilag1 := _bilag1(inputs, cf, ctx, texts))
+    ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, texts))
     return Packet(sagsfremstilling, bilag1, letter, bilag2)
 
 
@@ -99,13 +99,18 @@ def compose_document(inputs: Inputs, cf: CaseFigures, slug: str) -> Document | N
     return make(inputs, cf, *_context(inputs, cf)) if make else None
 
 
-def _context(inputs: Inputs, cf: CaseFigures) -> tuple[dict, dict]:
+def _context(inputs: Inputs, cf: CaseFigures) -> tuple[dict, dict[str, tuple[Block, ...]]]:
     """The prose templates' values (with the follow-up of last year's plan) and the administration's texts as
-    blocks, by insert name."""
+    blocks, by section."""
     ctx = _ctx(inputs, cf)
     texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
     ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
-    return ctx, {f"tekst:{section}": blocks for section, blocks in texts.items()}
+    return ctx, texts
+
+
+def _texts_in(slug: str, texts: dict[str, tuple[Block, ...]]) -> dict[str, tuple[Block, ...]]:
+    """The administration's texts that a document shows, by insert name."""
+    return {f"tekst:{section}": blocks for section, blocks in texts.items() if section_document(section) == slug}
 
 
 def warm_up() -> None:
@@ -115,9 +120,15 @@ def warm_up() -> None:
     maps.warm_up()
 
 
+def section_document(section: str) -> str:
+    """The slug of the document a text section appears in: Bilag 1's introduction in Bilag 1, every other text in
+    the sagsfremstilling."""
+    return "bilag-1" if section == "bilag1" else "sagsfremstilling"
+
+
 def section_template(section: str) -> str:
     """The prose template a text section belongs to."""
-    return "bilag-1.md.j2" if section == "bilag1" else "sagsfremstilling.md.j2"
+    return f"{section_document(section)}.md.j2"
 
 
 def default_text(inputs: Inputs, cf: CaseFigures, section: str) -> str:
@@ -163,10 +174,10 @@ def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...], 
     )
 
 
-def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:
+def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, texts: dict) -> Document:
     """The agenda item itself."""
     case = inputs.case
-    blocks = dict(inserts)
+    blocks = _texts_in("sagsfremstilling", texts)
     blocks["tabel1"] = (tables.tabel1(cf, inputs),)
     blocks["tabel2"] = (tables.tabel2(cf, inputs, case.tabel2_naevner),) if cf.tabel2 else ()
     blocks["figur:udvikling"] = (_trend_figure(cf),) if len(cf.years) > 1 else ()
@@ -207,9 +218,9 @@ def _bilag2(inputs: Inputs, cf: CaseFigures) -> Document | None:
     return replace(doc, numbering=BILAG2_NUMBERING)
 
 
-def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:
+def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, texts: dict) -> Document:
     """Bilag 1: the general map per area."""
-    blocks = dict(inserts)
+    blocks = _texts_in("bilag-1", texts)
     labels = {a: AREAS[a].label for a in BILAG_AREAS}
     blocks["tabel:oversigt"] = (tables.area_overview(cf, inputs, labels),)
     for area in BILAG_AREAS:

@@ -11,7 +11,7 @@ from functools import cache
 
 from markupsafe import Markup
 
-from reportgen.documents import markdown
+from reportgen.documents import markdown, templating
 from reportgen.documents.model import Block
 from reportgen.domain import bodies, danmarkskort
 from reportgen.domain import danish as d
@@ -33,29 +33,20 @@ BILAG1_TITLE = "Afgørelser på det generelle socialområde fordelt på områder
 
 @cache
 def _env():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PROSE_TEMPLATES),
+    return templating.environment(
+        PROSE_TEMPLATES,
         autoescape=False,
         finalize=_escape,
-        undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=False,
+        keep_trailing_newline=False,
     )
 
 
 @cache
 def _text_env():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PROSE_TEMPLATES),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    return templating.environment(
+        PROSE_TEMPLATES, autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False
     )
 
 
@@ -78,7 +69,8 @@ def source(name: str, ctx: dict) -> str:
 
 def render(name: str, ctx: dict, inserts: dict[str, tuple[Block, ...]]) -> tuple[Block, ...]:
     """Render a prose template and parse it into blocks, inserting tables, charts and texts."""
-    return markdown.parse_with_placeholders(source(name, ctx), inserts)
+    placeable = markdown.placeable(templating.sources(_env(), name))
+    return markdown.parse_with_placeholders(source(name, ctx), inserts, placeable)
 
 
 def alt_text(name: str, ctx: dict) -> str:
