@@ -314,7 +314,11 @@ class TableReader:
     def _number(self, value: Any, key: str, kind: type) -> float | None:
         """A finite number, as a float (a whole number too)."""
         if isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:
+                self.problems.add(self.file, "tallet er for stort til at regne med.", column=key, hint="Skriv fx 45.")
+                return None
         if isinstance(value, float) and not math.isfinite(value):
             self.problems.add(self.file, f"skal være et endeligt tal, ikke {value!r}.", column=key, hint="Skriv fx 45.")
             return None
