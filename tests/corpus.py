@@ -3,8 +3,9 @@
 Every shape is what a municipality's packet can look like in practice: another year (older ministry and laws),
 the first map year, data for two years only or with a year missing, a comparison municipality without data, an
 area with no or one case, case-level records for one area or with every follow-up value, each recommendation
-with and without reasons, a council that is not called Byrådet, a case resumed with a new bilag, discretion 3
-and 5. The statistics are synthetic but shaped like Ankestyrelsen's (sizes and rates of real municipalities).
+with and without reasons, a council that is not called Byrådet, a case resumed with a new bilag, the capital
+with an enclave in its comparison group, discretion 3 and 5. The statistics are synthetic but shaped like
+Ankestyrelsen's (sizes and rates of real municipalities).
 
     from corpus import SHAPES, make
     folder = make(tmp_path, "aar-2021")
@@ -407,6 +408,18 @@ def _shapes() -> list[Shape]:
             sag("Gentofte", 2024, sammenligning=["Gladsaxe", "Lyngby-Taarbæk"]),
             statistics(sorted(regions()), [2023, 2024]),
             expect={"maps": True, "text": ["af landets 98 kommuner"]},
+        ),
+        Shape(  # the capital compared with the other big cities and Frederiksberg, which lies inside it
+            "hovedstad-med-enklave",
+            sag("København", 2024, sammenligning=["Frederiksberg", "Aarhus", "Odense", "Aalborg"]),
+            statistics(sorted(regions()), [2023, 2024]),
+            expect={
+                "maps": True,
+                "inset": [
+                    "Et forstørret udsnit viser København og Frederiksberg med navn og procent.",
+                    "Frederiksberg ligger inde i København.",
+                ],
+            },
         ),
         Shape(
             "diskretion-3",

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import lxml.html
 import pytest
 from corpus import SHAPES, make
 from test_html_tree import as_laid_out, html5, shape
+from test_pdf_writer import inflated
 
 from reportgen.documents.model import KEEP_AT_BREAK, KEEP_WHOLE
 from reportgen.domain import danmarkskort, kommuner
@@ -381,3 +383,33 @@ def test_the_danmarkskort_as_a_map(corpus, name):
             assert "Kilde:" in figure.xpath("figcaption")[0].text_content()
     bilag1 = [f.xpath("figcaption")[0].text_content() for f in built.html("bilag-1").xpath("//figure")]
     assert all(caption.startswith("Figur B1.") for caption in bilag1), bilag1
+
+
+def map_alts(built: Built, doc: str) -> dict[str, list[str]]:
+    """The alternative texts of a document's maps in each format: the HTML's img alt, the DOCX's picture
+    description and the tagged PDF's figure /Alt."""
+    figures = (built.folder / f"{doc}.html").read_text(encoding="utf-8")
+    html_alts = [img.get("alt") for img in lxml.html.document_fromstring(figures).xpath("//figure/img")]
+    with zipfile.ZipFile(built.folder / f"{doc}.docx") as docx:
+        body = etree.fromstring(docx.read("word/document.xml"))
+    docx_alts = [p.get("descr") for p in body.iter("{*}docPr")]
+    blob = inflated((built.folder / f"{doc}.pdf").read_bytes())
+    pdf_alts = [
+        bytes.fromhex(a.decode()).decode("utf-16") for a in re.findall(rb"/S /Figure[^\n]*?/Alt <([0-9a-fA-F]+)>", blob)
+    ]
+    return {
+        fmt: [alt for alt in alts if alt.startswith("Danmarkskort")]
+        for fmt, alts in (("html", html_alts), ("docx", docx_alts), ("pdf", pdf_alts))
+    }
+
+
+@pytest.mark.parametrize("name", [n for n, s in SHAPES.items() if s.expect.get("inset")])
+def test_the_map_inset_names_the_group_and_the_enclave_in_every_format(corpus, name):
+    """The alt text says what the enlarged section names (tests/test_maps.py checks the drawing names the same)."""
+    for doc, count in (("sagsfremstilling", 1), ("bilag-1", 2)):
+        alts = map_alts(corpus[name], doc)
+        assert alts["html"] == alts["docx"] == alts["pdf"], doc
+        assert len(alts["html"]) == count, doc
+        for alt in alts["html"]:
+            for sentence in SHAPES[name].expect["inset"]:
+                assert sentence in alt, f"{doc}: {alt}"

@@ -1,6 +1,7 @@
 """The danmarkskort as a map: the boundaries, the drawing, the national extract and the rank sentences."""
 
 import importlib.util
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -56,8 +57,27 @@ def test_every_polygon_is_valid():
             assert ring[0] == ring[-1], f"{name}: ring not closed"
             assert abs(maps.ring_area(ring)) > 0, f"{name}: ring without area"
             assert not _segments_cross(np.array(ring)), f"{name}: a ring crosses itself"
-        x0, y0, x1, y1 = g.bounds
-        assert x0 <= g.anchor[0] <= x1 and y0 <= g.anchor[1] <= y1, name
+
+
+def _rings_around(point, rings) -> int:
+    """How many of the rings have the point inside (odd: inside the polygon, even: in a hole or outside)."""
+    from matplotlib.path import Path as MplPath
+
+    return sum(MplPath(ring).contains_point(point) for ring in rings)
+
+
+def test_each_label_point_lies_inside_its_own_municipality_and_no_other():
+    geo = maps.geometries()
+    for name in geo:
+        point = maps.representative_point(name)
+        assert _rings_around(point, geo[name].rings) % 2 == 1, name
+        assert all(_rings_around(point, g.rings) % 2 == 0 for other, g in geo.items() if other != name), name
+    # København's own point is not in Frederiksberg, which lies in a hole of København
+    assert _rings_around(maps.representative_point("København"), geo["Frederiksberg"].rings) == 0
+
+
+def test_an_enclosed_municipality_is_found_from_the_boundaries():
+    assert maps.enclosures() == {"Frederiksberg": "København"}
 
 
 def test_the_geometry_is_parsed_once_per_process():
@@ -94,7 +114,7 @@ def drawing(spec: maps.MapSpec):
 
     charts._setup()
     with matplotlib.rc_context(charts.RC):
-        fig = MplFigure(figsize=(charts.WIDTH_IN, maps.HEIGHT_IN), dpi=charts.DPI)
+        fig = MplFigure(figsize=(charts.WIDTH_IN, maps.HEIGHT_IN), dpi=maps.DPI)
         FigureCanvasAgg(fig)
         labels = maps._draw(fig, spec)
     return fig, labels
@@ -320,6 +340,192 @@ def test_the_section_shows_the_group_only_when_it_lies_close_together():
     assert maps.section_names("Aarhus", ("Aalborg", "Esbjerg")) == ["Aarhus"]
 
 
+# --- the capital inset: every comparison municipality and every enclosed one named, no label on another -----------
+
+
+def inset_spec(kommune: str, gruppe: tuple[str, ...]) -> maps.MapSpec:
+    return example_spec(
+        kommune=kommune,
+        kommune_label=f"{kommune} 47\u00a0%",
+        gruppe=tuple((g, f"{g} {40 + i}\u00a0%") for i, g in enumerate(gruppe)),
+    )
+
+
+@dataclass(frozen=True)
+class SectionLabel:
+    name: str
+    text: str
+    box: tuple[int, int, int, int]  # left, bottom, right, top in display pixels of the rendered map
+
+
+@dataclass(frozen=True)
+class Section:
+    labels: list[SectionLabel]
+    frame: tuple[float, float, float, float]  # the section's frame in display pixels
+    to_map: object  # display pixels → map units in the section
+    leaders: list[tuple[tuple[float, float], tuple[float, float]]]  # display pixels, from the point to the label
+
+
+def section_of(spec: maps.MapSpec) -> Section:
+    """The section's labels with the boxes the renderer paints (Pillow's own extents of each text, with the white
+    box around it), the section's frame, its transform and the leader lines, from the drawing."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.colors import to_hex
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    from reportgen.domain.danish import NBSP
+
+    fig, labels = drawing(spec)
+    frames = [
+        a.get_window_extent()
+        for a in fig.artists
+        if isinstance(a, Rectangle) and to_hex(a.get_edgecolor()) == maps.FRAME.lower()
+    ]
+    frame = max(frames, key=lambda e: e.x0)  # right of the country map; the other frame is Bornholm's
+    section = next(
+        a
+        for a in fig.artists
+        if isinstance(a, PathCollection) and np.allclose(a.get_clip_box().bounds, frame.bounds, atol=1)
+    )
+    leaders = [
+        tuple(map(tuple, line.get_transform().transform(line.get_xydata())))
+        for line in fig.artists
+        if isinstance(line, Line2D) and len(line.get_xdata()) == 2 and to_hex(line.get_color()) == maps.LEADER.lower()
+    ]  # the legend's outline samples are black
+    out = []
+    for label in labels:
+        if not label.box:
+            continue
+        font = maps._font(label.size, label.bold)
+        left, top, right, bottom = font.getbbox(label.text.replace(NBSP, " "), anchor=label.anchor)
+        pad = round(font.size * 0.25)
+        x, y = round(label.x * maps.DPI), round(label.y * maps.DPI)
+        name = next(n for n in maps.geometries() if label.text == n or label.text.startswith(n + " "))
+        out.append(SectionLabel(name, label.text, (x + left - pad, y - bottom - pad, x + right + pad, y - top + pad)))
+    return Section(out, (frame.x0, frame.y0, frame.x1, frame.y1), section.get_transform().inverted(), leaders)
+
+
+def _intersect(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _in_municipality(section: Section, name: str, display_point) -> bool:
+    return _rings_around(section.to_map.transform(display_point), maps.geometries()[name].rings) % 2 == 1
+
+
+CAPITAL = ("Gladsaxe", "Lyngby-Taarbæk", "Herlev", "Rødovre", "Hvidovre", "Brøndby")
+# kommune, comparison group, the municipalities the section must name
+INSET_CASES = {
+    "the example": (
+        "Allerød",
+        ("Hillerød", "Hørsholm", "Furesø", "Rudersdal"),
+        {"Allerød", "Hillerød", "Hørsholm", "Furesø", "Rudersdal", "Frederiksberg"},
+    ),
+    "København with Frederiksberg": ("København", ("Frederiksberg",), {"København", "Frederiksberg"}),
+    # the group reaches Bornholm, so the section shows København alone: the members in it are named all the same
+    "København, group across the region": (
+        "København",
+        ("Frederiksberg", "Gentofte", "Gladsaxe", "Bornholm"),
+        {"København", "Frederiksberg", "Gentofte", "Gladsaxe"},
+    ),
+    "Frederiksberg highlighted": (
+        "Frederiksberg",
+        ("København", "Gentofte", "Gladsaxe"),
+        {"Frederiksberg", "København", "Gentofte", "Gladsaxe"},
+    ),
+    "Frederiksberg alone": ("Frederiksberg", (), {"Frederiksberg"}),
+    "seven small capital municipalities": ("Gentofte", CAPITAL, {"Gentofte", *CAPITAL, "Frederiksberg"}),
+}
+
+
+@pytest.mark.parametrize("case", INSET_CASES)
+def test_the_inset_names_every_comparison_and_enclosed_municipality_without_covering_a_label(case):
+    kommune, gruppe, expected = INSET_CASES[case]
+    spec = inset_spec(kommune, gruppe)
+    section = section_of(spec)
+    named = [label.name for label in section.labels]
+    assert sorted(named) == sorted(expected), case
+    texts = dict(spec.gruppe) | {kommune: spec.kommune_label}
+    for label in section.labels:
+        assert label.text == texts.get(label.name, label.name)  # an enclosed municipality outside the group: its name
+    for i, a in enumerate(section.labels):
+        for b in section.labels[i + 1 :]:
+            assert not _intersect(a.box, b.box), f"{case}: '{a.text}' covers '{b.text}'"
+        x0, y0, x1, y1 = section.frame
+        assert x0 <= a.box[0] and y0 <= a.box[1] and a.box[2] <= x1 and a.box[3] <= y1, f"{case}: '{a.text}' outside"
+    assert maps.inset_names(spec) == tuple(named)  # the alt text is made from what the drawing names
+
+
+@pytest.mark.parametrize("case", INSET_CASES)
+def test_each_inset_label_sits_on_its_municipality_or_points_at_it(case):
+    kommune, gruppe, _ = INSET_CASES[case]
+    section = section_of(inset_spec(kommune, gruppe))
+    for label in section.labels:
+        x0, y0, x1, y1 = label.box
+        ends = [p for p, q in section.leaders if x0 - 1 <= q[0] <= x1 + 1 and y0 - 1 <= q[1] <= y1 + 1]
+        if ends:
+            assert len(ends) == 1 and _in_municipality(section, label.name, ends[0]), f"{case}: {label.text}"
+        else:  # over its municipality: the middle of the label lies on it
+            w, h = x1 - x0, y1 - y0
+            middle = [(x0 + w * fx, y0 + h * fy) for fx in (0.25, 0.375, 0.5, 0.625, 0.75) for fy in (0.25, 0.5, 0.75)]
+            assert any(_in_municipality(section, label.name, p) for p in middle), f"{case}: {label.text}"
+    assert len(section.leaders) == sum(
+        any(label.box[0] - 1 <= q[0] <= label.box[2] + 1 and label.box[1] - 1 <= q[1] <= label.box[3] + 1
+            for label in section.labels)
+        for _, q in section.leaders
+    )  # fmt: skip  # every leader ends at a label
+
+
+def test_every_capital_municipality_with_its_neighbours_as_group_is_labelled_without_overlap():
+    """Each of Region Hovedstaden's 29, with up to six municipalities around it as its comparison group: the
+    densest sections the map draws."""
+    geo = maps.geometries()
+    for kommune, g in geo.items():
+        if regions()[kommune] != "Region Hovedstaden":
+            continue
+        x0, y0, x1, y1 = g.bounds
+        around = sorted(
+            n for n, o in geo.items()
+            if n != kommune and o.bounds[0] <= x1 and x0 <= o.bounds[2] and o.bounds[1] <= y1 and y0 <= o.bounds[3]
+        )[:6]  # fmt: skip
+        spec = inset_spec(kommune, tuple(around))
+        labels = section_of(spec).labels
+        named = [label.name for label in labels]
+        assert named[0] == kommune
+        if len(maps.section_names(kommune, tuple(around))) > 1:
+            assert set(around) <= set(named), kommune
+        boxes = [label.box for label in labels]
+        assert not any(_intersect(a, c) for i, a in enumerate(boxes) for c in boxes[i + 1 :]), kommune
+
+
+def test_the_alt_text_names_what_the_inset_names():
+    from reportgen.documents.compose import _inset_ctx
+    from reportgen.documents.prose import alt_text, map_ctx
+    from reportgen.domain.counts import Counts
+    from reportgen.figures import ranking
+
+    country = tuple(sorted(regions()))
+    counts = {k: Counts(6, 2, 2, 0) for k in country}
+
+    def udsnit(kommune: str, gruppe: tuple[str, ...]) -> str:
+        mf = ranking.map_figures("socialomraadet", 2024, kommune, counts, country, Counts(60, 20, 20, 0))
+        ctx = {**map_ctx(mf, gruppe), "udsnit": _inset_ctx(inset_spec(kommune, gruppe))}
+        return alt_text("alt-kort.txt.j2", ctx).split("Et forstørret udsnit viser ")[1]
+
+    kommune, gruppe, _ = INSET_CASES["København, group across the region"]
+    assert udsnit(kommune, gruppe) == (
+        "København, Frederiksberg, Gentofte og Gladsaxe med navn og procent. Frederiksberg ligger inde i København."
+    )
+    assert udsnit("Frederiksberg", ()) == "Frederiksberg med navn og procent. Frederiksberg ligger inde i København."
+    kommune, gruppe, _ = INSET_CASES["the example"]
+    assert udsnit(kommune, gruppe) == (
+        "Allerød og sammenligningskommunerne med navn og procent. "
+        "Frederiksberg ligger inde i København og er navngivet uden procent."
+    )
+    assert udsnit("Aarhus", ("Aalborg", "Esbjerg")) == "Aarhus med navn og procent."
+
+
 def test_diff_names_a_changed_rate_and_rank_on_the_map(tmp_path, capsys):
     from reportgen.lifecycle.diff.figures import changed_values
 
@@ -339,6 +545,9 @@ def test_an_extract_outside_the_case_folder_is_refused(tmp_path, capsys):
     assert result.code == 2 and "landsudtraek" in result.err
 
 
+WHOLE_GROUP = {"med_procent": "", "hele_gruppen": True, "enklaver": []}  # the section names the whole group
+
+
 def test_one_comparison_municipality_is_named_in_the_alt_text():
     from reportgen.documents.prose import alt_text, map_ctx
     from reportgen.domain.counts import Counts
@@ -347,7 +556,7 @@ def test_one_comparison_municipality_is_named_in_the_alt_text():
     country = tuple(sorted(regions()))
     counts = {k: Counts(6, 2, 2, 0) for k in country} | {"Allerød": Counts(4, 3, 3, 0)}
     mf = ranking.map_figures("socialomraadet", 2024, "Allerød", counts, country, Counts(60, 20, 20, 0))
-    text = alt_text("alt-kort.txt.j2", {**map_ctx(mf, ("Hillerød",)), "udsnit_med_gruppe": True})
+    text = alt_text("alt-kort.txt.j2", {**map_ctx(mf, ("Hillerød",)), "udsnit": WHOLE_GROUP})
     assert "Hillerød ligger lavere end Allerød." in text and "Af de én" not in text
 
 
@@ -362,7 +571,7 @@ def test_the_comparison_group_is_summed_up_as_one_sentence_for_every_shape():
     mf = ranking.map_figures("socialomraadet", 2024, "Allerød", counts, country, Counts(60, 20, 20, 0))
 
     def group_sentence(gruppe: tuple[str, ...]) -> str:
-        text = alt_text("alt-kort.txt.j2", {**map_ctx(mf, gruppe), "udsnit_med_gruppe": True})
+        text = alt_text("alt-kort.txt.j2", {**map_ctx(mf, gruppe), "udsnit": WHOLE_GROUP})
         return next(s for s in text.split(". ") if "sammenligningskommune" in s and "optegnet" not in s)
 
     assert group_sentence(("Hillerød", "Hørsholm")) == "Begge sammenligningskommuner ligger lavere end Allerød"

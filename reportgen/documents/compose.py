@@ -369,17 +369,33 @@ def _map_figure(inputs: Inputs, cf: CaseFigures, omraade: str, name: str) -> tup
         no_data="Ingen tal" if mf.mangler else None,
         notes=tuple(notes),
     )
-    section = maps.section_names(mf.kommune, gruppe)
     partial = "" if mf.fuld else f" (tal for {d.count(mf.med_tal)} af {d.count(mf.i_alt)} kommuner)"
     return (
         Figure(
             name,
             maps.danmarkskort(spec),
             f"Danmarkskortet {mf.aar}: omgørelsesprocenten på {AREAS[omraade].in_sentence} i landets kommuner{partial}",
-            alt_text("alt-kort.txt.j2", {**map_ctx(mf, gruppe), "udsnit_med_gruppe": len(section) > 1}),
+            alt_text("alt-kort.txt.j2", {**map_ctx(mf, gruppe), "udsnit": _inset_ctx(spec)}),
             source=_map_source(inputs, mf),
         ),
     )
+
+
+def _inset_ctx(spec: maps.MapSpec) -> dict:
+    """What the map's enlarged section names, for its alt text: the municipalities with their rate, whether that
+    is the whole comparison group, and each enclosed municipality with the one around it."""
+    named = maps.inset_names(spec)
+    gruppe = [k for k, _ in spec.gruppe if k != spec.kommune]
+    around = maps.enclosures()
+    return {
+        "med_procent": d.join([k for k in named if k == spec.kommune or k in gruppe]),
+        "hele_gruppen": bool(gruppe) and all(k in named for k in gruppe),
+        "enklaver": [
+            {"navn": k, "omkring": around[k], "uden_procent": k != spec.kommune and k not in gruppe}
+            for k in named
+            if k in around
+        ],
+    }
 
 
 def _map_label(mf: ranking.MapFigures, kommune: str) -> str:
