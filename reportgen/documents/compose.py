@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from reportgen.documents import charts, handleplan, maps, markdown, prose, tables
+from reportgen.documents import charts, handleplan, maps, markdown, tables
 from reportgen.documents.letter import SLUG as LETTER_SLUG
 from reportgen.documents.letter import compose_letter
 from reportgen.documents.model import (
@@ -19,16 +19,11 @@ from reportgen.documents.model import (
     Paragraph,
     Text,
 )
-from reportgen.documents.prose import (
-    BILAG1_TITLE,
-    alt_text,
-    appendices,
-    case_ctx,
-    class_label,
-    map_ctx,
-    render,
-    source,
-)
+from reportgen.documents.prose import templates
+from reportgen.documents.prose.bilag1 import BILAG1_TITLE, bilag1_ctx
+from reportgen.documents.prose.maps import class_label, map_ctx
+from reportgen.documents.prose.sagsfremstilling import appendices, sagsfremstilling_ctx
+from reportgen.documents.prose.templates import alt_text, render, source
 from reportgen.domain import danish as d
 from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL, HANDICAP_AREAS
 from reportgen.domain.kommuner import HELE_LANDET
@@ -75,17 +70,10 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
         ready(bilag2)
     if (letter := compose_letter(inputs, cf)) is not None:
         ready(letter)
-    ctx, inserts = _context(inputs, cf)
-    ready(bilag1 := _bilag1(inputs, cf, ctx, inserts))
-    ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, inserts))
+    texts = _texts(inputs)
+    ready(bilag1 := _bilag1(inputs, cf, texts))
+    ready(sagsfremstilling := _sagsfremstilling(inputs, cf, texts))
     return Packet(sagsfremstilling, bilag1, letter, bilag2)
-
-
-def _ctx(inputs: Inputs, cf: CaseFigures) -> dict:
-    """The sagsfremstilling's and Bilag 1's template values, with the follow-up of last year's plan."""
-    ctx = case_ctx(inputs.case, cf)
-    ctx["opfoelgning"] = handleplan.follow_up_ctx(inputs, cf)
-    return ctx
 
 
 def compose_document(inputs: Inputs, cf: CaseFigures, slug: str) -> Document | None:
@@ -96,23 +84,34 @@ def compose_document(inputs: Inputs, cf: CaseFigures, slug: str) -> Document | N
     if slug == "bilag-2":
         return _bilag2(inputs, cf)
     make = {"sagsfremstilling": _sagsfremstilling, "bilag-1": _bilag1}.get(slug)
-    return make(inputs, cf, *_context(inputs, cf)) if make else None
+    return make(inputs, cf, _texts(inputs)) if make else None
 
 
-def _context(inputs: Inputs, cf: CaseFigures) -> tuple[dict, dict]:
-    """The prose templates' values (with the follow-up of last year's plan) and the administration's texts as
-    blocks, by insert name."""
-    ctx = _ctx(inputs, cf)
+@dataclass(frozen=True)
+class Texts:
+    """The administration's texts: which sections have one (the templates' `tekster`), and each as blocks by insert
+    name."""
+
+    present: dict[str, bool]
+    inserts: dict[str, tuple[Block, ...]]
+
+
+def _texts(inputs: Inputs) -> Texts:
+    """The administration's texts of a case, parsed once for the sagsfremstilling and Bilag 1."""
     texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
-    ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
-    return ctx, {f"tekst:{section}": blocks for section, blocks in texts.items()}
+    present = {section: section in texts for section in TEXT_SECTIONS}
+    return Texts(present, {f"tekst:{section}": blocks for section, blocks in texts.items()})
 
 
 def warm_up() -> None:
     """Load what composing needs once per process: the prose templates, and matplotlib and the municipal
     boundaries by drawing a map (charts.warm_up loads the chart fonts)."""
-    prose.warm_up()
+    templates.warm_up()
     maps.warm_up()
+
+
+# The prose template of each document the administration's texts go into, and the values it receives.
+PROSE = {"sagsfremstilling.md.j2": sagsfremstilling_ctx, "bilag-1.md.j2": bilag1_ctx}
 
 
 def section_template(section: str) -> str:
@@ -123,11 +122,12 @@ def section_template(section: str) -> str:
 def default_text(inputs: Inputs, cf: CaseFigures, section: str) -> str:
     """The tool's own Markdown for a text section, which the document holds while the section has no text of the
     administration's; "" where the tool writes nothing there (the section is only the administration's)."""
-    ctx = _ctx(inputs, cf)
+    template = section_template(section)
+    ctx = PROSE[template](inputs, cf)
     ctx["tekster"] = {s: False for s in TEXT_SECTIONS}
-    without = source(section_template(section), ctx).splitlines()
+    without = source(template, ctx).splitlines()
     ctx["tekster"] = {s: s == section for s in TEXT_SECTIONS}
-    with_text = source(section_template(section), ctx).splitlines()
+    with_text = source(template, ctx).splitlines()
     placeholder = f"@@tekst:{section}@@"
     lines: list[str] = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=without, b=with_text, autojunk=False).get_opcodes():
@@ -163,10 +163,10 @@ def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...], 
     )
 
 
-def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:
+def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, texts: Texts) -> Document:
     """The agenda item itself."""
     case = inputs.case
-    blocks = dict(inserts)
+    blocks = dict(texts.inserts)
     blocks["tabel1"] = (tables.tabel1(cf, inputs),)
     blocks["tabel2"] = (tables.tabel2(cf, inputs, case.tabel2_naevner),) if cf.tabel2 else ()
     blocks["figur:udvikling"] = (_trend_figure(cf),) if len(cf.years) > 1 else ()
@@ -180,6 +180,7 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict)
     if fu is not None:
         blocks["tabel:opfoelgning:maal"] = (handleplan.follow_up_targets_table(fu, inputs),)
         blocks["tabel:opfoelgning:indsatser"] = (handleplan.follow_up_initiatives_table(fu),)
+    ctx = {**sagsfremstilling_ctx(inputs, cf), "tekster": texts.present}
     return _document(inputs, "sagsfremstilling", case.titel, render("sagsfremstilling.md.j2", ctx, blocks), item=True)
 
 
@@ -207,9 +208,9 @@ def _bilag2(inputs: Inputs, cf: CaseFigures) -> Document | None:
     return replace(doc, numbering=BILAG2_NUMBERING)
 
 
-def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Document:
+def _bilag1(inputs: Inputs, cf: CaseFigures, texts: Texts) -> Document:
     """Bilag 1: the general map per area."""
-    blocks = dict(inserts)
+    blocks = dict(texts.inserts)
     labels = {a: AREAS[a].label for a in BILAG_AREAS}
     blocks["tabel:oversigt"] = (tables.area_overview(cf, inputs, labels),)
     for area in BILAG_AREAS:
@@ -219,6 +220,7 @@ def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, inserts: dict) -> Docume
     for area in HANDICAP_AREAS:
         blocks[f"figur:kort:{area}"] = _map_figure(inputs, cf, area, f"bilag-1-danmarkskort-{area}.png")
     blocks.update(_klagesager_tables(inputs, cf, labels))
+    ctx = {**bilag1_ctx(inputs, cf), "tekster": texts.present}
     doc = _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", render("bilag-1.md.j2", ctx, blocks))
     return replace(doc, numbering=BILAG1_NUMBERING)
 

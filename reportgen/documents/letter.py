@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from reportgen.documents import markdown
 from reportgen.documents.model import Document
-from reportgen.documents.prose import counts_ctx, render
+from reportgen.documents.prose.counts import counts_ctx
+from reportgen.documents.prose.templates import render
 from reportgen.domain import bodies, danmarkskort
 from reportgen.domain import danish as d
 from reportgen.figures.case import CaseFigures

@@ -1,0 +1,55 @@
+"""The prose templates' Jinja environment, and a template rendered as Markdown blocks or as one line of text."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markupsafe import Markup
+
+from reportgen.documents import markdown
+from reportgen.documents.model import Block
+from reportgen.resources import PROSE_TEMPLATES
+
+
+@cache
+def environment(plain: bool = False):
+    """The Jinja environment of the prose templates: Markdown, where every printed value is literal text, or `plain`
+    text (the charts' alternative texts)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PROSE_TEMPLATES),
+        autoescape=False,
+        finalize=None if plain else _escape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def warm_up() -> None:
+    """Compile every prose template once, so that a process's first document does not wait for it."""
+    for template in PROSE_TEMPLATES.iterdir():
+        if template.name.endswith(".j2"):
+            environment(plain=template.name.endswith(".txt.j2")).get_template(template.name)
+
+
+def _escape(value: object) -> object:
+    """Every value a prose template prints is literal text, except a macro's output marked |safe."""
+    return value if isinstance(value, Markup) else markdown.escape(value)
+
+
+def source(name: str, ctx: dict) -> str:
+    """A prose template rendered as Markdown, with its "@@name@@" placeholder lines."""
+    return environment().get_template(name).render(ctx)
+
+
+def render(name: str, ctx: dict, inserts: dict[str, tuple[Block, ...]]) -> tuple[Block, ...]:
+    """Render a prose template and parse it into blocks, inserting tables, charts and texts."""
+    return markdown.parse_with_placeholders(source(name, ctx), inserts)
+
+
+def alt_text(name: str, ctx: dict) -> str:
+    """Alternative text for a chart from its template, as one line."""
+    return " ".join(environment(plain=True).get_template(name).render(ctx).split())
