@@ -148,7 +148,7 @@ def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...], 
     parts = [
         f"Sagsnr. {case.sagsnummer}" if case.sagsnummer else None,
         f"Sagen afgøres i: {case.council}",
-        f"Punkttype: {case.punkttype.capitalize()}" if item else None,
+        f"Punkttype: {case.item_type.label}" if item else None,
         f"Danmarkskortet {case.aar}",
     ]
     return Document(
@@ -168,7 +168,7 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, texts: Texts) -> Document
     case = inputs.case
     blocks = dict(texts.inserts)
     blocks["tabel1"] = (tables.tabel1(cf, inputs),)
-    blocks["tabel2"] = (tables.tabel2(cf, inputs, case.tabel2_naevner),) if cf.tabel2 else ()
+    blocks["tabel2"] = (tables.tabel2(cf, inputs, case.denominator),) if cf.tabel2 else ()
     blocks["figur:udvikling"] = (_trend_figure(cf),) if len(cf.years) > 1 else ()
     blocks["figur:kort:" + GENERAL] = _map_figure(inputs, cf, GENERAL, "danmarkskort-socialomraadet.png")
     blocks["beslutninger"] = tuple(

@@ -145,7 +145,7 @@ def plan_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "aar": cf.aar,
         "naeste_aar": cf.aar + 1,
         "kompetence": inputs.case.council,
-        "indstilling": inputs.case.handleplan.indstilling,
+        "viderefoerer": inputs.case.handleplan.recommendation.continues,
         "har_indledning": bool(plan.indledning),
         "udgangspunkt": baseline_ctx(inputs, cf),
         "antal_maal": _counted(len(plan.maal), "mål", "mål"),
@@ -494,7 +494,7 @@ def follow_up_ctx(inputs: Inputs, cf: CaseFigures) -> dict | None:
         "ikke_opdateret": d.join([f"'{s.indsats.titel}'" for s in stale]),
         "en_ikke_opdateret": len(stale) == 1,
         "alle_ikke_opdateret": not any(s.updated for s in fu.initiatives),
-        "bilag2": inputs.case.handleplan.indstilling != "udarbejdes-ikke" and inputs.plan is not None,
+        "bilag2": inputs.case.handleplan.recommendation.plan and inputs.plan is not None,
     }
 
 

@@ -15,15 +15,29 @@ from typing import Any
 from reportgen.domain import danmarkskort, kommuner
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, suggest
 from reportgen.domain.privacy import FOUND, FOUND_HINT, Ids
+from reportgen.domain.vocabulary import (
+    CASE_STATUSES,
+    DECISION_ITEM,
+    DECISION_OUTCOMES,
+    DENOMINATORS,
+    DRAFT,
+    ITEM_TYPES,
+    OFFICIAL_DENOMINATOR,
+    RECOMMENDATIONS,
+    DecisionOutcome,
+    Denominator,
+    ItemType,
+    Recommendation,
+)
 from reportgen.inputs import files
 from reportgen.inputs.limits import MAX_LONG_TEXT, MAX_MARKDOWN_DEPTH, MAX_SHORT_TEXT, MAX_TEXT_BYTES, MAX_TOML_BYTES
 from reportgen.inputs.text import FORBIDDEN_HINT, forbidden, line_of, markdown_too_deep, text_problem
 
-STATUSES = ("udkast", "endelig")
-PUNKTTYPER = ("beslutning", "orientering")
-INDSTILLINGER = ("udarbejdes", "videreføres", "udarbejdes-ikke")
-NAEVNERE = ("realitetsbehandlede", "afgjorte", "begge")
-UDFALD = ("indstillet", "vedtaget", "tilbagesendt", "genoptaget", "udsat", "taget-til-efterretning")
+# The codes sag.toml accepts for the closed sets (domain/vocabulary.py), in order.
+STATUSES = tuple(CASE_STATUSES)
+INDSTILLINGER = tuple(RECOMMENDATIONS)
+NAEVNERE = tuple(DENOMINATORS)
+UDFALD = tuple(DECISION_OUTCOMES)
 TEXT_SECTIONS = (
     "tema",
     "kompetence",
@@ -44,7 +58,8 @@ DEFAULT_PLAN_TITLE = "Handleplan for kvalitetsudvikling på baggrund af Ankestyr
 
 def key(kind: Any, default: Any = MISSING, toml: str | None = None, limit: int = MAX_SHORT_TEXT) -> Any:
     """A dataclass field that is a TOML key (sag.toml, the plan file): its kind (str, int, float, date, "kommune",
-    "kommuner", "file", "folder", "path" (a file or a folder), list, dict, "tables" or a tuple of allowed values),
+    "kommuner", "file", "folder", "path" (a file or a folder), list, dict, "tables", or the allowed values: a tuple,
+    or a table of records by code),
     its default (none: the key is required), its name in the file when that differs from the field's and the most
     characters a text value (or each text of a list) has."""
     return field(default=default, metadata={"kind": kind, "toml": toml, "limit": limit})
@@ -55,15 +70,20 @@ class Handleplan:
     """The § 79 b, stk. 2 decision the administration recommends, the plan's appendix title, the plan file (Bilag 2)
     and last year's case folder or plan file (the follow-up)."""
 
-    indstilling: str = key(INDSTILLINGER)
+    indstilling: str = key(RECOMMENDATIONS)
     bilag: str | None = key(str, None)
     fil: Path | None = key("file", None)
     forrige: Path | None = key("path", None)
 
     @property
+    def recommendation(self) -> Recommendation:
+        """The recommendation's record: its label, wording and rules."""
+        return RECOMMENDATIONS[self.indstilling]
+
+    @property
     def attached(self) -> bool:
         """True when the recommendation goes with a plan attached as Bilag 2 (listed, and built when `fil` is given)."""
-        return self.indstilling != "udarbejdes-ikke" and bool(self.bilag or self.fil)
+        return self.recommendation.plan and bool(self.bilag or self.fil)
 
     @property
     def title(self) -> str:
@@ -78,7 +98,12 @@ class Behandling:
     organ: str = key(str)
     dato: date = key(date)
     beslutning: str = key(str, limit=MAX_LONG_TEXT)
-    udfald: str | None = key(UDFALD, None)
+    udfald: str | None = key(DECISION_OUTCOMES, None)
+
+    @property
+    def outcome(self) -> DecisionOutcome | None:
+        """The outcome's record, or None when the decision names none."""
+        return DECISION_OUTCOMES[self.udfald] if self.udfald is not None else None
 
 
 @dataclass(frozen=True)
@@ -111,8 +136,8 @@ class Case:
     forvaltningsomraader: Path | None = key("file", None)
     klagesager: Path | None = key("file", None)
     landsudtraek: Path | None = key("file", None)
-    status: str = key(STATUSES, "udkast")
-    punkttype: str = key(PUNKTTYPER, "beslutning")
+    status: str = key(CASE_STATUSES, DRAFT.code)
+    punkttype: str = key(ITEM_TYPES, DECISION_ITEM.code)
     sagsnummer: str | None = key(str, None)
     titel: str = key(str, DEFAULT_TITLE)
     kompetence: str | None = key(str, None)
@@ -120,7 +145,7 @@ class Case:
     forfatter: str | None = key(str, None)
     dato: date | None = key(date, None)
     antal_aar: int = key(int, 4)
-    tabel2_naevner: str = key(NAEVNERE, "realitetsbehandlede")
+    tabel2_naevner: str = key(DENOMINATORS, OFFICIAL_DENOMINATOR.code)
     hoering: tuple[str, ...] = key(list, ())
     diskretion: int | None = key(int, None)
     moeder: tuple[Moede, ...] = key("tables", (), toml="moede")
@@ -132,7 +157,17 @@ class Case:
     @property
     def draft(self) -> bool:
         """True while the case is a draft (every page says so)."""
-        return self.status == "udkast"
+        return CASE_STATUSES[self.status].draft
+
+    @property
+    def item_type(self) -> ItemType:
+        """The agenda item's type (`punkttype`)."""
+        return ITEM_TYPES[self.punkttype]
+
+    @property
+    def denominator(self) -> Denominator:
+        """The rate Tabel 2 shows (`tabel2_naevner`)."""
+        return DENOMINATORS[self.tabel2_naevner]
 
     @property
     def council(self) -> str:
@@ -215,7 +250,7 @@ class TableReader:
         return out
 
     def _kind_name(self, kind: Any) -> str:
-        if isinstance(kind, tuple):
+        if isinstance(kind, tuple | dict):
             return "en af " + ", ".join(f'"{v}"' for v in kind)
         return {
             "kommune": "kommunenavn",
@@ -242,7 +277,7 @@ class TableReader:
 
     def value(self, value: Any, kind: Any, key: str) -> Any:
         """Check one value against its kind and return it converted, or None after recording a problem."""
-        if isinstance(kind, tuple):
+        if isinstance(kind, tuple | dict):
             if value not in kind:
                 hint = " ".join(h for h in (suggest(str(value), kind), allowed(kind)) if h)
                 self.problems.add(self.file, f"ugyldig værdi {value!r}.", column=key, hint=hint)

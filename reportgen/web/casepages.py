@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 
 from reportgen.documents.compose import compose_document, default_text, section_template
 from reportgen.domain.errors import InputError, Problem
+from reportgen.domain.vocabulary import SENT_BACK
 from reportgen.figures.case import compute
 from reportgen.inputs.case import INDSTILLINGER, STATUSES, TEXT_SECTIONS, UDFALD
 from reportgen.lifecycle.check import summary_lines
@@ -297,7 +298,7 @@ def gem_tilbagesendt(name: str):
     typed, values, errors = _decision_values()
     typed["tekst"] = request.form.get("tekst", "")
     typed["bilag_titel"] = request.form.get("bilag_titel", "").strip()
-    values["udfald"] = "tilbagesendt"
+    values["udfald"] = SENT_BACK.code
     file = received("bilag_fil")
     files: dict[str, bytes] = {}
     bilag: dict[str, Value] | None = None

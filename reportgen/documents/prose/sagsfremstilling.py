@@ -98,7 +98,7 @@ def plan_ctx(case: Case) -> dict:
     """The recommendation and, when attached (Bilag 2), the action plan's appendix number and title."""
     plan = case.handleplan
     return {
-        "indstilling": plan.indstilling,
+        "ordlyd": plan.recommendation.wording,
         "vedlagt": plan.attached,
         "bilag": plan.title if plan.attached else None,
         "bilag_nr": 2 if plan.attached else None,
@@ -108,7 +108,7 @@ def plan_ctx(case: Case) -> dict:
 def resumed_ctx(case: Case) -> dict | None:
     """The send-backs, what is new since the last of them, and whom the resumed recommendation addresses:
     the committees, which recommend to Økonomiudvalget (when it treats the case) and the council."""
-    sent_back = [i for i, b in enumerate(case.behandling) if b.udfald == "tilbagesendt"]
+    sent_back = [i for i, b in enumerate(case.behandling) if b.outcome and b.outcome.sent_back]
     if not sent_back:
         return None
     last = sent_back[-1]
@@ -190,7 +190,7 @@ def sagsfremstilling_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "ministerium": case.ministry,
         "love": d.join(list(danmarkskort.laws(case.aar))),
         "boernehandicap_paragraffer": danmarkskort.boernehandicap_provisions(case.aar),
-        "naevner": case.tabel2_naevner,
+        "naevner": case.denominator.code,
         "n": counts_ctx(cf.current),
         "aendring": change_ctx(cf),
         "landet": relative_ctx(cf.current, cf.landet),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import NoReturn
 
 from markupsafe import Markup
 
@@ -17,7 +18,7 @@ def environment(plain: bool = False):
     text (the charts' alternative texts)."""
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(PROSE_TEMPLATES),
         autoescape=False,
         finalize=None if plain else _escape,
@@ -26,6 +27,18 @@ def environment(plain: bool = False):
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.globals["unknown"] = unknown
+    return env
+
+
+class UnknownValue(LookupError):
+    """A template met a value of a closed set (domain/vocabulary.py) that it has no wording for."""
+
+
+def unknown(what: str, value: object) -> NoReturn:
+    """The end of a template's branches on a closed set's value: a value without wording fails, never reads as
+    another."""
+    raise UnknownValue(f"the prose templates have no wording for {what} {value!r}")
 
 
 def warm_up() -> None:
