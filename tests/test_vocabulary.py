@@ -116,13 +116,16 @@ def test_an_unknown_recommendation_is_refused_at_load_naming_the_tables_values(t
     assert "Intet er skrevet." in result.err and not (tmp_path / "ud").exists()
 
 
-def test_a_recommendation_without_its_sentence_fails_instead_of_reading_as_another(tmp_path, monkeypatch):
+def test_a_recommendation_without_its_sentence_fails_instead_of_reading_as_another(tmp_path, capsys, monkeypatch):
     """The Indstilling's branches end in unknown(): a wording key without a sentence never falls through to the
-    last option's sentence ("no plan")."""
+    last option's sentence ("no plan"); the build fails as an internal error and writes nothing."""
     monkeypatch.setitem(RECOMMENDATIONS, REVISE.code, REVISE)
     case = make_case(tmp_path, sag_toml_patch={"handleplan.indstilling": "revideres"})
     with pytest.raises(templates.UnknownValue, match="'revideres'"):
         packet(case)
+    result = run_cli(capsys, "build", case, "--out", tmp_path / "ud")
+    assert result.code == 1 and "Intern fejl: UnknownValue" in result.err
+    assert not (tmp_path / "ud").exists()
 
 
 def test_a_denominator_without_its_sentence_fails(tmp_path, monkeypatch):
