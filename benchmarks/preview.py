@@ -24,8 +24,8 @@ from pathlib import Path
 
 from waitress import create_server
 
+from reportgen.lifecycle.preview import warm_up
 from reportgen.web.app import create_app
-from reportgen.web.server import warm_up
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "eksempler" / "allerod-2024"

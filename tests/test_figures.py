@@ -4,6 +4,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from casefactory import DELETE, make_case, statistik_rows, to_csv
 
 from reportgen.domain.counts import Counts, direction, round_half_up, whole_percent
 from reportgen.figures import rates as f
@@ -77,6 +78,34 @@ def test_oevrige_is_general_minus_handicap(cf):
 def test_group_all_increased(cf):
     assert cf.group.stigning == 4 and cf.group.fald == 0 and cf.group.med_forrige == 4
     assert cf.group.hoejere == 0 and cf.group.lavere == 4
+
+
+def test_group_counts_each_member_by_what_it_has(tmp_path):
+    """Hillerød has no 2024 figures, Hørsholm no rate in 2024, Furesø Allerød's 63 % but no 2023 figures, and
+    Rudersdal a higher rate than Allerød that fell since 2023."""
+    changed = {
+        ("Hillerød", "2024"): None,
+        ("Hørsholm", "2024"): ["0", "0", "0", "3"],
+        ("Furesø", "2024"): ["24", "8", "33", "0"],
+        ("Furesø", "2023"): None,
+        ("Rudersdal", "2024"): ["10", "10", "30", "0"],  # 80 %
+        ("Rudersdal", "2023"): ["2", "8", "10", "0"],  # 90 %
+    }
+    rows = []
+    for row in statistik_rows():
+        key = (row[0], row[1]) if row[2] == "socialomraadet" else None
+        if key not in changed:
+            rows.append(row)
+        elif changed[key] is not None:
+            rows.append([*row[:3], *changed[key], *row[7:]])
+    case = make_case(
+        tmp_path, statistik=to_csv(rows), sag_toml_patch={"landsudtraek": DELETE}
+    )  # it has the old figures
+    group = compute(load_inputs(case)).group
+    assert (group.navne, group.mangler) == (("Hørsholm", "Furesø", "Rudersdal"), ("Hillerød",))
+    assert group.samlet == Counts(34, 18, 63, 3)
+    assert (group.hoejere, group.lavere) == (1, 0)
+    assert (group.stigning, group.fald, group.med_forrige) == (0, 1, 1)
 
 
 def test_rate_undefined_without_cases():

@@ -133,6 +133,11 @@ CORPUS: tuple[Bad, ...] = (
         ((f"{PLAN}, nøgle 'maal[1].vaerdi'", "skal være et endeligt tal, ikke nan"),),
     ),
     Bad(
+        "value-too-large",
+        plan_text("vaerdi = 50", "vaerdi = 1" + "0" * 400),
+        ((f"{PLAN}, nøgle 'maal[1].vaerdi'", "tallet er for stort til at regne med", "Skriv fx 45."),),
+    ),
+    Bad(
         "year-as-text",
         plan(maal__1__aar="2025"),
         ((f"{PLAN}, nøgle 'maal[1].aar'", "skal være heltal"),),

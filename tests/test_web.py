@@ -645,12 +645,12 @@ def test_data_file_replaced_only_when_valid(web):
 
 def test_internal_error_has_a_reference_and_no_data_in_the_log(web, caplog, monkeypatch):
     app, client, _ = web
-    import reportgen.web.casepages as pages
+    from reportgen.lifecycle.preview import Checked
 
     def broken(*args, **kwargs):
         raise ValueError("BRG-0521 står i en celle")
 
-    monkeypatch.setattr(pages, "summary_lines", broken)
+    monkeypatch.setattr(Checked, "summary", broken)
     with caplog.at_level(logging.ERROR, logger="reportgen.web"):
         response = client.get(f"/sag/{CASE}/")
     page = text_of(response)

@@ -87,20 +87,19 @@ def compose_document(inputs: Inputs, cf: CaseFigures, slug: str) -> Document | N
     return make(inputs, cf, _texts(inputs)) if make else None
 
 
-@dataclass(frozen=True)
-class Texts:
-    """The administration's texts: which sections have one (the templates' `tekster`), and each as blocks by insert
-    name."""
-
-    present: dict[str, bool]
-    inserts: dict[str, tuple[Block, ...]]
+def _texts(inputs: Inputs) -> dict[str, tuple[Block, ...]]:
+    """The administration's texts as blocks, by section, parsed once for the sagsfremstilling and Bilag 1."""
+    return {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
 
 
-def _texts(inputs: Inputs) -> Texts:
-    """The administration's texts of a case, parsed once for the sagsfremstilling and Bilag 1."""
-    texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
-    present = {section: section in texts for section in TEXT_SECTIONS}
-    return Texts(present, {f"tekst:{section}": blocks for section, blocks in texts.items()})
+def _present(texts: dict[str, tuple[Block, ...]]) -> dict[str, bool]:
+    """Which sections have a text of the administration's (the prose templates' `tekster`)."""
+    return {section: section in texts for section in TEXT_SECTIONS}
+
+
+def _texts_in(slug: str, texts: dict[str, tuple[Block, ...]]) -> dict[str, tuple[Block, ...]]:
+    """The administration's texts that a document shows, by insert name."""
+    return {f"tekst:{section}": blocks for section, blocks in texts.items() if section_document(section) == slug}
 
 
 def warm_up() -> None:
@@ -110,24 +109,29 @@ def warm_up() -> None:
     maps.warm_up()
 
 
-# The prose template of each document the administration's texts go into, and the values it receives.
-PROSE = {"sagsfremstilling.md.j2": sagsfremstilling_ctx, "bilag-1.md.j2": bilag1_ctx}
+def section_document(section: str) -> str:
+    """The slug of the document a text section appears in: Bilag 1's introduction in Bilag 1, every other text in
+    the sagsfremstilling."""
+    return "bilag-1" if section == "bilag1" else "sagsfremstilling"
+
+
+# The values each document's prose template receives, by the document's slug.
+PROSE_VALUES = {"sagsfremstilling": sagsfremstilling_ctx, "bilag-1": bilag1_ctx}
 
 
 def section_template(section: str) -> str:
     """The prose template a text section belongs to."""
-    return "bilag-1.md.j2" if section == "bilag1" else "sagsfremstilling.md.j2"
+    return f"{section_document(section)}.md.j2"
 
 
 def default_text(inputs: Inputs, cf: CaseFigures, section: str) -> str:
     """The tool's own Markdown for a text section, which the document holds while the section has no text of the
     administration's; "" where the tool writes nothing there (the section is only the administration's)."""
-    template = section_template(section)
-    ctx = PROSE[template](inputs, cf)
+    ctx = PROSE_VALUES[section_document(section)](inputs, cf)
     ctx["tekster"] = {s: False for s in TEXT_SECTIONS}
-    without = source(template, ctx).splitlines()
+    without = source(section_template(section), ctx).splitlines()
     ctx["tekster"] = {s: s == section for s in TEXT_SECTIONS}
-    with_text = source(template, ctx).splitlines()
+    with_text = source(section_template(section), ctx).splitlines()
     placeholder = f"@@tekst:{section}@@"
     lines: list[str] = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=without, b=with_text, autojunk=False).get_opcodes():
@@ -163,10 +167,10 @@ def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...], 
     )
 
 
-def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, texts: Texts) -> Document:
+def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, texts: dict[str, tuple[Block, ...]]) -> Document:
     """The agenda item itself."""
     case = inputs.case
-    blocks = dict(texts.inserts)
+    blocks = _texts_in("sagsfremstilling", texts)
     blocks["tabel1"] = (tables.tabel1(cf, inputs),)
     blocks["tabel2"] = (tables.tabel2(cf, inputs, case.denominator),) if cf.tabel2 else ()
     blocks["figur:udvikling"] = (_trend_figure(cf),) if len(cf.years) > 1 else ()
@@ -180,7 +184,7 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, texts: Texts) -> Document
     if fu is not None:
         blocks["tabel:opfoelgning:maal"] = (handleplan.follow_up_targets_table(fu, inputs),)
         blocks["tabel:opfoelgning:indsatser"] = (handleplan.follow_up_initiatives_table(fu),)
-    ctx = {**sagsfremstilling_ctx(inputs, cf), "tekster": texts.present}
+    ctx = {**sagsfremstilling_ctx(inputs, cf), "tekster": _present(texts)}
     return _document(inputs, "sagsfremstilling", case.titel, render("sagsfremstilling.md.j2", ctx, blocks), item=True)
 
 
@@ -208,9 +212,9 @@ def _bilag2(inputs: Inputs, cf: CaseFigures) -> Document | None:
     return replace(doc, numbering=BILAG2_NUMBERING)
 
 
-def _bilag1(inputs: Inputs, cf: CaseFigures, texts: Texts) -> Document:
+def _bilag1(inputs: Inputs, cf: CaseFigures, texts: dict[str, tuple[Block, ...]]) -> Document:
     """Bilag 1: the general map per area."""
-    blocks = dict(texts.inserts)
+    blocks = _texts_in("bilag-1", texts)
     labels = {a: AREAS[a].label for a in BILAG_AREAS}
     blocks["tabel:oversigt"] = (tables.area_overview(cf, inputs, labels),)
     for area in BILAG_AREAS:
@@ -220,7 +224,7 @@ def _bilag1(inputs: Inputs, cf: CaseFigures, texts: Texts) -> Document:
     for area in HANDICAP_AREAS:
         blocks[f"figur:kort:{area}"] = _map_figure(inputs, cf, area, f"bilag-1-danmarkskort-{area}.png")
     blocks.update(_klagesager_tables(inputs, cf, labels))
-    ctx = {**bilag1_ctx(inputs, cf), "tekster": texts.present}
+    ctx = {**bilag1_ctx(inputs, cf), "tekster": _present(texts)}
     doc = _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", render("bilag-1.md.j2", ctx, blocks))
     return replace(doc, numbering=BILAG1_NUMBERING)
 

@@ -21,7 +21,10 @@ from reportgen.documents.model import (
     Text,
 )
 
-_PLACEHOLDER = re.compile(r"^@@([a-z0-9:_-]+)@@$", re.MULTILINE)
+_NAME = "[a-z0-9:_-]+"  # an insert's name
+_PLACEHOLDER = re.compile(rf"^@@({_NAME})@@$", re.MULTILINE)
+_PLACEHOLDER_LINE = re.compile(r"^@@(.+)@@$", re.MULTILINE)  # in a template's source, where a name may be computed
+_EXPRESSION = re.compile(r"\{\{.*?\}\}")  # a Jinja2 expression: "{{ key }}"
 _ESCAPE = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|@~&:=$%^'\"])")
 
 
@@ -45,11 +48,29 @@ def parse(source: str, heading_offset: int = 0) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def parse_with_placeholders(source: str, inserts: dict[str, tuple[Block, ...]]) -> tuple[Block, ...]:
+@cache
+def placeable(template_sources: tuple[str, ...]) -> re.Pattern[str]:
+    """The names the "@@name@@" lines of templates' sources can place, as one pattern; a "{{ … }}" in such a line
+    stands for any name part."""
+    names = [
+        _NAME.join(re.escape(part) for part in _EXPRESSION.split(line))
+        for source in template_sources
+        for line in _PLACEHOLDER_LINE.findall(source)
+    ]
+    return re.compile("|".join(f"(?:{name})" for name in names) or "(?!)")
+
+
+def parse_with_placeholders(
+    source: str, inserts: dict[str, tuple[Block, ...]], placeable: re.Pattern[str]
+) -> tuple[Block, ...]:
     """Parse template output in which a line "@@name@@" stands for the blocks inserts[name].
 
-    Template values are escaped (@ becomes \\@), so only the template itself can write a placeholder.
+    Template values are escaped (@ becomes \\@), so only the template itself can write a placeholder. Both
+    mistakes fail: a placeholder without its insert, and an insert whose name matches none of the template's
+    placeholders (`placeable`), which would be left out of the document without a word.
     """
+    if unplaced := [name for name in inserts if not placeable.fullmatch(name)]:
+        raise KeyError(f"skabelonen har ingen pladsholder for {', '.join(f'@@{n}@@' for n in unplaced)}")
     blocks: list[Block] = []
     position = 0
     for match in _PLACEHOLDER.finditer(source):

@@ -132,75 +132,113 @@ def _shown(c: Counts | None) -> int | None:
 
 
 def compute(inputs: Inputs) -> CaseFigures:
-    """Compute every figure for a case."""
+    """Compute every figure for a case, with the warnings in the order they are shown."""
     case, stats = inputs.case, inputs.statistik
-    warnings: list[Problem] = []
     current = _counts(stats, case.kommune, case.aar)
     assert current is not None  # guaranteed by load_inputs
-    previous = _counts(stats, case.kommune, case.aar - 1)
-    landet = _counts(stats, HELE_LANDET, case.aar)
-
-    rows = [(case.kommune, "kommune")] + [(k, "sammenligning") for k in case.sammenligning] + [(HELE_LANDET, "landet")]
-    span = tuple(case.aar - i for i in range(case.antal_aar))
-    in_span = {navn: [_counts(stats, navn, y) for y in span] for navn, _ in rows}
-    udeladte_kommuner = tuple(n for n, rolle in rows if rolle != "kommune" and not any(in_span[n]))
-    rows = [(n, rolle) for n, rolle in rows if n not in udeladte_kommuner]
-    years = tuple(y for i, y in enumerate(span) if any(in_span[n][i] for n, _ in rows))
+    span = _span(case)
+    candidates = _candidates(case)
+    udeladte_kommuner = _without_figures(stats, candidates, span)
+    rows = [(navn, rolle) for navn, rolle in candidates if navn not in udeladte_kommuner]
+    years = _years(stats, rows, span)
     udeladte_aar = tuple(y for y in span if y not in years)
-    warnings += _dropped(stats.file, udeladte_kommuner, udeladte_aar, span)
-    tabel1 = tuple(Tabel1Row(navn, rolle, tuple(_counts(stats, navn, y) for y in years)) for navn, rolle in rows)
-    for row in tabel1:
-        missing = [y for y, c in zip(years, row.counts, strict=True) if c is None]
-        if missing:
-            warnings.append(
-                Problem(
-                    stats.file,
-                    f"ingen tal for {row.navn} i {', '.join(map(str, sorted(missing)))}; "
-                    "cellen vises som '–' i Tabel 1.",
-                    hint="Brug et udtræk, der dækker alle år, hvis tallene findes.",
-                )
-            )
-
-    shown = tuple(n for n in case.sammenligning if n not in udeladte_kommuner)
-    group = _group(stats, shown, case.aar, current) if case.sammenligning else None
-    areas = tuple(tuple(_area_year(stats, case.kommune, omraade, y) for y in years) for omraade in BILAG_AREAS)
-    for omraade in HANDICAP_AREAS:
-        if _counts(stats, case.kommune, case.aar, omraade) is None:
-            warnings.append(
-                Problem(
-                    stats.file,
-                    f"ingen tal for {case.kommune} {case.aar} på {omraade}; Bilag 1 kan ikke opdele socialområdet.",
-                    hint="Tilføj rækkerne for boernehandicap og voksenhandicap.",
-                )
-            )
-    warnings += _zero_filled(stats, [name for name, _ in rows], years)
-    warnings += decision_warnings(case)
+    tabel1 = _tabel1(stats, rows, years)
+    warnings = [
+        *_dropped(stats.file, udeladte_kommuner, udeladte_aar, span),
+        *_empty_cells(stats.file, tabel1, years),
+        *_no_handicap_split(stats, case),
+        *_zero_filled(stats, [row.navn for row in tabel1], years),
+        *decision_warnings(case),
+    ]
     tabel2 = _tabel2(inputs, current, warnings)
-    kilder = _sources(inputs, years)
     klagesager = _klagesager(inputs, warnings)
     kort = tuple(_map(inputs, omraade) for omraade in MAP_AREAS)
     warnings += _map_warnings(inputs, kort)
     plan = compute_plan(inputs)
     warnings += plan_warnings(inputs, plan, case.document_date)
+    comparison = tuple(n for n in case.sammenligning if n not in udeladte_kommuner)
     return CaseFigures(
-        case.kommune,
-        case.aar,
-        years,
-        current,
-        previous,
-        landet,
-        tabel1,
-        group,
-        areas,
-        tabel2,
-        kilder,
-        tuple(warnings),
-        klagesager,
-        udeladte_kommuner,
-        udeladte_aar,
-        kort,
-        plan,
+        kommune=case.kommune,
+        aar=case.aar,
+        years=years,
+        current=current,
+        previous=_counts(stats, case.kommune, case.aar - 1),
+        landet=_counts(stats, HELE_LANDET, case.aar),
+        tabel1=tabel1,
+        group=_group(stats, comparison, case.aar, current) if case.sammenligning else None,
+        areas=_areas(stats, case.kommune, years),
+        tabel2=tabel2,
+        kilder=_sources(inputs, years),
+        warnings=tuple(warnings),
+        klagesager=klagesager,
+        udeladte_kommuner=udeladte_kommuner,
+        udeladte_aar=udeladte_aar,
+        kort=kort,
+        plan=plan,
     )
+
+
+def _span(case: Case) -> tuple[int, ...]:
+    """The years Tabel 1 may show, newest first: the case's year and the antal_aar - 1 years before it."""
+    return tuple(case.aar - i for i in range(case.antal_aar))
+
+
+def _candidates(case: Case) -> list[tuple[str, str]]:
+    """Tabel 1's possible rows as (name, role): the municipality, its comparison municipalities, Hele landet."""
+    return [(case.kommune, "kommune")] + [(k, "sammenligning") for k in case.sammenligning] + [(HELE_LANDET, "landet")]
+
+
+def _without_figures(stats: Statistics, candidates: list[tuple[str, str]], span: tuple[int, ...]) -> tuple[str, ...]:
+    """The rows besides the municipality's own without figures in any year of the span: Tabel 1 leaves them out."""
+    return tuple(
+        navn for navn, rolle in candidates if rolle != "kommune" and all(_counts(stats, navn, y) is None for y in span)
+    )
+
+
+def _years(stats: Statistics, rows: list[tuple[str, str]], span: tuple[int, ...]) -> tuple[int, ...]:
+    """Tabel 1's columns, newest first: the years of the span with figures in any of its rows."""
+    return tuple(y for y in span if any(_counts(stats, navn, y) is not None for navn, _ in rows))
+
+
+def _tabel1(stats: Statistics, rows: list[tuple[str, str]], years: tuple[int, ...]) -> tuple[Tabel1Row, ...]:
+    """Tabel 1: each row's counts in each of its years (None where the extract has no figures)."""
+    return tuple(Tabel1Row(navn, rolle, tuple(_counts(stats, navn, y) for y in years)) for navn, rolle in rows)
+
+
+def _empty_cells(file: str, tabel1: tuple[Tabel1Row, ...], years: tuple[int, ...]) -> list[Problem]:
+    """A warning for each row of Tabel 1 with years without figures (their cells show '–')."""
+    out = []
+    for row in tabel1:
+        missing = [y for y, c in zip(years, row.counts, strict=True) if c is None]
+        if missing:
+            out.append(
+                Problem(
+                    file,
+                    f"ingen tal for {row.navn} i {', '.join(map(str, sorted(missing)))}; "
+                    "cellen vises som '–' i Tabel 1.",
+                    hint="Brug et udtræk, der dækker alle år, hvis tallene findes.",
+                )
+            )
+    return out
+
+
+def _no_handicap_split(stats: Statistics, case: Case) -> list[Problem]:
+    """A warning for each handicap area without the municipality's figures in the year (Bilag 1 cannot split the
+    social area then)."""
+    return [
+        Problem(
+            stats.file,
+            f"ingen tal for {case.kommune} {case.aar} på {omraade}; Bilag 1 kan ikke opdele socialområdet.",
+            hint="Tilføj rækkerne for boernehandicap og voksenhandicap.",
+        )
+        for omraade in HANDICAP_AREAS
+        if _counts(stats, case.kommune, case.aar, omraade) is None
+    ]
+
+
+def _areas(stats: Statistics, kommune: str, years: tuple[int, ...]) -> tuple[tuple[AreaYear, ...], ...]:
+    """Bilag 1's areas, each with one AreaYear per year of Tabel 1 (newest first)."""
+    return tuple(tuple(_area_year(stats, kommune, omraade, y) for y in years) for omraade in BILAG_AREAS)
 
 
 def decision_warnings(case: Case) -> list[Problem]:
@@ -319,21 +357,38 @@ def _zero_filled(stats: Statistics, names: list[str], years: tuple[int, ...]) ->
 
 def _group(stats: Statistics, names: tuple[str, ...], aar: int, current: Counts) -> GroupFigures:
     """The comparison group's figures for the year."""
-    now = {n: c for n in names if (c := _counts(stats, n, aar)) is not None}
+    now = _with_figures(stats, names, aar)
     present = tuple(n for n in names if n in now)
+    rates = _rates(stats, present, aar)
+    before = _rates(stats, tuple(rates), aar - 1)
     own = _shown(current)
-    shown = {n: rate for n in present if (rate := _shown(now[n])) is not None}
-    earlier = {n: rate for n in shown if (rate := _shown(_counts(stats, n, aar - 1))) is not None}
+    hoejere, lavere = _higher_lower([] if own is None else [(rate, own) for rate in rates.values()])
+    stigning, fald = _higher_lower([(rates[n], rate) for n, rate in before.items()])
     return GroupFigures(
         navne=present,
         mangler=tuple(n for n in names if n not in now),
         samlet=total(now[n] for n in present),
-        hoejere=sum(1 for rate in shown.values() if own is not None and rate > own),
-        lavere=sum(1 for rate in shown.values() if own is not None and rate < own),
-        stigning=sum(1 for n, rate in earlier.items() if shown[n] > rate),
-        fald=sum(1 for n, rate in earlier.items() if shown[n] < rate),
-        med_forrige=len(earlier),
+        hoejere=hoejere,
+        lavere=lavere,
+        stigning=stigning,
+        fald=fald,
+        med_forrige=len(before),
     )
+
+
+def _with_figures(stats: Statistics, names: tuple[str, ...], aar: int) -> dict[str, Counts]:
+    """The counts in the year of each of the municipalities that has figures for it."""
+    return {n: c for n in names if (c := _counts(stats, n, aar)) is not None}
+
+
+def _rates(stats: Statistics, names: tuple[str, ...], aar: int) -> dict[str, int]:
+    """The whole percentage a reader sees for each of the municipalities with a rate in the year."""
+    return {n: rate for n in names if (rate := _shown(_counts(stats, n, aar))) is not None}
+
+
+def _higher_lower(pairs: list[tuple[int, int]]) -> tuple[int, int]:
+    """How many of the pairs have the first number above the second, and how many below."""
+    return sum(1 for a, b in pairs if a > b), sum(1 for a, b in pairs if a < b)
 
 
 def _area_year(stats: Statistics, kommune: str, omraade: str, aar: int) -> AreaYear:

@@ -6,7 +6,7 @@ import math
 import os
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -57,11 +57,9 @@ DEFAULT_PLAN_TITLE = "Handleplan for kvalitetsudvikling på baggrund af Ankestyr
 
 
 def key(kind: Any, default: Any = MISSING, toml: str | None = None, limit: int = MAX_SHORT_TEXT) -> Any:
-    """A dataclass field that is a TOML key (sag.toml, the plan file): its kind (str, int, float, date, "kommune",
-    "kommuner", "file", "folder", "path" (a file or a folder), list, dict, "tables", or the allowed values: a tuple,
-    or a table of records by code),
-    its default (none: the key is required), its name in the file when that differs from the field's and the most
-    characters a text value (or each text of a list) has."""
+    """A dataclass field that is a TOML key (sag.toml, the plan file): its kind (a key of KEY_KINDS, or the allowed
+    values: a tuple, or a table of records by code), its default (none: the key is required), its name in the file
+    when that differs from the field's and the most characters a text value (or each text of a list) has."""
     return field(default=default, metadata={"kind": kind, "toml": toml, "limit": limit})
 
 
@@ -209,15 +207,6 @@ def schema(cls: type) -> dict[str, tuple[Any, bool, int]]:
 
 _TOP = schema(Case)
 _TABLES = {"behandling": Behandling, "moede": Moede, "bilag": Bilag}  # the [[…]] sections, each a list of tables
-_TYPE_NAMES = {
-    str: "tekst",
-    int: "heltal",
-    float: "tal (fx 1.5)",
-    date: "dato (fx 2025-09-23)",
-    list: "liste af tekster",
-    dict: "tabel ([...])",
-    bool: "true/false",
-}
 
 
 class TableReader:
@@ -250,16 +239,11 @@ class TableReader:
         return out
 
     def _kind_name(self, kind: Any) -> str:
+        """A kind as a message names it: "heltal", or 'en af "udkast", "endelig"' for allowed values."""
+        name = key_kind(kind).name
         if isinstance(kind, tuple | dict):
-            return "en af " + ", ".join(f'"{v}"' for v in kind)
-        return {
-            "kommune": "kommunenavn",
-            "kommuner": "liste af kommunenavne",
-            "file": "filsti",
-            "folder": "mappesti",
-            "path": "sti til en fil eller mappe",
-            "tables": "[[tabel]]-afsnit",
-        }.get(kind, _TYPE_NAMES.get(kind, str(kind)))
+            return name + " " + ", ".join(f'"{v}"' for v in kind)
+        return name
 
     def _text_ok(self, value: Any, key: str, limit: int) -> bool:
         """False after recording a problem when a text (or a text in a list) has a forbidden character, is
@@ -277,51 +261,25 @@ class TableReader:
 
     def value(self, value: Any, kind: Any, key: str) -> Any:
         """Check one value against its kind and return it converted, or None after recording a problem."""
-        if isinstance(kind, tuple | dict):
-            if value not in kind:
-                hint = " ".join(h for h in (suggest(str(value), kind), allowed(kind)) if h)
-                self.problems.add(self.file, f"ugyldig værdi {value!r}.", column=key, hint=hint)
-                return None
-            return value
-        if kind == "kommune":
-            return self._kommune(value, key)
-        if kind == "kommuner":
-            if not self._is(value, list, key):
-                return None
-            names = [self._kommune(v, f"{key}[{i + 1}]") for i, v in enumerate(value)]
-            return tuple(n for n in names if n) if all(names) else None
-        if kind in ("file", "folder", "path"):
-            return self._path(value, key, kind)
-        if kind == "tables":
-            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                self.problems.add(self.file, "skal skrives som [[" + key + "]]-afsnit.", column=key)
-                return None
-            return value
-        if kind is list:
-            if not self._is(value, list, key) or not all(
-                self._is(v, str, f"{key}[{i + 1}]") for i, v in enumerate(value)
-            ):
-                return None
-            return tuple(value)
-        if kind is int and isinstance(value, bool):
-            value = str(value)
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if kind is float and isinstance(value, float) and not math.isfinite(value):
-            self.problems.add(self.file, f"skal være et endeligt tal, ikke {value!r}.", column=key, hint="Skriv fx 45.")
-            return None
-        if kind == date and hasattr(value, "hour"):
-            self.problems.add(self.file, "skal være en dato uden klokkeslæt.", column=key, hint="Skriv fx 2025-09-23.")
-            return None
-        return value if self._is(value, kind, key) else None
+        return key_kind(kind).parse(self, value, key, kind)
 
     def _is(self, value: Any, kind: type, key: str) -> bool:
+        """True when value is of type kind; else False after recording the problem."""
         if isinstance(value, kind):
             return True
-        self.problems.add(self.file, f"skal være {_TYPE_NAMES.get(kind, kind.__name__)}, ikke {value!r}.", column=key)
+        self.problems.add(self.file, f"skal være {key_kind(kind).name}, ikke {value!r}.", column=key)
         return False
 
-    def _kommune(self, value: Any, key: str) -> str | None:
+    def _choice(self, value: Any, key: str, kind: tuple[Any, ...] | dict[str, Any]) -> Any:
+        """One of the allowed values."""
+        if value in kind:
+            return value
+        hint = " ".join(h for h in (suggest(str(value), kind), allowed(kind)) if h)
+        self.problems.add(self.file, f"ugyldig værdi {value!r}.", column=key, hint=hint)
+        return None
+
+    def _kommune(self, value: Any, key: str, kind: str = "kommune") -> str | None:
+        """A municipality's name as Ankestyrelsen writes it; Hele landet and an unknown name are problems."""
         if not self._is(value, str, key):
             return None
         value = unicodedata.normalize("NFC", value)
@@ -338,6 +296,13 @@ class TableReader:
             self.problems.add(self.file, f"ukendt kommune '{value}'.", column=key, hint=kommuner.hint_for(value))
             return None
         return name
+
+    def _kommuner(self, value: Any, key: str, kind: str) -> tuple[str, ...] | None:
+        """A list of municipalities' names, as a tuple; each item that is not one is a problem."""
+        if not self._is(value, list, key):
+            return None
+        names = [self._kommune(v, f"{key}[{i + 1}]") for i, v in enumerate(value)]
+        return tuple(n for n in names if n) if all(names) else None
 
     def _path(self, value: Any, key: str, kind: str) -> Path | None:
         """An existing file inside the case folder ("file"), an existing folder anywhere ("folder": a style folder
@@ -363,6 +328,47 @@ class TableReader:
             return None
         return path
 
+    def _tables(self, value: Any, key: str, kind: str) -> list[dict] | None:
+        """The [[key]] sections, a list of tables (records() checks each)."""
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            return value
+        self.problems.add(self.file, "skal skrives som [[" + key + "]]-afsnit.", column=key)
+        return None
+
+    def _text_list(self, value: Any, key: str, kind: type) -> tuple[str, ...] | None:
+        """A list of texts, as a tuple; the first item that is not a text is a problem."""
+        if not self._is(value, list, key) or not all(self._is(v, str, f"{key}[{i + 1}]") for i, v in enumerate(value)):
+            return None
+        return tuple(value)
+
+    def _whole(self, value: Any, key: str, kind: type) -> int | None:
+        """A whole number; true/false is not one (though Python counts it as an int)."""
+        return value if self._is(str(value) if isinstance(value, bool) else value, int, key) else None
+
+    def _number(self, value: Any, key: str, kind: type) -> float | None:
+        """A finite number, as a float (a whole number too)."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                value = float(value)
+            except OverflowError:
+                self.problems.add(self.file, "tallet er for stort til at regne med.", column=key, hint="Skriv fx 45.")
+                return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problems.add(self.file, f"skal være et endeligt tal, ikke {value!r}.", column=key, hint="Skriv fx 45.")
+            return None
+        return value if self._is(value, float, key) else None
+
+    def _date(self, value: Any, key: str, kind: type) -> date | None:
+        """A date without a time of day."""
+        if hasattr(value, "hour"):
+            self.problems.add(self.file, "skal være en dato uden klokkeslæt.", column=key, hint="Skriv fx 2025-09-23.")
+            return None
+        return value if self._is(value, date, key) else None
+
+    def _typed(self, value: Any, key: str, kind: type) -> Any:
+        """A value of the kind's own type: a text, true/false or a table."""
+        return value if self._is(value, kind, key) else None
+
     def records(self, tables: Any, cls: type, name: str) -> tuple[Any, ...]:
         """The [[name]] tables that are valid, as cls objects; the problems of the others are recorded."""
         table_schema = schema(cls)
@@ -372,6 +378,38 @@ class TableReader:
             if all(k in found for k, (_, required, _) in table_schema.items() if required):
                 items.append(cls(**found))
         return tuple(items)
+
+
+@dataclass(frozen=True)
+class KeyKind:
+    """A kind of TOML key: its name in a message, and its parser (reader, value, the key's full name, the kind) that
+    returns the value converted, or None after recording a problem."""
+
+    name: str
+    parse: Callable[[TableReader, Any, str, Any], Any]
+
+
+KEY_KINDS: dict[Any, KeyKind] = {
+    tuple: KeyKind("en af", TableReader._choice),  # allowed values: a tuple, or a table of records by code
+    "kommune": KeyKind("kommunenavn", TableReader._kommune),
+    "kommuner": KeyKind("liste af kommunenavne", TableReader._kommuner),
+    "file": KeyKind("filsti", TableReader._path),
+    "folder": KeyKind("mappesti", TableReader._path),
+    "path": KeyKind("sti til en fil eller mappe", TableReader._path),
+    "tables": KeyKind("[[tabel]]-afsnit", TableReader._tables),
+    list: KeyKind("liste af tekster", TableReader._text_list),
+    int: KeyKind("heltal", TableReader._whole),
+    float: KeyKind("tal (fx 1.5)", TableReader._number),
+    date: KeyKind("dato (fx 2025-09-23)", TableReader._date),
+    str: KeyKind("tekst", TableReader._typed),
+    dict: KeyKind("tabel ([...])", TableReader._typed),
+    bool: KeyKind("true/false", TableReader._typed),
+}
+
+
+def key_kind(kind: Any) -> KeyKind:
+    """The name and parser of a key's kind; all allowed values (a tuple, or a table by code) are one kind."""
+    return KEY_KINDS[tuple if isinstance(kind, tuple | dict) else kind]
 
 
 def parse_toml(text: str, file: str) -> dict[str, Any]:

@@ -90,6 +90,12 @@ def _pdf_processes() -> AbstractContextManager[PdfProcesses | None]:
     return PdfProcesses()
 
 
+def load_pdf_writer() -> None:
+    """Load the PDF writer (WeasyPrint) into this process: every build it runs after this lays out its PDFs here,
+    warm, instead of starting PDF processes (a server's build thread)."""
+    from reportgen.writers import pdf  # noqa: F401
+
+
 def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int) -> bytes:
     """The manifest: inputs and outputs with SHA-256, tool and library versions, the statistics extract."""
     case = inputs.case

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.domain.errors import InputError
-from reportgen.lifecycle.build import BuildResult, build
+from reportgen.lifecycle.build import BuildResult, build, load_pdf_writer
 from reportgen.lifecycle.failures import BuildFailed
 from reportgen.web.guard import internal_reference
 
@@ -97,7 +97,7 @@ class Builds:
         self._thread.join(timeout)
 
     def _work(self) -> None:
-        from reportgen.writers import pdf  # noqa: F401 – loaded once here, so every build renders its PDFs warm
+        load_pdf_writer()  # once here, so every build renders its PDFs warm
 
         while (item := self._queue.get()) is not None:
             job, folder = item

@@ -8,12 +8,10 @@ from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 
-from reportgen.documents.compose import compose_document, default_text, section_template
 from reportgen.domain.errors import InputError, Problem
 from reportgen.domain.vocabulary import SENT_BACK
-from reportgen.figures.case import compute
 from reportgen.inputs.case import INDSTILLINGER, STATUSES, TEXT_SECTIONS, UDFALD
-from reportgen.lifecycle.check import summary_lines
+from reportgen.lifecycle import preview
 from reportgen.web.context import (
     INDSTILLING_LABELS,
     SECTION_LABELS,
@@ -37,7 +35,6 @@ from reportgen.web.guard import document_response
 from reportgen.web.tomledit import SagToml, Value
 from reportgen.web.uploads import DATA_LABELS, read_data, received, stored_name
 from reportgen.web.workspace import CaseRef
-from reportgen.writers import html
 
 bp = Blueprint("sag", __name__, url_prefix="/sag/<name>")
 BILAG_FOLDER = "bilag"
@@ -51,8 +48,8 @@ def _terminal(line: str) -> str:
 def overblik(name: str):
     """The key figures and every warning, as `reportgen check` prints them, and the case's next steps."""
     loaded = load(case_ref(name))
-    lines_ = [_terminal(line) for line in summary_lines(loaded.figures)] if loaded.figures else []
-    warnings = [str(w) for w in loaded.figures.warnings] if loaded.figures else []
+    lines_ = [_terminal(line) for line in loaded.checked.summary()] if loaded.checked else []
+    warnings = [str(w) for w in loaded.checked.warnings] if loaded.checked else []
     return case_page("sag.html.j2", loaded, "overblik", summary=lines_, warnings=warnings, sections=len(TEXT_SECTIONS))
 
 
@@ -63,10 +60,6 @@ def _section(section: str) -> str:
     if section not in TEXT_SECTIONS:
         abort(404)
     return section
-
-
-def _document_of(section: str) -> str:
-    return "bilag-1" if section_template(section) == "bilag-1.md.j2" else "sagsfremstilling"
 
 
 @bp.get("/tekster")
@@ -83,7 +76,7 @@ def tekst(name: str, section: str):
 
 def _text_page(loaded: Loaded, section: str, text: str | None = None, errors: Errors | None = None, status=200):
     own = loaded.inputs.case.text(section) if loaded.inputs else None
-    default = default_text(loaded.inputs, loaded.figures, section) if loaded.inputs and loaded.figures else ""
+    default = loaded.checked.default_text(section) if loaded.checked else ""
     written = {s: bool(loaded.inputs and loaded.inputs.case.text(s)) for s in TEXT_SECTIONS}
     return case_page(
         "tekster.html.j2",
@@ -95,7 +88,7 @@ def _text_page(loaded: Loaded, section: str, text: str | None = None, errors: Er
         written=written,
         text=(own or "") if text is None else text,
         default=default,
-        document=_document_of(section),
+        document=preview.section_document(section),
         errors=errors or Errors(),
     )
 
@@ -142,10 +135,10 @@ def _preview(name: str, document: str, drafts: dict[str, str | None]):
         inputs = workspace().inputs(ref, tekster=drafts)
     except InputError as exc:
         return _problem_document(exc), 422
-    doc = compose_document(inputs, compute(inputs), document)
-    if doc is None:
+    page = preview.preview(inputs, document)
+    if page is None:
         abort(404)
-    return document_response(html.render(doc, inputs.look))
+    return document_response(page)
 
 
 def _problem_document(exc: InputError):

@@ -12,8 +12,8 @@ from flask import abort, current_app, render_template
 
 from reportgen.domain.errors import InputError, Problem
 from reportgen.domain.vocabulary import CASE_STATUSES, DECISION_OUTCOMES, RECOMMENDATIONS
-from reportgen.figures.case import CaseFigures, compute
 from reportgen.inputs import Inputs
+from reportgen.lifecycle import preview
 from reportgen.lifecycle.versions import write_atomic
 from reportgen.web.builds import Builds
 from reportgen.web.forms import Errors
@@ -65,13 +65,17 @@ def case_ref(name: str) -> CaseRef:
 
 @dataclass(frozen=True)
 class Loaded:
-    """A case as the pages show it: its inputs and figures, or the problems that stop it from loading."""
+    """A case as the pages show it: checked (its inputs and figures), or the problems that stop it from loading."""
 
     ref: CaseRef
     state: str
-    inputs: Inputs | None = None
-    figures: CaseFigures | None = None
+    checked: preview.Checked | None = None
     problems: tuple[Problem, ...] = ()
+
+    @property
+    def inputs(self) -> Inputs | None:
+        """The case's inputs, when it loads."""
+        return self.checked.inputs if self.checked else None
 
     @property
     def title(self) -> str:
@@ -85,8 +89,7 @@ def load(ref: CaseRef) -> Loaded:
     ws = workspace()
     state = ws.state(ref)
     try:
-        inputs = ws.inputs(ref)
-        return Loaded(ref, state, inputs, compute(inputs))
+        return Loaded(ref, state, preview.validate(ws.inputs(ref)))
     except InputError as exc:
         return Loaded(ref, state, problems=exc.problems)
 
@@ -145,7 +148,7 @@ def save(
     with ws.lock(ref):
         if ws.state(ref) != expected_state:
             raise Stale
-        compute(ws.inputs(ref, sag_toml, tekster))
+        preview.validate(ws.inputs(ref, sag_toml, tekster))
         for name, data in (files or {}).items():
             target = ref.folder / name
             if not ws.inside(target.parent, ref.folder):
@@ -178,7 +181,7 @@ def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, tar
         temporary.write_bytes(data)
         try:
             doc.set(kind, temporary.name)
-            compute(ws.inputs(ref, doc.text()))
+            preview.validate(ws.inputs(ref, doc.text()))
             os.replace(temporary, ref.folder / target)
         finally:
             temporary.unlink(missing_ok=True)

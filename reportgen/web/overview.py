@@ -38,8 +38,8 @@ def index():
         aar: int | None
         status: str | None
         indstilling: str | None
-        if loaded.inputs and loaded.figures:
-            case = loaded.inputs.case
+        if loaded.checked:
+            case = loaded.checked.inputs.case
             kommune, aar = case.kommune, case.aar
             last = case.behandling[-1] if case.behandling else None
             decision = (last.organ, last.dato, last.udfald) if last else None
@@ -57,7 +57,7 @@ def index():
                 indstilling,
                 decision,
                 (versions[-1].number, versions[-1].made) if versions else None,
-                len(loaded.figures.warnings) if loaded.figures else 0,
+                len(loaded.checked.warnings) if loaded.checked else 0,
                 len(loaded.problems),
             )
         )

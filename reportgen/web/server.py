@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
+from reportgen.lifecycle import preview
 from reportgen.web.app import create_app
 
 THREADS = 4  # requests served at once; builds run one at a time in their own thread
@@ -20,17 +21,6 @@ def address(host: str, port: int, token: str) -> str:
     """http://H:P/?token=T, with an IPv6 host in brackets."""
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/?token={token}"
-
-
-def warm_up() -> None:
-    """Load what the first preview needs (prose and HTML templates, matplotlib and its fonts, the municipal
-    boundaries) while the user opens the browser, so that it draws only the document's own figures."""
-    from reportgen.documents import charts, compose
-    from reportgen.writers import html
-
-    compose.warm_up()
-    charts.warm_up()
-    html.warm_up()
 
 
 def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
@@ -51,7 +41,7 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    threading.Thread(target=warm_up, name="reportgen-opvarmning", daemon=True).start()
+    threading.Thread(target=preview.warm_up, name="reportgen-opvarmning", daemon=True).start()
     print(f"reportgen serve: åbn {address(host, bound, keys.token)}", flush=True)
     print(f"Arbejdsmappe: {Path(folder).resolve()} · Ctrl-C stopper serveren.", file=sys.stderr, flush=True)
     try:

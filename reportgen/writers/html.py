@@ -1,17 +1,39 @@
-"""HTML writer: renders a Document as one self-contained HTML5 file through Jinja2 templates."""
+"""HTML writer: renders a Document as one self-contained HTML5 file; this module chooses how each block renders
+(as the DOCX writer does), the Jinja2 templates in templates/html/ hold the markup."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from reportgen.documents.model import Document
+from reportgen.documents import templating
+from reportgen.documents.model import (
+    Block,
+    BulletList,
+    Decision,
+    Document,
+    Emph,
+    Figure,
+    Heading,
+    Inline,
+    LineBreak,
+    PageBreak,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
+)
 from reportgen.inputs.style import BUNDLED_FONTS, DEFAULT_LOOK, HOUSE_TOKENS, Look
 from reportgen.resources import HTML_TEMPLATES, STYLESHEET
+
+if TYPE_CHECKING:
+    import jinja2
+
+HEADING_LEVELS = 6  # HTML's h1 … h6
 
 
 def render(doc: Document, look: Look = DEFAULT_LOOK) -> bytes:
@@ -21,7 +43,66 @@ def render(doc: Document, look: Look = DEFAULT_LOOK) -> bytes:
     logo = None
     if look.logo is not None:
         logo = {"src": logo_data_uri(look), "alt": look.logo.alt}
-    return template.render(doc=doc, css=_stylesheet(), look_css=look_css(look), logo=logo).encode("utf-8")
+    body = _BlockWriter(doc.numbering).blocks(doc.blocks)
+    return template.render(doc=doc, body=body, css=_stylesheet(), look_css=look_css(look), logo=logo).encode("utf-8")
+
+
+class _BlockWriter:
+    """Renders blocks as HTML, numbering tables and figures: the writer chooses each node's macro of
+    templates/html/blocks.html.j2 and hands it the node's content already rendered."""
+
+    def __init__(self, numbering: str = "") -> None:
+        """Take the macros and the prefix of the document's table and figure numbers."""
+        self.macros = _macros()
+        self.numbering = numbering
+        self.tables = 0
+        self.figures = 0
+
+    def blocks(self, blocks: tuple[Block, ...]) -> Markup:
+        """Blocks in order."""
+        return Markup("").join(self.write(block) for block in blocks)
+
+    def write(self, block: Block) -> Markup:
+        """One block of the document model."""
+        m = self.macros
+        match block:
+            case Heading(level=level, children=children):
+                return m.heading(min(max(level, 1), HEADING_LEVELS), self.inlines(children))
+            case Paragraph(children=children):
+                return m.paragraph(self.inlines(children))
+            case BulletList(items=items, ordered=ordered):
+                return m.bullet_list(ordered, [self.blocks(item) for item in items])
+            case Table():
+                self.tables += 1
+                return m.table(block, f"{self.numbering}{self.tables}")
+            case Figure():
+                self.figures += 1
+                return m.figure(block, f"{self.numbering}{self.figures}")
+            case Decision(title=title, body=body):
+                return m.decision(title, self.blocks(body))
+            case PageBreak():
+                return m.page_break()
+            case _:
+                raise TypeError(f"the HTML writer cannot render {type(block).__name__}: {block!r}")
+
+    def inlines(self, inlines: tuple[Inline, ...]) -> Markup:
+        """Inline content, its text escaped."""
+        return Markup("").join(self.inline(node) for node in inlines)
+
+    def inline(self, node: Inline) -> Markup:
+        """One inline node of the document model."""
+        m = self.macros
+        match node:
+            case Text(text=text):
+                return escape(text)
+            case Emph(children=children):
+                return m.emph(self.inlines(children))
+            case Strong(children=children):
+                return m.strong(self.inlines(children))
+            case LineBreak():
+                return m.line_break()
+            case _:
+                raise TypeError(f"the HTML writer cannot render {type(node).__name__}: {node!r}")
 
 
 @lru_cache(maxsize=8)
@@ -70,26 +151,27 @@ def logo_data_uri(look: Look) -> str:
 
 def warm_up() -> None:
     """Compile the HTML templates once per process."""
-    for name in ("document.html.j2", "blocks.html.j2"):
-        _environment().get_template(name)
+    _environment().get_template("document.html.j2")
+    _macros()
 
 
 @cache
 def _environment() -> jinja2.Environment:
     """Return the shared Jinja2 environment (created on first use; templates are cached by it)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HTML_TEMPLATES),
+    return templating.environment(
+        HTML_TEMPLATES,
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=False,
         keep_trailing_newline=True,
+        filters={"data_uri": _png_data_uri},
     )
-    env.filters["kind"] = _kind
-    env.filters["data_uri"] = _png_data_uri
-    env.globals["unsupported"] = _unsupported
-    return env
+
+
+@cache
+def _macros() -> Any:
+    """The macros of templates/html/blocks.html.j2, one per block and inline type."""
+    return _environment().get_template("blocks.html.j2").module
 
 
 @cache
@@ -101,16 +183,6 @@ def _stylesheet() -> Markup:
     return Markup(css)
 
 
-def _kind(node: object) -> str:
-    """Return the model class name of a block or inline node, used by the templates to dispatch."""
-    return type(node).__name__
-
-
 def _png_data_uri(png: bytes) -> str:
     """Return PNG bytes as a base64 data: URL."""
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def _unsupported(node: object) -> str:
-    """Fail the render for a node that is not part of the document model."""
-    raise TypeError(f"the HTML writer cannot render {type(node).__name__}: {node!r}")

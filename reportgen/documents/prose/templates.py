@@ -7,7 +7,7 @@ from typing import NoReturn
 
 from markupsafe import Markup
 
-from reportgen.documents import markdown
+from reportgen.documents import markdown, templating
 from reportgen.documents.model import Block
 from reportgen.resources import PROSE_TEMPLATES
 
@@ -16,16 +16,13 @@ from reportgen.resources import PROSE_TEMPLATES
 def environment(plain: bool = False):
     """The Jinja environment of the prose templates: Markdown, where every printed value is literal text, or `plain`
     text (the charts' alternative texts)."""
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PROSE_TEMPLATES),
+    env = templating.environment(
+        PROSE_TEMPLATES,
         autoescape=False,
         finalize=None if plain else _escape,
-        undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=False,
+        keep_trailing_newline=False,
     )
     env.globals["unknown"] = unknown
     return env
@@ -60,7 +57,8 @@ def source(name: str, ctx: dict) -> str:
 
 def render(name: str, ctx: dict, inserts: dict[str, tuple[Block, ...]]) -> tuple[Block, ...]:
     """Render a prose template and parse it into blocks, inserting tables, charts and texts."""
-    return markdown.parse_with_placeholders(source(name, ctx), inserts)
+    placeable = markdown.placeable(templating.sources(environment(), name))
+    return markdown.parse_with_placeholders(source(name, ctx), inserts, placeable)
 
 
 def alt_text(name: str, ctx: dict) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from reportgen.documents import templating
 from reportgen.resources import DIFF_TEMPLATES
 
 if TYPE_CHECKING:
@@ -13,16 +14,8 @@ if TYPE_CHECKING:
 
 @cache
 def _env():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(DIFF_TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-        keep_trailing_newline=True,
+    return templating.environment(
+        DIFF_TEMPLATES, autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
     )
 
 
