@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 from reportgen.domain.errors import InputError, shown_problems
+from reportgen.domain.vocabulary import PREPARE
 from reportgen.inputs.case import INDSTILLINGER
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -204,8 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--indstilling",
         choices=INDSTILLINGER,
-        default="udarbejdes",
-        help="forvaltningens indstilling efter § 79 b, stk. 2 (standard: udarbejdes)",
+        default=PREPARE.code,
+        help=f"forvaltningens indstilling efter § 79 b, stk. 2 (standard: {PREPARE.code})",
     )
     p.set_defaults(func=cmd_batch)
     p = sub.add_parser("serve", help=HELP["serve"], description=HELP["serve"])

@@ -451,6 +451,23 @@ CORPUS: tuple[Bad, ...] = (
         ),
     ),
     Bad(
+        "toml-punkttype-invalid",
+        toml_with(punkttype="beslutte"),
+        (
+            (
+                "sag.toml, nøgle 'punkttype'",
+                "ugyldig værdi 'beslutte'",
+                "Mente du 'beslutning'?",
+                "Tilladte værdier: 'beslutning', 'orientering'",
+            ),
+        ),
+    ),
+    Bad(
+        "toml-tabel2-naevner-invalid",
+        toml_with(tabel2_naevner="alle"),
+        (("sag.toml, nøgle 'tabel2_naevner'", "ugyldig værdi 'alle'", "'realitetsbehandlede', 'afgjorte', 'begge'"),),
+    ),
+    Bad(
         "toml-statistik-missing-file",
         toml_with(statistik="statistk.csv"),
         (("sag.toml, nøgle 'statistik'", "filen 'statistk.csv' findes ikke", "relativ til"),),

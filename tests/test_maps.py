@@ -549,7 +549,8 @@ WHOLE_GROUP = {"med_procent": "", "hele_gruppen": True, "enklaver": []}  # the s
 
 
 def test_one_comparison_municipality_is_named_in_the_alt_text():
-    from reportgen.documents.prose import alt_text, map_ctx
+    from reportgen.documents.prose.maps import map_ctx
+    from reportgen.documents.prose.templates import alt_text
     from reportgen.domain.counts import Counts
     from reportgen.figures import ranking
 
@@ -561,7 +562,8 @@ def test_one_comparison_municipality_is_named_in_the_alt_text():
 
 
 def test_the_comparison_group_is_summed_up_as_one_sentence_for_every_shape():
-    from reportgen.documents.prose import alt_text, map_ctx
+    from reportgen.documents.prose.maps import map_ctx
+    from reportgen.documents.prose.templates import alt_text
     from reportgen.domain.counts import Counts
     from reportgen.figures import ranking
 

@@ -278,6 +278,39 @@ def test_statuses_left_out_of_this_years_plan(tmp_path):
     assert "Gammel og færdig: gennemført." in bilag2 and "Gammel og åben: igangsat." in bilag2
 
 
+def test_plan_warnings_come_initiative_by_initiative(tmp_path):
+    """The plan file's warnings in the order of its initiatives, each initiative's passed deadline before its missing
+    note; then last year's targets that cannot be measured, then last year's open initiatives left out."""
+    old = plan_file(
+        [
+            target("M1", "omgoerelsesprocent", "<=", 50, omraade="socialomraadet"),
+            target("X", "omgoerelsesprocent", "<=", 50, forvaltningsomraade="Ældre- og Sundhed"),  # none in 2025
+        ],
+        [initiative("Første", "planlagt"), initiative("Glemt"), initiative("Anden", "planlagt"), initiative("Tredje")],
+    )
+    passed = date(2026, 6, 30)  # passed by the meetings in 2026
+    new = plan_file(
+        [target("M1", "omgoerelsesprocent", "<=", 48, aar=2026, omraade="socialomraadet")],
+        [
+            initiative("Første", "planlagt", frist=passed),
+            initiative("Anden", "opgivet"),
+            initiative("Tredje", frist=passed),
+        ],
+    )
+    _, cf = packet(two_years(tmp_path, old, new))
+    assert [(w.column, w.message.split(" er ")[0].split(" kan ")[0]) for w in cf.warnings] == [
+        (
+            "handleplan.indstilling",
+            "indstillingen 'videreføres' har ingen begrundelse; sagen viser kun tallene, beslutningen træffes på.",
+        ),
+        ("indsats[1].status", "fristen for 'Første' (30. juni 2026)"),
+        ("indsats[2].statusnote", "'Anden'"),
+        ("indsats[3].status", "fristen for 'Tredje' (30. juni 2026)"),
+        (None, "målet X (omgoerelsesprocent for Ældre- og Sundhed) fra handleplanen for 2024"),
+        ("indsats", "indsatsen 'Glemt' fra handleplanen for 2024"),
+    ]
+
+
 # --- a plan carried over two years -------------------------------------------------------------------------------
 
 

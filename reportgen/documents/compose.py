@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from reportgen.documents import charts, handleplan, maps, markdown, prose, tables
+from reportgen.documents import charts, handleplan, maps, markdown, tables
 from reportgen.documents.letter import SLUG as LETTER_SLUG
 from reportgen.documents.letter import compose_letter
 from reportgen.documents.model import (
@@ -19,16 +19,11 @@ from reportgen.documents.model import (
     Paragraph,
     Text,
 )
-from reportgen.documents.prose import (
-    BILAG1_TITLE,
-    alt_text,
-    appendices,
-    case_ctx,
-    class_label,
-    map_ctx,
-    render,
-    source,
-)
+from reportgen.documents.prose import templates
+from reportgen.documents.prose.bilag1 import BILAG1_TITLE, bilag1_ctx
+from reportgen.documents.prose.maps import class_label, map_ctx
+from reportgen.documents.prose.sagsfremstilling import appendices, sagsfremstilling_ctx
+from reportgen.documents.prose.templates import alt_text, render, source
 from reportgen.domain import danish as d
 from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL, HANDICAP_AREAS
 from reportgen.domain.kommuner import HELE_LANDET
@@ -75,17 +70,10 @@ def compose(inputs: Inputs, cf: CaseFigures, ready: Callable[[Document], object]
         ready(bilag2)
     if (letter := compose_letter(inputs, cf)) is not None:
         ready(letter)
-    ctx, texts = _context(inputs, cf)
-    ready(bilag1 := _bilag1(inputs, cf, ctx, texts))
-    ready(sagsfremstilling := _sagsfremstilling(inputs, cf, ctx, texts))
+    texts = _texts(inputs)
+    ready(bilag1 := _bilag1(inputs, cf, texts))
+    ready(sagsfremstilling := _sagsfremstilling(inputs, cf, texts))
     return Packet(sagsfremstilling, bilag1, letter, bilag2)
-
-
-def _ctx(inputs: Inputs, cf: CaseFigures) -> dict:
-    """The sagsfremstilling's and Bilag 1's template values, with the follow-up of last year's plan."""
-    ctx = case_ctx(inputs.case, cf)
-    ctx["opfoelgning"] = handleplan.follow_up_ctx(inputs, cf)
-    return ctx
 
 
 def compose_document(inputs: Inputs, cf: CaseFigures, slug: str) -> Document | None:
@@ -96,16 +84,17 @@ def compose_document(inputs: Inputs, cf: CaseFigures, slug: str) -> Document | N
     if slug == "bilag-2":
         return _bilag2(inputs, cf)
     make = {"sagsfremstilling": _sagsfremstilling, "bilag-1": _bilag1}.get(slug)
-    return make(inputs, cf, *_context(inputs, cf)) if make else None
+    return make(inputs, cf, _texts(inputs)) if make else None
 
 
-def _context(inputs: Inputs, cf: CaseFigures) -> tuple[dict, dict[str, tuple[Block, ...]]]:
-    """The prose templates' values (with the follow-up of last year's plan) and the administration's texts as
-    blocks, by section."""
-    ctx = _ctx(inputs, cf)
-    texts = {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
-    ctx["tekster"] = {section: section in texts for section in TEXT_SECTIONS}
-    return ctx, texts
+def _texts(inputs: Inputs) -> dict[str, tuple[Block, ...]]:
+    """The administration's texts as blocks, by section, parsed once for the sagsfremstilling and Bilag 1."""
+    return {section: markdown.parse(text, heading_offset=1) for section, text in inputs.case.tekster}
+
+
+def _present(texts: dict[str, tuple[Block, ...]]) -> dict[str, bool]:
+    """Which sections have a text of the administration's (the prose templates' `tekster`)."""
+    return {section: section in texts for section in TEXT_SECTIONS}
 
 
 def _texts_in(slug: str, texts: dict[str, tuple[Block, ...]]) -> dict[str, tuple[Block, ...]]:
@@ -116,7 +105,7 @@ def _texts_in(slug: str, texts: dict[str, tuple[Block, ...]]) -> dict[str, tuple
 def warm_up() -> None:
     """Load what composing needs once per process: the prose templates, and matplotlib and the municipal
     boundaries by drawing a map (charts.warm_up loads the chart fonts)."""
-    prose.warm_up()
+    templates.warm_up()
     maps.warm_up()
 
 
@@ -124,6 +113,10 @@ def section_document(section: str) -> str:
     """The slug of the document a text section appears in: Bilag 1's introduction in Bilag 1, every other text in
     the sagsfremstilling."""
     return "bilag-1" if section == "bilag1" else "sagsfremstilling"
+
+
+# The values each document's prose template receives, by the document's slug.
+PROSE_VALUES = {"sagsfremstilling": sagsfremstilling_ctx, "bilag-1": bilag1_ctx}
 
 
 def section_template(section: str) -> str:
@@ -134,7 +127,7 @@ def section_template(section: str) -> str:
 def default_text(inputs: Inputs, cf: CaseFigures, section: str) -> str:
     """The tool's own Markdown for a text section, which the document holds while the section has no text of the
     administration's; "" where the tool writes nothing there (the section is only the administration's)."""
-    ctx = _ctx(inputs, cf)
+    ctx = PROSE_VALUES[section_document(section)](inputs, cf)
     ctx["tekster"] = {s: False for s in TEXT_SECTIONS}
     without = source(section_template(section), ctx).splitlines()
     ctx["tekster"] = {s: s == section for s in TEXT_SECTIONS}
@@ -159,7 +152,7 @@ def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...], 
     parts = [
         f"Sagsnr. {case.sagsnummer}" if case.sagsnummer else None,
         f"Sagen afgøres i: {case.council}",
-        f"Punkttype: {case.punkttype.capitalize()}" if item else None,
+        f"Punkttype: {case.item_type.label}" if item else None,
         f"Danmarkskortet {case.aar}",
     ]
     return Document(
@@ -174,12 +167,12 @@ def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...], 
     )
 
 
-def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, texts: dict) -> Document:
+def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, texts: dict[str, tuple[Block, ...]]) -> Document:
     """The agenda item itself."""
     case = inputs.case
     blocks = _texts_in("sagsfremstilling", texts)
     blocks["tabel1"] = (tables.tabel1(cf, inputs),)
-    blocks["tabel2"] = (tables.tabel2(cf, inputs, case.tabel2_naevner),) if cf.tabel2 else ()
+    blocks["tabel2"] = (tables.tabel2(cf, inputs, case.denominator),) if cf.tabel2 else ()
     blocks["figur:udvikling"] = (_trend_figure(cf),) if len(cf.years) > 1 else ()
     blocks["figur:kort:" + GENERAL] = _map_figure(inputs, cf, GENERAL, "danmarkskort-socialomraadet.png")
     blocks["beslutninger"] = tuple(
@@ -191,6 +184,7 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, ctx: dict, texts: dict) -
     if fu is not None:
         blocks["tabel:opfoelgning:maal"] = (handleplan.follow_up_targets_table(fu, inputs),)
         blocks["tabel:opfoelgning:indsatser"] = (handleplan.follow_up_initiatives_table(fu),)
+    ctx = {**sagsfremstilling_ctx(inputs, cf), "tekster": _present(texts)}
     return _document(inputs, "sagsfremstilling", case.titel, render("sagsfremstilling.md.j2", ctx, blocks), item=True)
 
 
@@ -218,7 +212,7 @@ def _bilag2(inputs: Inputs, cf: CaseFigures) -> Document | None:
     return replace(doc, numbering=BILAG2_NUMBERING)
 
 
-def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, texts: dict) -> Document:
+def _bilag1(inputs: Inputs, cf: CaseFigures, texts: dict[str, tuple[Block, ...]]) -> Document:
     """Bilag 1: the general map per area."""
     blocks = _texts_in("bilag-1", texts)
     labels = {a: AREAS[a].label for a in BILAG_AREAS}
@@ -230,6 +224,7 @@ def _bilag1(inputs: Inputs, cf: CaseFigures, ctx: dict, texts: dict) -> Document
     for area in HANDICAP_AREAS:
         blocks[f"figur:kort:{area}"] = _map_figure(inputs, cf, area, f"bilag-1-danmarkskort-{area}.png")
     blocks.update(_klagesager_tables(inputs, cf, labels))
+    ctx = {**bilag1_ctx(inputs, cf), "tekster": _present(texts)}
     doc = _document(inputs, "bilag-1", f"Bilag 1. {BILAG1_TITLE}", render("bilag-1.md.j2", ctx, blocks))
     return replace(doc, numbering=BILAG1_NUMBERING)
 

@@ -12,7 +12,7 @@ from reportgen.documents.model import Table, label_and_numbers
 from reportgen.domain import danish as d
 from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL
 from reportgen.domain.counts import Counts, whole_percent
-from reportgen.domain.noegletal import COMPARISONS, KEY_FIGURES, OPEN_STATUSES, STATUSES, UNDER_LANDSPLAN, KeyFigure
+from reportgen.domain.noegletal import KEY_FIGURES, STATUSES, KeyFigure
 from reportgen.figures import klagesager as ks
 from reportgen.figures import rates as f
 from reportgen.figures.case import CaseFigures
@@ -60,17 +60,15 @@ def value_text(v: Value, figure: KeyFigure) -> str:
 
 def target_text(m: Maal) -> str:
     """The demand of a target as a table cell: "≤ 50 %", "under landsplan"."""
-    sign = COMPARISONS[m.comparison][0]
-    if m.comparison == UNDER_LANDSPLAN or m.target is None:
+    if m.comparison.national or m.target is None:
         return "under landsplan"
-    return f"{sign} {_amount(m.target, KEY_FIGURES[m.noegletal])}"
+    return f"{m.comparison.sign} {_amount(m.target, KEY_FIGURES[m.noegletal])}"
 
 
 def target_sentence(m: Maal) -> str:
     """The target as a sentence: "Omgørelsesprocenten på socialområdet generelt skal være højst 50 % i 2025"."""
     figure = KEY_FIGURES[m.noegletal]
-    words = COMPARISONS[m.comparison][1]
-    demand = "ligge under landsplan" if m.target is None else f"være {words} {_amount(m.target, figure)}"
+    demand = "ligge under landsplan" if m.target is None else f"være {m.comparison.words} {_amount(m.target, figure)}"
     text = f"{figure.in_sentence} på {scope_in_sentence(m)} skal {demand} i danmarkskortet for {m.aar}"
     return text[0].upper() + text[1:]
 
@@ -145,7 +143,7 @@ def plan_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "aar": cf.aar,
         "naeste_aar": cf.aar + 1,
         "kompetence": inputs.case.council,
-        "indstilling": inputs.case.handleplan.indstilling,
+        "viderefoerer": inputs.case.handleplan.recommendation.continues,
         "har_indledning": bool(plan.indledning),
         "udgangspunkt": baseline_ctx(inputs, cf),
         "antal_maal": _counted(len(plan.maal), "mål", "mål"),
@@ -476,7 +474,7 @@ def follow_up_ctx(inputs: Inputs, cf: CaseFigures) -> dict | None:
         return None
     n = fu.outcome_counts()
     provisional = [m for m in fu.targets if not m.due and m.outcome != "kan-ikke-opgoeres"]
-    stale = [s for s in fu.initiatives if not s.updated and s.status in OPEN_STATUSES]
+    stale = fu.stale()
     return {
         "aar": fu.aar,
         "plan_aar": fu.plan.aar,
@@ -494,7 +492,7 @@ def follow_up_ctx(inputs: Inputs, cf: CaseFigures) -> dict | None:
         "ikke_opdateret": d.join([f"'{s.indsats.titel}'" for s in stale]),
         "en_ikke_opdateret": len(stale) == 1,
         "alle_ikke_opdateret": not any(s.updated for s in fu.initiatives),
-        "bilag2": inputs.case.handleplan.indstilling != "udarbejdes-ikke" and inputs.plan is not None,
+        "bilag2": inputs.case.handleplan.recommendation.plan and inputs.plan is not None,
     }
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from reportgen.documents import markdown
 from reportgen.documents.model import Document
-from reportgen.documents.prose import counts_ctx, render
+from reportgen.documents.prose.counts import counts_ctx
+from reportgen.documents.prose.templates import render
 from reportgen.domain import bodies, danmarkskort
 from reportgen.domain import danish as d
 from reportgen.figures.case import CaseFigures
@@ -18,7 +19,7 @@ TITLE = "Orientering om beslutning efter retssikkerhedslovens § 79 b, stk. 2"
 def council_decision(case: Case) -> Behandling | None:
     """The council's recorded decision: the last treatment by the council (or the deciding body) that adopted it."""
     for b in reversed(case.behandling):
-        if bodies.is_council(b.organ, case.council) and b.udfald in (None, "vedtaget"):
+        if bodies.is_council(b.organ, case.council) and (b.outcome is None or b.outcome.adopted):
             return b
     return None
 
@@ -26,7 +27,7 @@ def council_decision(case: Case) -> Behandling | None:
 def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
     """The letter, when the recommendation is not to prepare a handlingsplan; a draft until the decision is recorded."""
     case = inputs.case
-    if case.handleplan.indstilling != "udarbejdes-ikke" or not danmarkskort.plan_decision_required(case.aar):
+    if not case.handleplan.recommendation.letter or not danmarkskort.plan_decision_required(case.aar):
         return None
     decision = council_decision(case)
     ctx = {

@@ -10,6 +10,7 @@ from reportgen.domain import danmarkskort
 from reportgen.domain.areas import AREAS
 from reportgen.domain.counts import Counts
 from reportgen.domain.kommuner import HELE_LANDET
+from reportgen.domain.vocabulary import Denominator
 from reportgen.figures import klagesager as ks
 from reportgen.figures import rates as f
 from reportgen.figures.case import AreaYear, CaseFigures
@@ -106,10 +107,9 @@ def _left_out(cf: CaseFigures, rows: bool = True) -> list[str]:
     return notes
 
 
-def tabel2(cf: CaseFigures, inputs: Inputs, naevner: str) -> Table:
+def tabel2(cf: CaseFigures, inputs: Inputs, naevner: Denominator) -> Table:
     """Tabel 2: every appeal decided in the year per forvaltningsområde, with an "I alt" row."""
-    official = naevner in ("realitetsbehandlede", "begge")
-    all_decided = naevner in ("afgjorte", "begge")
+    official, all_decided = naevner.official, naevner.all_decided
     header = ["Forvaltningsområde", "Afgjorte i alt", *OUTCOME_HEADERS, "Afvist/henvist"]
     if official:
         header.append(RATE_HEADER)

@@ -1,8 +1,12 @@
-"""The key figures an action plan's targets can be set on, and the comparisons a target can make, in one table."""
+"""The key figures an action plan's targets can be set on, the comparisons a target can make and the stages an
+initiative moves through, each in one table."""
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 Unit = Literal["procent", "antal"]
@@ -90,17 +94,54 @@ KEY_FIGURES: dict[str, KeyFigure] = {
     )
 }
 
-UNDER_LANDSPLAN = "under-landsplan"
-# The comparisons of a target: code in the plan file → the sign shown in tables and the words inside a sentence.
-COMPARISONS: dict[str, tuple[str, str]] = {
-    "<=": ("≤", "højst"),
-    "<": ("<", "under"),
-    ">=": ("≥", "mindst"),
-    ">": (">", "over"),
-    UNDER_LANDSPLAN: ("< landsplan", "under landsplan"),
-}
-COMPARISON_ALIASES = {"≤": "<=", "≥": ">="}
 
-# The status of an initiative, in the order a plan moves through them.
-STATUSES = ("planlagt", "igangsat", "gennemført", "udskudt", "opgivet")
-OPEN_STATUSES = ("planlagt", "igangsat")  # not finished: a passed deadline is worth a warning
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison a target can make: its code in the plan file (and the signs also accepted for it), the sign shown
+    in tables, its words inside a sentence, and when the shown value meets it – against the target's value, or
+    (`national`) against the country's value on the same area."""
+
+    code: str
+    sign: str
+    words: str
+    holds: Callable[[Fraction, Fraction], bool]
+    national: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+COMPARISONS: dict[str, Comparison] = {
+    c.code: c
+    for c in (
+        Comparison("<=", "≤", "højst", operator.le, aliases=("≤",)),
+        Comparison("<", "<", "under", operator.lt),
+        Comparison(">=", "≥", "mindst", operator.ge, aliases=("≥",)),
+        Comparison(">", ">", "over", operator.gt),
+        Comparison("under-landsplan", "< landsplan", "under landsplan", operator.lt, national=True),
+    )
+}
+COMPARISON_ALIASES = {alias: c.code for c in COMPARISONS.values() for alias in c.aliases}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """How far an initiative has come (its `status`): the code, which is also its word in sentences and tables,
+    whether it is still open (a passed deadline is worth a warning, and next year's plan should say how it went) and
+    whether it calls for a status note (why it was postponed or given up)."""
+
+    code: str
+    open: bool
+    needs_note: bool
+
+
+# The stages, in the order a plan moves through them.
+STAGES: dict[str, Stage] = {
+    s.code: s
+    for s in (
+        Stage("planlagt", open=True, needs_note=False),
+        Stage("igangsat", open=True, needs_note=False),
+        Stage("gennemført", open=False, needs_note=False),
+        Stage("udskudt", open=False, needs_note=True),
+        Stage("opgivet", open=False, needs_note=True),
+    )
+}
+STATUSES = tuple(STAGES)

@@ -246,7 +246,7 @@ def decision_warnings(case: Case) -> list[Problem]:
     for continuing a plan, which plan is continued, and what is new when a case sent back is resumed."""
     out = []
     plan = case.handleplan
-    if plan.indstilling in ("udarbejdes-ikke", "videreføres") and case.text("begrundelse") is None:
+    if plan.recommendation.reason and case.text("begrundelse") is None:
         out.append(
             Problem(
                 "sag.toml",
@@ -257,17 +257,17 @@ def decision_warnings(case: Case) -> list[Problem]:
                 "når kommunen ikke udarbejder en ny handleplan.",
             )
         )
-    if plan.indstilling == "videreføres" and not plan.attached:
+    if plan.recommendation.continues and not plan.attached:
         out.append(
             Problem(
                 "sag.toml",
-                "indstillingen 'videreføres' nævner ikke, hvilken handleplan der videreføres.",
+                f"indstillingen '{plan.indstilling}' nævner ikke, hvilken handleplan der videreføres.",
                 column="handleplan.bilag",
                 hint='Angiv handleplanen i [handleplan] som fil = "handleplan.toml" (den bygges som Bilag 2) '
                 'eller som bilag = "…" (titlen på planen, der vedlægges som Bilag 2).',
             )
         )
-    resumed = any(b.udfald == "tilbagesendt" for b in case.behandling)
+    resumed = any(b.outcome and b.outcome.sent_back for b in case.behandling)
     if resumed and not any(b.ny for b in case.bilag) and case.text("genoptagelse") is None:
         out.append(
             Problem(

@@ -253,7 +253,7 @@ def _target_json(m: Maal) -> dict:
         "omraade": m.omraade,
         "forvaltningsomraade": m.forvaltningsomraade,
         "noegletal": m.noegletal,
-        "sammenligning": m.comparison,
+        "sammenligning": m.comparison.code,
         "vaerdi": _number(m.target),
         "aar": m.aar,
     }

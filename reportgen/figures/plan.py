@@ -7,7 +7,7 @@ documents show it (rounded half up), so the verdict always agrees with the numbe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
@@ -18,7 +18,8 @@ from reportgen.domain.areas import HANDICAP_AREAS, OEVRIGE
 from reportgen.domain.counts import Counts, round_half_up
 from reportgen.domain.errors import Problem
 from reportgen.domain.kommuner import HELE_LANDET
-from reportgen.domain.noegletal import KEY_FIGURES, OPEN_STATUSES, STATUSES, UNDER_LANDSPLAN, KeyFigure
+from reportgen.domain.noegletal import KEY_FIGURES, STAGES, STATUSES, KeyFigure, Stage
+from reportgen.domain.vocabulary import RECOMMENDATIONS
 from reportgen.figures import rates as f
 from reportgen.inputs import Inputs
 from reportgen.inputs.forvaltning import Forvaltning
@@ -106,6 +107,11 @@ class InitiativeStatus:
         return (self.current or self.indsats).status
 
     @property
+    def stage(self) -> Stage:
+        """The latest known status's record."""
+        return (self.current or self.indsats).stage
+
+    @property
     def note(self) -> str | None:
         """The latest status note."""
         return (self.current or self.indsats).statusnote
@@ -135,6 +141,10 @@ class FollowUp:
         """How many initiatives have each status."""
         n = Counter(s.status for s in self.initiatives)
         return {s: n[s] for s in STATUSES}
+
+    def stale(self) -> list[InitiativeStatus]:
+        """The initiatives still open as last year's plan left them: this year's plan gives no status for them."""
+        return [s for s in self.initiatives if not s.updated and s.stage.open]
 
 
 @dataclass(frozen=True)
@@ -206,19 +216,15 @@ def judge(maal: Maal, own: Value, landet: Value | None) -> Outcome:
     """Whether the shown value meets the target."""
     if own.shown is None:
         return "kan-ikke-opgoeres"
-    if maal.comparison == UNDER_LANDSPLAN:
+    comparison = maal.comparison
+    if comparison.national:
         if landet is None or landet.shown is None:
             return "kan-ikke-opgoeres"
-        return "naaet" if own.shown < landet.shown else "ikke-naaet"
-    target = maal.target
-    assert target is not None
-    met = {
-        "<=": own.shown <= target,
-        "<": own.shown < target,
-        ">=": own.shown >= target,
-        ">": own.shown > target,
-    }[maal.comparison]
-    return "naaet" if met else "ikke-naaet"
+        against = landet.shown
+    else:
+        assert maal.target is not None
+        against = maal.target
+    return "naaet" if comparison.holds(own.shown, against) else "ikke-naaet"
 
 
 def measure(maal: Maal, aar: int, inputs: Inputs, baseline: Value | None = None) -> Measurement:
@@ -226,7 +232,7 @@ def measure(maal: Maal, aar: int, inputs: Inputs, baseline: Value | None = None)
     kommune = inputs.case.kommune
     own = value(maal, aar, inputs.statistik, inputs.forvaltning, kommune)
     landet = None
-    if maal.comparison == UNDER_LANDSPLAN:
+    if maal.comparison.national:
         landet = value(maal, aar, inputs.statistik, None, HELE_LANDET)
     return Measurement(maal, own, landet, baseline, judge(maal, own, landet))
 
@@ -314,86 +320,152 @@ MISSING_WORDS: dict[Missing, str] = {
 
 def plan_warnings(inputs: Inputs, figures: PlanFigures | None, today: date) -> list[Problem]:
     """What the officer should look at: a decision without its plan, a follow-up without last year's plan, statuses
-    not brought up to date, passed deadlines, targets that cannot be measured."""
-    case = inputs.case
-    hp = case.handleplan
-    out: list[Problem] = []
+    not brought up to date, passed deadlines, targets that cannot be measured – every rule of PLAN_RULES, in order."""
+    return [problem for rule in PLAN_RULES for problem in rule(inputs, figures, today)]
 
-    def warn(message: str, hint: str, file: str = "sag.toml", column: str | None = None) -> None:
-        out.append(Problem(file, message, column=column, hint=hint))
 
-    if hp.indstilling == "udarbejdes" and not hp.attached:
-        warn(
+def _plan_to_come(inputs: Inputs, figures: PlanFigures | None, today: date) -> Iterator[Problem]:
+    """A new plan recommended without one: the sagsfremstilling says it is presented later."""
+    hp = inputs.case.handleplan
+    if hp.recommendation.plan and not hp.recommendation.continues and not hp.attached:
+        yield Problem(
+            "sag.toml",
             "indstillingen er at udarbejde en handleplan, men sagen har ingen; sagsfremstillingen siger derfor, at "
             "planen forelægges senere.",
-            'Tilføj fil = "handleplan.toml" under [handleplan], når planen er klar (se README).',
             column="handleplan.fil",
+            hint='Tilføj fil = "handleplan.toml" under [handleplan], når planen er klar (se README).',
         )
-    if hp.indstilling == "videreføres" and inputs.forrige is None:
-        warn(
+
+
+def _nothing_to_continue(inputs: Inputs, figures: PlanFigures | None, today: date) -> Iterator[Problem]:
+    """A plan continued without last year's plan: the follow-up cannot be written."""
+    if inputs.case.handleplan.recommendation.continues and inputs.forrige is None:
+        yield Problem(
+            "sag.toml",
             "indstillingen er at videreføre handleplanen, men sagen peger ikke på sidste års plan, så "
             "sagsfremstillingen kan ikke følge op på den.",
-            'Tilføj forrige = "../<sidste års sagsmappe>" (eller dens handleplan-fil) under [handleplan].',
             column="handleplan.forrige",
+            hint='Tilføj forrige = "../<sidste års sagsmappe>" (eller dens handleplan-fil) under [handleplan].',
         )
-    if hp.indstilling == "udarbejdes-ikke" and hp.bilag:
-        warn(
+
+
+def _appendix_without_plan(inputs: Inputs, figures: PlanFigures | None, today: date) -> Iterator[Problem]:
+    """A plan's appendix title given with a recommendation that goes without a plan: it is not listed."""
+    hp = inputs.case.handleplan
+    if not hp.recommendation.plan and hp.bilag:
+        with_plan = d.join([r.code for r in RECOMMENDATIONS.values() if r.plan], "eller")
+        yield Problem(
+            "sag.toml",
             "handleplan.bilag vises ikke i bilagslisten, når indstillingen er ikke at udarbejde en handleplan.",
-            "Slet bilag, eller vælg indstillingen udarbejdes eller videreføres.",
             column="handleplan.bilag",
+            hint=f"Slet bilag, eller vælg indstillingen {with_plan}.",
         )
-    if hp.indstilling == "udarbejdes-ikke" and hp.fil and inputs.forrige is None:
-        warn(
+
+
+def _plan_file_unused(inputs: Inputs, figures: PlanFigures | None, today: date) -> Iterator[Problem]:
+    """A plan file with a recommendation that goes without a plan, and no last year's plan to give statuses for."""
+    hp = inputs.case.handleplan
+    if not hp.recommendation.plan and hp.fil and inputs.forrige is None:
+        yield Problem(
+            "sag.toml",
             "handleplan-filen bruges ikke: indstillingen er ikke at udarbejde en handleplan, og der er ingen "
             "sidste års plan at opdatere status for.",
-            "Slet fil under [handleplan], eller tilføj forrige.",
             column="handleplan.fil",
+            hint="Slet fil under [handleplan], eller tilføj forrige.",
         )
-    if figures is None:
-        return out
-    if figures.plan is not None:
-        out += figures.plan.warnings
-        for i, ind in enumerate(figures.plan.indsatser, start=1):
-            at = f"indsats[{i}]"
-            if ind.status in OPEN_STATUSES and ind.frist < today:
-                warn(
-                    f"fristen for '{ind.titel}' ({d.long_date(ind.frist)}) er overskredet, og status er {ind.status}.",
-                    "Opdatér status (gennemført, udskudt eller opgivet) eller fristen.",
-                    figures.plan.file,
-                    at + ".status",
-                )
-            if ind.status in ("udskudt", "opgivet") and not ind.statusnote:
-                warn(
-                    f"'{ind.titel}' er {ind.status} uden en statusnote.",
-                    "Skriv i statusnote hvorfor; noten står i Bilag 2 og i næste års opfølgning.",
-                    figures.plan.file,
-                    at + ".statusnote",
-                )
-    fu = figures.follow_up
-    if fu is not None:
-        for m in fu.targets:
-            if m.missing:
-                warn(
-                    f"målet {m.maal.id} ({m.maal.noegletal} for {m.maal.scope}) fra handleplanen for {fu.plan.aar} "
-                    f"kan ikke opgøres for {fu.aar}: {MISSING_WORDS[m.missing]}.",
-                    "Sagsfremstillingen siger det; tjek data, hvis tallet burde findes.",
-                    fu.plan.file,
-                )
-        stale = [s for s in fu.initiatives if not s.updated and s.status in OPEN_STATUSES]
-        if figures.plan is None and stale:
-            warn(
-                f"status for indsatserne i handleplanen for {fu.plan.aar} er som sidste år, fordi sagen ingen "
-                "handleplan-fil har med årets status.",
-                'Tilføj fil = "handleplan.toml" under [handleplan] med indsatserne og deres status nu.',
-                column="handleplan.fil",
+
+
+def _plan_file_warnings(inputs: Inputs, figures: PlanFigures | None, today: date) -> Iterator[Problem]:
+    """What reading this year's plan file found worth a warning."""
+    if figures is not None and figures.plan is not None:
+        yield from figures.plan.warnings
+
+
+def _initiatives(inputs: Inputs, figures: PlanFigures | None, today: date) -> Iterator[Problem]:
+    """Every rule of INITIATIVE_RULES for each initiative of this year's plan, one initiative after the other."""
+    if figures is not None and figures.plan is not None:
+        plan = figures.plan
+        for i, ind in enumerate(plan.indsatser, start=1):
+            for rule in INITIATIVE_RULES:
+                yield from rule(ind, f"indsats[{i}]", plan.file, today)
+
+
+def _deadline_passed(ind: Indsats, at: str, file: str, today: date) -> Iterator[Problem]:
+    """An initiative still open after its deadline."""
+    if ind.stage.open and ind.frist < today:
+        closed = d.join([s.code for s in STAGES.values() if not s.open], "eller")
+        yield Problem(
+            file,
+            f"fristen for '{ind.titel}' ({d.long_date(ind.frist)}) er overskredet, og status er {ind.status}.",
+            column=at + ".status",
+            hint=f"Opdatér status ({closed}) eller fristen.",
+        )
+
+
+def _note_missing(ind: Indsats, at: str, file: str, today: date) -> Iterator[Problem]:
+    """An initiative postponed or given up without a word of why."""
+    if ind.stage.needs_note and not ind.statusnote:
+        yield Problem(
+            file,
+            f"'{ind.titel}' er {ind.status} uden en statusnote.",
+            column=at + ".statusnote",
+            hint="Skriv i statusnote hvorfor; noten står i Bilag 2 og i næste års opfølgning.",
+        )
+
+
+def _targets_not_measured(inputs: Inputs, figures: PlanFigures | None, today: date) -> Iterator[Problem]:
+    """Last year's targets that this year's figures cannot measure."""
+    fu = figures.follow_up if figures is not None else None
+    if fu is None:
+        return
+    for m in fu.targets:
+        if m.missing:
+            yield Problem(
+                fu.plan.file,
+                f"målet {m.maal.id} ({m.maal.noegletal} for {m.maal.scope}) fra handleplanen for {fu.plan.aar} "
+                f"kan ikke opgøres for {fu.aar}: {MISSING_WORDS[m.missing]}.",
+                hint="Sagsfremstillingen siger det; tjek data, hvis tallet burde findes.",
             )
-        elif figures.plan is not None:
-            for s in stale:
-                warn(
-                    f"indsatsen '{s.indsats.titel}' fra handleplanen for {fu.plan.aar} er {s.status} og står ikke "
-                    "i årets handleplan.",
-                    "Tilføj den med samme titel og dens status nu (fx gennemført eller opgivet).",
-                    figures.plan.file,
-                    "indsats",
-                )
-    return out
+
+
+def _statuses_not_given(inputs: Inputs, figures: PlanFigures | None, today: date) -> Iterator[Problem]:
+    """Last year's open initiatives followed up without a plan file that gives their status now."""
+    fu = figures.follow_up if figures is not None else None
+    if fu is not None and figures is not None and figures.plan is None and fu.stale():
+        yield Problem(
+            "sag.toml",
+            f"status for indsatserne i handleplanen for {fu.plan.aar} er som sidste år, fordi sagen ingen "
+            "handleplan-fil har med årets status.",
+            column="handleplan.fil",
+            hint='Tilføj fil = "handleplan.toml" under [handleplan] med indsatserne og deres status nu.',
+        )
+
+
+def _initiatives_left_out(inputs: Inputs, figures: PlanFigures | None, today: date) -> Iterator[Problem]:
+    """Last year's open initiatives that this year's plan file leaves out."""
+    fu = figures.follow_up if figures is not None else None
+    if fu is not None and figures is not None and figures.plan is not None:
+        for s in fu.stale():
+            yield Problem(
+                figures.plan.file,
+                f"indsatsen '{s.indsats.titel}' fra handleplanen for {fu.plan.aar} er {s.status} og står ikke "
+                "i årets handleplan.",
+                column="indsats",
+                hint="Tilføj den med samme titel og dens status nu (fx gennemført eller opgivet).",
+            )
+
+
+# The plan warnings, in the order they are reported; INITIATIVE_RULES run for each initiative in turn.
+PlanRule = Callable[[Inputs, PlanFigures | None, date], Iterable[Problem]]
+PLAN_RULES: tuple[PlanRule, ...] = (
+    _plan_to_come,
+    _nothing_to_continue,
+    _appendix_without_plan,
+    _plan_file_unused,
+    _plan_file_warnings,
+    _initiatives,
+    _targets_not_measured,
+    _statuses_not_given,
+    _initiatives_left_out,
+)
+INITIATIVE_RULES: tuple[Callable[[Indsats, str, str, date], Iterable[Problem]], ...] = (_deadline_passed, _note_missing)

@@ -15,15 +15,29 @@ from typing import Any
 from reportgen.domain import danmarkskort, kommuner
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, suggest
 from reportgen.domain.privacy import FOUND, FOUND_HINT, Ids
+from reportgen.domain.vocabulary import (
+    CASE_STATUSES,
+    DECISION_ITEM,
+    DECISION_OUTCOMES,
+    DENOMINATORS,
+    DRAFT,
+    ITEM_TYPES,
+    OFFICIAL_DENOMINATOR,
+    RECOMMENDATIONS,
+    DecisionOutcome,
+    Denominator,
+    ItemType,
+    Recommendation,
+)
 from reportgen.inputs import files
 from reportgen.inputs.limits import MAX_LONG_TEXT, MAX_MARKDOWN_DEPTH, MAX_SHORT_TEXT, MAX_TEXT_BYTES, MAX_TOML_BYTES
 from reportgen.inputs.text import FORBIDDEN_HINT, forbidden, line_of, markdown_too_deep, text_problem
 
-STATUSES = ("udkast", "endelig")
-PUNKTTYPER = ("beslutning", "orientering")
-INDSTILLINGER = ("udarbejdes", "videreføres", "udarbejdes-ikke")
-NAEVNERE = ("realitetsbehandlede", "afgjorte", "begge")
-UDFALD = ("indstillet", "vedtaget", "tilbagesendt", "genoptaget", "udsat", "taget-til-efterretning")
+# The codes sag.toml accepts for the closed sets (domain/vocabulary.py), in order.
+STATUSES = tuple(CASE_STATUSES)
+INDSTILLINGER = tuple(RECOMMENDATIONS)
+NAEVNERE = tuple(DENOMINATORS)
+UDFALD = tuple(DECISION_OUTCOMES)
 TEXT_SECTIONS = (
     "tema",
     "kompetence",
@@ -43,9 +57,9 @@ DEFAULT_PLAN_TITLE = "Handleplan for kvalitetsudvikling på baggrund af Ankestyr
 
 
 def key(kind: Any, default: Any = MISSING, toml: str | None = None, limit: int = MAX_SHORT_TEXT) -> Any:
-    """A dataclass field that is a TOML key (sag.toml, the plan file): its kind (a key of KEY_KINDS, or a tuple of
-    allowed values), its default (none: the key is required), its name in the file when that differs from the
-    field's and the most characters a text value (or each text of a list) has."""
+    """A dataclass field that is a TOML key (sag.toml, the plan file): its kind (a key of KEY_KINDS, or the allowed
+    values: a tuple, or a table of records by code), its default (none: the key is required), its name in the file
+    when that differs from the field's and the most characters a text value (or each text of a list) has."""
     return field(default=default, metadata={"kind": kind, "toml": toml, "limit": limit})
 
 
@@ -54,15 +68,20 @@ class Handleplan:
     """The § 79 b, stk. 2 decision the administration recommends, the plan's appendix title, the plan file (Bilag 2)
     and last year's case folder or plan file (the follow-up)."""
 
-    indstilling: str = key(INDSTILLINGER)
+    indstilling: str = key(RECOMMENDATIONS)
     bilag: str | None = key(str, None)
     fil: Path | None = key("file", None)
     forrige: Path | None = key("path", None)
 
     @property
+    def recommendation(self) -> Recommendation:
+        """The recommendation's record: its label, wording and rules."""
+        return RECOMMENDATIONS[self.indstilling]
+
+    @property
     def attached(self) -> bool:
         """True when the recommendation goes with a plan attached as Bilag 2 (listed, and built when `fil` is given)."""
-        return self.indstilling != "udarbejdes-ikke" and bool(self.bilag or self.fil)
+        return self.recommendation.plan and bool(self.bilag or self.fil)
 
     @property
     def title(self) -> str:
@@ -77,7 +96,12 @@ class Behandling:
     organ: str = key(str)
     dato: date = key(date)
     beslutning: str = key(str, limit=MAX_LONG_TEXT)
-    udfald: str | None = key(UDFALD, None)
+    udfald: str | None = key(DECISION_OUTCOMES, None)
+
+    @property
+    def outcome(self) -> DecisionOutcome | None:
+        """The outcome's record, or None when the decision names none."""
+        return DECISION_OUTCOMES[self.udfald] if self.udfald is not None else None
 
 
 @dataclass(frozen=True)
@@ -110,8 +134,8 @@ class Case:
     forvaltningsomraader: Path | None = key("file", None)
     klagesager: Path | None = key("file", None)
     landsudtraek: Path | None = key("file", None)
-    status: str = key(STATUSES, "udkast")
-    punkttype: str = key(PUNKTTYPER, "beslutning")
+    status: str = key(CASE_STATUSES, DRAFT.code)
+    punkttype: str = key(ITEM_TYPES, DECISION_ITEM.code)
     sagsnummer: str | None = key(str, None)
     titel: str = key(str, DEFAULT_TITLE)
     kompetence: str | None = key(str, None)
@@ -119,7 +143,7 @@ class Case:
     forfatter: str | None = key(str, None)
     dato: date | None = key(date, None)
     antal_aar: int = key(int, 4)
-    tabel2_naevner: str = key(NAEVNERE, "realitetsbehandlede")
+    tabel2_naevner: str = key(DENOMINATORS, OFFICIAL_DENOMINATOR.code)
     hoering: tuple[str, ...] = key(list, ())
     diskretion: int | None = key(int, None)
     moeder: tuple[Moede, ...] = key("tables", (), toml="moede")
@@ -131,7 +155,17 @@ class Case:
     @property
     def draft(self) -> bool:
         """True while the case is a draft (every page says so)."""
-        return self.status == "udkast"
+        return CASE_STATUSES[self.status].draft
+
+    @property
+    def item_type(self) -> ItemType:
+        """The agenda item's type (`punkttype`)."""
+        return ITEM_TYPES[self.punkttype]
+
+    @property
+    def denominator(self) -> Denominator:
+        """The rate Tabel 2 shows (`tabel2_naevner`)."""
+        return DENOMINATORS[self.tabel2_naevner]
 
     @property
     def council(self) -> str:
@@ -207,7 +241,7 @@ class TableReader:
     def _kind_name(self, kind: Any) -> str:
         """A kind as a message names it: "heltal", or 'en af "udkast", "endelig"' for allowed values."""
         name = key_kind(kind).name
-        if isinstance(kind, tuple):
+        if isinstance(kind, tuple | dict):
             return name + " " + ", ".join(f'"{v}"' for v in kind)
         return name
 
@@ -236,7 +270,7 @@ class TableReader:
         self.problems.add(self.file, f"skal være {key_kind(kind).name}, ikke {value!r}.", column=key)
         return False
 
-    def _choice(self, value: Any, key: str, kind: tuple[Any, ...]) -> Any:
+    def _choice(self, value: Any, key: str, kind: tuple[Any, ...] | dict[str, Any]) -> Any:
         """One of the allowed values."""
         if value in kind:
             return value
@@ -356,7 +390,7 @@ class KeyKind:
 
 
 KEY_KINDS: dict[Any, KeyKind] = {
-    tuple: KeyKind("en af", TableReader._choice),  # a tuple of allowed values
+    tuple: KeyKind("en af", TableReader._choice),  # allowed values: a tuple, or a table of records by code
     "kommune": KeyKind("kommunenavn", TableReader._kommune),
     "kommuner": KeyKind("liste af kommunenavne", TableReader._kommuner),
     "file": KeyKind("filsti", TableReader._path),
@@ -374,8 +408,8 @@ KEY_KINDS: dict[Any, KeyKind] = {
 
 
 def key_kind(kind: Any) -> KeyKind:
-    """The name and parser of a key's kind; every tuple of allowed values is the one kind `tuple`."""
-    return KEY_KINDS[tuple if isinstance(kind, tuple) else kind]
+    """The name and parser of a key's kind; all allowed values (a tuple, or a table by code) are one kind."""
+    return KEY_KINDS[tuple if isinstance(kind, tuple | dict) else kind]
 
 
 def parse_toml(text: str, file: str) -> dict[str, Any]:

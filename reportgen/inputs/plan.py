@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reportgen.domain.areas import AREAS
 from reportgen.domain.errors import Problem, ProblemList, suggest
-from reportgen.domain.noegletal import COMPARISON_ALIASES, COMPARISONS, KEY_FIGURES, STATUSES, UNDER_LANDSPLAN
+from reportgen.domain.noegletal import COMPARISON_ALIASES, COMPARISONS, KEY_FIGURES, STAGES, Comparison, Stage
 from reportgen.domain.privacy import Ids
 from reportgen.inputs.case import TableReader, key, read_toml, schema
 from reportgen.inputs.limits import MAX_LONG_TEXT
@@ -34,9 +34,9 @@ class Maal:
         return None if self.vaerdi is None else Fraction(str(self.vaerdi))
 
     @property
-    def comparison(self) -> str:
-        """The comparison's code ("≤" written as "<=")."""
-        return COMPARISON_ALIASES.get(self.sammenligning, self.sammenligning)
+    def comparison(self) -> Comparison:
+        """The comparison ("≤" written as "<=")."""
+        return COMPARISONS[COMPARISON_ALIASES.get(self.sammenligning, self.sammenligning)]
 
     @property
     def scope(self) -> str:
@@ -52,11 +52,16 @@ class Indsats:
     ansvarlig: str = key(str)
     start: date = key(date)
     frist: date = key(date)
-    status: str = key(STATUSES)
+    status: str = key(STAGES)
     beskrivelse: str | None = key(str, None, limit=MAX_LONG_TEXT)
     maal: tuple[str, ...] = key(list, ())
     tema: str | None = key(str, None)
     statusnote: str | None = key(str, None, limit=MAX_LONG_TEXT)
+
+    @property
+    def stage(self) -> Stage:
+        """How far the initiative has come: its status's record."""
+        return STAGES[self.status]
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ def load_plan(path: Path, file: str, aar: int, tabel2: tuple[str, ...] | None, r
 
 def _definition(m: Maal) -> str:
     """What a target measures and demands; two targets with the same definition are one target twice."""
-    return f"{m.scope.casefold()}|{m.noegletal}|{m.comparison}|{m.vaerdi}|{m.aar}"
+    return f"{m.scope.casefold()}|{m.noegletal}|{m.comparison.code}|{m.vaerdi}|{m.aar}"
 
 
 class _Checks:
@@ -174,7 +179,7 @@ class _Checks:
             )
         if m.forvaltningsomraade is not None:
             self._forvaltning(m, at, tabel2)
-        if m.comparison == UNDER_LANDSPLAN:
+        if m.comparison.national:
             if not figure.landsplan or m.forvaltningsomraade is not None:
                 self.add(
                     at + "sammenligning",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from reportgen.domain import danish, kommuner
 from reportgen.domain.errors import InputError, Problem, shown_problems
+from reportgen.domain.vocabulary import DRAFT, PREPARE
 from reportgen.inputs import Inputs
 from reportgen.inputs.case import Case, Handleplan
 from reportgen.inputs.statistics import Statistics, load_statistics
@@ -126,7 +127,7 @@ def batch_case(stats_path: Path, kommune: str, aar: int, group: tuple[str, ...],
         statistik=stats_path,
         handleplan=Handleplan(indstilling),
         sammenligning=group,
-        status="udkast",
+        status=DRAFT.code,
     )
 
 
@@ -136,7 +137,7 @@ def run(
     out: Path,
     names: list[str] | None = None,
     jobs: int | None = None,
-    indstilling: str = "udarbejdes",
+    indstilling: str = PREPARE.code,
     progress: LineProgress | None = None,
 ) -> BatchReport:
     """Build a packet for every (or every named) municipality in the statistics file; raise InputError up front."""

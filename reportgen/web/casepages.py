@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, request, url_for
 
 from reportgen.domain.errors import InputError, Problem
+from reportgen.domain.vocabulary import SENT_BACK
 from reportgen.inputs.case import INDSTILLINGER, STATUSES, TEXT_SECTIONS, UDFALD
 from reportgen.lifecycle import preview
 from reportgen.web.context import (
@@ -290,7 +291,7 @@ def gem_tilbagesendt(name: str):
     typed, values, errors = _decision_values()
     typed["tekst"] = request.form.get("tekst", "")
     typed["bilag_titel"] = request.form.get("bilag_titel", "").strip()
-    values["udfald"] = "tilbagesendt"
+    values["udfald"] = SENT_BACK.code
     file = received("bilag_fil")
     files: dict[str, bytes] = {}
     bilag: dict[str, Value] | None = None

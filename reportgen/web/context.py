@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import abort, current_app, render_template
 
 from reportgen.domain.errors import InputError, Problem
+from reportgen.domain.vocabulary import CASE_STATUSES, DECISION_OUTCOMES, RECOMMENDATIONS
 from reportgen.inputs import Inputs
 from reportgen.lifecycle import preview
 from reportgen.lifecycle.versions import write_atomic
@@ -19,20 +20,9 @@ from reportgen.web.forms import Errors
 from reportgen.web.tomledit import SagToml
 from reportgen.web.workspace import SAG_TOML, TEKSTER, CaseRef, Workspace
 
-INDSTILLING_LABELS = {
-    "udarbejdes": "Der udarbejdes en handleplan",
-    "videreføres": "Den eksisterende handleplan videreføres",
-    "udarbejdes-ikke": "Der udarbejdes ikke en handleplan (Ankestyrelsen skal orienteres)",
-}
-STATUS_LABELS = {"udkast": "Udkast", "endelig": "Endelig"}
-UDFALD_LABELS = {
-    "indstillet": "Indstillet til næste organ",
-    "vedtaget": "Vedtaget",
-    "tilbagesendt": "Sendt tilbage",
-    "genoptaget": "Genoptaget",
-    "udsat": "Udsat",
-    "taget-til-efterretning": "Taget til efterretning",
-}
+INDSTILLING_LABELS = {code: r.label for code, r in RECOMMENDATIONS.items()}
+STATUS_LABELS = {code: s.label for code, s in CASE_STATUSES.items()}
+UDFALD_LABELS = {code: o.label for code, o in DECISION_OUTCOMES.items()}
 SECTION_LABELS = {
     "tema": "Tema",
     "kompetence": "Kompetence",

@@ -15,8 +15,9 @@ from pathlib import Path
 import tomlkit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from reportgen.domain import kommuner
+from reportgen.domain import danish, kommuner
 from reportgen.domain.errors import InputError, suggest
+from reportgen.domain.vocabulary import CASE_STATUSES, DRAFT
 from reportgen.inputs import load_inputs
 from reportgen.inputs.case import INDSTILLINGER
 from reportgen.inputs.statistics import Statistics, require_year
@@ -232,16 +233,21 @@ def sag_toml(kommune: str, aar: int, form: dict[str, str], files: dict[str, str]
     doc["sammenligning"].comment("Tabel 1: kommunerne efter kommunen selv")
     for kind, name in files.items():
         doc[kind] = name
-    doc["status"] = "udkast"
-    doc["status"].comment('"udkast" eller "endelig"')
+    doc["status"] = DRAFT.code
+    doc["status"].comment(_one_of(CASE_STATUSES))
     if form["sagsnummer"].strip():
         doc["sagsnummer"] = form["sagsnummer"].strip()
     doc.add(tomlkit.nl())
     plan = tomlkit.table()
     plan["indstilling"] = form["indstilling"]
-    plan["indstilling"].comment('"udarbejdes", "videreføres" eller "udarbejdes-ikke"')
+    plan["indstilling"].comment(_one_of(INDSTILLINGER))
     doc["handleplan"] = plan
     return tomlkit.dumps(doc)
+
+
+def _one_of(codes) -> str:
+    """A key's allowed values as its comment in sag.toml: '"udkast" eller "endelig"'."""
+    return danish.join([f'"{code}"' for code in codes], "eller")
 
 
 def _create(
