@@ -501,7 +501,8 @@ def test_every_capital_municipality_with_its_neighbours_as_group_is_labelled_wit
 
 def test_the_alt_text_names_what_the_inset_names():
     from reportgen.documents.compose import _inset_ctx
-    from reportgen.documents.prose import alt_text, map_ctx
+    from reportgen.documents.prose.maps import map_ctx
+    from reportgen.documents.prose.templates import alt_text
     from reportgen.domain.counts import Counts
     from reportgen.figures import ranking
 
