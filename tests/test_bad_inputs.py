@@ -22,11 +22,14 @@ from casefactory import (
     forvaltning_rows,
     make_case,
     raw_xlsx,
+    read_csv_rows,
     run_cli,
     statistik_rows,
     to_csv,
     write_xlsx,
 )
+
+from reportgen.domain.privacy import Ids
 
 # One expected problem: (location, *fragments). The location is what the line starts with (before ": "),
 # the fragments must all appear in the same line. "{case}" in a location is replaced by the case folder.
@@ -179,6 +182,7 @@ def toml_line_of(text: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("status ="))
 
 
+EXAMPLE_IDS = Ids(cell for row in read_csv_rows(EXAMPLE / "klagesager.csv")[1:] for cell in row[:2])
 BROKEN_TOML_LINE = toml_line_of((EXAMPLE / "sag.toml").read_text(encoding="utf-8"))
 MENTE_ALLEROED = "Mente du 'Allerød'?"
 WHOLE_NUMBER_HINT = "Skriv et helt tal ≥ 0"
@@ -859,7 +863,74 @@ def _fifo_klagesager(case: Path) -> Path:
     return case
 
 
-CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect)
+# --- issue 24: the pseudonyms as a reader would see them, whatever hides them in the source ---------------------
+
+HIDDEN_IDS = {  # KS-24-001 and BRG-0521 of the example's records, written so that only the rendered text shows them
+    "entity": "&#75;S-24-001",
+    "hex-entity": "&#x4B;S&#x2D;24-001",
+    "named-entity-hyphen": "KS&hyphen;24&hyphen;001",
+    "emphasis": "KS-**24**-001",
+    "underscore-emphasis": "KS-_24_-001",
+    "code-span": "KS-`24`-001",
+    "link-text": "[KS-24](https://example.org)-001",
+    "backslash-escapes": "KS\\-24\\-001",
+    "zero-width-space": "KS-24\u200b-001",
+    "soft-hyphen": "B\u00adRG-0521",
+    "soft-hyphen-entity": "BRG&shy;-0521",
+    "word-joiner": "BRG\u2060-0521",
+    "bidi-override-reversed": "\u202e100-42-SK\u202c",
+    "bidi-override-part": "KS-24-\u202e100\u202c",
+    "bidi-isolate": "\u206724-001-KS\u2069",
+    "non-breaking-hyphens": "KS\u201124\u2011001",
+    "full-width": "\uff2b\uff33\uff0d\uff12\uff14\uff0d\uff10\uff10\uff11",
+    "cyrillic-lookalikes": "\u041a\u0405-24-001",
+    "variation-selector": "KS\ufe0f-24-001",
+}
+FOUND_ID = "indeholder et sags_id eller borger_id fra klagesagerne"
+IN_EVERY_TEXT = ("entity", "emphasis", "backslash-escapes", "zero-width-space", "soft-hyphen", "bidi-override-reversed")
+
+
+def decision_text(text: str) -> Callable[[Path], Path]:
+    return beslutning_with(f"Udvalget drøftede {text} og tog orienteringen til efterretning.")
+
+
+PUBLISHED_IDS: tuple[Bad, ...] = (
+    *(
+        Bad(
+            f"tekster-hidden-id-{name}",
+            built(tekster={"forklaring.md": f"Første afsnit.\n\nSagen {text} blev omgjort."}),
+            (("tekster/forklaring.md", "linje 3", FOUND_ID, "Slet id'et"),),
+        )
+        for name, text in HIDDEN_IDS.items()
+    ),
+    *(
+        Bad(
+            f"toml-beslutning-hidden-id-{name}",
+            decision_text(HIDDEN_IDS[name]),
+            (("sag.toml, nøgle 'behandling[1].beslutning'", FOUND_ID),),
+        )
+        for name in IN_EVERY_TEXT
+    ),
+    *(
+        Bad(
+            f"toml-titel-hidden-id-{name}",
+            toml_with(titel=f"Omgørelser {HIDDEN_IDS[name]}"),
+            (("sag.toml, nøgle 'titel'", FOUND_ID),),
+        )
+        for name in IN_EVERY_TEXT
+    ),
+    *(
+        Bad(
+            f"handleplan-hidden-id-{name}",
+            built(plan_patch={"indsats.1.titel": f"Gennemgang af {HIDDEN_IDS[name]}"}),
+            (("handleplan.toml, nøgle 'indsats[1].titel'", FOUND_ID),),
+        )
+        for name in IN_EVERY_TEXT
+    ),
+)
+
+
+CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect) + PUBLISHED_IDS
 ACCEPTED = tuple(b for b in HARDENING if not b.expect)  # repros that crashed and are now good input
 
 
@@ -890,6 +961,14 @@ def test_corpus_is_large_and_unique():
     """The corpus keeps at least 25 distinct bad inputs."""
     ids = [b.id for b in CORPUS]
     assert len(ids) >= 25 and len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("bad", PUBLISHED_IDS, ids=lambda b: b.id)
+def test_a_hidden_id_is_never_echoed(bad: Bad, tmp_path, capsys):
+    """The message about a hidden pseudonym shows it in no form: read as a reader would, it holds no id."""
+    result = run_cli(capsys, "check", bad.build(tmp_path))
+    assert result.code == 2
+    assert not EXAMPLE_IDS.found_in(result.err + result.out)
 
 
 def test_unmodified_copy_passes(tmp_path, capsys):

@@ -17,7 +17,7 @@ from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, s
 from reportgen.domain.privacy import FOUND, FOUND_HINT, Ids
 from reportgen.inputs import files
 from reportgen.inputs.limits import MAX_LONG_TEXT, MAX_MARKDOWN_DEPTH, MAX_SHORT_TEXT, MAX_TEXT_BYTES, MAX_TOML_BYTES
-from reportgen.inputs.text import FORBIDDEN_HINT, forbidden, line_of, markdown_too_deep, text_problem
+from reportgen.inputs.text import FORBIDDEN_HINT, forbidden, id_line, line_of, markdown_too_deep, text_problem
 
 STATUSES = ("udkast", "endelig")
 PUNKTTYPER = ("beslutning", "orientering")
@@ -471,9 +471,9 @@ def _texts(
 def _text_usable(text: str, file: str, problems: ProblemList, ids: Ids) -> bool:
     """True for a text the writers can take and that holds no pseudonym; else False after recording the problem
     with its line."""
-    position = ids.search(text)
-    if position is not None:
-        problems.add(file, f"linje {line_of(text, position)} {FOUND}", hint=FOUND_HINT)
+    line = id_line(text, ids)
+    if line is not None:
+        problems.add(file, f"linje {line} {FOUND}", hint=FOUND_HINT)
         return False
     found = forbidden(text)
     if found:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportgen.domain.errors import InputError, Problem
@@ -46,6 +46,8 @@ class Inputs:
     look: Look = DEFAULT_LOOK  # the style folder's (stil), else reportgen's own
     plan: Plan | None = None
     forrige: Previous | None = None
+    # the records' pseudonyms, this year's and last year's case's: no produced document may show one
+    pseudonyms: Ids = field(default_factory=Ids, compare=False, repr=False)
 
     @property
     def landstal(self) -> Statistics:
@@ -130,7 +132,9 @@ def _load(
         tabel2 = tuple(dict.fromkeys(r.navn for r in forvaltning.records)) if forvaltning else ()
         plan = load_plan(case.handleplan.fil, _display(case, case.handleplan.fil), case.aar, tabel2, root, ids)
     forrige = _previous(case, (*later, case.folder), ids) if case.handleplan.forrige else None
-    return Inputs(case, statistik, forvaltning, klagesager, landsudtraek, look, plan, forrige)
+    if forrige is not None and forrige.inputs is not None:
+        ids = ids | forrige.inputs.pseudonyms
+    return Inputs(case, statistik, forvaltning, klagesager, landsudtraek, look, plan, forrige, ids)
 
 
 def _style_display(case: Case, folder: Path, given: Path | None) -> str:

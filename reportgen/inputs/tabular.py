@@ -355,7 +355,7 @@ def _cell_problems(records: Records, file: str, formulas: Formulas, ids: Ids) ->
     for number, cells in records:
         for index, text in enumerate(cells):
             column = header[index].strip() if index < len(header) and header[index].strip() else f"nr. {index + 1}"
-            problem = text_problem(text, MAX_CELL_CHARS, ids)
+            problem = text_problem(text, MAX_CELL_CHARS, ids, markdown=False)  # a cell is shown as written
             if problem:
                 problems.append(Problem(file, f"cellen {problem[0]}", number, column, problem[1]))
             elif (number, index) in formulas:

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 
 from reportgen.documents.compose import compose_document, default_text, section_template
 from reportgen.domain.errors import InputError, Problem
+from reportgen.domain.privacy import published_problems
 from reportgen.figures.case import compute
 from reportgen.inputs.case import INDSTILLINGER, STATUSES, TEXT_SECTIONS, UDFALD
 from reportgen.lifecycle.check import summary_lines
@@ -144,7 +145,10 @@ def _preview(name: str, document: str, drafts: dict[str, str | None]):
     doc = compose_document(inputs, compute(inputs), document)
     if doc is None:
         abort(404)
-    return document_response(html.render(doc, inputs.look))
+    page = html.render(doc, inputs.look)
+    if problems := published_problems(f"{document}.html", html.sections(page), inputs.pseudonyms):
+        return _problem_document(InputError(problems)), 422
+    return document_response(page)
 
 
 def _problem_document(exc: InputError):
