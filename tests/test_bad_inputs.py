@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -930,7 +931,121 @@ PUBLISHED_IDS: tuple[Bad, ...] = (
 )
 
 
-CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect) + PUBLISHED_IDS
+# --- issue 24: a Word template that links out or that python-docx cannot open --------------------------------
+
+STYLE = EXAMPLE.parent / "kommunestil"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def reference_with(change: Callable[[dict[str, bytes]], object]) -> Callable[[Path], Path]:
+    """A builder whose case uses a copy of the example style folder, its reference.docx's parts changed in place."""
+
+    def build(tmp_path: Path) -> Path:
+        style = tmp_path / "stil"
+        shutil.copytree(STYLE, style)
+        with zipfile.ZipFile(style / "reference.docx") as package:
+            parts = {name: package.read(name) for name in package.namelist()}
+        change(parts)
+        buffer = BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+            for name, data in parts.items():
+                package.writestr(name, data)
+        (style / "reference.docx").write_bytes(buffer.getvalue())
+        return make_case(tmp_path, sag_toml_patch={"stil": "../stil"})
+
+    return build
+
+
+def relationship(source: str, kind: str, target: str, external: bool = True) -> Callable[[dict[str, bytes]], None]:
+    """Add a relationship from a part (its .rels made when it has none)."""
+
+    def change(parts: dict[str, bytes]) -> None:
+        folder, name = source.rsplit("/", 1)
+        rels = f"{folder}/_rels/{name}.rels"
+        mode = ' TargetMode="External"' if external else ""
+        rel = f'<Relationship Id="rIdX" Type="{_R}{kind}" Target="{target}"{mode}/>'.encode()
+        empty = b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+        parts[rels] = parts.get(rels, empty).replace(b"</Relationships>", rel + b"</Relationships>")
+
+    return change
+
+
+def part_replaced(name: str, data: bytes) -> Callable[[dict[str, bytes]], None]:
+    return lambda parts: parts.__setitem__(name, data)
+
+
+def header_field(code: str) -> Callable[[dict[str, bytes]], None]:
+    """A field with the given code at the end of the template's header."""
+
+    def change(parts: dict[str, bytes]) -> None:
+        field = f'<w:p><w:fldSimple w:instr="{code}"/></w:p>'.encode()
+        parts["word/header1.xml"] = parts["word/header1.xml"].replace(b"</w:hdr>", field + b"</w:hdr>")
+
+    return change
+
+
+TEMPLATE = "../stil/reference.docx"
+LINKS_OUT = "har et link ud af dokumentet"
+REFERENCE_PARTS: tuple[Bad, ...] = (
+    Bad(
+        "reference-attached-template-http",
+        reference_with(relationship("word/settings.xml", "attachedTemplate", "http://skabeloner.example/normal.dotm")),
+        ((TEMPLATE, "delen 'word/settings.xml'", LINKS_OUT, "attachedTemplate", "Fjern linket i Word"),),
+    ),
+    Bad(
+        "reference-hyperlink-file-url",
+        reference_with(relationship("word/document.xml", "hyperlink", "file:///C:/Windows/win.ini")),
+        ((TEMPLATE, "delen 'word/document.xml'", LINKS_OUT, "hyperlink: file:///C:/Windows/win.ini"),),
+    ),
+    Bad(
+        "reference-image-unc-share",
+        reference_with(relationship("word/header1.xml", "image", "\\\\server\\share\\logo.png")),
+        ((TEMPLATE, "delen 'word/header1.xml'", LINKS_OUT, "image"),),
+    ),
+    Bad(
+        "reference-tracker-image-in-header",
+        reference_with(relationship("word/header1.xml", "image", "https://tracker.example/pixel.gif")),
+        ((TEMPLATE, "delen 'word/header1.xml'", LINKS_OUT, "https://tracker.example/pixel.gif"),),
+    ),
+    Bad(
+        "reference-includepicture-field-in-header",
+        reference_with(header_field("INCLUDEPICTURE &quot;http://tracker.example/p.gif&quot; \\d")),
+        ((TEMPLATE, "delen 'word/header1.xml'", LINKS_OUT, "felt: INCLUDEPICTURE"),),
+    ),
+    Bad(
+        "reference-malformed-header",
+        reference_with(part_replaced("word/header1.xml", b"<w:hdr xmlns:w='x'><w:p>")),
+        ((TEMPLATE, "delen 'word/header1.xml' er beskadiget (ikke gyldig XML)"),),
+    ),
+    Bad(
+        "reference-malformed-settings",
+        reference_with(part_replaced("word/settings.xml", b"<?xml version='1.0'?><w:settings")),
+        ((TEMPLATE, "delen 'word/settings.xml' er beskadiget"),),
+    ),
+    Bad(
+        "reference-part-without-content-type",
+        reference_with(relationship("word/document.xml", "image", "media/billede.emf", external=False)),
+        ((TEMPLATE, "peger på 'word/media/billede.emf', som mangler"),),
+    ),
+    Bad(
+        "reference-part-without-content-type-present",
+        reference_with(
+            lambda parts: (
+                relationship("word/document.xml", "image", "media/billede.emf", external=False)(parts),
+                parts.__setitem__("word/media/billede.emf", b"\x01\x00\x00\x00"),
+            )
+        ),
+        ((TEMPLATE, "delen 'word/media/billede.emf' har ingen indholdstype"),),
+    ),
+    Bad(
+        "reference-malformed-relationships",
+        reference_with(part_replaced("word/_rels/document.xml.rels", b"<Relationships")),
+        ((TEMPLATE, "delen 'word/_rels/document.xml.rels' er beskadiget"),),
+    ),
+)
+
+
+CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect) + PUBLISHED_IDS + REFERENCE_PARTS
 ACCEPTED = tuple(b for b in HARDENING if not b.expect)  # repros that crashed and are now good input
 
 

@@ -397,3 +397,17 @@ def test_check_says_what_the_style_folder_brings(capsys):
     assert result.code == 0
     assert "Stilmappe kommunestil: Word-skabelon; logo (PNG og SVG); 3 skriftfiler; stil.toml: skrift," in result.out
     assert "Stilmappe" not in run_cli(capsys, "check", EXAMPLE).out
+
+
+def test_what_check_refuses_in_a_template_python_docx_cannot_open(tmp_path):
+    """The template check parses what python-docx parses: each damaged template of the corpus is one python-docx
+    fails to open (so `build` would have stopped with an internal error), and the example's opens."""
+    from test_bad_inputs import REFERENCE_PARTS
+
+    damaged = [b for b in REFERENCE_PARTS if "malformed" in b.id or "content-type" in b.id]
+    assert len(damaged) >= 4
+    for bad in damaged:
+        bad.build(tmp_path / bad.id)
+        with pytest.raises(Exception):  # noqa: B017 - KeyError, XMLSyntaxError: whatever python-docx raises
+            docx.Document(str(tmp_path / bad.id / "stil" / "reference.docx"))
+    docx.Document(str(STYLE / "reference.docx"))
