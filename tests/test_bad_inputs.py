@@ -1045,7 +1045,85 @@ REFERENCE_PARTS: tuple[Bad, ...] = (
 )
 
 
-CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect) + PUBLISHED_IDS + REFERENCE_PARTS
+# --- issue 24: nesting, chains and links beyond what a case can have ----------------------------------------
+
+
+def nested(levels: int) -> str:
+    """A TOML line with a list of lists `levels` deep."""
+    return "dybt = " + "[" * levels + "]" * levels + "\n"
+
+
+def toml_prefixed(name: str, line: str) -> Callable[[Path], Path]:
+    """A builder whose file `name` of the case gets `line` first."""
+
+    def build(tmp_path: Path) -> Path:
+        case = make_case(tmp_path)
+        (case / name).write_text(line + (case / name).read_text(encoding="utf-8"), encoding="utf-8")
+        return case
+
+    return build
+
+
+def stil_toml_nested(tmp_path: Path) -> Path:
+    style = tmp_path / "stil"
+    shutil.copytree(STYLE, style)
+    (style / "stil.toml").write_text(nested(3000), encoding="utf-8")
+    return make_case(tmp_path, sag_toml_patch={"stil": "../stil"})
+
+
+CHAIN = 25
+
+
+def forrige_chain(tmp_path: Path) -> Path:
+    """CHAIN case folders, each following up on the one before (forrige = its folder): the last one is returned."""
+    for i in range(CHAIN):
+        patch = {"handleplan.forrige": f"../s{i - 1}"} if i else {}
+        case = make_case(tmp_path, name=f"s{i}", sag_toml_patch=patch)
+    return case
+
+
+def hard_link_outside(tmp_path: Path) -> Path:
+    case = make_case(tmp_path)
+    outside = tmp_path / "hemmelig.md"
+    outside.write_text("Fortroligt notat.", encoding="utf-8")
+    (case / "tekster" / "forklaring.md").unlink()
+    os.link(outside, case / "tekster" / "forklaring.md")
+    return case
+
+
+TOO_DEEP = "tabeller eller lister lagt mere end 20 lag inden i hinanden"
+LIMITS: tuple[Bad, ...] = (
+    Bad("toml-3000-nested-lists", toml_prefixed("sag.toml", nested(3000)), (("sag.toml", TOO_DEEP, "Fjern"),)),
+    Bad("toml-25-nested-lists", toml_prefixed("sag.toml", nested(25)), (("sag.toml", TOO_DEEP),)),
+    Bad(
+        "toml-3000-nested-tables",
+        toml_prefixed("sag.toml", "dybt = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n"),
+        (("sag.toml", TOO_DEEP),),
+    ),
+    Bad(
+        "handleplan-3000-nested-lists", toml_prefixed("handleplan.toml", nested(3000)), (("handleplan.toml", TOO_DEEP),)
+    ),
+    Bad("stil-toml-3000-nested-lists", stil_toml_nested, (("../stil/stil.toml", TOO_DEEP),)),
+    Bad(
+        "forrige-chain-of-25-cases",
+        forrige_chain,
+        (
+            (
+                "/".join(f"../s{i}" for i in range(CHAIN - 2, 3, -1)) + "/sag.toml, nøgle 'handleplan.forrige'",
+                "fører til en kæde af mere end 20 sager",
+                "handleplan-fil",
+            ),
+        ),
+    ),
+    Bad(
+        "tekster-hard-link-to-a-file-outside",
+        hard_link_outside,
+        (("tekster/forklaring.md", "filen har 2 navne (hårde links)", "Kopiér filen ind i sagsmappen"),),
+    ),
+)
+
+
+CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect) + PUBLISHED_IDS + REFERENCE_PARTS + LIMITS
 ACCEPTED = tuple(b for b in HARDENING if not b.expect)  # repros that crashed and are now good input
 
 

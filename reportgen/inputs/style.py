@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import cache
@@ -28,7 +27,7 @@ from reportgen.domain import colours
 from reportgen.domain.errors import InputError, Problem, ProblemList, suggest
 from reportgen.domain.privacy import Ids
 from reportgen.inputs import files
-from reportgen.inputs.case import TableReader, key, schema
+from reportgen.inputs.case import TableReader, key, parse_toml, schema
 from reportgen.inputs.limits import (
     MAX_FONT_BYTES,
     MAX_FONTS,
@@ -189,12 +188,12 @@ def _tokens(data: bytes | None, display: str, problems: ProblemList) -> Tokens:
     if data is None:
         return Tokens()
     try:
-        table = tomllib.loads(data.decode("utf-8-sig"))
+        table = parse_toml(data.decode("utf-8-sig"), display)
     except UnicodeDecodeError:
         problems.add(display, "filen er ikke gemt som UTF-8.", hint="Gem den som UTF-8.")
         return Tokens()
-    except tomllib.TOMLDecodeError as exc:
-        problems.add(display, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")
+    except InputError as exc:
+        problems.items.extend(exc.problems)
         return Tokens()
     values = TableReader(display, Path(), problems, Ids()).table(table, schema(Tokens))
     for name in COLOUR_KEYS:
