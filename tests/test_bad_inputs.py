@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
@@ -1123,8 +1125,73 @@ LIMITS: tuple[Bad, ...] = (
 )
 
 
+# --- issue 24: numbers with spaces inside, wide encodings, multi-line cells ------------------------------------
+
+
+def csv_written(rows: list[list[str]], space_before_quotes: bool = False) -> str:
+    """Rows as the csv module writes them (a cell with a line break quoted), optionally with ", " before quotes."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue().replace(',"', ', "') if space_before_quotes else buffer.getvalue()
+
+
+def stat_written(change: Callable[[list[list[str]]], object], space_before_quotes: bool = False):
+    def build(tmp_path: Path) -> Path:
+        rows = statistik_rows()
+        change(rows)
+        return make_case(tmp_path, statistik=csv_written(rows, space_before_quotes))
+
+    return build
+
+
+SPACE_INSIDE = "har mellemrum inde i tallet"
+NUMBERS_AND_ENCODINGS: tuple[Bad, ...] = (
+    Bad(
+        "stat-count-space-inside",
+        stat_with(cell(ROW_ALLEROED_2024, STADF, "2 4")),
+        (("statistik.csv, række 5, kolonne 'stadfaestet'", f"'2 4' {SPACE_INSIDE}", "mellem tusinder"),),
+    ),
+    Bad(
+        "stat-count-no-break-space-inside",
+        stat_with(cell(ROW_ALLEROED_2024, HJEMVIST, "1\u00a00")),
+        (("statistik.csv, række 5, kolonne 'hjemvist'", SPACE_INSIDE),),
+    ),
+    Bad(
+        "stat-count-space-after-thousands",
+        stat_with(cell(ROW_ALLEROED_2024, STADF, "1234 5")),
+        (("statistik.csv, række 5, kolonne 'stadfaestet'", SPACE_INSIDE),),
+    ),
+    Bad(
+        "fv-count-space-inside",
+        fv_with(cell(3, 4, "1 2")),
+        (("forvaltningsomraader.csv, række 3, kolonne 'hjemvist'", SPACE_INSIDE),),
+    ),
+    Bad("stat-utf32", built(statistik=to_csv(statistik_rows()).encode("utf-32")), (("statistik.csv", "UTF-32"),)),
+    Bad(
+        "stat-utf32-big-endian-without-bom",
+        built(statistik=to_csv(statistik_rows()).encode("utf-32-be")),
+        (("statistik.csv", "gemt som UTF-32", "CSV UTF-8"),),
+    ),
+    Bad(
+        "stat-utf16-without-bom",
+        built(statistik=to_csv(statistik_rows()).encode("utf-16-le")),
+        (("statistik.csv", "gemt som UTF-16"),),
+    ),
+    # accepted: a quoted cell spanning lines, also in the header and after ", "; thousands grouped by spaces
+    Bad("stat-quoted-newline-in-first-header-cell", stat_written(cell(1, KOMMUNE, "kommune\n")), ()),
+    Bad(
+        "stat-quoted-newline-after-comma-space",
+        stat_written(cell(3, 8, "første, linje\nanden, linje"), space_before_quotes=True),
+        (),
+    ),
+    Bad("stat-thousands-grouped-by-no-break-space", stat_with(cell(ROW_ALLEROED_2024, 7, "1\u00a0234")), ()),
+)
+
+
 CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect) + PUBLISHED_IDS + REFERENCE_PARTS + LIMITS
-ACCEPTED = tuple(b for b in HARDENING if not b.expect)  # repros that crashed and are now good input
+CORPUS += tuple(b for b in NUMBERS_AND_ENCODINGS if b.expect)
+# repros that crashed or were refused and are good input
+ACCEPTED = tuple(b for b in HARDENING + NUMBERS_AND_ENCODINGS if not b.expect)
 
 
 PROBLEM_LINE = re.compile(r"^  - (.*)$")
