@@ -81,8 +81,8 @@ def decode(data: bytes, file: str) -> str:
 
 
 def _wide_encoding(data: bytes) -> str | None:
-    """The name, UTF-32 or UTF-16, of the wide encoding text is stored in stored in one of them (told by its byte order mark, or, without one, by the
-    zero bytes of its first character), else None. UTF-32's marks begin with UTF-16's, so it is asked first."""
+    """The wide encoding, UTF-32 or UTF-16, that text is stored in (told by its byte order mark, or, without one,
+    by the zero bytes of its first character), else None. UTF-32's marks begin with UTF-16's: it is asked first."""
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return "UTF-32"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
