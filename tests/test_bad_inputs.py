@@ -1188,7 +1188,71 @@ NUMBERS_AND_ENCODINGS: tuple[Bad, ...] = (
 )
 
 
-CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect) + PUBLISHED_IDS + REFERENCE_PARTS + LIMITS
+# --- issue 24: an SVG logo that would fetch something, however written -----------------------------------------
+
+SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
+
+
+def svg_logo(text: str) -> Callable[[Path], Path]:
+    """A builder whose case uses a copy of the example style folder with this logo.svg."""
+
+    def build(tmp_path: Path) -> Path:
+        style = tmp_path / "stil"
+        shutil.copytree(STYLE, style)
+        (style / "logo.svg").write_text(text, encoding="utf-8")
+        return make_case(tmp_path, sag_toml_patch={"stil": "../stil"})
+
+    return build
+
+
+LOGO = "../stil/logo.svg"
+SVG_HINT = "Gem logoet som almindelig SVG"
+SVG_LOGOS: tuple[Bad, ...] = (
+    *(
+        Bad(
+            f"svg-style-{name}",
+            svg_logo(f"{SVG_OPEN}<style>{css}</style><rect width='10' height='10'/></svg>"),
+            ((LOGO, "<style> henter noget udefra", SVG_HINT),),
+        )
+        for name, css in (
+            ("css-escape-url", "rect { fill: \\75 rl(https://tracker.example/a.svg#p) }"),
+            ("css-escape-six-digits", "rect { fill: \\000075rl(https://tracker.example/a.svg#p) }"),
+            ("css-escaped-import", "@im\\70 ort 'https://tracker.example/a.css';"),
+            ("css-comment-in-url", "rect { fill: u/**/rl(https://tracker.example/a.svg#p) }"),
+            ("css-image-set", "rect { background: image-set('https://tracker.example/a.png' 1x) }"),
+            ("cdata-url", "<![CDATA[rect { fill: url(https://tracker.example/a.svg#p) }]]>"),
+        )
+    ),
+    Bad(
+        "svg-style-attribute-css-escape",
+        svg_logo(f"{SVG_OPEN}<rect width='10' height='10' style='fill: \\75 rl(https://tracker.example/p)'/></svg>"),
+        ((LOGO, "har attributten style=", SVG_HINT),),
+    ),
+    Bad(
+        "svg-external-dtd",
+        svg_logo(
+            '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "https://tracker.example/svg11.dtd">'
+            f"{SVG_OPEN}<rect width='10' height='10'/></svg>"
+        ),
+        ((LOGO, "henviser til en DTD uden for filen", SVG_HINT),),
+    ),
+    Bad(
+        "svg-xml-stylesheet",
+        svg_logo(
+            '<?xml version="1.0"?><?xml-stylesheet type="text/css" href="https://tracker.example/a.css"?>'
+            f"{SVG_OPEN}<rect width='10' height='10'/></svg>"
+        ),
+        ((LOGO, "henter et stylesheet (<?xml-stylesheet?>)", SVG_HINT),),
+    ),
+    Bad(
+        "svg-xml-base",
+        svg_logo(f"{SVG_OPEN}<g xml:base='https://tracker.example/'><use href='#x'/></g><rect id='x'/></svg>"),
+        ((LOGO, "xml:base='https://tracker.example/'", SVG_HINT),),
+    ),
+)
+
+
+CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect) + PUBLISHED_IDS + REFERENCE_PARTS + LIMITS + SVG_LOGOS
 CORPUS += tuple(b for b in NUMBERS_AND_ENCODINGS if b.expect)
 # repros that crashed or were refused and are good input
 ACCEPTED = tuple(b for b in HARDENING + NUMBERS_AND_ENCODINGS if not b.expect)

@@ -309,6 +309,7 @@ def test_an_svg_logo_may_use_its_own_gradients_and_embedded_png(style):
     inner = (
         '<defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient></defs>'
         '<rect width="10" height="10" fill="url(#g)"/><use href="#g"/>'
+        "<rect width='10' height='10' style='fill: url( \"#g\")'/>"
         '<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>'
     )
     (style / "logo.svg").write_text(SVG.format(inner), encoding="utf-8")
