@@ -146,7 +146,8 @@ def _preview(name: str, document: str, drafts: dict[str, str | None]):
     if doc is None:
         abort(404)
     page = html.render(doc, inputs.look)
-    if problems := published_problems(f"{document}.html", html.sections(page), inputs.pseudonyms):
+    ids = inputs.pseudonyms
+    if ids and (problems := published_problems(f"{document}.html", html.sections(page), ids)):
         return _problem_document(InputError(problems)), 422
     return document_response(page)
 
