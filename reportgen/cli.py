@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import select
@@ -239,8 +240,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from reportgen.lifecycle.failures import BuildFailed
 
+    stdout, sys.stdout = sys.stdout, _Output(sys.stdout)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
+    except OutputFailed as exc:
+        return _output_failed(exc, stdout)
     except InputError as exc:
         print(f"Fejl i input ({len(exc.problems)}):", file=sys.stderr)
         for line in shown_problems(exc.problems):
@@ -260,6 +266,57 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
     except Exception as exc:  # noqa: BLE001 – the last line of defence: a message, not a traceback
         return _internal_error(exc)
+    finally:
+        sys.stdout = stdout
+
+
+class OutputFailed(OSError):
+    """Standard output could not be written (a full disk or device, a quota, an I/O error)."""
+
+
+class _Output:
+    """Standard output, telling a write to it that failed from any other OSError (a closed pipe stays itself)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputFailed(exc.errno, exc.strerror) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputFailed(exc.errno, exc.strerror) from exc
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+_OUTPUT_CAUSES = {errno.ENOSPC: "disken eller enheden er fuld", errno.EDQUOT: "diskkvoten er brugt op"}
+
+
+def _output_failed(exc: OSError, stdout) -> int:
+    """Report that the printout could not be written (what the command saves in files is saved before it prints),
+    and send what is left of it nowhere, so that Python does not fail on it again when it exits."""
+    cause = _OUTPUT_CAUSES.get(exc.errno or 0, f"skrivefejl ({exc.strerror or exc})")
+    print(
+        f"Udskriften kunne ikke skrives til standard output: {cause}. Filer, som kommandoen gemmer, er gemt, før den "
+        "skriver udskriften. Send udskriften til et sted med plads (fx en fil på et andet drev), og kør igen.",
+        file=sys.stderr,
+    )
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test's capture): nothing is flushed at exit
+    return EXIT_INPUT
 
 
 def _internal_error(exc: BaseException | None) -> int:

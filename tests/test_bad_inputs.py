@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -22,11 +25,14 @@ from casefactory import (
     forvaltning_rows,
     make_case,
     raw_xlsx,
+    read_csv_rows,
     run_cli,
     statistik_rows,
     to_csv,
     write_xlsx,
 )
+
+from reportgen.domain.privacy import Ids
 
 # One expected problem: (location, *fragments). The location is what the line starts with (before ": "),
 # the fragments must all appear in the same line. "{case}" in a location is replaced by the case folder.
@@ -179,6 +185,7 @@ def toml_line_of(text: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("status ="))
 
 
+EXAMPLE_IDS = Ids(cell for row in read_csv_rows(EXAMPLE / "klagesager.csv")[1:] for cell in row[:2])
 BROKEN_TOML_LINE = toml_line_of((EXAMPLE / "sag.toml").read_text(encoding="utf-8"))
 MENTE_ALLEROED = "Mente du 'Allerød'?"
 WHOLE_NUMBER_HINT = "Skriv et helt tal ≥ 0"
@@ -876,8 +883,396 @@ def _fifo_klagesager(case: Path) -> Path:
     return case
 
 
-CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect)
-ACCEPTED = tuple(b for b in HARDENING if not b.expect)  # repros that crashed and are now good input
+# --- issue 24: the pseudonyms as a reader would see them, whatever hides them in the source ---------------------
+
+HIDDEN_IDS = {  # KS-24-001 and BRG-0521 of the example's records, written so that only the rendered text shows them
+    "entity": "&#75;S-24-001",
+    "hex-entity": "&#x4B;S&#x2D;24-001",
+    "named-entity-hyphen": "KS&hyphen;24&hyphen;001",
+    "emphasis": "KS-**24**-001",
+    "underscore-emphasis": "KS-_24_-001",
+    "code-span": "KS-`24`-001",
+    "link-text": "[KS-24](https://example.org)-001",
+    "backslash-escapes": "KS\\-24\\-001",
+    "zero-width-space": "KS-24\u200b-001",
+    "soft-hyphen": "B\u00adRG-0521",
+    "soft-hyphen-entity": "BRG&shy;-0521",
+    "word-joiner": "BRG\u2060-0521",
+    "bidi-override-reversed": "\u202e100-42-SK\u202c",
+    "bidi-override-part": "KS-24-\u202e100\u202c",
+    "bidi-isolate": "\u206724-001-KS\u2069",
+    "non-breaking-hyphens": "KS\u201124\u2011001",
+    "full-width": "\uff2b\uff33\uff0d\uff12\uff14\uff0d\uff10\uff10\uff11",
+    "cyrillic-lookalikes": "\u041a\u0405-24-001",
+    "variation-selector": "KS\ufe0f-24-001",
+}
+FOUND_ID = "indeholder et sags_id eller borger_id fra klagesagerne"
+IN_EVERY_TEXT = ("entity", "emphasis", "backslash-escapes", "zero-width-space", "soft-hyphen", "bidi-override-reversed")
+
+
+def decision_text(text: str) -> Callable[[Path], Path]:
+    return beslutning_with(f"Udvalget drøftede {text} og tog orienteringen til efterretning.")
+
+
+PUBLISHED_IDS: tuple[Bad, ...] = (
+    *(
+        Bad(
+            f"tekster-hidden-id-{name}",
+            built(tekster={"forklaring.md": f"Første afsnit.\n\nSagen {text} blev omgjort."}),
+            (("tekster/forklaring.md", "linje 3", FOUND_ID, "Slet id'et"),),
+        )
+        for name, text in HIDDEN_IDS.items()
+    ),
+    *(
+        Bad(
+            f"toml-beslutning-hidden-id-{name}",
+            decision_text(HIDDEN_IDS[name]),
+            (("sag.toml, nøgle 'behandling[1].beslutning'", FOUND_ID),),
+        )
+        for name in IN_EVERY_TEXT
+    ),
+    *(
+        Bad(
+            f"toml-titel-hidden-id-{name}",
+            toml_with(titel=f"Omgørelser {HIDDEN_IDS[name]}"),
+            (("sag.toml, nøgle 'titel'", FOUND_ID),),
+        )
+        for name in IN_EVERY_TEXT
+    ),
+    *(
+        Bad(
+            f"handleplan-hidden-id-{name}",
+            built(plan_patch={"indsats.1.titel": f"Gennemgang af {HIDDEN_IDS[name]}"}),
+            (("handleplan.toml, nøgle 'indsats[1].titel'", FOUND_ID),),
+        )
+        for name in IN_EVERY_TEXT
+    ),
+)
+
+
+# --- issue 24: a Word template that links out or that python-docx cannot open --------------------------------
+
+STYLE = EXAMPLE.parent / "kommunestil"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def reference_with(change: Callable[[dict[str, bytes]], object]) -> Callable[[Path], Path]:
+    """A builder whose case uses a copy of the example style folder, its reference.docx's parts changed in place."""
+
+    def build(tmp_path: Path) -> Path:
+        style = tmp_path / "stil"
+        shutil.copytree(STYLE, style)
+        with zipfile.ZipFile(style / "reference.docx") as package:
+            parts = {name: package.read(name) for name in package.namelist()}
+        change(parts)
+        buffer = BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+            for name, data in parts.items():
+                package.writestr(name, data)
+        (style / "reference.docx").write_bytes(buffer.getvalue())
+        return make_case(tmp_path, sag_toml_patch={"stil": "../stil"})
+
+    return build
+
+
+def relationship(source: str, kind: str, target: str, external: bool = True) -> Callable[[dict[str, bytes]], None]:
+    """Add a relationship from a part (its .rels made when it has none)."""
+
+    def change(parts: dict[str, bytes]) -> None:
+        folder, name = source.rsplit("/", 1)
+        rels = f"{folder}/_rels/{name}.rels"
+        mode = ' TargetMode="External"' if external else ""
+        rel = f'<Relationship Id="rIdX" Type="{_R}{kind}" Target="{target}"{mode}/>'.encode()
+        empty = b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+        parts[rels] = parts.get(rels, empty).replace(b"</Relationships>", rel + b"</Relationships>")
+
+    return change
+
+
+def part_replaced(name: str, data: bytes) -> Callable[[dict[str, bytes]], None]:
+    return lambda parts: parts.__setitem__(name, data)
+
+
+def header_field(code: str) -> Callable[[dict[str, bytes]], None]:
+    """A field with the given code at the end of the template's header."""
+
+    def change(parts: dict[str, bytes]) -> None:
+        field = f'<w:p><w:fldSimple w:instr="{code}"/></w:p>'.encode()
+        parts["word/header1.xml"] = parts["word/header1.xml"].replace(b"</w:hdr>", field + b"</w:hdr>")
+
+    return change
+
+
+TEMPLATE = "../stil/reference.docx"
+LINKS_OUT = "har et link ud af dokumentet"
+REFERENCE_PARTS: tuple[Bad, ...] = (
+    Bad(
+        "reference-attached-template-http",
+        reference_with(relationship("word/settings.xml", "attachedTemplate", "http://skabeloner.example/normal.dotm")),
+        ((TEMPLATE, "delen 'word/settings.xml'", LINKS_OUT, "attachedTemplate", "Fjern linket i Word"),),
+    ),
+    Bad(
+        "reference-hyperlink-file-url",
+        reference_with(relationship("word/document.xml", "hyperlink", "file:///C:/Windows/win.ini")),
+        ((TEMPLATE, "delen 'word/document.xml'", LINKS_OUT, "hyperlink: file:///C:/Windows/win.ini"),),
+    ),
+    Bad(
+        "reference-image-unc-share",
+        reference_with(relationship("word/header1.xml", "image", "\\\\server\\share\\logo.png")),
+        ((TEMPLATE, "delen 'word/header1.xml'", LINKS_OUT, "image"),),
+    ),
+    Bad(
+        "reference-tracker-image-in-header",
+        reference_with(relationship("word/header1.xml", "image", "https://tracker.example/pixel.gif")),
+        ((TEMPLATE, "delen 'word/header1.xml'", LINKS_OUT, "https://tracker.example/pixel.gif"),),
+    ),
+    Bad(
+        "reference-includepicture-field-in-header",
+        reference_with(header_field("INCLUDEPICTURE &quot;http://tracker.example/p.gif&quot; \\d")),
+        ((TEMPLATE, "delen 'word/header1.xml'", LINKS_OUT, "felt: INCLUDEPICTURE"),),
+    ),
+    Bad(
+        "reference-malformed-header",
+        reference_with(part_replaced("word/header1.xml", b"<w:hdr xmlns:w='x'><w:p>")),
+        ((TEMPLATE, "delen 'word/header1.xml' er beskadiget (ikke gyldig XML)"),),
+    ),
+    Bad(
+        "reference-malformed-settings",
+        reference_with(part_replaced("word/settings.xml", b"<?xml version='1.0'?><w:settings")),
+        ((TEMPLATE, "delen 'word/settings.xml' er beskadiget"),),
+    ),
+    Bad(
+        "reference-part-without-content-type",
+        reference_with(relationship("word/document.xml", "image", "media/billede.emf", external=False)),
+        ((TEMPLATE, "peger på 'word/media/billede.emf', som mangler"),),
+    ),
+    Bad(
+        "reference-part-without-content-type-present",
+        reference_with(
+            lambda parts: (
+                relationship("word/document.xml", "image", "media/billede.emf", external=False)(parts),
+                parts.__setitem__("word/media/billede.emf", b"\x01\x00\x00\x00"),
+            )
+        ),
+        ((TEMPLATE, "delen 'word/media/billede.emf' har ingen indholdstype"),),
+    ),
+    Bad(
+        "reference-malformed-relationships",
+        reference_with(part_replaced("word/_rels/document.xml.rels", b"<Relationships")),
+        ((TEMPLATE, "delen 'word/_rels/document.xml.rels' er beskadiget"),),
+    ),
+)
+
+
+# --- issue 24: nesting, chains and links beyond what a case can have ----------------------------------------
+
+
+def nested(levels: int) -> str:
+    """A TOML line with a list of lists `levels` deep."""
+    return "dybt = " + "[" * levels + "]" * levels + "\n"
+
+
+def toml_prefixed(name: str, line: str) -> Callable[[Path], Path]:
+    """A builder whose file `name` of the case gets `line` first."""
+
+    def build(tmp_path: Path) -> Path:
+        case = make_case(tmp_path)
+        (case / name).write_text(line + (case / name).read_text(encoding="utf-8"), encoding="utf-8")
+        return case
+
+    return build
+
+
+def stil_toml_nested(tmp_path: Path) -> Path:
+    style = tmp_path / "stil"
+    shutil.copytree(STYLE, style)
+    (style / "stil.toml").write_text(nested(3000), encoding="utf-8")
+    return make_case(tmp_path, sag_toml_patch={"stil": "../stil"})
+
+
+CHAIN = 25
+
+
+def forrige_chain(tmp_path: Path) -> Path:
+    """CHAIN case folders, each following up on the one before (forrige = its folder): the last one is returned."""
+    for i in range(CHAIN):
+        patch = {"handleplan.forrige": f"../s{i - 1}"} if i else {}
+        case = make_case(tmp_path, name=f"s{i}", sag_toml_patch=patch)
+    return case
+
+
+def hard_link_outside(tmp_path: Path) -> Path:
+    case = make_case(tmp_path)
+    outside = tmp_path / "hemmelig.md"
+    outside.write_text("Fortroligt notat.", encoding="utf-8")
+    (case / "tekster" / "forklaring.md").unlink()
+    os.link(outside, case / "tekster" / "forklaring.md")
+    return case
+
+
+TOO_DEEP = "tabeller eller lister lagt mere end 20 lag inden i hinanden"
+LIMITS: tuple[Bad, ...] = (
+    Bad("toml-3000-nested-lists", toml_prefixed("sag.toml", nested(3000)), (("sag.toml", TOO_DEEP, "Fjern"),)),
+    Bad("toml-25-nested-lists", toml_prefixed("sag.toml", nested(25)), (("sag.toml", TOO_DEEP),)),
+    Bad(
+        "toml-3000-nested-tables",
+        toml_prefixed("sag.toml", "dybt = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n"),
+        (("sag.toml", TOO_DEEP),),
+    ),
+    Bad(
+        "handleplan-3000-nested-lists", toml_prefixed("handleplan.toml", nested(3000)), (("handleplan.toml", TOO_DEEP),)
+    ),
+    Bad("stil-toml-3000-nested-lists", stil_toml_nested, (("../stil/stil.toml", TOO_DEEP),)),
+    Bad(
+        "forrige-chain-of-25-cases",
+        forrige_chain,
+        (
+            (
+                "/".join(f"../s{i}" for i in range(CHAIN - 2, 3, -1)) + "/sag.toml, nøgle 'handleplan.forrige'",
+                "fører til en kæde af mere end 20 sager",
+                "handleplan-fil",
+            ),
+        ),
+    ),
+    Bad(
+        "tekster-hard-link-to-a-file-outside",
+        hard_link_outside,
+        (("tekster/forklaring.md", "filen har 2 navne (hårde links)", "Kopiér filen ind i sagsmappen"),),
+    ),
+)
+
+
+# --- issue 24: numbers with spaces inside, wide encodings, multi-line cells ------------------------------------
+
+
+def csv_written(rows: list[list[str]], space_before_quotes: bool = False) -> str:
+    """Rows as the csv module writes them (a cell with a line break quoted), optionally with ", " before quotes."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue().replace(',"', ', "') if space_before_quotes else buffer.getvalue()
+
+
+def stat_written(change: Callable[[list[list[str]]], object], space_before_quotes: bool = False):
+    def build(tmp_path: Path) -> Path:
+        rows = statistik_rows()
+        change(rows)
+        return make_case(tmp_path, statistik=csv_written(rows, space_before_quotes))
+
+    return build
+
+
+SPACE_INSIDE = "har mellemrum inde i tallet"
+NUMBERS_AND_ENCODINGS: tuple[Bad, ...] = (
+    Bad(
+        "stat-count-space-inside",
+        stat_with(cell(ROW_ALLEROED_2024, STADF, "2 4")),
+        (("statistik.csv, række 5, kolonne 'stadfaestet'", f"'2 4' {SPACE_INSIDE}", "mellem tusinder"),),
+    ),
+    Bad(
+        "stat-count-no-break-space-inside",
+        stat_with(cell(ROW_ALLEROED_2024, HJEMVIST, "1\u00a00")),
+        (("statistik.csv, række 5, kolonne 'hjemvist'", SPACE_INSIDE),),
+    ),
+    Bad(
+        "stat-count-space-after-thousands",
+        stat_with(cell(ROW_ALLEROED_2024, STADF, "1234 5")),
+        (("statistik.csv, række 5, kolonne 'stadfaestet'", SPACE_INSIDE),),
+    ),
+    Bad(
+        "fv-count-space-inside",
+        fv_with(cell(3, 4, "1 2")),
+        (("forvaltningsomraader.csv, række 3, kolonne 'hjemvist'", SPACE_INSIDE),),
+    ),
+    Bad("stat-utf32", built(statistik=to_csv(statistik_rows()).encode("utf-32")), (("statistik.csv", "UTF-32"),)),
+    Bad(
+        "stat-utf32-big-endian-without-bom",
+        built(statistik=to_csv(statistik_rows()).encode("utf-32-be")),
+        (("statistik.csv", "gemt som UTF-32", "CSV UTF-8"),),
+    ),
+    Bad(
+        "stat-utf16-without-bom",
+        built(statistik=to_csv(statistik_rows()).encode("utf-16-le")),
+        (("statistik.csv", "gemt som UTF-16"),),
+    ),
+    # accepted: a quoted cell spanning lines, also in the header and after ", "; thousands grouped by spaces
+    Bad("stat-quoted-newline-in-first-header-cell", stat_written(cell(1, KOMMUNE, "kommune\n")), ()),
+    Bad(
+        "stat-quoted-newline-after-comma-space",
+        stat_written(cell(3, 8, "første, linje\nanden, linje"), space_before_quotes=True),
+        (),
+    ),
+    Bad("stat-thousands-grouped-by-no-break-space", stat_with(cell(ROW_ALLEROED_2024, 7, "1\u00a0234")), ()),
+)
+
+
+# --- issue 24: an SVG logo that would fetch something, however written -----------------------------------------
+
+SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
+
+
+def svg_logo(text: str) -> Callable[[Path], Path]:
+    """A builder whose case uses a copy of the example style folder with this logo.svg."""
+
+    def build(tmp_path: Path) -> Path:
+        style = tmp_path / "stil"
+        shutil.copytree(STYLE, style)
+        (style / "logo.svg").write_text(text, encoding="utf-8")
+        return make_case(tmp_path, sag_toml_patch={"stil": "../stil"})
+
+    return build
+
+
+LOGO = "../stil/logo.svg"
+SVG_HINT = "Gem logoet som almindelig SVG"
+SVG_LOGOS: tuple[Bad, ...] = (
+    *(
+        Bad(
+            f"svg-style-{name}",
+            svg_logo(f"{SVG_OPEN}<style>{css}</style><rect width='10' height='10'/></svg>"),
+            ((LOGO, "<style> henter noget udefra", SVG_HINT),),
+        )
+        for name, css in (
+            ("css-escape-url", "rect { fill: \\75 rl(https://tracker.example/a.svg#p) }"),
+            ("css-escape-six-digits", "rect { fill: \\000075rl(https://tracker.example/a.svg#p) }"),
+            ("css-escaped-import", "@im\\70 ort 'https://tracker.example/a.css';"),
+            ("css-comment-in-url", "rect { fill: u/**/rl(https://tracker.example/a.svg#p) }"),
+            ("css-image-set", "rect { background: image-set('https://tracker.example/a.png' 1x) }"),
+            ("cdata-url", "<![CDATA[rect { fill: url(https://tracker.example/a.svg#p) }]]>"),
+        )
+    ),
+    Bad(
+        "svg-style-attribute-css-escape",
+        svg_logo(f"{SVG_OPEN}<rect width='10' height='10' style='fill: \\75 rl(https://tracker.example/p)'/></svg>"),
+        ((LOGO, "har attributten style=", SVG_HINT),),
+    ),
+    Bad(
+        "svg-external-dtd",
+        svg_logo(
+            '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "https://tracker.example/svg11.dtd">'
+            f"{SVG_OPEN}<rect width='10' height='10'/></svg>"
+        ),
+        ((LOGO, "henviser til en DTD uden for filen", SVG_HINT),),
+    ),
+    Bad(
+        "svg-xml-stylesheet",
+        svg_logo(
+            '<?xml version="1.0"?><?xml-stylesheet type="text/css" href="https://tracker.example/a.css"?>'
+            f"{SVG_OPEN}<rect width='10' height='10'/></svg>"
+        ),
+        ((LOGO, "henter et stylesheet (<?xml-stylesheet?>)", SVG_HINT),),
+    ),
+    Bad(
+        "svg-xml-base",
+        svg_logo(f"{SVG_OPEN}<g xml:base='https://tracker.example/'><use href='#x'/></g><rect id='x'/></svg>"),
+        ((LOGO, "xml:base='https://tracker.example/'", SVG_HINT),),
+    ),
+)
+
+
+CORPUS = CORPUS + tuple(b for b in HARDENING if b.expect) + PUBLISHED_IDS + REFERENCE_PARTS + LIMITS + SVG_LOGOS
+CORPUS += tuple(b for b in NUMBERS_AND_ENCODINGS if b.expect)
+# repros that crashed or were refused and are good input
+ACCEPTED = tuple(b for b in HARDENING + NUMBERS_AND_ENCODINGS if not b.expect)
 
 
 PROBLEM_LINE = re.compile(r"^  - (.*)$")
@@ -907,6 +1302,14 @@ def test_corpus_is_large_and_unique():
     """The corpus keeps at least 25 distinct bad inputs."""
     ids = [b.id for b in CORPUS]
     assert len(ids) >= 25 and len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("bad", PUBLISHED_IDS, ids=lambda b: b.id)
+def test_a_hidden_id_is_never_echoed(bad: Bad, tmp_path, capsys):
+    """The message about a hidden pseudonym shows it in no form: read as a reader would, it holds no id."""
+    result = run_cli(capsys, "check", bad.build(tmp_path))
+    assert result.code == 2
+    assert not EXAMPLE_IDS.found_in(result.err + result.out)
 
 
 def test_unmodified_copy_passes(tmp_path, capsys):

@@ -78,6 +78,19 @@ def packet(tmp_path_factory) -> Path:
     return build(EXAMPLE, tmp_path_factory.mktemp("out")).folder
 
 
+@pytest.mark.parametrize("doc", ["sagsfremstilling", "bilag-1", "bilag-2"])
+def test_the_pdf_shows_no_text_its_html_does_not(packet, doc):
+    """The gate before a version is written reads the HTML and DOCX, not the PDF: every word of the PDF must be
+    text of the HTML it is laid out from (a hyphenated word a part of one), or the page numbers and list marks the
+    stylesheet adds."""
+    from reportgen.writers import html
+
+    page_text = "".join("".join(text.split()) for _, text in html.sections((packet / f"{doc}.html").read_bytes()))
+    pdf = subprocess.run(["pdftotext", str(packet / f"{doc}.pdf"), "-"], capture_output=True, text=True, check=True)
+    words = {w.rstrip("-\u2010\u00ad") for w in pdf.stdout.split()} - {"Side", "af", "•", "◦", ""}
+    assert words and not {w for w in words if w not in page_text and not re.fullmatch(r"\d+\.?", w)}
+
+
 def test_version_folder_layout(packet):
     assert packet.name == "v1" and packet.parent.name == "2024" and packet.parent.parent.name == "alleroed"
     names = {p.name for p in packet.iterdir()}

@@ -200,3 +200,50 @@ def test_staging_folders_of_killed_builds_are_removed(tmp_path):
     os.utime(stale, (time.time() - 3600, time.time() - 3600))
     write_packet(inputs, cf, {"sagsfremstilling.html": b"<p>a</p>"}, tmp_path / "ud")
     assert sorted(p.name for p in base.iterdir()) == ["v1"]
+
+
+# --- the printout cannot be written ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "figures", "build", "diff"])
+def test_a_full_standard_output_is_an_environment_error(command, tmp_path):
+    """With standard output on /dev/full every command says in Danish that the printout could not be written (exit
+    2), never "Intern fejl" and never a traceback; what it saves in files is saved."""
+    case = make_case(tmp_path)
+    out = tmp_path / "ud"
+    args = {"check": [case], "figures": [case], "build": [case, "--out", out]}.get(command)
+    if args is None:
+        from reportgen.lifecycle.build import build
+
+        build(case, out)
+        (case / "tekster" / "kvalitet.md").write_text("Ny tekst om kvalitetsarbejdet.", encoding="utf-8")
+        build(case, out)
+        args = [out / "alleroed" / "2024" / "v1", out / "alleroed" / "2024" / "v2", "--out", tmp_path / "diff"]
+    code = "import sys; from reportgen.cli import main; sys.exit(main(sys.argv[1:]))"
+    env = {k: v for k, v in os.environ.items() if k != "REPORTGEN_DEBUG"}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-c", code, command, *map(str, args)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("Udskriften kunne ikke skrives til standard output: disken eller enheden er fuld.")
+    assert "Intern fejl" not in done.stderr and "Traceback" not in done.stderr and "Exception" not in done.stderr
+    if command == "build":
+        assert version_folders(out)
+    if command == "diff":
+        assert any((tmp_path / "diff").iterdir())
+
+
+def test_the_web_builds_full_disk_message_says_it_once():
+    """The browser shows a failed build's cause once: "Versionen blev ikke bygget: disken er fuld …"."""
+    from reportgen.web.builds import Job
+
+    job = Job("id", "sag")
+    job.failed = str(failure(OSError(28, "No space left on device"), Path("/ud")))
+    job.state = "fejl"
+    assert job.message().count("Versionen blev ikke bygget") == 1
+    assert job.message().startswith("Versionen blev ikke bygget: disken er fuld")

@@ -324,6 +324,36 @@ def test_out_inside_a_version_is_refused(versions, capsys, target):
     assert not (v2 / "ny-mappe").exists()
 
 
+@pytest.mark.parametrize("target", ["v3", "v3/ny-mappe", ".v-tmp-abc"])
+def test_out_where_a_version_would_go_is_refused(versions, capsys, target):
+    """--out at the place of a version that does not exist yet (the next one) is refused too: a folder made there
+    would be listed as a version. A version folder is told by its place in the history, not by what it holds."""
+    from reportgen.lifecycle.versions import versions as listed
+
+    v1, v2, _ = versions
+    result = run_cli(capsys, "diff", v1, v2, "--out", v1.parent / target)
+    assert result.code == 2, result.err
+    assert "en version ændres aldrig" in result.err
+    assert not (v1.parent / target.split("/")[0]).exists()
+    assert listed(v1.parent) == [1, 2]
+
+
+def test_a_version_without_its_manifest_is_still_a_version(versions, capsys):
+    """A version folder whose manifest.json was removed by hand is still never written into."""
+    v1, v2, _ = versions
+    hand_made = v1.parent / "v9"
+    shutil.copytree(v1, hand_made)
+    (hand_made / "manifest.json").unlink()
+    try:
+        before = _snapshot(hand_made)
+        result = run_cli(capsys, "diff", v1, v2, "--out", hand_made / "sammenligning")
+        assert result.code == 2, result.err
+        assert "en version ændres aldrig" in result.err
+        assert _snapshot(hand_made) == before and not (hand_made / "sammenligning").exists()
+    finally:
+        shutil.rmtree(hand_made)
+
+
 def test_out_that_is_a_file_is_refused(versions, capsys, tmp_path):
     v1, v2, _ = versions
     existing = tmp_path / "redline.html"

@@ -309,6 +309,7 @@ def test_an_svg_logo_may_use_its_own_gradients_and_embedded_png(style):
     inner = (
         '<defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient></defs>'
         '<rect width="10" height="10" fill="url(#g)"/><use href="#g"/>'
+        "<rect width='10' height='10' style='fill: url( \"#g\")'/>"
         '<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>'
     )
     (style / "logo.svg").write_text(SVG.format(inner), encoding="utf-8")
@@ -397,3 +398,17 @@ def test_check_says_what_the_style_folder_brings(capsys):
     assert result.code == 0
     assert "Stilmappe kommunestil: Word-skabelon; logo (PNG og SVG); 3 skriftfiler; stil.toml: skrift," in result.out
     assert "Stilmappe" not in run_cli(capsys, "check", EXAMPLE).out
+
+
+def test_what_check_refuses_in_a_template_python_docx_cannot_open(tmp_path):
+    """The template check parses what python-docx parses: each damaged template of the corpus is one python-docx
+    fails to open (so `build` would have stopped with an internal error), and the example's opens."""
+    from test_bad_inputs import REFERENCE_PARTS
+
+    damaged = [b for b in REFERENCE_PARTS if "malformed" in b.id or "content-type" in b.id]
+    assert len(damaged) >= 4
+    for bad in damaged:
+        bad.build(tmp_path / bad.id)
+        with pytest.raises(Exception):  # noqa: B017 - KeyError, XMLSyntaxError: whatever python-docx raises
+            docx.Document(str(tmp_path / bad.id / "stil" / "reference.docx"))
+    docx.Document(str(STYLE / "reference.docx"))

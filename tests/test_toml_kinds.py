@@ -44,12 +44,12 @@ def check(folder: Path, value: Any, kind: Any, key: str = "k") -> tuple[Any, lis
 
 def used_kinds() -> set[Any]:
     """The kinds of every TOML key of every record the loaders read (sag.toml, the plan file, a style's tokens),
-    with each tuple of allowed values counted as the kind `tuple`."""
+    with each set of allowed values (a tuple, or a table of records by code) counted as the kind `tuple`."""
     kinds = set()
     for module in pkgutil.iter_modules(inputs_path):
         for record in vars(importlib.import_module(f"reportgen.inputs.{module.name}")).values():
             if isinstance(record, type) and dataclasses.is_dataclass(record):
-                kinds |= {tuple if isinstance(kind, tuple) else kind for kind, _, _ in schema(record).values()}
+                kinds |= {tuple if isinstance(kind, tuple | dict) else kind for kind, _, _ in schema(record).values()}
     return kinds
 
 

@@ -855,3 +855,17 @@ def test_a_style_folder_outside_the_workspace_is_refused_unread(tmp_path, value)
     assert f"mappen &#39;{value}&#39; ligger uden for arbejdsmappen" in page
     preview = client.get(f"/sag/{CASE}/forhaandsvisning/sagsfremstilling")
     assert preview.status_code == 422 and "Kommunes logo" not in text_of(preview)
+
+
+def test_a_case_nested_too_deep_is_shown_broken_beside_the_others(web):
+    """A sag.toml with thousands of nested lists breaks its own case only: the overview lists it as broken and the
+    other case as it is, and its own pages say what is wrong."""
+    _, client, ws = web
+    shutil.copytree(ws / CASE, ws / "dyb")
+    (ws / "dyb" / "sag.toml").write_text("x = " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    overview = client.get("/")
+    assert overview.status_code == 200
+    page = text_of(overview)
+    assert "Allerød 2024" in page and "dyb" in page and "Fejl i sagen (1)" in page
+    case_page = client.get("/sag/dyb/")
+    assert case_page.status_code == 200 and "lagt mere end 20 lag inden i hinanden" in text_of(case_page)

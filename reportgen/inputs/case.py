@@ -30,8 +30,15 @@ from reportgen.domain.vocabulary import (
     Recommendation,
 )
 from reportgen.inputs import files
-from reportgen.inputs.limits import MAX_LONG_TEXT, MAX_MARKDOWN_DEPTH, MAX_SHORT_TEXT, MAX_TEXT_BYTES, MAX_TOML_BYTES
-from reportgen.inputs.text import FORBIDDEN_HINT, forbidden, line_of, markdown_too_deep, text_problem
+from reportgen.inputs.limits import (
+    MAX_LONG_TEXT,
+    MAX_MARKDOWN_DEPTH,
+    MAX_SHORT_TEXT,
+    MAX_TEXT_BYTES,
+    MAX_TOML_BYTES,
+    MAX_TOML_DEPTH,
+)
+from reportgen.inputs.text import FORBIDDEN_HINT, forbidden, id_line, line_of, markdown_too_deep, text_problem
 
 # The codes sag.toml accepts for the closed sets (domain/vocabulary.py), in order.
 STATUSES = tuple(CASE_STATUSES)
@@ -412,12 +419,33 @@ def key_kind(kind: Any) -> KeyKind:
     return KEY_KINDS[tuple if isinstance(kind, tuple | dict) else kind]
 
 
+TOO_DEEP = f"filen har tabeller eller lister lagt mere end {MAX_TOML_DEPTH} lag inden i hinanden."
+TOO_DEEP_HINT = "Fjern de overflødige [ ] og { }: filen har kun få lag (fx [[behandling]] med sine nøgler)."
+
+
 def parse_toml(text: str, file: str) -> dict[str, Any]:
-    """A TOML text's content; InputError naming the file when it is not valid TOML."""
+    """A TOML text's content; InputError naming the file when it is not valid TOML or nests tables and lists more
+    than MAX_TOML_DEPTH deep (Python's TOML reader recurses once per level: thousands would overflow)."""
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")]) from None
+    except RecursionError:
+        data = None
+    if data is None or toml_depth(data) > MAX_TOML_DEPTH:
+        raise InputError([Problem(file, TOO_DEEP, hint=TOO_DEEP_HINT)])
+    return data
+
+
+def toml_depth(value: Any) -> int:
+    """How many tables and lists lie inside each other in a TOML value (counted without recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth + 1)
+            stack += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)]
+    return deepest
 
 
 def read_toml(path: Path, file: str, root: Path | None) -> dict[str, Any]:
@@ -544,9 +572,9 @@ def _texts(
 def _text_usable(text: str, file: str, problems: ProblemList, ids: Ids) -> bool:
     """True for a text the writers can take and that holds no pseudonym; else False after recording the problem
     with its line."""
-    position = ids.search(text)
-    if position is not None:
-        problems.add(file, f"linje {line_of(text, position)} {FOUND}", hint=FOUND_HINT)
+    line = id_line(text, ids)
+    if line is not None:
+        problems.add(file, f"linje {line} {FOUND}", hint=FOUND_HINT)
         return False
     found = forbidden(text)
     if found:

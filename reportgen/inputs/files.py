@@ -1,8 +1,8 @@
 """Reading a file of a case: a regular file inside the case folder (after following links), below a size cap.
 
 Every file the tool reads from a case folder – sag.toml, tekster/*.md, the data files – or from a style
-folder is opened here and nowhere else, so a link to /etc/shadow, a FIFO, a device, a folder, a symlink loop
-or an odd path is refused with a message naming the file, never read, never hung on and never published.
+folder is opened here and nowhere else, so a link to /etc/shadow (symbolic or hard), a FIFO, a device, a folder,
+a symlink loop or an odd path is refused with a message naming the file, never read, never hung on and never published.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ def resolve(path: Path, root: Path | None, place: str = CASE_FOLDER) -> tuple[Pa
         inside = root is None or resolved.is_relative_to(Path(root).resolve(strict=True))
     except ValueError:  # a NUL character in the path
         return None, "stien indeholder et NUL-tegn.", "Skriv filens navn uden usynlige tegn."
+    except RecursionError:  # a RuntimeError too, but no link loop: the caller has gone too deep
+        raise
     except RuntimeError:  # Python 3.11 reports a symlink loop this way
         return None, _LOOP, _LOOP_HINT
     except OSError as exc:
@@ -103,6 +105,8 @@ def read_file(path: Path, display: str, limit: int, root: Path | None = None, pl
         kind = _kind(info.st_mode)
         if kind:
             raise InputError([Problem(display, f"er {kind}, ikke en almindelig fil.", hint="Angiv en almindelig fil.")])
+        if info.st_nlink > 1:
+            raise InputError([_hard_linked(display, info.st_nlink, place)])
         if info.st_size > limit:
             raise InputError([_too_big(display, info.st_size, limit)])
         with os.fdopen(handle, "rb", closefd=False) as stream:
@@ -114,6 +118,16 @@ def read_file(path: Path, display: str, limit: int, root: Path | None = None, pl
     if len(data) > limit:
         raise InputError([_too_big(display, len(data), limit)])
     return data
+
+
+def _hard_linked(display: str, links: int, place: str) -> Problem:
+    """The problem of a file with more than one name: its other names may lie anywhere on the disk, outside place
+    too, and no path tells which file it really is (a hard link to /etc/shadow looks like any file)."""
+    return Problem(
+        display,
+        f"filen har {links} navne (hårde links), så den kan lige så godt være en fil uden for {place}.",
+        hint=f"Kopiér filen ind i {place} (cp uden -l), så den kun har ét navn.",
+    )
 
 
 def _too_big(display: str, size: int, limit: int) -> Problem:

@@ -18,6 +18,8 @@ MAX_CELL_CHARS = 1_000  # characters in one cell of a data file
 MAX_SHORT_TEXT = 255  # characters in a one-line sag.toml value (titel, forfatter, organ …; Word's limit)
 MAX_LONG_TEXT = 5_000  # characters in a sag.toml text that is a paragraph (a decision, "beslutning")
 MAX_MARKDOWN_DEPTH = 10  # emphasis nested in emphasis (*…**…**…*) in a text of tekster/
+MAX_TOML_DEPTH = 20  # tables and lists nested in each other in a TOML file (sag.toml has three levels)
+MAX_FORRIGE_CHAIN = 20  # cases a follow-up reaches back through (forrige of forrige …)
 MAX_COUNT = 100_000_000  # a count of decisions or cases (the whole country makes far fewer per year)
 # a style folder (stil), read on loading the case
 MAX_STYLE_TOML_BYTES = 64 * KB  # stil.toml: a few design tokens

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportgen.domain.errors import InputError, Problem
 from reportgen.domain.privacy import Ids
-from reportgen.inputs.case import Case, load_case
+from reportgen.inputs.case import Case, load_case, parse_toml
 from reportgen.inputs.files import read_file
 from reportgen.inputs.forvaltning import Forvaltning, load_forvaltning
 from reportgen.inputs.klagesager import Klagesager, load_klagesager, pseudonyms
-from reportgen.inputs.limits import MAX_TOML_BYTES
+from reportgen.inputs.limits import MAX_FORRIGE_CHAIN, MAX_TOML_BYTES
 from reportgen.inputs.plan import Plan, load_plan
 from reportgen.inputs.statistics import Statistics, load_statistics, require_year, with_national
 from reportgen.inputs.style import DEFAULT_LOOK, Look, load_style
@@ -46,6 +45,8 @@ class Inputs:
     look: Look = DEFAULT_LOOK  # the style folder's (stil), else reportgen's own
     plan: Plan | None = None
     forrige: Previous | None = None
+    # the records' pseudonyms, this year's and last year's case's: no produced document may show one
+    pseudonyms: Ids = field(default_factory=Ids, compare=False, repr=False)
 
     @property
     def landstal(self) -> Statistics:
@@ -130,7 +131,9 @@ def _load(
         tabel2 = tuple(dict.fromkeys(r.navn for r in forvaltning.records)) if forvaltning else ()
         plan = load_plan(case.handleplan.fil, _display(case, case.handleplan.fil), case.aar, tabel2, root, ids)
     forrige = _previous(case, (*later, case.folder), ids) if case.handleplan.forrige else None
-    return Inputs(case, statistik, forvaltning, klagesager, landsudtraek, look, plan, forrige)
+    if forrige is not None and forrige.inputs is not None:
+        ids = ids | forrige.inputs.pseudonyms
+    return Inputs(case, statistik, forvaltning, klagesager, landsudtraek, look, plan, forrige, ids)
 
 
 def _style_display(case: Case, folder: Path, given: Path | None) -> str:
@@ -146,8 +149,8 @@ def case_pseudonyms(folder: Path, sag_toml: str | None = None) -> Ids:
     try:
         if sag_toml is None:
             sag_toml = read_file(folder / "sag.toml", "sag.toml", MAX_TOML_BYTES, folder).decode("utf-8-sig")
-        data = tomllib.loads(sag_toml)
-    except (InputError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = parse_toml(sag_toml, "sag.toml")
+    except (InputError, UnicodeDecodeError):
         return Ids()
     name = data.get("klagesager")
     if not isinstance(name, str) or "\0" in name:
@@ -164,6 +167,18 @@ def _previous(case: Case, chain: tuple[Path, ...], ids: Ids) -> Previous:
     where = "handleplan.forrige"
     if path.is_file():
         return Previous(label, load_plan(path, label, case.aar - 1, None, None, ids))
+    if len(chain) > MAX_FORRIGE_CHAIN:
+        raise InputError(
+            [
+                Problem(
+                    "sag.toml",
+                    f"'{label}' fører til en kæde af mere end {MAX_FORRIGE_CHAIN} sager, der hver bygger på den "
+                    "forrige (forrige i forrige …); højst så mange læses.",
+                    column=where,
+                    hint="Lad en ældre sag i kæden pege på sin forriges handleplan-fil i stedet for dens mappe.",
+                )
+            ]
+        )
     if path in chain:
         raise InputError(
             [

@@ -7,6 +7,7 @@ template as cheaply as a bad data file, and the DOCX writer can trust every temp
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from enum import StrEnum
 from io import BytesIO
@@ -121,11 +122,107 @@ def check_reference(data: bytes, display: str) -> list[Problem]:
             kind = _content_type(package, main)
             if kind != _MAIN:
                 return [Problem(display, _kind_message(kind), hint=_SAVE_AS_DOCX)]
+            parts = _package_problems(package, display)
+            if parts:
+                return parts
             styles = _styles(package, main)
             document = _xml(package, main)
         except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError):
             return [Problem(display, "filen er beskadiget (en del af Word-pakken kan ikke læses).", hint=_SAVE_AS_DOCX)]
     return _style_problems(styles, display) + _page_problems(document, display)
+
+
+# The parts python-docx parses as XML when it opens a package (its PartFactory's part types).
+_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+_PARSED = {
+    _MAIN,
+    *(_WML + kind for kind in ("styles+xml", "numbering+xml", "settings+xml", "header+xml", "footer+xml")),
+    _WML + "comments+xml",
+    "application/vnd.openxmlformats-package.core-properties+xml",
+}
+# Field codes that fetch another file or address when Word updates the fields (opening, printing).
+_FETCHING_FIELDS = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT|RD)\b", re.IGNORECASE)
+_OUTSIDE_HINT = (
+    "Fjern linket i Word (fx Udvikler → Dokumentskabelon for en tilknyttet skabelon, eller højreklik → Fjern "
+    "link), gem som Word-dokument (*.docx) og prøv igen; ellers vil hvert dokument, reportgen laver, have linket."
+)
+
+
+def _package_problems(package: zipfile.ZipFile, display: str) -> list[Problem]:
+    """Problems in the parts python-docx reads: every part the relationships reach, from the package's own, must be
+    in the package, have a content type and, where python-docx parses it, be well-formed XML; and no part may link
+    out of the document (an external relationship: a template, picture or hyperlink fetched from a file or an
+    address; a field that includes one)."""
+    defaults, overrides = _content_types(package)
+    names = set(package.namelist())
+    problems: list[Problem] = []
+    queue, seen = [""], {""}
+    while queue:
+        source = queue.pop(0)
+        folder, name = posixpath.split(source)
+        rels = posixpath.join(folder, "_rels", f"{name}.rels")
+        if rels not in names:
+            continue
+        try:
+            relationships = list(_xml(package, rels).iter(f"{{{_REL}}}Relationship"))
+        except etree.XMLSyntaxError:
+            return [_damaged(display, rels)]
+        for rel in relationships:
+            target, kind = rel.get("Target", ""), rel.get("Type", "").rsplit("/", 1)[-1]
+            if rel.get("TargetMode") == "External":
+                if kind != "hyperlink" or not target.startswith("#"):
+                    problems.append(_linked_out(display, source or rels, kind, target))
+                continue
+            part = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target))
+            if part in seen:
+                continue
+            seen.add(part)
+            if part not in names:
+                return [
+                    Problem(display, f"delen '{source or rels}' peger på '{part}', som mangler.", hint=_SAVE_AS_DOCX)
+                ]
+            content_type = overrides.get(part.lower()) or defaults.get(posixpath.splitext(part)[1][1:].lower())
+            if content_type is None:
+                return [Problem(display, f"delen '{part}' har ingen indholdstype.", hint=_SAVE_AS_DOCX)]
+            if content_type in _PARSED:
+                try:
+                    root = _xml(package, part)
+                except etree.XMLSyntaxError:
+                    return [_damaged(display, part)]
+                problems += [_linked_out(display, part, "felt", code) for code in _fetching_fields(root)]
+            queue.append(part)
+    return problems
+
+
+def _content_types(package: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
+    """[Content_Types].xml: content type by extension, and by part (both lower case, as python-docx matches)."""
+    root = _xml(package, "[Content_Types].xml")
+    defaults = {
+        d.get("Extension", "").lower(): d.get("ContentType", "") for d in root.iter(f"{{{_CONTENT_TYPES}}}Default")
+    }
+    overrides = {
+        o.get("PartName", "").lstrip("/").lower(): o.get("ContentType", "")
+        for o in root.iter(f"{{{_CONTENT_TYPES}}}Override")
+    }
+    return defaults, overrides
+
+
+def _fetching_fields(root: etree._Element) -> list[str]:
+    """The field codes in a part that fetch another file or address."""
+    codes = [e.text or "" for e in root.iter(f"{{{W}}}instrText")]
+    codes += [e.get(f"{{{W}}}instr", "") for e in root.iter(f"{{{W}}}fldSimple")]
+    return [" ".join(code.split())[:80] for code in codes if _FETCHING_FIELDS.match(code)]
+
+
+def _linked_out(display: str, part: str, kind: str, target: str) -> Problem:
+    """A part that links out of the document."""
+    shown = target if len(target) <= 80 else target[:77] + "…"
+    return Problem(display, f"delen '{part}' har et link ud af dokumentet ({kind}: {shown}).", hint=_OUTSIDE_HINT)
+
+
+def _damaged(display: str, part: str) -> Problem:
+    """A part that is not well-formed XML."""
+    return Problem(display, f"delen '{part}' er beskadiget (ikke gyldig XML).", hint=_SAVE_AS_DOCX)
 
 
 def _xml(package: zipfile.ZipFile, name: str) -> etree._Element:

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import cache
@@ -28,7 +27,7 @@ from reportgen.domain import colours
 from reportgen.domain.errors import InputError, Problem, ProblemList, suggest
 from reportgen.domain.privacy import Ids
 from reportgen.inputs import files
-from reportgen.inputs.case import TableReader, key, schema
+from reportgen.inputs.case import TableReader, key, parse_toml, schema
 from reportgen.inputs.limits import (
     MAX_FONT_BYTES,
     MAX_FONTS,
@@ -57,7 +56,22 @@ _SVG_REFUSED = {  # elements that run code, embed other content or change attrib
     *("animate", "animateColor", "animateMotion", "animateTransform", "set", "discard"),
 }
 _SVG_LOCAL_REFERENCE = re.compile(r"#|data:image/(png|jpeg);base64,", re.IGNORECASE)
-_CSS_URL = re.compile(r"url\(\s*['\"]?(?!#)|@import", re.IGNORECASE)
+# CSS that fetches: url() (but to a fragment of the file itself), the other image functions, src(), @import
+_CSS_URL = re.compile(
+    r"url\((?!\s*['\"]?\s*#)|(?<![\w-])(src|image|image-set|-webkit-image-set|cross-fade)\(|@import", re.IGNORECASE
+)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)", re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?(\*/|$)", re.DOTALL)
+_XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
+
+
+def _fetches(css: str) -> bool:
+    """True when CSS (a style sheet, a style attribute or a presentation attribute) would fetch something, also when
+    written with escapes (\\75 rl(…)) or comments."""
+    plain = _CSS_ESCAPE.sub(lambda m: chr(min(int(m.group(1), 16), 0x10FFFF)) if m.group(1) else m.group(2), css)
+    return bool(_CSS_URL.search(_CSS_COMMENT.sub("", plain)))
+
+
 Reader = Callable[[str, int], bytes | None]  # reads a file of the style folder by name, below a size cap
 
 
@@ -189,12 +203,12 @@ def _tokens(data: bytes | None, display: str, problems: ProblemList) -> Tokens:
     if data is None:
         return Tokens()
     try:
-        table = tomllib.loads(data.decode("utf-8-sig"))
+        table = parse_toml(data.decode("utf-8-sig"), display)
     except UnicodeDecodeError:
         problems.add(display, "filen er ikke gemt som UTF-8.", hint="Gem den som UTF-8.")
         return Tokens()
-    except tomllib.TOMLDecodeError as exc:
-        problems.add(display, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")
+    except InputError as exc:
+        problems.items.extend(exc.problems)
         return Tokens()
     values = TableReader(display, Path(), problems, Ids()).table(table, schema(Tokens))
     for name in COLOUR_KEYS:
@@ -399,6 +413,13 @@ def _check_svg(data: bytes, display: str, problems: ProblemList) -> None:
     if tree.docinfo.internalDTD is not None and any(True for _ in tree.docinfo.internalDTD.iterentities()):
         problems.add(display, "SVG-filen definerer entiteter (<!ENTITY>).", hint=hint)
         return
+    if tree.docinfo.system_url or tree.docinfo.public_id:
+        problems.add(display, "SVG-filen henviser til en DTD uden for filen (<!DOCTYPE … SYSTEM/PUBLIC>).", hint=hint)
+        return
+    instructions = [*root.itersiblings(preceding=True), *root.itersiblings(), *root.iter(etree.PI)]
+    if any(isinstance(node, etree._ProcessingInstruction) and node.target == "xml-stylesheet" for node in instructions):
+        problems.add(display, "SVG-filen henter et stylesheet (<?xml-stylesheet?>).", hint=hint)
+        return
     if root.get("viewBox") is None and (root.get("width") is None or root.get("height") is None):
         problems.add(display, "SVG-filen har hverken viewBox eller bredde og højde.", hint="Gem den med en viewBox.")
     for element in root.iter():
@@ -410,12 +431,15 @@ def _check_svg(data: bytes, display: str, problems: ProblemList) -> None:
             return
         for attribute, value in element.attrib.items():
             local = etree.QName(attribute).localname
-            if local.lower().startswith("on") or _CSS_URL.search(value):
+            if etree.QName(attribute).namespace == _XML_NAMESPACE and local == "base":
+                problems.add(display, f"SVG-filen flytter sine henvisninger med xml:base='{value[:60]}'.", hint=hint)
+                return
+            if local.lower().startswith("on") or _fetches(value):
                 problems.add(display, f'SVG-filen har attributten {local}="{value[:40]}".', hint=hint)
                 return
             if local == "href" and not _SVG_LOCAL_REFERENCE.match(value.strip()):
                 problems.add(display, f"SVG-filen henviser til '{value[:60]}' uden for filen.", hint=hint)
                 return
-        if name == "style" and _CSS_URL.search(element.text or ""):
+        if name == "style" and _fetches("".join(element.itertext())):
             problems.add(display, "SVG-filens <style> henter noget udefra (url() eller @import).", hint=hint)
             return

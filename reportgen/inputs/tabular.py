@@ -48,12 +48,13 @@ class Sheet:
 
 def decode(data: bytes, file: str) -> str:
     """Decode CSV bytes strictly as UTF-8 (with or without BOM), else as Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = _wide_encoding(data)
+    if wide:
         raise InputError(
             [
                 Problem(
                     file,
-                    "filen er gemt som UTF-16, som ikke understøttes.",
+                    f"filen er gemt som {wide}, som ikke understøttes.",
                     hint="Gem filen som 'CSV UTF-8' eller som XLSX.",
                 )
             ]
@@ -77,6 +78,21 @@ def decode(data: bytes, file: str) -> str:
                 )
             ]
         ) from None
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """The wide encoding, UTF-32 or UTF-16, that text is stored in (told by its byte order mark, or, without one,
+    by the zero bytes of its first character), else None. UTF-32's marks begin with UTF-16's: it is asked first."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:4]
+    if len(head) == 4 and head.count(0) == 3 and head[1:3] == b"\x00\x00":
+        return "UTF-32"
+    if len(head) >= 2 and head[0] != head[1] and 0 in head[:2]:
+        return "UTF-16"
+    return None
 
 
 # A UTF-8 encoded letter outside ASCII (æ, ø, å, é, …). In a Windows-1252 file these byte pairs would be
@@ -176,9 +192,26 @@ def _csv_records(data: bytes, file: str) -> Records:
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV text's rows numbered from 1, split at the separator its first non-blank line uses."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first)), start=1)
+    """CSV text's rows numbered from 1, split at the separator its first non-blank row uses (read as CSV, so a
+    quoted cell may span lines); a space before a quoted cell is allowed ("a, "b, c"")."""
+    return enumerate(_reader(text, _record_delimiter(text)), start=1)
+
+
+def _reader(text: str, delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+
+
+def _record_delimiter(text: str) -> str:
+    """The separator that splits the first non-blank row into the most cells (the first of ; , tab on a tie)."""
+
+    def cells(delimiter: str) -> int:
+        try:
+            first = next((row for row in _reader(text, delimiter) if any(c.strip() for c in row)), [])
+        except csv.Error:
+            return 0
+        return len(first)
+
+    return max((";", ",", "\t"), key=cells)
 
 
 def _check_size(file: str, number: int, columns: int) -> None:
@@ -355,7 +388,7 @@ def _cell_problems(records: Records, file: str, formulas: Formulas, ids: Ids) ->
     for number, cells in records:
         for index, text in enumerate(cells):
             column = header[index].strip() if index < len(header) and header[index].strip() else f"nr. {index + 1}"
-            problem = text_problem(text, MAX_CELL_CHARS, ids)
+            problem = text_problem(text, MAX_CELL_CHARS, ids, markdown=False)  # a cell is shown as written
             if problem:
                 problems.append(Problem(file, f"cellen {problem[0]}", number, column, problem[1]))
             elif (number, index) in formulas:
@@ -391,7 +424,7 @@ def require_columns(sheet: Sheet, required: tuple[str, ...], aliases: dict[str, 
         renamed[canonical] = written
     missing = [c for c in required if c not in renamed]
     if missing:
-        found = ", ".join(sheet.columns.values())
+        found = ", ".join(" ".join(c.split()) for c in sheet.columns.values())  # a header cell may span lines
         raise InputError(
             [
                 Problem(
@@ -407,19 +440,25 @@ def require_columns(sheet: Sheet, required: tuple[str, ...], aliases: dict[str, 
 
 
 _DIGITS = re.compile(r"^[0-9]+$")  # only 0-9: "²", "①", Arabic-Indic and full-width digits are not numbers here
-_THOUSANDS = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
+# thousands grouped by a dot, or by a space, a no-break space or a narrow one ("1.234", "1 234"), never a mix
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(?:([. \u00a0\u202f\u2009])[0-9]{3})(?:\1[0-9]{3})*$")
 
 
 def parse_count_cell(text: str) -> tuple[int | None, str | None]:
     """A whole non-negative count from a cell: (value, None) or (None, Danish problem text)."""
-    raw = text.strip().replace("\u00a0", "").replace(" ", "")
+    raw = text.strip()
     if raw == "":
         return None, "feltet er tomt."
-    value = int(raw) if _DIGITS.match(raw) else int(raw.replace(".", "")) if _THOUSANDS.match(raw) else None
+    value = int(raw) if _DIGITS.match(raw) else int(re.sub("[^0-9]", "", raw)) if _THOUSANDS.match(raw) else None
     if value is not None:
         if value > MAX_COUNT:
             return None, f"'{text}' er større end {danish.count(MAX_COUNT)}, det største tilladte antal."
         return value, None
+    if re.fullmatch(r"[0-9]+(\s+[0-9]+)+", raw):
+        return None, (
+            f"'{text}' har mellemrum inde i tallet; mellemrum må kun stå mellem tusinder (1 234), ellers kan to tal "
+            "være flettet sammen til ét."
+        )
     if re.match(r"^-[0-9]+([.,][0-9]+)?$", raw):
         return None, f"'{text}' er negativt; antal kan ikke være negative."
     if re.match(r"^[0-9]+[.,][0-9]+$", raw):

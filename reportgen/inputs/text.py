@@ -48,17 +48,47 @@ def forbidden(text: str) -> tuple[int, str] | None:
     return (match.start(), describe(match.group())) if match else None
 
 
-def text_problem(text: str, limit: int, ids: Ids) -> tuple[str, str] | None:
+def text_problem(text: str, limit: int, ids: Ids, markdown: bool = True) -> tuple[str, str] | None:
     """(what is wrong, how to fix it) for a text with a forbidden character, longer than limit or holding one of
-    ids (the records' pseudonyms); None for a text a document can take."""
+    ids (the records' pseudonyms) as written or, for a text a document may render as Markdown, as Markdown shows
+    it; None for a text a document can take."""
     found = forbidden(text)
     if found:
         return f"indeholder {found[1]}, som ikke kan stå i et dokument.", FORBIDDEN_HINT
     if len(text) > limit:
         return f"er {len(text)} tegn lang; højst {limit} tegn er tilladt.", "Forkort teksten."
-    if ids.found_in(text):
+    if ids and (ids.found_in(text) if not markdown else id_line(text, ids) is not None):
         return FOUND, FOUND_HINT
     return None
+
+
+# What can make Markdown show other characters than it is written with: escapes, entities, emphasis, code, links.
+_MARKUP = re.compile(r"[\\&*_`<\[!]")
+
+
+def id_line(source: str, ids: Ids) -> int | None:
+    """The line (from 1) of a text where one of ids shows, as written or as Markdown renders it (emphasis inside
+    the id, backslash escapes, character references), or None."""
+    position = ids.search(source)
+    if position is not None:
+        return line_of(source, position)
+    if not ids or not _MARKUP.search(source):
+        return None
+    for token in _parser().parse(source):
+        if token.type == "inline" and ids.found_in(_shown(token.children or ())):
+            return token.map[0] + 1 if token.map else 1
+    return None
+
+
+def _shown(children: Any) -> str:
+    """The text an inline Markdown token shows (link targets are never shown; an image shows its text)."""
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline", "image", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" " if child.type == "softbreak" else "\n")
+    return "".join(parts)
 
 
 def line_of(text: str, position: int) -> int:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from reportgen import __version__
 from reportgen.documents.compose import Packet, compose
-from reportgen.domain.errors import Problem
+from reportgen.domain.errors import InputError, Problem
 from reportgen.domain.kommuner import slug
+from reportgen.domain.privacy import Ids, published_problems
 from reportgen.figures.case import CaseFigures, compute
 from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
@@ -133,6 +134,48 @@ def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def refuse_published(outputs: dict[str, bytes], ids: Ids) -> None:
+    """Raise InputError naming each output file and section whose text, as its reader sees it, shows one of ids.
+
+    The HTML and DOCX are read as their readers see them (writers' `sections`), the figures' JSON by its texts.
+    The PDFs are not read: each is laid out from its document's HTML (the same bytes, or, in a PDF process, the
+    same HTML writer on the same document and look: the writers are reproducible to the byte), and the stylesheets
+    add only page numbers and copies of the page's own text (running header, draft mark).
+    """
+    if not ids:
+        return
+    from reportgen.writers import docx, html
+
+    readers: dict[str, Callable[[bytes], list[tuple[str, str]]]] = {
+        ".html": html.sections,
+        ".docx": docx.sections,
+        ".json": _json_texts,
+    }
+    problems = [
+        problem
+        for name, data in sorted(outputs.items())
+        if (read := readers.get(Path(name).suffix))
+        for problem in published_problems(name, read(data), ids)
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def _json_texts(data: bytes) -> list[tuple[str, str]]:
+    """Every text in a JSON file, as one section."""
+    texts: list[str] = []
+    stack = [json.loads(data)]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            stack += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            stack += value
+    return [("tallene", "\n".join(texts))]
+
+
 def _library_version(name: str) -> str | None:
     try:
         return metadata.version(name)
@@ -167,9 +210,11 @@ def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path
 def write_packet(
     inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path, progress: Progress = _silent
 ) -> BuildResult:
-    """Write rendered outputs as the next version, unless they equal the latest version."""
+    """Write rendered outputs as the next version, unless they equal the latest version; InputError, and nothing
+    written, when an output would show one of the records' pseudonyms."""
     outputs = dict(outputs)
     outputs[FIGURES] = (json.dumps(to_json(cf, inputs), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    refuse_published(outputs, inputs.pseudonyms)
     base = out / slug(inputs.case.kommune) / str(inputs.case.aar)
     progress("Venter på andre, der bygger den samme sag")
     with version_lock(base):

@@ -9,6 +9,7 @@ from reportgen.documents import charts, compose
 from reportgen.domain.errors import Problem
 from reportgen.figures.case import CaseFigures, compute
 from reportgen.inputs import Inputs
+from reportgen.lifecycle.build import refuse_published
 from reportgen.lifecycle.check import summary_lines
 from reportgen.writers import html
 
@@ -42,9 +43,14 @@ def validate(inputs: Inputs) -> Checked:
 
 def preview(inputs: Inputs, document: str) -> bytes | None:
     """One document of the case (by its slug) as the HTML `reportgen build` writes; None when the case has no such
-    document. Only that document is composed, so only its own figures are drawn."""
+    document. Only that document is composed, so only its own figures are drawn. Raises InputError, as build
+    does, when the page would show a citizen's pseudonym."""
     doc = compose.compose_document(inputs, compute(inputs), document)
-    return None if doc is None else html.render(doc, inputs.look)
+    if doc is None:
+        return None
+    page = html.render(doc, inputs.look)
+    refuse_published({f"{document}.html": page}, inputs.pseudonyms)
+    return page
 
 
 def section_document(section: str) -> str:

@@ -32,13 +32,18 @@ def versions(folder: Path) -> list[int]:
     return sorted(int(m.group(1)) for p in folder.iterdir() if p.is_dir() and (m := _VERSION_DIR.match(p.name)))
 
 
+_HISTORY_DIR = re.compile(r"^[0-9]{4}$")  # <out>/<kommune-slug>/<aar>/: a case's version history
+
+
 def is_version_folder(path: Path) -> bool:
-    """True for a version folder written by build (v<N> holding a manifest)."""
-    return bool(_VERSION_DIR.match(path.name)) and (path / MANIFEST).is_file()
+    """True for a place in a version history where build writes or has written a version: v<N> or a staging folder
+    directly in an <aar> folder, whether it exists yet and whatever it holds (a manifest may have been removed)."""
+    in_history = bool(_HISTORY_DIR.match(path.parent.name))
+    return in_history and (bool(_VERSION_DIR.match(path.name)) or path.name.startswith(STAGING_PREFIX))
 
 
 def inside_version(path: Path) -> Path | None:
-    """The version folder that path is, or lies inside, or None."""
+    """The version folder that path is, or lies inside, or None (also for a path that does not exist yet)."""
     path = Path(path).resolve()  # a link to a version folder is that version folder
     return next((p for p in (path, *path.parents) if is_version_folder(p)), None)
 

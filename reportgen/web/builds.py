@@ -54,7 +54,7 @@ class Job:
         if self.reference:
             return f"Intern fejl under bygningen (reference {self.reference}). Intet er skrevet."
         if self.failed:
-            return f"Versionen blev ikke bygget: {self.failed}"
+            return self.failed  # BuildFailed's message says itself that the version was not built, and why
         return "Sagen kan ikke bygges, før fejlene nedenfor er rettet. Intet er skrevet."
 
 

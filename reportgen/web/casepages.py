@@ -132,10 +132,9 @@ def live_forhaandsvisning(name: str, document: str):
 def _preview(name: str, document: str, drafts: dict[str, str | None]):
     ref = case_ref(name)
     try:
-        inputs = workspace().inputs(ref, tekster=drafts)
+        page = preview.preview(workspace().inputs(ref, tekster=drafts), document)
     except InputError as exc:
         return _problem_document(exc), 422
-    page = preview.preview(inputs, document)
     if page is None:
         abort(404)
     return document_response(page)

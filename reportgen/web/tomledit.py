@@ -12,6 +12,7 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT, Table
 
 from reportgen.domain.errors import InputError, Problem
+from reportgen.inputs.case import parse_toml
 
 Value = str | int | date | list[str] | None
 
@@ -20,6 +21,7 @@ class SagToml:
     """The text of a sag.toml and the edits the browser makes to it."""
 
     def __init__(self, text: str) -> None:
+        parse_toml(text, "sag.toml")  # refuses what tomlkit could not read either (thousands of nested lists)
         try:
             self.doc = tomlkit.parse(text)
         except TOMLKitError as exc:

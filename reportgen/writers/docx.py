@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from datetime import UTC, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from typing import Any
 
@@ -20,6 +20,7 @@ from docx.section import _BaseHeaderFooter
 from docx.shared import Cm, Emu, Twips
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
 from reportgen.documents.model import (
     Block,
@@ -39,7 +40,7 @@ from reportgen.documents.model import (
     Text,
 )
 from reportgen.domain.errors import InputError, Problem
-from reportgen.inputs.reference import STYLES_USED, Style
+from reportgen.inputs.reference import STYLES_USED, Style, stored_name
 from reportgen.inputs.style import DEFAULT_LOOK, REFERENCE, Logo, Look
 from reportgen.resources import REFERENCE_DOCX
 from reportgen.writers import columns
@@ -79,6 +80,73 @@ def render(doc: Document, look: Look = DEFAULT_LOOK) -> bytes:
     _set_language(target, doc.language)
     _set_core_properties(target, doc)
     return _zip(_members(target))
+
+
+FRONT = "titlen"  # the section of a document before its first heading
+RUNNING = "sidehoved og sidefod"
+PROPERTIES = "dokumentegenskaberne"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_SHOWN_RUNS = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+_SECTION_STYLES = {stored_name(s) for s in (Style.TITLE, *HEADING_STYLES, Style.DECISION)}
+
+
+def sections(data: bytes) -> list[tuple[str, str]]:
+    """What a DOCX shows and tells its reader, by section (the heading before it, FRONT before the first): each
+    paragraph's text as Word shows it, the pictures' alt texts and titles, the headers and footers, and the
+    document properties."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    found: list[tuple[str, list[str]]] = [(FRONT, [])]
+    running: list[str] = []
+    properties: list[str] = []
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        names = sorted(package.namelist())
+        headings = _heading_styles(package.read(_STYLES_PART) if _STYLES_PART in names else b"")
+        for name in names:
+            if name == _STYLES_PART or not name.endswith(".xml") or not name.startswith(("word/", "docProps/")):
+                continue
+            root = etree.fromstring(package.read(name), parser)
+            if name.startswith("docProps/"):
+                properties += ["".join(e.itertext()) for e in root.iter()]
+            elif root.tag == f"{_W}document":
+                for paragraph in root.iter(f"{_W}p"):
+                    text = _shown_text(paragraph)
+                    style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+                    if style is not None and style.get(f"{_W}val") in headings:
+                        found.append((" ".join(text.split()), []))
+                    found[-1][1].append(text)
+            elif root.tag in _RUNNING_ROOTS:
+                running += [_shown_text(p) for p in root.iter(f"{_W}p")]
+    found += [(RUNNING, running), (PROPERTIES, properties)]
+    return [(heading, "\n".join(texts)) for heading, texts in found]
+
+
+@lru_cache(maxsize=4)
+def _heading_styles(styles: bytes) -> frozenset[str]:
+    """The ids of the styles that begin a section (title, headings, decisions) in a styles part (the same for every
+    document of a build: parsed once)."""
+    if not styles:
+        return frozenset()
+    root = etree.fromstring(styles, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+    return frozenset(
+        style.get(f"{_W}styleId", "")
+        for style in root.iter(f"{_W}style")
+        if (name := style.find(f"{_W}name")) is not None and name.get(f"{_W}val") in _SECTION_STYLES
+    )
+
+
+_STYLES_PART = "word/styles.xml"
+_RUNNING_ROOTS = {f"{_W}{kind}" for kind in ("hdr", "ftr", "footnotes", "endnotes", "comments")}
+
+
+def _shown_text(paragraph: etree._Element) -> str:
+    """A paragraph's text as Word shows it (field codes left out), then its pictures' alt texts and titles."""
+    parts = []
+    for element in paragraph.iter(*_SHOWN_RUNS):
+        shown = _SHOWN_RUNS[element.tag]
+        parts.append(element.text or "" if shown is None else shown)
+    for props in paragraph.iter("{*}docPr", "{*}cNvPr"):
+        parts += ["\n" + (props.get(name) or "") for name in ("descr", "title")]
+    return "".join(parts)
 
 
 @cache

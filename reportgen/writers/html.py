@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from functools import cache, lru_cache
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -186,3 +187,63 @@ def _stylesheet() -> Markup:
 def _png_data_uri(png: bytes) -> str:
     """Return PNG bytes as a base64 data: URL."""
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+FRONT = "titlen og sidehovedet"  # the section of a page before its first heading
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "em", "i", "img", "mark", "q", "s", "small", "span",
+           "strong", "sub", "sup", "u"}  # fmt: skip
+_SHOWN_ATTRIBUTES = {"alt", "title", "aria-label", "content", "aria-description"}
+
+
+def sections(page: bytes) -> list[tuple[str, str]]:
+    """What a page shows and tells its reader, by section (the heading before it, FRONT before the first): the
+    text as a browser decodes it, each block on its own line, and the alt texts, titles and meta descriptions."""
+    reader = _SectionReader()
+    reader.feed(page.decode("utf-8"))
+    reader.close()
+    return [(heading, "".join(parts)) for heading, parts in reader.sections]
+
+
+class _SectionReader(HTMLParser):
+    """Collects the text of a page by section; inline elements join their text, every other element breaks it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections: list[tuple[str, list[str]]] = [(FRONT, [])]
+        self.hidden = 0  # inside <style> or <script>
+        self.heading: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script"):
+            self.hidden += 1
+        if tag not in _INLINE:
+            self._add("\n")
+        if tag in _HEADINGS:
+            self.heading = []
+        self._add("".join(f"\n{value}\n" for name, value in attrs if name in _SHOWN_ATTRIBUTES and value))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script"):
+            self.hidden = max(self.hidden - 1, 0)
+        if tag in _HEADINGS and self.heading is not None:
+            heading, self.heading = " ".join("".join(self.heading).split()), None
+            self.sections.append((heading, [heading, "\n"]))
+        elif tag not in _INLINE:
+            self._add("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.hidden:
+            return
+        if self.heading is not None:
+            self.heading.append(data)
+        else:
+            self._add(data)
+
+    def _add(self, text: str) -> None:
+        self.sections[-1][1].append(text)
+
+
+def _unsupported(node: object) -> str:
+    """Fail the render for a node that is not part of the document model."""
+    raise TypeError(f"the HTML writer cannot render {type(node).__name__}: {node!r}")
