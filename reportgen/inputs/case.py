@@ -79,6 +79,7 @@ class Behandling:
     dato: date = key(date)
     beslutning: str = key(str, limit=MAX_LONG_TEXT)
     udfald: str | None = key(UDFALD, None)
+    registreret_af: str | None = key(str, None)  # who entered it (written by reportgen serve in team mode)
 
 
 @dataclass(frozen=True)
