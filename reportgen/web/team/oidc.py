@@ -33,6 +33,16 @@ def register(app: Flask, settings: Oidc) -> Any:
     )
 
 
+def claims_options(client: Any, settings: Oidc) -> dict[str, dict[str, Any]]:
+    """What the ID token must say beyond its signature, nonce and expiry: issued by the configured provider (as its
+    metadata names itself) and to this client as an audience – Authlib's default checks only the azp claim when the
+    audience differs."""
+    issuer = client.load_server_metadata().get("issuer")
+    if issuer != settings.udsteder:
+        raise ValueError("the provider's metadata names another issuer")
+    return {"iss": {"essential": True, "value": issuer}, "aud": {"essential": True, "value": settings.klient_id}}
+
+
 @dataclass(frozen=True)
 class Person:
     """What the provider's ID token says about the user, mapped to reportgen."""

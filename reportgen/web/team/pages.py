@@ -143,7 +143,7 @@ def oidc_svar():
         team.trail.record(unknown, "login mislykkedes", details=f"udbyderen: {request.args['error'][:60]}")
         return _login_page(401, "Kommunens login blev afbrudt eller afvist. Prøv igen.")
     try:
-        token = team.oidc.authorize_access_token()
+        token = team.oidc.authorize_access_token(claims_options=oidc.claims_options(team.oidc, team.settings.oidc))
         claims = token.get("userinfo")
         if not claims:
             raise OAuthError(description="no id_token")
