@@ -660,3 +660,15 @@ def test_serve_in_team_mode_without_users_or_with_a_bad_config_exit_2(tmp_path, 
     assert "sessioner.inaktiv_minutter" in err and "fra 1 til 1440" in err
     code, _, err = run_cli(monkeypatch, capsys, ["serve", str(tmp_path), "--adgang", "oidc"])
     assert code == 2 and "--konfig" in err
+
+
+def test_the_sample_configuration_in_docs_is_valid(monkeypatch):
+    from reportgen.web.team.settings import SECRET_VARIABLE, load
+
+    monkeypatch.setenv(SECRET_VARIABLE, "hemmelighed-fra-miljoeet")
+    settings = load(Path(__file__).parents[1] / "docs" / "it" / "team.toml", need_oidc=True)
+    assert settings.secure and settings.betroede_proxyer == ("127.0.0.1",)
+    assert settings.oidc is not None and settings.oidc.klient_hemmelighed == "hemmelighed-fra-miljoeet"
+    assert sorted(settings.oidc.roller.values()) == ["laeser", "sagsbehandler", "sekretariat"]
+    unit = (Path(__file__).parents[1] / "docs" / "it" / "reportgen.service").read_text()
+    assert "--adgang oidc --konfig /etc/reportgen/team.toml" in unit and "--host 127.0.0.1" in unit
