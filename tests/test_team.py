@@ -672,3 +672,21 @@ def test_the_sample_configuration_in_docs_is_valid(monkeypatch):
     assert sorted(settings.oidc.roller.values()) == ["laeser", "sagsbehandler", "sekretariat"]
     unit = (Path(__file__).parents[1] / "docs" / "it" / "reportgen.service").read_text()
     assert "--adgang oidc --konfig /etc/reportgen/team.toml" in unit and "--host 127.0.0.1" in unit
+
+
+def test_a_case_created_in_the_browser_is_recorded_and_a_restricted_user_only_creates_their_own(ws, clock):
+    team = make_team(ws, clock)
+    team.accounts.create("hanne", "sagsbehandler", PASSWORD, "Hanne Hillerød", ("Hillerød",))
+    app = create_app(ws, team=team)
+    karin, hanne = logged_in(app, "karin"), logged_in(app, "hanne")
+    form = {"kommune": "Allerød", "aar": "2024", "sammenligning": "Hillerød", "indstilling": "udarbejdes"}
+    for client, folder, status in ((hanne, "hannes-sag", 403), (karin, "ny-sag", 303)):
+        upload = {"statistik": (io.BytesIO((EXAMPLE / "statistik.csv").read_bytes()), "statistik.csv")}
+        staged = post(client, "/ny", upload, content_type="multipart/form-data")
+        assert staged.status_code == 303
+        response = post(client, staged.headers["Location"], {**form, "mappe": folder})
+        assert response.status_code == status
+    assert (ws / "ny-sag" / "sag.toml").is_file() and not (ws / "hannes-sag").exists()
+    assert [(e.user, e.sag, e.action, e.details) for e in events(team, "ny-sag")] == [
+        ("karin", "ny-sag", "sag oprettet", "Allerød")
+    ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+from importlib.metadata import version
 
 from authlib.integrations.base_client.errors import OAuthError
-from flask import Blueprint, Response, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, url_for
 from joserfc.errors import JoseError
 
 from reportgen.web.team import oidc, runtime
@@ -188,4 +189,4 @@ def sundhed():
     except Exception as exc:  # noqa: BLE001 – any failure is "not healthy", logged by type only
         log.error("Sundhedstjek: databasen kan ikke læses (%s)", type(exc).__name__)
         return jsonify(status="fejl", database="kan ikke læses"), 503
-    return jsonify(status="ok", adgang=_team().mode, version=current_app.config.get("REPORTGEN_VERSION", ""))
+    return jsonify(status="ok", adgang=_team().mode, version=version("reportgen"))

@@ -59,6 +59,7 @@ class Store:
 
     def __init__(self, workspace: Path) -> None:
         self.path = Path(workspace).resolve() / FOLDER / FILE
+        self._ready = False  # the schema has been made (or checked) by this process
 
     @property
     def exists(self) -> bool:
@@ -80,7 +81,9 @@ class Store:
             if new:
                 os.chmod(self.path, 0o600)
                 connection.execute("PRAGMA journal_mode = WAL")
-            connection.executescript(SCHEMA)
+            if new or not self._ready:
+                connection.executescript(SCHEMA)
+                self._ready = True
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection
