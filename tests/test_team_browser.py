@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from casefactory import EXAMPLE
-from test_web_browser import CHROMIUM, FLAGS
+from test_web_browser import CHROMIUM, FLAGS, tab
 
 CASE = "allerod-2024"
 PASSWORD = "en lang og god adgangskode"
@@ -102,10 +102,6 @@ def log_in(browser, server, name: str, shots: Path | None = None):
     page.get_by_role("button", name="Log ind").click()
     page.wait_for_url(re.compile(rf"/sag/{CASE}/$"))
     return context, page
-
-
-def tab(page, name: str) -> None:
-    page.get_by_role("navigation", name="Sagen").get_by_role("link", name=name, exact=True).click()
 
 
 def test_1_the_officer_logs_in_and_writes_a_text(browser, server, shots):
