@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := data/eksempler/allerod-2024
 NEXT_YEAR := data/eksempler/allerod-2025
+OIDC := tests/oidc
+OIDC_STAMP := $(OIDC)/node_modules/.installed-stamp
 
 .PHONY: demo test serve lint check figures golden bench system-deps clean
 
@@ -13,6 +15,11 @@ $(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[test,dev]'
+	touch $@
+
+# the real OpenID Connect provider the team-mode tests log in at (oidc-provider on Node.js, pinned by its lock file)
+$(OIDC_STAMP): $(OIDC)/package.json $(OIDC)/package-lock.json scripts/install-system-deps.sh
+	cd $(OIDC) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 system-deps:
@@ -26,7 +33,7 @@ demo: $(STAMP)
 	$(BIN)/reportgen build $(NEXT_YEAR)
 
 ## test: install everything and run the whole test suite
-test: $(STAMP)
+test: $(STAMP) $(OIDC_STAMP)
 	$(BIN)/python -m pytest
 
 ## serve: the example cases in the browser (prints the address with the access token)
@@ -58,4 +65,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) output
+	rm -rf $(VENV) output $(OIDC)/node_modules

@@ -1,4 +1,4 @@
-"""The `reportgen` command line: check, figures, build, diff, batch, serve and stil."""
+"""The `reportgen` command line: check, figures, build, diff, batch, serve, stil, bruger and historik."""
 
 from __future__ import annotations
 
@@ -110,18 +110,127 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not args.mappe.is_dir():
         print(f"Fejl: mappen '{args.mappe}' findes ikke.", file=sys.stderr)
         return EXIT_INPUT
+    team = _team_for_serve(args)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(
-            f"Advarsel: serveren lytter på {args.host}, så andre maskiner på netværket kan nå den. Alle med "
-            "adressen og nøglen kan læse og ændre sagerne, og forbindelsen er ikke krypteret (http).",
-            file=sys.stderr,
-        )
+        if team is None:
+            print(
+                f"Advarsel: serveren lytter på {args.host}, så andre maskiner på netværket kan nå den. Alle med "
+                "adressen og nøglen kan læse og ændre sagerne, og forbindelsen er ikke krypteret (http).",
+                file=sys.stderr,
+            )
+        elif not team.settings.secure:
+            print(
+                f"Advarsel: serveren lytter på {args.host} uden HTTPS: adgangskoder og sager kan aflæses på "
+                'netværket. Sæt den bag en HTTPS-proxy og skriv offentlig_adresse = "https://…" i konfigurationen '
+                "(README: Til IT).",
+                file=sys.stderr,
+            )
     try:
-        return serve(args.mappe, args.host, args.port)
+        return serve(args.mappe, args.host, args.port, team)
     except OSError as exc:
         print(f"Fejl: kan ikke lytte på {args.host}:{args.port} ({exc.strerror}).", file=sys.stderr)
         print("Vælg en anden port med --port, fx --port 8001.", file=sys.stderr)
         return EXIT_INPUT
+
+
+def _team_for_serve(args: argparse.Namespace):
+    """Team mode for `serve --adgang konti|oidc`, or None for the token (the default)."""
+    from reportgen.domain.errors import Problem
+    from reportgen.web.team import settings
+    from reportgen.web.team.runtime import Team
+
+    if args.adgang == "noegle":
+        if args.konfig is not None:
+            raise InputError(
+                [Problem("--konfig", "bruges kun med --adgang konti eller --adgang oidc.", hint="Vælg --adgang.")]
+            )
+        return None
+    team = Team.open(args.adgang, settings.load(args.konfig, need_oidc=args.adgang == "oidc"), args.mappe)
+    if args.adgang == "konti" and not any(u.active and u.source == "konti" for u in team.accounts.all()):
+        raise InputError(
+            [
+                Problem(
+                    str(args.mappe),
+                    "arbejdsmappen har ingen aktive brugere.",
+                    hint="Opret den første: reportgen bruger opret NAVN --rolle sekretariat "
+                    f"--arbejdsmappe {args.mappe}",
+                )
+            ]
+        )
+    return team
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    """Create, change or list the users of a workspace's team mode."""
+    from reportgen.web.team import accounts
+    from reportgen.web.team.audit import COMMAND_LINE
+    from reportgen.web.team.runtime import Team
+    from reportgen.web.team.settings import Settings
+
+    if not args.arbejdsmappe.is_dir():
+        print(f"Fejl: arbejdsmappen '{args.arbejdsmappe}' findes ikke.", file=sys.stderr)
+        return EXIT_INPUT
+    team = Team.open("konti", Settings(), args.arbejdsmappe)
+    if args.user_command == "liste":
+        users = team.accounts.all()
+        if not users:
+            print("Ingen brugere endnu. Opret den første: reportgen bruger opret NAVN --rolle sekretariat")
+        for user in users:
+            where = ", ".join(user.kommuner) or "alle kommuner"
+            state = "" if user.active else "  (deaktiveret)"
+            print(f"{user.name}\t{user.display}\t{user.role}\t{where}\t{user.source}{state}")
+        return EXIT_OK
+    kommuner = accounts.check_kommuner(args.kommune) if args.kommune else None
+    if args.user_command == "opret":
+        accounts.check_name(args.navn)
+        accounts.check_role(args.rolle)
+        user = team.accounts.create(args.navn, args.rolle, _read_password(), args.fulde_navn, kommuner or ())
+        team.trail.record(COMMAND_LINE, "bruger oprettet", details=f"{user.name}: {user.role}")
+        print(f"Brugeren {user.name} er oprettet med rollen {accounts.ROLES[user.role]}.")
+        return EXIT_OK
+    password = _read_password() if args.ny_adgangskode else None
+    active = False if args.deaktiver else (True if args.aktiver else None)
+    kommuner = () if args.alle_kommuner else kommuner
+    changes = team.accounts.change(args.navn, args.rolle, args.fulde_navn, kommuner, active, password)
+    if not changes:
+        print(f"Intet at ændre for {args.navn}.")
+        return EXIT_OK
+    team.trail.record(COMMAND_LINE, "bruger ændret", details=f"{args.navn}: " + ", ".join(changes))
+    print(f"{args.navn}: " + ", ".join(changes) + ".")
+    return EXIT_OK
+
+
+def _read_password() -> str:
+    """A password: one line from standard input when it is not a terminal, else typed twice without echo."""
+    import getpass
+
+    from reportgen.web.team.accounts import check_password
+
+    if not sys.stdin.isatty():
+        return check_password(sys.stdin.readline().rstrip("\r\n"))
+    first = getpass.getpass("Adgangskode: ")
+    if getpass.getpass("Gentag adgangskoden: ") != first:
+        from reportgen.domain.errors import Problem
+
+        raise InputError([Problem("adgangskoden", "de to adgangskoder er ikke ens.", hint="Prøv igen.")])
+    return check_password(first)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Print the audit trail of a workspace (or one case), one event a line: time, user, case, action, changes."""
+    from reportgen.web.team.audit import Trail
+    from reportgen.web.team.store import Store
+
+    if not args.mappe.is_dir():
+        print(f"Fejl: arbejdsmappen '{args.mappe}' findes ikke.", file=sys.stderr)
+        return EXIT_INPUT
+    store = Store(args.mappe)
+    if not store.exists:
+        print("Ingen historik: arbejdsmappen har ikke været brugt med --adgang konti eller oidc.", file=sys.stderr)
+        return EXIT_OK
+    for event in Trail(store).events(args.sag):
+        print(_terminal(event.line()))
+    return EXIT_OK
 
 
 def cmd_style_template(args: argparse.Namespace) -> int:
@@ -155,6 +264,13 @@ HELP = {  # the commands' help, in Danish like the rest of the command line
     "batch": "bygger én pakke pr. kommune i en statistikfil med standardtekster og egen sammenligningsgruppe",
     "serve": "viser sagerne i en mappe i browseren: opret, skriv, byg, sammenlign og hent dokumenterne",
     "stil": "kommunens eget udseende: Word-skabelon, logo, skrifter og farver i en stilmappe",
+    "bruger": "brugerne af serve --adgang konti: opret, ret (rolle, kommuner, adgangskode, deaktiver) og vis dem",
+    "historik": "skriver arbejdsmappens historik (hvem gjorde hvad ved hvilken sag hvornår), én hændelse pr. linje",
+}
+BRUGER_HELP = {
+    "opret": "opretter en bruger; adgangskoden læses fra standardinput (én linje), når det ikke er en terminal",
+    "ret": "ændrer en brugers rolle, navn eller kommuner, giver en ny adgangskode eller deaktiverer brugeren",
+    "liste": "viser brugerne med rolle og kommuner",
 }
 STIL_HELP = {
     "skabelon": "skriver en stilmappe at begynde fra: reportgens Word-skabelon og stil.toml med standardfarverne",
@@ -226,7 +342,47 @@ def build_parser() -> argparse.ArgumentParser:
         help="adressen, der lyttes på (standard: 127.0.0.1, kun denne maskine; se README før du ændrer den)",
     )
     p.add_argument("--port", type=int, default=8000, metavar="P", help="porten (standard: 8000)")
+    p.add_argument(
+        "--adgang",
+        choices=("noegle", "konti", "oidc"),
+        default="noegle",
+        help="hvordan man kommer ind: noegle (standard: én nøgle i adressen, til én person på egen maskine), "
+        "konti (navngivne brugere med roller, reportgen bruger) eller oidc (kommunens login); se README, Til IT",
+    )
+    p.add_argument(
+        "--konfig", type=Path, default=None, metavar="FIL", help="konfigurationsfil (TOML) til konti og oidc"
+    )
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("bruger", help=HELP["bruger"], description=HELP["bruger"])
+    bruger = p.add_subparsers(dest="user_command", required=True, metavar="KOMMANDO")
+    for name in ("opret", "ret", "liste"):
+        q = bruger.add_parser(name, help=BRUGER_HELP[name], description=BRUGER_HELP[name])
+        if name != "liste":
+            q.add_argument("navn", metavar="NAVN", help="brugernavnet (små bogstaver, fx karin.hansen)")
+            q.add_argument(
+                "--rolle", required=name == "opret", metavar="ROLLE", help="laeser, sagsbehandler eller sekretariat"
+            )
+            q.add_argument("--fulde-navn", default=None, metavar="TEKST", help="navnet, der vises (fx 'Karin Hansen')")
+            q.add_argument(
+                "--kommune",
+                action="append",
+                default=[],
+                metavar="KOMMUNE",
+                help="kun sager for denne kommune (kan gentages)",
+            )
+        if name == "ret":
+            q.add_argument("--alle-kommuner", action="store_true", help="fjerner begrænsningen til bestemte kommuner")
+            q.add_argument("--ny-adgangskode", action="store_true", help="ny adgangskode (læses som ved opret)")
+            q.add_argument("--deaktiver", action="store_true", help="brugeren kan ikke længere logge ind")
+            q.add_argument("--aktiver", action="store_true", help="brugeren kan logge ind igen")
+        q.add_argument(
+            "--arbejdsmappe", type=Path, default=Path("."), metavar="MAPPE", help="arbejdsmappen (standard: .)"
+        )
+        q.set_defaults(func=cmd_user)
+    p = sub.add_parser("historik", help=HELP["historik"], description=HELP["historik"])
+    p.add_argument("mappe", type=Path, metavar="MAPPE", help="arbejdsmappen, som reportgen serve har vist")
+    p.add_argument("sag", nargs="?", default=None, metavar="SAG", help="kun denne sag (sagsmappens navn)")
+    p.set_defaults(func=cmd_history)
     p = sub.add_parser("stil", help=HELP["stil"], description=HELP["stil"])
     stil = p.add_subparsers(dest="stil_command", required=True, metavar="KOMMANDO")
     p = stil.add_parser("skabelon", help=STIL_HELP["skabelon"], description=STIL_HELP["skabelon"])

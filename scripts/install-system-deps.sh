@@ -3,7 +3,8 @@
 # Pango/HarfBuzz for WeasyPrint (libharfbuzz-subset0 makes font subsetting fast and
 # reproducible), fontconfig (fc-list: which fonts a style folder's stil.toml may name), poppler-utils
 # (pdftotext/pdftoppm) used by the tests to read PDFs, and Chromium, in which the tests drive
-# `reportgen serve` with Playwright (Playwright's own browser download is not used).
+# `reportgen serve` with Playwright (Playwright's own browser download is not used), and Node.js with npm, which
+# run the real OpenID Connect provider the tests of `reportgen serve --adgang oidc` log in at (tests/oidc/).
 #   --libreoffice  also LibreOffice Writer and Carlito, the metric-compatible Calibri LibreOffice lays the DOCX
 #                  out with (CI opens the tracked-changes DOCX in it and checks the DOCX tables' layout)
 #   --bench        also pandoc and LibreOffice Writer (the tool chain benchmarks/run.py compares with)
@@ -16,6 +17,8 @@ have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 for option in "$@"; do
     case "$option" in
         --libreoffice)

@@ -498,6 +498,13 @@ CORPUS: tuple[Bad, ...] = (
         (("sag.toml, nøgle 'behandling[1].udfald'", "ugyldig værdi 'godkendt'", "'vedtaget'"),),
     ),
     Bad(
+        "toml-behandling-registreret-af",
+        toml_with(
+            behandling=[{"organ": "Byrådet", "dato": date(2025, 10, 7), "beslutning": "x", "registreret_af": 17}]
+        ),
+        (("sag.toml, nøgle 'behandling[1].registreret_af'", "skal være tekst, ikke 17"),),
+    ),
+    Bad(
         "case-without-sag-toml", built(sag_toml=None), (("{case}", "mappen har ingen sag.toml", "Angiv en sagsmappe"),)
     ),
     Bad(

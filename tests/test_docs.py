@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from reportgen.cli import HELP, STIL_HELP, build_parser
+from reportgen.cli import BRUGER_HELP, HELP, STIL_HELP, build_parser
 from reportgen.domain.noegletal import COMPARISONS, KEY_FIGURES, STATUSES
 from reportgen.inputs import case, plan, style
 
@@ -44,6 +44,8 @@ def test_every_command_is_documented():
         assert re.search(rf"`reportgen {name}\b", README), name
     for name in commands["stil"]._subparsers._group_actions[0].choices:
         assert f"`reportgen stil {name} " in README, name
+    for name in commands["bruger"]._subparsers._group_actions[0].choices:
+        assert f"`reportgen bruger {name} " in README, name
 
 
 def test_every_command_has_danish_help():
@@ -55,7 +57,9 @@ def test_every_command_has_danish_help():
     assert set(subcommands) == set(STIL_HELP)
     for name, parser in subcommands.items():
         assert parser.description == STIL_HELP[name], name
-    for text in (*HELP.values(), *STIL_HELP.values()):
+    users = commands["bruger"]._subparsers._group_actions[0].choices
+    assert {name: parser.description for name, parser in users.items()} == BRUGER_HELP
+    for text in (*HELP.values(), *STIL_HELP.values(), *BRUGER_HELP.values()):
         assert not re.search(r"\b(the|and|of|one|per|each|into|with|a)\b", text, re.IGNORECASE), text
 
 

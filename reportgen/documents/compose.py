@@ -15,6 +15,7 @@ from reportgen.documents.model import (
     BulletList,
     Decision,
     Document,
+    Emph,
     Figure,
     Paragraph,
     Text,
@@ -31,7 +32,7 @@ from reportgen.figures import ranking
 from reportgen.figures import rates as f
 from reportgen.figures.case import CaseFigures
 from reportgen.inputs import Inputs
-from reportgen.inputs.case import TEXT_SECTIONS
+from reportgen.inputs.case import TEXT_SECTIONS, Behandling
 
 BILAG1_NUMBERING = "B1."  # Bilag 1's tables are Tabel B1.1, B1.2 …, next to the sagsfremstilling's Tabel 1, 2
 BILAG2_NUMBERING = "B2."  # and Bilag 2's Tabel B2.1, B2.2 …
@@ -176,7 +177,7 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, texts: dict[str, tuple[Bl
     blocks["figur:udvikling"] = (_trend_figure(cf),) if len(cf.years) > 1 else ()
     blocks["figur:kort:" + GENERAL] = _map_figure(inputs, cf, GENERAL, "danmarkskort-socialomraadet.png")
     blocks["beslutninger"] = tuple(
-        Decision(f"Beslutning {b.organ} den {d.short_date(b.dato)}", markdown.parse(b.beslutning))
+        Decision(f"Beslutning {b.organ} den {d.short_date(b.dato)}", markdown.parse(b.beslutning) + _registered(b))
         for b in case.behandling
     )
     blocks["bilag"] = (BulletList(tuple((Paragraph((Text(t),)),) for t in bilag_titles(inputs))),)
@@ -186,6 +187,13 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, texts: dict[str, tuple[Bl
         blocks["tabel:opfoelgning:indsatser"] = (handleplan.follow_up_initiatives_table(fu),)
     ctx = {**sagsfremstilling_ctx(inputs, cf), "tekster": _present(texts)}
     return _document(inputs, "sagsfremstilling", case.titel, render("sagsfremstilling.md.j2", ctx, blocks), item=True)
+
+
+def _registered(decision: Behandling) -> tuple[Block, ...]:
+    """ "Registreret af Ole Hansen." under a decision entered in team mode (nothing otherwise)."""
+    if decision.registreret_af is None:
+        return ()
+    return (Paragraph((Emph((Text(f"Registreret af {decision.registreret_af}."),)),)),)
 
 
 def bilag_titles(inputs: Inputs) -> list[str]:

@@ -104,6 +104,7 @@ class Behandling:
     dato: date = key(date)
     beslutning: str = key(str, limit=MAX_LONG_TEXT)
     udfald: str | None = key(DECISION_OUTCOMES, None)
+    registreret_af: str | None = key(str, None)  # who entered it (written by reportgen serve in team mode)
 
     @property
     def outcome(self) -> DecisionOutcome | None:

@@ -12,6 +12,7 @@ from reportgen.web import casepages, guard, newcase, outputs, overview
 from reportgen.web.builds import Builds
 from reportgen.web.context import INDSTILLING_LABELS, STATUS_LABELS, UDFALD_LABELS
 from reportgen.web.files import MAX_REQUEST
+from reportgen.web.team.runtime import Team
 from reportgen.web.workspace import Workspace
 
 
@@ -21,8 +22,11 @@ class _App(Flask):
         return True
 
 
-def create_app(root: Path, port: int = 8000, token: str | None = None, out: Path | None = None) -> Flask:
-    """The app serving the case folders in root, its versions in out (default root/output)."""
+def create_app(
+    root: Path, port: int = 8000, token: str | None = None, out: Path | None = None, team: Team | None = None
+) -> Flask:
+    """The app serving the case folders in root, its versions in out (default root/output); with team, named users
+    log in instead of the token (web/team/)."""
     import secrets
 
     app = _App(__name__, template_folder=str(WEB_TEMPLATES), static_folder=str(WEB_STATIC), static_url_path="/static")
@@ -43,7 +47,10 @@ def create_app(root: Path, port: int = 8000, token: str | None = None, out: Path
     app.extensions["reportgen.builds"] = Builds(workspace.out)
     guard.install(app, guard.Keys.new(port, token))
     app.jinja_env.globals.update(
-        csrf=lambda: guard.keys().csrf,
+        csrf=guard.csrf_token,
+        team_mode=None,  # team mode's globals (web/team/setup.py): who is logged in, what their role may post
+        team_user=lambda: None,
+        may=lambda endpoint: True,
         indstilling_labels=INDSTILLING_LABELS,
         status_labels=STATUS_LABELS,
         udfald_labels=UDFALD_LABELS,
@@ -56,4 +63,8 @@ def create_app(root: Path, port: int = 8000, token: str | None = None, out: Path
     )
     for module in (overview, newcase, casepages, outputs):
         app.register_blueprint(module.bp)
+    if team is not None:
+        from reportgen.web.team.setup import install
+
+        install(app, team)
     return app

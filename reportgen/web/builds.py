@@ -7,8 +7,10 @@ import logging
 import queue
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportgen.domain.errors import InputError
 from reportgen.lifecycle.build import BuildResult, build, load_pdf_writer
@@ -30,6 +32,7 @@ class Job:
     problems: list[str] = field(default_factory=list)
     reference: str | None = None
     failed: str | None = None  # why the version could not be written (a full disk, a folder that cannot be written)
+    user: Any = None  # who started it, in team mode (recorded in the audit trail when it ends)
 
     @property
     def done(self) -> bool:
@@ -65,15 +68,16 @@ class Builds:
 
     def __init__(self, out: Path) -> None:
         self.out = out
+        self.finished: Callable[[Job], None] | None = None  # told of every build that has ended (team mode's trail)
         self._jobs: dict[str, Job] = {}
         self._queue: queue.Queue[tuple[Job, Path] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._work, name="reportgen-byg", daemon=True)
         self._thread.start()
 
-    def submit(self, case: str, folder: Path) -> Job:
-        """Queue a build of the case folder."""
-        job = Job(secrets.token_urlsafe(8), case)
+    def submit(self, case: str, folder: Path, user: Any = None) -> Job:
+        """Queue a build of the case folder (started by user, in team mode)."""
+        job = Job(secrets.token_urlsafe(8), case, user=user)
         with self._lock:
             self._jobs[job.id] = job
             for old in list(self._jobs)[: max(0, len(self._jobs) - self.KEEP)]:
@@ -115,3 +119,8 @@ class Builds:
             except Exception as exc:  # noqa: BLE001 – shown as "Intern fejl" with a reference, logged without data
                 job.reference = internal_reference(exc)
                 job.state = "fejl"
+            if self.finished is not None:
+                try:
+                    self.finished(job)
+                except Exception as exc:  # noqa: BLE001 – a build is never undone by its record; logged without data
+                    internal_reference(exc)

@@ -15,7 +15,6 @@ from reportgen.lifecycle import preview
 from reportgen.web.context import (
     INDSTILLING_LABELS,
     SECTION_LABELS,
-    STALE_MESSAGE,
     STATUS_LABELS,
     UDFALD_LABELS,
     Loaded,
@@ -32,6 +31,7 @@ from reportgen.web.context import (
 from reportgen.web.files import Upload, check_bilag_file, free_name
 from reportgen.web.forms import BadValue, Errors, lines, parse_date
 from reportgen.web.guard import document_response
+from reportgen.web.team import runtime
 from reportgen.web.tomledit import SagToml, Value
 from reportgen.web.uploads import DATA_LABELS, read_data, received, stored_name
 from reportgen.web.workspace import CaseRef
@@ -101,9 +101,9 @@ def gem_tekst(name: str, section: str):
     text = "" if "standard" in request.form else clean_text(request.form.get("tekst", ""))
     try:
         save(ref, request.form.get("version", ""), tekster={section: text or None})
-    except Stale:
+    except Stale as exc:
         errors = Errors()
-        errors.add(None, STALE_MESSAGE)
+        errors.add(None, str(exc))
         return _text_page(load(ref), section, request.form.get("tekst", ""), errors, 409)
     except InputError as exc:
         return _text_page(load(ref), section, request.form.get("tekst", ""), form_errors(exc, set(), {}), 422)
@@ -174,6 +174,8 @@ def _decision_values() -> tuple[dict[str, str], dict[str, Value], Errors]:
         errors.add("beslutning", "Skriv beslutningen, som den står i protokollen.")
     if values["udfald"] is not None and values["udfald"] not in UDFALD:
         errors.add("udfald", "Vælg et af udfaldene på listen.")
+    if (author := runtime.author()) is not None:  # team mode: the documents' decision history names who entered it
+        values["registreret_af"] = author
     return typed, values, errors
 
 
@@ -238,8 +240,8 @@ def gem_beslutning(name: str):
             save(ref, request.form.get("version", ""), sag_toml=doc.text())
             flash("Beslutningen er gemt." if editing is None else f"Beslutning {editing} er rettet.")
             return redirect(url_for("sag.beslutninger", name=name), 303)
-        except Stale:
-            errors.add(None, STALE_MESSAGE)
+        except Stale as exc:
+            errors.add(None, str(exc))
         except InputError as exc:
             errors = _decision_errors(exc)
     return _decisions_page(load(ref), typed, errors, editing, 409 if not errors.fields else 422)
@@ -320,8 +322,8 @@ def gem_tilbagesendt(name: str):
             )
             flash("Tilbagesendelsen er registreret. Byg en ny version, når sagen er klar til genoptagelse.")
             return redirect(url_for("versioner.versioner", name=name), 303)
-        except Stale:
-            errors.add(None, STALE_MESSAGE)
+        except Stale as exc:
+            errors.add(None, str(exc))
         except InputError as exc:
             errors = _decision_errors(exc)
     return _sendback_page(load(ref), typed, errors, 409 if errors and not errors.fields else 422)
@@ -426,8 +428,8 @@ def gem_oplysninger(name: str):
         save(ref, request.form.get("version", ""), sag_toml=doc.text())
         flash("Oplysningerne er gemt.")
         return redirect(url_for("sag.oplysninger", name=name), 303)
-    except Stale:
-        errors.add(None, STALE_MESSAGE)
+    except Stale as exc:
+        errors.add(None, str(exc))
     except InputError as exc:
         style = [p for p in exc.problems if _in_style_folder(p, typed["stil"])]
         errors = form_errors(InputError(p for p in exc.problems if p not in style), DETAIL_FIELDS, DETAIL_ALIASES)
@@ -441,8 +443,8 @@ def _save_details(ref, doc: SagToml, message: str, page: str, files: dict[str, b
     try:
         save(ref, request.form.get("version", ""), sag_toml=doc.text(), files=files)
         flash(message)
-    except Stale:
-        flash(STALE_MESSAGE, "fejl")
+    except Stale as exc:
+        flash(str(exc), "fejl")
     except InputError as exc:
         for problem in exc.problems:
             flash(f"Ikke gemt: {problem}", "fejl")
@@ -524,8 +526,8 @@ def ny_datafil(name: str, kind: str):
     try:
         replace_data(ref, request.form.get("version", ""), doc, kind, stored_name(kind, file), file.data)
         flash(f"{DATA_LABELS[kind]} er udskiftet med {file.name}.")
-    except Stale:
-        flash(STALE_MESSAGE, "fejl")
+    except Stale as exc:
+        flash(str(exc), "fejl")
     except InputError as exc:
         for problem in exc.problems:
             flash(f"Ikke gemt: {problem}", "fejl")

@@ -17,6 +17,7 @@ from reportgen.lifecycle import preview
 from reportgen.lifecycle.versions import write_atomic
 from reportgen.web.builds import Builds
 from reportgen.web.forms import Errors
+from reportgen.web.team import runtime
 from reportgen.web.tomledit import SagToml
 from reportgen.web.workspace import SAG_TOML, TEKSTER, CaseRef, Workspace
 
@@ -125,7 +126,11 @@ def form_errors(exc: InputError, fields: set[str], aliases: dict[str, str] | Non
 
 
 class Stale(Exception):
-    """The form was made from an earlier state of the case: saving it would overwrite another save."""
+    """The form was made from an earlier state of the case: saving it would overwrite another save. Its message
+    says so, and in team mode who saved in between."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or STALE_MESSAGE)
 
 
 STALE_MESSAGE = (
@@ -147,8 +152,10 @@ def save(
     ws = workspace()
     with ws.lock(ref):
         if ws.state(ref) != expected_state:
-            raise Stale
+            raise Stale(runtime.stale_message(ref.name, expected_state))
         preview.validate(ws.inputs(ref, sag_toml, tekster))
+        written = [*(files or {}), *(f"{TEKSTER}/{s}.md" for s in tekster or {}), *([SAG_TOML] if sag_toml else [])]
+        old = runtime.before_save(ref.folder, written)
         for name, data in (files or {}).items():
             target = ref.folder / name
             if not ws.inside(target.parent, ref.folder):
@@ -162,6 +169,7 @@ def save(
                 write_atomic(path, text.encode("utf-8"))
         if sag_toml is not None:
             write_atomic(ref.folder / SAG_TOML, sag_toml.encode("utf-8"))
+        runtime.after_save(ref.name, ref.folder, old, (expected_state, ws.state(ref)))
 
 
 def clean_text(text: str) -> str:
@@ -176,7 +184,8 @@ def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, tar
     ws = workspace()
     with ws.lock(ref):
         if ws.state(ref) != expected_state:
-            raise Stale
+            raise Stale(runtime.stale_message(ref.name, expected_state))
+        old = runtime.before_save(ref.folder, [target, SAG_TOML])
         temporary = ref.folder / f".ny-{secrets.token_hex(4)}-{target}"
         temporary.write_bytes(data)
         try:
@@ -187,3 +196,4 @@ def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, tar
             temporary.unlink(missing_ok=True)
         doc.set(kind, target)
         write_atomic(ref.folder / SAG_TOML, doc.text().encode("utf-8"))
+        runtime.after_save(ref.name, ref.folder, old, (expected_state, ws.state(ref)))

@@ -8,10 +8,12 @@ import logging
 import re
 import secrets
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from reportgen.web.files import MAX_UPLOAD
 
@@ -45,16 +47,52 @@ def keys() -> Keys:
     return current_app.extensions["reportgen.keys"]
 
 
+@dataclass(frozen=True)
+class Door:
+    """Who may come in: admit() answers a request that may not go on (None lets it on), csrf() is the CSRF token
+    of this request's forms. The token's door by default; team mode installs its own (web/team/access.py)."""
+
+    admit: Callable[[], WerkzeugResponse | None]
+    csrf: Callable[[], str]
+
+
+DOOR = "reportgen.door"
+
+
+def csrf_token() -> str:
+    """The CSRF token the pages' forms carry."""
+    return current_app.extensions[DOOR].csrf()
+
+
 def install(app: Flask, app_keys: Keys) -> None:
     """Require the token on every request and the CSRF token on every state-changing one; add the headers."""
     app.extensions["reportgen.keys"] = app_keys
+    app.extensions[DOOR] = Door(_check_token, lambda: keys().csrf)
     app.before_request(_check_access)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)
 
 
-def _check_access() -> Response | None:
+def _check_access() -> WerkzeugResponse | None:
+    door: Door = current_app.extensions[DOOR]
+    if (denied := door.admit()) is not None:
+        return denied
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("X-CSRF-Token") or _form_csrf()
+        origin = request.headers.get("Origin")
+        cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
+        if cross_site or (origin and origin != request.host_url.rstrip("/")) or not sent:
+            return _denied(403, "Forespørgslen kom ikke fra en af programmets egne formularer og er afvist.", False)
+        if not secrets.compare_digest(sent.encode(), door.csrf().encode()):
+            return _denied(
+                403, "Formularen er fra en tidligere start af serveren. Genindlæs siden, og prøv igen.", False
+            )
+    return None
+
+
+def _check_token() -> Response | None:
+    """The token's door: the token in the address on the first visit, then its cookie."""
     k = keys()
     supplied = request.args.get("token")
     if supplied is not None:
@@ -67,16 +105,6 @@ def _check_access() -> Response | None:
             return _denied(401, "Siden kræver den adresse med nøgle, som reportgen serve skrev, da den startede.")
         if not secrets.compare_digest(cookie.encode(), k.token.encode()):
             return _denied(403, "Nøglen er ikke længere gyldig; serveren er startet igen med en ny nøgle.")
-    if request.method not in SAFE_METHODS:
-        sent = request.headers.get("X-CSRF-Token") or _form_csrf()
-        origin = request.headers.get("Origin")
-        cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
-        if cross_site or (origin and origin != request.host_url.rstrip("/")) or not sent:
-            return _denied(403, "Forespørgslen kom ikke fra en af programmets egne formularer og er afvist.", False)
-        if not secrets.compare_digest(sent.encode(), k.csrf.encode()):
-            return _denied(
-                403, "Formularen er fra en tidligere start af serveren. Genindlæs siden, og prøv igen.", False
-            )
     return None
 
 

@@ -11,6 +11,7 @@ from reportgen.domain.errors import InputError
 from reportgen.lifecycle import diff
 from reportgen.web.context import DOCUMENT_LABELS, builds, case_page, case_ref, load, workspace
 from reportgen.web.guard import document_response
+from reportgen.web.team import runtime
 from reportgen.web.workspace import Version
 
 bp = Blueprint("versioner", __name__, url_prefix="/sag/<name>")
@@ -81,7 +82,7 @@ def byg(name: str):
         for problem in exc.problems:
             flash(f"Kan ikke bygges: {problem}", "fejl")
         return redirect(url_for("versioner.versioner", name=name), 303)
-    job = builds().submit(name, ref.folder)
+    job = builds().submit(name, ref.folder, runtime.user())
     return redirect(url_for("versioner.versioner", name=name, byg=job.id), 303)
 
 

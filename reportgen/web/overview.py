@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask import Blueprint, render_template
 
 from reportgen.web.context import load, workspace
+from reportgen.web.team import runtime
 
 bp = Blueprint("oversigt", __name__)
 
@@ -47,6 +48,8 @@ def index():
         else:
             kommune, aar = ws.kommune_aar(ref) or (None, None)
             decision = status = indstilling = None
+        if not runtime.may_see(kommune):  # team mode: a user given some municipalities sees only their cases
+            continue
         versions = ws.versions(kommune, aar) if kommune and aar else []
         rows.append(
             Row(

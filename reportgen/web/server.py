@@ -13,6 +13,7 @@ from types import FrameType
 
 from reportgen.lifecycle import preview
 from reportgen.web.app import create_app
+from reportgen.web.team.runtime import Team
 
 THREADS = 4  # requests served at once; builds run one at a time in their own thread
 
@@ -23,13 +24,13 @@ def address(host: str, port: int, token: str) -> str:
     return f"http://{shown}:{port}/?token={token}"
 
 
-def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Serve the workspace until Ctrl-C or SIGTERM; return 0 after a clean stop."""
+def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, team: Team | None = None) -> int:
+    """Serve the workspace until Ctrl-C or SIGTERM (with team, to named users); return 0 after a clean stop."""
     from waitress import create_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
     logging.getLogger("waitress").setLevel(logging.ERROR)
-    app = create_app(folder, port)
+    app = create_app(folder, port, team=team)
     server = create_server(app, host=host, port=port, threads=THREADS, ident="reportgen")
     bound = int(server.effective_port)
     keys = app.extensions["reportgen.keys"]
@@ -42,7 +43,11 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     threading.Thread(target=preview.warm_up, name="reportgen-opvarmning", daemon=True).start()
-    print(f"reportgen serve: åbn {address(host, bound, keys.token)}", flush=True)
+    if team is None:
+        print(f"reportgen serve: åbn {address(host, bound, keys.token)}", flush=True)
+    else:  # no token: the users log in
+        shown = team.settings.offentlig_adresse or address(host, bound, "").split("/?")[0]
+        print(f"reportgen serve: åbn {shown}/ (log ind: {team.mode})", flush=True)
     print(f"Arbejdsmappe: {Path(folder).resolve()} · Ctrl-C stopper serveren.", file=sys.stderr, flush=True)
     try:
         server.run()
