@@ -279,6 +279,12 @@ def test_pictures_are_inline_at_their_width_clamped_to_the_text_width(opened):
     assert second.width.twips == TEXT_WIDTH_TWIPS and second.height == second.width
 
 
+def test_a_date_is_never_broken_across_lines():
+    doc = replace(sample_document(), blocks=(para("Frist 31. december 2025."),))
+    paragraph = docx.Document(BytesIO(render(doc))).paragraphs[-1]
+    assert paragraph.text == "Frist 31.\u00a0december\u00a02025."
+
+
 def test_ordered_lists_restart_at_one(rendered, opened):
     numbering = part_xml(rendered, "word/numbering.xml")
     num_ids = [p._p.xpath("./w:pPr/w:numPr/w:numId/@w:val") for p in opened.paragraphs if p.style.name == "List Number"]

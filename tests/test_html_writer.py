@@ -201,6 +201,11 @@ def test_figure_has_alt_text_data_uri_and_numbered_caption():
     assert figure.find("figcaption").text_content() == "Figur 1: Omgørelsesprocent 2022–2024"
 
 
+def test_a_date_is_never_broken_across_lines():
+    doc = replace(sample_document(), blocks=(Paragraph((Text("Status 1. marts 2026: igangsat."),)),))
+    assert "Status 1.\u00a0marts\u00a02026: igangsat." in parse(doc).text_content()
+
+
 def test_decision_is_a_section_with_a_heading():
     root = parse(sample_document())
     (section,) = root.xpath("//section[@class='decision']")

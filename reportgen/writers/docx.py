@@ -44,6 +44,7 @@ from reportgen.inputs.style import DEFAULT_LOOK, REFERENCE, Logo, Look
 from reportgen.resources import REFERENCE_DOCX
 from reportgen.writers import columns
 from reportgen.writers.docx_styles import add_own_styles, apply_tokens
+from reportgen.writers.typeset import typeset
 
 DRAFT_MARK = "UDKAST"
 LOGO_IDS = 9001  # drawing ids of header logos, apart from the figures' 1, 2, …
@@ -63,7 +64,9 @@ TOTAL_CELL_STYLES: dict[CellAlign, Style] = {"left": Style.TABLE_TOTAL, "right":
 
 def render(doc: Document, look: Look = DEFAULT_LOOK) -> bytes:
     """Return the document as DOCX bytes on the look's Word template (default templates/reference.docx), with
-    its design tokens written into the styles and its logo in a header that has no picture of its own."""
+    its design tokens written into the styles and its logo in a header that has no picture of its own; its text
+    typeset (no line break inside a date)."""
+    doc = typeset(doc)
     data = look.reference_docx or _house_reference()
     target = docx.Document(BytesIO(data))
     if look.reference_docx is not None:
