@@ -22,6 +22,7 @@ from docx.shared import Cm
 from lxml import etree
 
 from reportgen.documents.model import (
+    FIGURE_MAX_HEIGHT_CM,
     BulletList,
     Decision,
     Document,
@@ -273,10 +274,16 @@ def test_pictures_carry_alt_text_and_deterministic_names_and_ids(rendered):
     assert not any(b"hemmelig" in content or b"figur-" in content for content in zip_entries(rendered).values())
 
 
-def test_pictures_are_inline_at_their_width_clamped_to_the_text_width(opened):
+def test_pictures_are_inline_at_their_width_no_taller_than_the_maximum(opened):
     first, second = opened.inline_shapes
     assert first.width == Cm(16) and first.height == Cm(8)
-    assert second.width.twips == TEXT_WIDTH_TWIPS and second.height == second.width
+    assert second.width == second.height == Cm(FIGURE_MAX_HEIGHT_CM)  # a square asked to be 30 cm wide
+
+
+def test_a_picture_is_never_wider_than_the_text():
+    wide = Figure(name="bred.png", png=tiny_png(8, 1), caption="Bred", alt="Bred figur.", width_cm=30.0)
+    (shape,) = docx.Document(BytesIO(render(replace(sample_document(), blocks=(wide,))))).inline_shapes
+    assert shape.width.twips == TEXT_WIDTH_TWIPS
 
 
 def test_a_date_is_never_broken_across_lines():

@@ -246,10 +246,13 @@ class _BlockWriter:
                 paragraph._p.getparent().width = width  # the cell (w:tc) the paragraph is in
 
     def figure(self, figure: Figure) -> None:
-        """Write the picture at its width (at most the text width) with alt text, then its numbered caption."""
+        """Write the picture at its width (at most the text width) with alt text, then its numbered caption: the
+        picture keeps with its caption, the caption with its source line and nothing after it."""
         self.figures += 1
-        run = self.target.add_paragraph(style=Style.FIGURE).add_run()
-        width = Emu(min(Cm(figure.width_cm), self.text_width))
+        picture = self.target.add_paragraph(style=Style.FIGURE)
+        picture.paragraph_format.keep_with_next = True
+        run = picture.add_run()
+        width = Emu(min(Cm(figure.shown_width_cm()), self.text_width))
         shape = run.add_picture(BytesIO(figure.png), width=width)
         _describe(shape._inline, self.figures, f"Figur {self.numbering}{self.figures}", figure.alt, figure.caption)
         caption = self.caption("Figur", self.figures, figure.caption, Style.FIGURE_CAPTION)
