@@ -55,9 +55,14 @@ class Paragraph:
     children: tuple[Inline, ...]
 
 
+KEEP_LIST_AT_BREAK = 2  # a page break leaves at least this many items of a list on either side (a list of up to
+# three items stays whole), and a list stays on the page of the paragraph that leads into it
+
+
 @dataclass(frozen=True)
 class BulletList:
-    """A list; each item is a tuple of blocks (usually one Paragraph)."""
+    """A list; each item is a tuple of blocks (usually one Paragraph). Where a page may break inside it is the same
+    rule for every writer: KEEP_LIST_AT_BREAK."""
 
     items: tuple[tuple[Block, ...], ...]
     ordered: bool = False

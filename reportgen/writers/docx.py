@@ -22,6 +22,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from reportgen.documents.model import (
+    KEEP_LIST_AT_BREAK,
     Block,
     BulletList,
     CellAlign,
@@ -141,6 +142,8 @@ class _BlockWriter:
         self.text_width = width - left - right
         self.tables = 0
         self.figures = 0
+        self.previous: Block | None = None  # the block written last
+        self.written: list[DocxParagraph] = []  # the paragraphs of text written so far, in order
 
     def title(self, doc: Document) -> None:
         """Write the title block: title and, if any, subtitle."""
@@ -149,39 +152,48 @@ class _BlockWriter:
             self.target.add_paragraph(doc.subtitle, style=Style.SUBTITLE)
 
     def write(self, block: Block) -> None:
-        """Write one block of the document model."""
+        """Write one block of the document model. A heading keeps with what follows it (whatever the template's
+        style says), and so does the paragraph that leads into a list."""
         match block:
             case Heading(level=level, children=children):
-                self.paragraph(children, HEADING_STYLES[min(max(level, 1), len(HEADING_STYLES)) - 1])
+                heading = self.paragraph(children, HEADING_STYLES[min(max(level, 1), len(HEADING_STYLES)) - 1])
+                heading.paragraph_format.keep_with_next = True
             case Paragraph(children=children):
                 self.paragraph(children, Style.NORMAL)
             case BulletList():
+                if isinstance(self.previous, Paragraph):  # the list's lead-in: "Forvaltningen indstiller, at"
+                    self.written[-1].paragraph_format.keep_with_next = True
                 self.bullet_list(block, 0)
             case Table():
                 self.table(block)
             case Figure():
                 self.figure(block)
             case Decision(title=title, body=body):
-                self.target.add_paragraph(title, style=Style.DECISION)
+                self.target.add_paragraph(title, style=Style.DECISION).paragraph_format.keep_with_next = True
                 for child in body:
                     self.write(child)
             case PageBreak():
                 self.target.add_page_break()
             case _:
                 raise TypeError(f"the DOCX writer cannot render {type(block).__name__}: {block!r}")
+        self.previous = block
 
     def paragraph(self, inlines: tuple[Inline, ...], style: Style) -> DocxParagraph:
         """Write a paragraph of inline content in the given style."""
         paragraph = self.target.add_paragraph(style=style)
         _add_inlines(paragraph, inlines)
+        self.written.append(paragraph)
         return paragraph
 
     def bullet_list(self, block: BulletList, depth: int) -> None:
-        """Write a list; an item's first paragraph carries the bullet or number, later ones continue it."""
+        """Write a list; an item's first paragraph carries the bullet or number, later ones continue it. The first
+        and the last KEEP_LIST_AT_BREAK items each stay together, every line of them, so a short list is whole."""
         level = min(depth, 1)
         style = LIST_STYLES[block.ordered][level]
         num_id = self.restart_numbering(style) if block.ordered else None
-        for item in block.items:
+        last = len(block.items) - 1
+        for number, item in enumerate(block.items):
+            first_paragraph = len(self.written)
             for index, child in enumerate(item):
                 if isinstance(child, Paragraph):
                     paragraph = self.paragraph(child.children, style if index == 0 else CONTINUE_STYLES[level])
@@ -191,6 +203,9 @@ class _BlockWriter:
                     self.bullet_list(child, depth + 1)
                 else:
                     self.write(child)
+            if number < KEEP_LIST_AT_BREAK or number > last - KEEP_LIST_AT_BREAK:
+                with_next = number < last and (number < KEEP_LIST_AT_BREAK - 1 or number > last - KEEP_LIST_AT_BREAK)
+                _keep_together(self.written[first_paragraph:], with_next)
 
     def restart_numbering(self, style: Style) -> int | None:
         """Return a new numbering instance of the style's list that starts at 1, or None if it has none."""
@@ -207,7 +222,7 @@ class _BlockWriter:
         """Write the numbered caption, the table, its notes and its source line, kept together as the model's
         row groups say (a short table on one page with its caption, a long one broken only between groups)."""
         self.tables += 1
-        self.caption("Tabel", self.tables, table.caption)
+        self.caption("Tabel", self.tables, table.caption).paragraph_format.keep_with_next = True
         rows = [(table.header, HEADER_CELL_STYLES)] + [(row, BODY_CELL_STYLES) for row in table.rows]
         if table.total:
             rows.append((table.total, TOTAL_CELL_STYLES))
@@ -267,6 +282,14 @@ class _BlockWriter:
         _add_field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
         paragraph.add_run(f": {text}")
         return paragraph
+
+
+def _keep_together(paragraphs: list[DocxParagraph], with_next: bool) -> None:
+    """Keep the paragraphs on one page, each whole, and with the paragraph after them if `with_next`."""
+    for index, paragraph in enumerate(paragraphs):
+        paragraph.paragraph_format.keep_together = True
+        if with_next or index < len(paragraphs) - 1:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def _add_text(paragraph: DocxParagraph, text: str) -> Any:
