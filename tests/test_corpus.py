@@ -3,7 +3,8 @@ the sentences against the rules of Danish a careful reader holds them to, the na
 the municipality, the warnings, and the pages – in the PDF and in the DOCX as LibreOffice lays it out: tables kept
 together or broken with at least three rows on each side, captions with their tables, no table header word split
 inside the word, no page more than half empty before a figure or a table, no heading last on its page, no list
-apart from its lead-in or split with fewer than two items on a side, no date broken across lines."""
+apart from its lead-in or split with fewer than two items on a side, no date broken across lines (and in the
+HTML and the Word file every date held together by no-break spaces)."""
 
 from __future__ import annotations
 
@@ -389,6 +390,29 @@ def check_pages(pdf: Path, root, numbering: str) -> None:
     check_headings_with_what_follows(pdf, root)
     check_lists_kept_together(pdf, root)
     check_dates_whole(pdf, root)
+
+
+ANY_DATE = re.compile(rf"\b\d{{1,2}}\.\s+(?:{MONTHS})\b(?:\s+\d{{4}}\b)?")
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_no_date_may_break_in_the_html_and_the_docx(corpus, name):
+    """The HTML and the Word file (whatever program lays it out) hold every date, with or without its year, with
+    no-break spaces only."""
+    built = corpus[name]
+    for doc in built.documents():
+        with zipfile.ZipFile(built.folder / f"{doc}.docx") as docx:
+            body = etree.fromstring(docx.read("word/document.xml"))
+        texts = {
+            "html": [
+                el.text_content()
+                for el in built.html(doc).body.iter("p", "li", "th", "td", "h1", "h2", "h3", "caption", "figcaption")
+            ],
+            "docx": ["".join(t.text or "" for t in p.iter("{*}t")) for p in body.iter("{*}p")],
+        }
+        for format_, paragraphs in texts.items():
+            for date in (date for text in paragraphs for date in ANY_DATE.findall(text)):
+                assert set(re.findall(r"\s", date)) == {"\u00a0"}, f"{name}/{doc}.{format_}: {date!r} may break"
 
 
 @pytest.mark.parametrize("name", SHAPES)
