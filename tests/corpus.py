@@ -4,8 +4,9 @@ Every shape is what a municipality's packet can look like in practice: another y
 the first map year, data for two years only or with a year missing, a comparison municipality without data, an
 area with no or one case, case-level records for one area or with every follow-up value, each recommendation
 with and without reasons, a council that is not called Byrådet, a case resumed with a new bilag, the capital
-with an enclave in its comparison group, discretion 3 and 5. The statistics are synthetic but shaped like
-Ankestyrelsen's (sizes and rates of real municipalities).
+with an enclave in its comparison group, an action plan with long titles, names and dates in its tables,
+discretion 3 and 5. The statistics are synthetic but shaped like Ankestyrelsen's (sizes and rates of real
+municipalities).
 
     from corpus import SHAPES, make
     folder = make(tmp_path, "aar-2021")
@@ -213,6 +214,109 @@ dato = 2026-03-25
 organ = "Socialudvalget"
 indhold = "status på indsatserne"
 """
+# An action plan whose tables are hard to lay out: long initiative titles and responsible names, a date in every
+# row (deadlines in the long months), dates in the administration's own text, and a follow-up with three dates.
+HANDLEPLAN_LANGE_DATOER = """indledning = '''
+Planen bygger på gennemgangen af årets afgørelser fra Ankestyrelsen,
+som blev afsluttet 30. september 2025.'''
+
+[[maal]]
+id = "M1"
+omraade = "socialomraadet"
+noegletal = "omgoerelsesprocent"
+sammenligning = "<="
+vaerdi = 40
+aar = 2025
+
+[[maal]]
+id = "M2"
+omraade = "boernehandicap"
+noegletal = "omgoerelsesprocent"
+sammenligning = "under-landsplan"
+aar = 2025
+
+[[indsats]]
+titel = "Systematisk gennemgang af alle omgjorte og hjemviste afgørelser med sagsbehandleren og teamlederen"
+beskrivelse = "Hver afgørelse, som Ankestyrelsen ændrer, ophæver eller hjemviser, gennemgås inden for fire uger."
+maal = ["M1", "M2"]
+ansvarlig = "Afdelingslederen for Myndighed, Børn og Familie sammen med teamlederne for Handicap og Psykiatri"
+start = 2024-11-15
+frist = 2025-12-31
+status = "igangsat"
+
+[[indsats]]
+titel = "Kompetenceforløb i partshøring, oplysning af sagen og skriftlig begrundelse efter forvaltningsloven"
+tema = "kompetenceudvikling"
+ansvarlig = "HR- og Udviklingsafdelingen i samarbejde med Juridisk Kontor"
+start = 2025-02-01
+frist = 2025-09-30
+status = "planlagt"
+
+[[indsats]]
+titel = "Nye skabeloner til afgørelser om merudgifter og tabt arbejdsfortjeneste"
+maal = ["M1"]
+ansvarlig = "Juridisk Kontor"
+start = 2025-01-01
+frist = 2025-11-30
+status = "igangsat"
+statusnote = "Skabelonerne blev taget i brug 1. september 2025 på voksenhandicapområdet."
+
+[[indsats]]
+titel = "Fagligt ledelsestilsyn med månedlige stikprøver på børnehandicapområdet"
+maal = ["M2"]
+ansvarlig = "Afdelingsleder, Familie og Forebyggelse"
+start = 2025-09-01
+frist = 2026-12-31
+status = "planlagt"
+
+[[opfoelgning]]
+dato = 2025-03-25
+organ = "Socialudvalget"
+indhold = "status på indsatserne"
+
+[[opfoelgning]]
+dato = 2025-09-23
+organ = "Børne- og Skoleudvalget"
+indhold = "status på ledelsestilsynet"
+
+[[opfoelgning]]
+dato = 2026-03-24
+organ = "Socialudvalget"
+indhold = "handleplanen evalueres"
+"""
+# Last year's plan, which the case above follows up on: two initiatives carried into this year's plan, one not.
+HANDLEPLAN_2023_LANGE_DATOER = """[[maal]]
+id = "M1"
+omraade = "socialomraadet"
+noegletal = "omgoerelsesprocent"
+sammenligning = "<="
+vaerdi = 40
+aar = 2024
+
+[[indsats]]
+titel = "Systematisk gennemgang af alle omgjorte og hjemviste afgørelser med sagsbehandleren og teamlederen"
+maal = ["M1"]
+ansvarlig = "Afdelingslederen for Myndighed, Børn og Familie sammen med teamlederne for Handicap og Psykiatri"
+start = 2024-01-01
+frist = 2024-12-31
+status = "igangsat"
+
+[[indsats]]
+titel = "Nye skabeloner til afgørelser om merudgifter og tabt arbejdsfortjeneste"
+maal = ["M1"]
+ansvarlig = "Juridisk Kontor"
+start = 2024-03-01
+frist = 2024-09-30
+status = "planlagt"
+
+[[indsats]]
+titel = "Temadag om Ankestyrelsens praksis for alle sagsbehandlere på handicapområdet"
+maal = ["M1"]
+ansvarlig = "HR- og Udviklingsafdelingen"
+start = 2024-02-01
+frist = 2024-11-30
+status = "gennemført"
+"""
 KVALITET = "Alle afgørelser fra Ankestyrelsen gennemgås på teammøder, og læringen bruges i det faglige ledelsestilsyn."
 
 
@@ -402,6 +506,29 @@ def _shapes() -> list[Shape]:
                 "begrundelse.md": BEGRUNDELSE.replace("der ikke er behov for en handleplan", "planen skal videreføres")
             },
             expect={"bilag2": True, "diskretion": 3, "no_warning": "nævner ikke, hvilken handleplan"},
+        ),
+        Shape(  # plan tables with long titles, long responsible names and a date in every row
+            "handleplan-lange-datoer",
+            sag(
+                "Allerød",
+                2024,
+                "videreføres",
+                handleplan={"fil": "handleplan.toml", "forrige": "handleplan-2023.toml"},
+                behandling=[
+                    {
+                        "organ": "Børne-, Unge- og Familieudvalget samt Sundheds- og Omsorgsudvalget 2022-2025",
+                        "dato": _date(2025, 9, 23),
+                        "beslutning": "Indstilles godkendt med bemærkning om, at status forelægges 24. marts 2026.",
+                        "udfald": "indstillet",
+                    }
+                ],
+            ),
+            statistics(["Allerød", *GROUP], YEARS),
+            files={"handleplan.toml": HANDLEPLAN_LANGE_DATOER, "handleplan-2023.toml": HANDLEPLAN_2023_LANGE_DATOER},
+            tekster={
+                "begrundelse.md": BEGRUNDELSE.replace("der ikke er behov for en handleplan", "planen skal videreføres")
+            },
+            expect={"bilag2": True},
         ),
         Shape(
             "danmarkskort-alle-kommuner",

@@ -1,8 +1,10 @@
 """Every case shape of the corpus (tests/corpus.py) built end to end in all formats and read as its readers would:
 the sentences against the rules of Danish a careful reader holds them to, the names that depend on the year and
-the municipality, the warnings, and the pages – tables kept together or broken with at least three rows on each
-side, captions with their tables, no half-empty page before a figure – in the PDF and in the DOCX as LibreOffice
-lays it out, where no table header word may be split inside the word."""
+the municipality, the warnings, and the pages – in the PDF and in the DOCX as LibreOffice lays it out: tables kept
+together or broken with at least three rows on each side, captions with their tables, no table header word split
+inside the word, no page more than half empty before a figure or a table, no heading last on its page, no list
+apart from its lead-in or split with fewer than two items on a side, no date broken across lines (and in the
+HTML and the Word file every date held together by no-break spaces)."""
 
 from __future__ import annotations
 
@@ -11,17 +13,20 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import lxml.etree as etree
 import lxml.html
 import pytest
+from babel.dates import get_month_names
 from corpus import SHAPES, make
 from test_html_tree import as_laid_out, html5, shape
 from test_pdf_writer import inflated
 
-from reportgen.documents.model import KEEP_AT_BREAK, KEEP_WHOLE
+from reportgen.documents.model import KEEP_AT_BREAK, KEEP_LIST_AT_BREAK, KEEP_WHOLE
 from reportgen.domain import danmarkskort, kommuner
 from reportgen.lifecycle.build import build
 from reportgen.writers import html_tree
@@ -277,32 +282,144 @@ BODY = (75.0, 842.0 - 70.0)  # the text area of an A4 page (2.5 cm margins) belo
 
 
 def check_no_half_empty_page_before_a_figure(pdf: Path) -> None:
-    """A page that begins with a figure (its first line of text is the figure's caption, perhaps under a
-    heading) follows a page filled at least half way."""
+    """A page that begins with a figure or a table (its first line of text is the figure's or the table's caption,
+    perhaps under a heading) follows a page filled at least half way."""
     pages_words = words(pdf)
     for index in range(1, len(pages_words)):
         body = [w for w in pages_words[index] if BODY[0] < w[0] < BODY[1]]
         lines = sorted({round(w[0]) for w in body})
         first = [" ".join(w[2] for w in body if round(w[0]) == y) for y in lines[:2]]
-        if not first or not (first[0].startswith("Figur") or (len(first) > 1 and first[1].startswith("Figur"))):
+        caption = next((line for line in first if line.startswith(("Figur ", "Tabel "))), None)
+        if caption is None:
             continue
         before = [w for w in pages_words[index - 1] if BODY[0] < w[0] < BODY[1]]
         bottom = max((w[1] for w in before), default=BODY[0])
         filled = (bottom - BODY[0]) / (BODY[1] - BODY[0])
-        assert filled >= 0.5, (
-            f"{pdf.name}: page {index} is {1 - filled:.0%} empty before the figure on page {index + 1}"
+        assert filled >= 0.5, f"{pdf.name}: page {index} is {1 - filled:.0%} empty before {caption.split(':')[0]}"
+
+
+def blocks(root) -> list:
+    """The document's blocks in reading order: the children of <main>, a decision's own blocks in its place."""
+    out = []
+    for element in root.body.find("main"):
+        out.extend(element if element.tag == "section" else [element])
+    return out
+
+
+def first_words(element, n: int = 3) -> str:
+    """The first words a reader sees of a block (of a figure: its caption, under the picture)."""
+    if element.tag == "figure":
+        element = element.find("figcaption")
+    return " ".join(element.text_content().split()[:n])
+
+
+def where_line(pages_text: list[str], text: str, start: tuple[int, int]) -> tuple[int, int]:
+    """Like `where`, for a text that stands on lines of its own (a heading, which may wrap after a hyphen as in
+    "2022-2025"): (page, offset after it)."""
+    words_ = r"\s+".join(re.escape(word).replace("\\-", "-\\s*") for word in text.split())
+    pattern = re.compile(r"^[ \t]*" + words_ + r"[ \t]*$", re.MULTILINE)
+    page, offset = start
+    while page < len(pages_text):
+        if match := pattern.search(pages_text[page], offset):
+            return page, match.end()
+        page, offset = page + 1, 0
+    raise AssertionError(f"heading {text!r} not found after page {start[0] + 1}")
+
+
+def check_headings_with_what_follows(pdf: Path, root) -> None:
+    """No heading is the last thing on its page: the first words of the block after it stand on the same page."""
+    text = pages(pdf)
+    position = (0, 0)
+    document = blocks(root)
+    for heading, following in pairwise(document):
+        if heading.tag not in ("h1", "h2", "h3", "h4"):
+            continue
+        position = where_line(text, heading.text_content(), position)
+        after = where(text, first_words(following), position)
+        assert after[0] == position[0], (
+            f"{pdf.name}: the heading '{heading.text_content()}' is last on page {position[0] + 1}"
         )
+
+
+def check_lists_kept_together(pdf: Path, root) -> None:
+    """A list stands on the page of the paragraph that leads into it, and a page break inside it leaves at least
+    KEEP_LIST_AT_BREAK items on either side (so a short list is never split)."""
+    text = pages(pdf)
+    position = (0, 0)
+    document = blocks(root)
+    for before, element in pairwise(document):
+        if element.tag not in ("ul", "ol"):
+            continue
+        lead_in = None
+        if before.tag == "p":
+            lead = before.text_content().split()
+            position = where(text, " ".join(lead[:3]), position, end=False)
+            position = lead_in = where(text, " ".join(lead[-3:]), position)
+        item_pages = []
+        for item in element.xpath("li"):
+            position = where(text, first_words(item), position)
+            item_pages.append(position[0])
+        label = f"{pdf.name}: the list '{first_words(element, 6)} …'"
+        assert lead_in is None or lead_in[0] == item_pages[0], f"{label} apart from the paragraph before it"
+        per_page = [item_pages.count(p) for p in sorted(set(item_pages))]
+        assert len(per_page) == 1 or min(per_page) >= KEEP_LIST_AT_BREAK, f"{label} split {per_page}"
+
+
+MONTHS = "|".join(get_month_names("wide", locale="da_DK").values())
+DATE = re.compile(rf"\b\d{{1,2}}\.[ \u00a0](?:{MONTHS})[ \u00a0]\d{{4}}\b|\b\d\d-\d\d-\d{{4}}\b")
+
+
+def dates(text: str) -> Counter[str]:
+    """The dates a text names ("31. december 2025", "23-09-2025"), each as many times as it names it."""
+    return Counter(" ".join(match.replace("\u00a0", " ").split()) for match in DATE.findall(text))
+
+
+def check_dates_whole(pdf: Path, root) -> None:
+    """Every date of the document stands whole on one line of the pages: "31. december 2025" is never broken."""
+    on_lines = sum((dates(line) for page in pages(pdf) for line in page.splitlines()), Counter())
+    for date, times in dates(root.body.text_content()).items():
+        assert on_lines[date] >= times, f"{pdf.name}: '{date}' broken across lines"
+
+
+def check_pages(pdf: Path, root, numbering: str) -> None:
+    """Every rule of the laid-out pages, for one document as the PDF or as LibreOffice lays out the DOCX."""
+    html_tables = tables(root)
+    check_header_words(pdf, html_tables)
+    check_tables(pdf, html_tables, numbering)
+    check_no_half_empty_page_before_a_figure(pdf)
+    check_headings_with_what_follows(pdf, root)
+    check_lists_kept_together(pdf, root)
+    check_dates_whole(pdf, root)
+
+
+ANY_DATE = re.compile(rf"\b\d{{1,2}}\.\s+(?:{MONTHS})\b(?:\s+\d{{4}}\b)?")
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_no_date_may_break_in_the_html_and_the_docx(corpus, name):
+    """The HTML and the Word file (whatever program lays it out) hold every date, with or without its year, with
+    no-break spaces only."""
+    built = corpus[name]
+    for doc in built.documents():
+        with zipfile.ZipFile(built.folder / f"{doc}.docx") as docx:
+            body = etree.fromstring(docx.read("word/document.xml"))
+        texts = {
+            "html": [
+                el.text_content()
+                for el in built.html(doc).body.iter("p", "li", "th", "td", "h1", "h2", "h3", "caption", "figcaption")
+            ],
+            "docx": ["".join(t.text or "" for t in p.iter("{*}t")) for p in body.iter("{*}p")],
+        }
+        for format_, paragraphs in texts.items():
+            for date in (date for text in paragraphs for date in ANY_DATE.findall(text)):
+                assert set(re.findall(r"\s", date)) == {"\u00a0"}, f"{name}/{doc}.{format_}: {date!r} may break"
 
 
 @pytest.mark.parametrize("name", SHAPES)
 def test_pdf_pages_keep_tables_together_and_figures_near_their_text(corpus, name):
     built = corpus[name]
     for doc in built.documents():
-        numbering = NUMBERING[doc]
-        pdf = built.folder / f"{doc}.pdf"
-        check_header_words(pdf, tables(built.html(doc)))
-        check_tables(pdf, tables(built.html(doc)), numbering)
-        check_no_half_empty_page_before_a_figure(pdf)
+        check_pages(built.folder / f"{doc}.pdf", built.html(doc), NUMBERING[doc])
 
 
 def libreoffice_or_skip() -> str:
@@ -352,12 +469,7 @@ def check_header_words(pdf: Path, html_tables: list[HtmlTable]) -> None:
 def test_docx_as_libreoffice_lays_it_out(corpus, laid_out, name):
     built = corpus[name]
     for doc in built.documents():
-        numbering = NUMBERING[doc]
-        pdf = laid_out / f"{name}--{doc}.pdf"
-        html_tables = tables(built.html(doc))
-        check_header_words(pdf, html_tables)
-        check_tables(pdf, html_tables, numbering)
-        check_no_half_empty_page_before_a_figure(pdf)
+        check_pages(laid_out / f"{name}--{doc}.pdf", built.html(doc), NUMBERING[doc])
 
 
 @pytest.mark.parametrize("name", [n for n, s in SHAPES.items() if s.expect.get("bilag2")])

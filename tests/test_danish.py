@@ -43,6 +43,12 @@ def test_decimal_round_trips_within_rounding(x):
     assert abs(d.parse_decimal(d.decimal(x, 1)) - x) <= Fraction(1, 20)
 
 
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
+def test_a_long_date_in_a_text_is_kept_on_one_line(day):
+    text = d.unbroken_dates(f"Frist {d.long_date(day)}: status.")
+    assert text == f"Frist {d.long_date(day).replace(' ', NBSP)}: status."
+
+
 def test_examples():
     assert d.percent(Fraction(5, 8)) == f"63{NBSP}%"
     assert d.percent(None) == "–"
@@ -53,6 +59,12 @@ def test_examples():
     assert d.percent_decimal(Fraction(18, 400)) == f"4,5{NBSP}%"
     assert d.long_date(date(2025, 9, 23)) == "23. september 2025"
     assert d.short_date(date(2025, 9, 3)) == "03-09-2025"
+    assert (
+        d.unbroken_dates("frist 31. december 2025, start 1. januar")
+        == f"frist 31.{NBSP}december{NBSP}2025, start 1.{NBSP}januar"
+    )
+    assert d.unbroken_dates("den 3.\nmaj 2026 og 12. marts") == f"den 3.{NBSP}maj{NBSP}2026 og 12.{NBSP}marts"
+    assert d.unbroken_dates("§ 79 b, stk. 2. M1 i 2025 og 31. decembre") == "§ 79 b, stk. 2. M1 i 2025 og 31. decembre"
     assert (d.sager(1), d.sager(2), d.sager(0)) == ("1 sag", "2 sager", "0 sager")
     assert (d.borgere(1), d.borgere(3)) == ("1 borger", "3 borgere")
     assert d.points(-1) == "1 procentpoint" and d.points(19) == "19 procentpoint"

@@ -22,6 +22,7 @@ from docx.shared import Cm
 from lxml import etree
 
 from reportgen.documents.model import (
+    FIGURE_MAX_HEIGHT_CM,
     BulletList,
     Decision,
     Document,
@@ -273,10 +274,67 @@ def test_pictures_carry_alt_text_and_deterministic_names_and_ids(rendered):
     assert not any(b"hemmelig" in content or b"figur-" in content for content in zip_entries(rendered).values())
 
 
-def test_pictures_are_inline_at_their_width_clamped_to_the_text_width(opened):
+def test_pictures_are_inline_at_their_width_no_taller_than_the_maximum(opened):
     first, second = opened.inline_shapes
     assert first.width == Cm(16) and first.height == Cm(8)
-    assert second.width.twips == TEXT_WIDTH_TWIPS and second.height == second.width
+    assert second.width == second.height == Cm(FIGURE_MAX_HEIGHT_CM)  # a square asked to be 30 cm wide
+
+
+def test_a_picture_is_never_wider_than_the_text():
+    wide = Figure(name="bred.png", png=tiny_png(8, 1), caption="Bred", alt="Bred figur.", width_cm=30.0)
+    (shape,) = docx.Document(BytesIO(render(replace(sample_document(), blocks=(wide,))))).inline_shapes
+    assert shape.width.twips == TEXT_WIDTH_TWIPS
+
+
+def keeps(paragraph) -> tuple[bool, bool]:
+    """(keep with next, keep lines together) as set on the paragraph itself."""
+    return bool(paragraph.paragraph_format.keep_with_next), bool(paragraph.paragraph_format.keep_together)
+
+
+def test_headings_captions_and_short_lists_keep_with_what_follows_whatever_the_template_says(tmp_path):
+    """A template whose heading and caption styles do not keep with the next paragraph still gives headings that
+    stay with their section and captions with their table; a list stays with its lead-in, its first and last two
+    items together (a list of three whole)."""
+    template = docx.Document(str(REFERENCE))
+    for style in template.styles:
+        if style.type == WD_STYLE_TYPE.PARAGRAPH:
+            style.paragraph_format.keep_with_next = None
+    buffer = BytesIO()
+    template.save(buffer)
+    items = [(para(f"punkt {i}"),) for i in range(1, 6)]
+    doc = replace(
+        sample_document(),
+        blocks=(
+            Heading(1, (Text("Indstilling"),)),
+            para("Forvaltningen indstiller, at"),
+            BulletList(tuple((para(f"at {i}"),) for i in (1, 2, 3)), ordered=True),
+            para("Fem punkter:"),
+            BulletList(tuple(items)),
+            Table(caption="Prøve", header=("A", "B"), rows=(("a", "1"),), align=("left", "right")),
+            Decision(title="Beslutning Byrådet den 30-09-2025", body=(para("Godkendt."),)),
+        ),
+    )
+    look = Look(reference_docx=buffer.getvalue())
+    paragraphs = docx.Document(BytesIO(render(doc, look))).paragraphs
+    text = {p.text: p for p in paragraphs}
+    assert keeps(text["Indstilling"])[0] and keeps(text["Forvaltningen indstiller, at"])[0]
+    assert [keeps(text[f"at {i}"]) for i in (1, 2, 3)] == [(True, True), (True, True), (False, True)]
+    assert keeps(text["Fem punkter:"])[0]
+    assert [keeps(text[f"punkt {i}"]) for i in range(1, 6)] == [
+        (True, True),
+        (False, True),
+        (False, False),
+        (True, True),
+        (False, True),
+    ]
+    assert keeps(text["Tabel 1: Prøve"])[0] and keeps(text["Beslutning Byrådet den 30-09-2025"])[0]
+    assert not keeps(text["Godkendt."])[0]
+
+
+def test_a_date_is_never_broken_across_lines():
+    doc = replace(sample_document(), blocks=(para("Frist 31. december 2025."),))
+    paragraph = docx.Document(BytesIO(render(doc))).paragraphs[-1]
+    assert paragraph.text == "Frist 31.\u00a0december\u00a02025."
 
 
 def test_ordered_lists_restart_at_one(rendered, opened):

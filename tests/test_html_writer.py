@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure as MplFigure
 
 from reportgen.documents.model import (
+    FIGURE_MAX_HEIGHT_CM,
     BulletList,
     Decision,
     Document,
@@ -199,6 +200,21 @@ def test_figure_has_alt_text_data_uri_and_numbered_caption():
     assert base64.b64decode(img.get("src")[len(prefix) :]) == tiny_png()
     assert "width: 8.00cm" in img.get("style")
     assert figure.find("figcaption").text_content() == "Figur 1: Omgørelsesprocent 2022–2024"
+
+
+def test_a_tall_figure_is_narrowed_to_the_maximum_height_as_in_word():
+    """A picture twice as tall as wide, asked to be 16 cm wide, is shown FIGURE_MAX_HEIGHT_CM tall."""
+    tall = MplFigure(figsize=(1, 2), dpi=40)
+    buffer = io.BytesIO()
+    tall.savefig(buffer, format="png", metadata={"Software": None})
+    figure = Figure(name="hoej.png", png=buffer.getvalue(), caption="Høj", alt="En høj figur.")
+    (img,) = parse(replace(sample_document(), blocks=(figure,))).iter("img")
+    assert img.get("style") == f"width: {FIGURE_MAX_HEIGHT_CM / 2:.2f}cm"
+
+
+def test_a_date_is_never_broken_across_lines():
+    doc = replace(sample_document(), blocks=(Paragraph((Text("Status 1. marts 2026: igangsat."),)),))
+    assert "Status 1.\u00a0marts\u00a02026: igangsat." in parse(doc).text_content()
 
 
 def test_decision_is_a_section_with_a_heading():

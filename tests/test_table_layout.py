@@ -13,6 +13,7 @@ from io import BytesIO
 import pytest
 
 from reportgen.documents.model import KEEP_AT_BREAK, KEEP_WHOLE, Document, Paragraph, Table, Text, label_and_numbers
+from reportgen.domain.danish import long_date, unbroken_dates
 from reportgen.writers import columns, docx, pdf
 
 TEXT_WIDTH = 9071  # 16 cm in twips: A4 with 2.5 cm margins (the reference document)
@@ -69,6 +70,29 @@ def test_every_column_is_at_least_as_wide_as_its_longest_unbreakable_piece():
     assert widths[0] == max(widths)  # the label column is the wide one
     assert columns.header_pieces("Omgørelses\u00adprocent") == ["Omgørelses-", "procent"]
     assert columns.header_pieces("Ændret/ophævet") == ["Ændret/", "ophævet"]
+
+
+def test_a_plan_table_shares_the_width_among_its_text_columns_and_keeps_each_date_whole():
+    """An initiatives table: the long titles and the long responsible names share what is left in proportion to
+    their length, and the deadlines (no-break spaces inside) and statuses stay narrow but unbroken."""
+    deadline = unbroken_dates(long_date(date(2025, 12, 31)))
+    t = Table(
+        "Handleplanens indsatser",
+        ("Indsats", "Mål/tema", "Ansvarlig", "Frist", "Status"),
+        (
+            ("Systematisk gennemgang af alle omgjorte og hjemviste afgørelser med sagsbehandleren og teamlederen",
+             "M1, M2", "Afdelingslederen for Myndighed, Børn og Familie sammen med teamlederne for Handicap",
+             deadline, "igangsat"),
+            ("Nye skabeloner til afgørelser om merudgifter", "M1", "Juridisk Kontor", deadline, "planlagt"),
+        ),
+        ("left",) * 5,
+    )  # fmt: skip
+    widths = columns.column_widths(t, TEXT_WIDTH)
+    assert sum(widths) == TEXT_WIDTH
+    assert widths[3] >= columns.text_twips(deadline) + columns.CELL_PADDING_TWIPS
+    assert widths[3] < TEXT_WIDTH * 0.25 and widths[4] < TEXT_WIDTH * 0.15
+    assert widths[0] < TEXT_WIDTH * 0.4 and widths[2] > TEXT_WIDTH * 0.25
+    assert columns.words(f"frist {deadline}") == ["frist", deadline]
 
 
 def body_xml(data: bytes) -> str:

@@ -55,9 +55,14 @@ class Paragraph:
     children: tuple[Inline, ...]
 
 
+KEEP_LIST_AT_BREAK = 2  # a page break leaves at least this many items of a list on either side (a list of up to
+# three items stays whole), and a list stays on the page of the paragraph that leads into it
+
+
 @dataclass(frozen=True)
 class BulletList:
-    """A list; each item is a tuple of blocks (usually one Paragraph)."""
+    """A list; each item is a tuple of blocks (usually one Paragraph). Where a page may break inside it is the same
+    rule for every writer: KEEP_LIST_AT_BREAK."""
 
     items: tuple[tuple[Block, ...], ...]
     ordered: bool = False
@@ -112,10 +117,14 @@ class Table:
         return len(self.row_groups()) == 1
 
 
+FIGURE_MAX_HEIGHT_CM = 10.0  # a figure is at most this tall, so with its caption it fills less than half a page,
+# and one that does not fit on what is left of a page leaves less than half of it empty
+
+
 @dataclass(frozen=True)
 class Figure:
     """A chart or map: PNG bytes with caption, alternative text and an optional source note (writers prefix
-    "Kilde:"); ``name`` is its file name."""
+    "Kilde:"); ``name`` is its file name. Every writer shows it `shown_width_cm` wide."""
 
     name: str
     png: bytes = field(repr=False)
@@ -123,6 +132,12 @@ class Figure:
     alt: str
     width_cm: float = 16.0
     source: str = ""
+
+    def shown_width_cm(self) -> float:
+        """The width the figure is shown at: `width_cm`, narrowed (keeping its proportions) to be at most
+        FIGURE_MAX_HEIGHT_CM tall."""
+        width_px, height_px = int.from_bytes(self.png[16:20], "big"), int.from_bytes(self.png[20:24], "big")
+        return min(self.width_cm, FIGURE_MAX_HEIGHT_CM * width_px / height_px)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from babel.dates import format_date
+from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 
 from reportgen.domain.counts import Direction, round_half_up, whole_percent
@@ -113,6 +113,19 @@ def direction_noun(d: Direction) -> str:
 def long_date(d: date) -> str:
     """ "23. september 2025"."""
     return format_date(d, "d. MMMM y", locale=LOCALE)
+
+
+# A date as long_date writes it, with or without the year, wherever it stands in a text (ours or the
+# administration's): the day, the month and the year
+_DATE_IN_TEXT = re.compile(
+    rf"\b(\d{{1,2}}\.)\s+({'|'.join(get_month_names('wide', locale=LOCALE).values())})\b(?:\s+(\d{{4}})\b)?"
+)
+
+
+def unbroken_dates(text: str) -> str:
+    """The text with no-break spaces inside every date: "frist 31. december 2025" → "frist 31.\u00a0december\u00a02025",
+    so no line ever breaks inside a date."""
+    return _DATE_IN_TEXT.sub(lambda match: NBSP.join(part for part in match.groups() if part), text)
 
 
 def short_date(d: date) -> str:

@@ -23,6 +23,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from reportgen.documents.model import (
+    KEEP_LIST_AT_BREAK,
     Block,
     BulletList,
     CellAlign,
@@ -45,6 +46,7 @@ from reportgen.inputs.style import DEFAULT_LOOK, REFERENCE, Logo, Look
 from reportgen.resources import REFERENCE_DOCX
 from reportgen.writers import columns
 from reportgen.writers.docx_styles import add_own_styles, apply_tokens
+from reportgen.writers.typeset import typeset
 
 DRAFT_MARK = "UDKAST"
 LOGO_IDS = 9001  # drawing ids of header logos, apart from the figures' 1, 2, …
@@ -64,7 +66,9 @@ TOTAL_CELL_STYLES: dict[CellAlign, Style] = {"left": Style.TABLE_TOTAL, "right":
 
 def render(doc: Document, look: Look = DEFAULT_LOOK) -> bytes:
     """Return the document as DOCX bytes on the look's Word template (default templates/reference.docx), with
-    its design tokens written into the styles and its logo in a header that has no picture of its own."""
+    its design tokens written into the styles and its logo in a header that has no picture of its own; its text
+    typeset (no line break inside a date)."""
+    doc = typeset(doc)
     data = look.reference_docx or _house_reference()
     target = docx.Document(BytesIO(data))
     if look.reference_docx is not None:
@@ -206,6 +210,8 @@ class _BlockWriter:
         self.text_width = width - left - right
         self.tables = 0
         self.figures = 0
+        self.previous: Block | None = None  # the block written last
+        self.written: list[DocxParagraph] = []  # the paragraphs of text written so far, in order
 
     def title(self, doc: Document) -> None:
         """Write the title block: title and, if any, subtitle."""
@@ -214,39 +220,48 @@ class _BlockWriter:
             self.target.add_paragraph(doc.subtitle, style=Style.SUBTITLE)
 
     def write(self, block: Block) -> None:
-        """Write one block of the document model."""
+        """Write one block of the document model. A heading keeps with what follows it (whatever the template's
+        style says), and so does the paragraph that leads into a list."""
         match block:
             case Heading(level=level, children=children):
-                self.paragraph(children, HEADING_STYLES[min(max(level, 1), len(HEADING_STYLES)) - 1])
+                heading = self.paragraph(children, HEADING_STYLES[min(max(level, 1), len(HEADING_STYLES)) - 1])
+                heading.paragraph_format.keep_with_next = True
             case Paragraph(children=children):
                 self.paragraph(children, Style.NORMAL)
             case BulletList():
+                if isinstance(self.previous, Paragraph):  # the list's lead-in: "Forvaltningen indstiller, at"
+                    self.written[-1].paragraph_format.keep_with_next = True
                 self.bullet_list(block, 0)
             case Table():
                 self.table(block)
             case Figure():
                 self.figure(block)
             case Decision(title=title, body=body):
-                self.target.add_paragraph(title, style=Style.DECISION)
+                self.target.add_paragraph(title, style=Style.DECISION).paragraph_format.keep_with_next = True
                 for child in body:
                     self.write(child)
             case PageBreak():
                 self.target.add_page_break()
             case _:
                 raise TypeError(f"the DOCX writer cannot render {type(block).__name__}: {block!r}")
+        self.previous = block
 
     def paragraph(self, inlines: tuple[Inline, ...], style: Style) -> DocxParagraph:
         """Write a paragraph of inline content in the given style."""
         paragraph = self.target.add_paragraph(style=style)
         _add_inlines(paragraph, inlines)
+        self.written.append(paragraph)
         return paragraph
 
     def bullet_list(self, block: BulletList, depth: int) -> None:
-        """Write a list; an item's first paragraph carries the bullet or number, later ones continue it."""
+        """Write a list; an item's first paragraph carries the bullet or number, later ones continue it. The first
+        and the last KEEP_LIST_AT_BREAK items each stay together, every line of them, so a short list is whole."""
         level = min(depth, 1)
         style = LIST_STYLES[block.ordered][level]
         num_id = self.restart_numbering(style) if block.ordered else None
-        for item in block.items:
+        last = len(block.items) - 1
+        for number, item in enumerate(block.items):
+            first_paragraph = len(self.written)
             for index, child in enumerate(item):
                 if isinstance(child, Paragraph):
                     paragraph = self.paragraph(child.children, style if index == 0 else CONTINUE_STYLES[level])
@@ -256,6 +271,9 @@ class _BlockWriter:
                     self.bullet_list(child, depth + 1)
                 else:
                     self.write(child)
+            if number < KEEP_LIST_AT_BREAK or number > last - KEEP_LIST_AT_BREAK:
+                with_next = number < last and (number < KEEP_LIST_AT_BREAK - 1 or number > last - KEEP_LIST_AT_BREAK)
+                _keep_together(self.written[first_paragraph:], with_next)
 
     def restart_numbering(self, style: Style) -> int | None:
         """Return a new numbering instance of the style's list that starts at 1, or None if it has none."""
@@ -272,7 +290,7 @@ class _BlockWriter:
         """Write the numbered caption, the table, its notes and its source line, kept together as the model's
         row groups say (a short table on one page with its caption, a long one broken only between groups)."""
         self.tables += 1
-        self.caption("Tabel", self.tables, table.caption)
+        self.caption("Tabel", self.tables, table.caption).paragraph_format.keep_with_next = True
         rows = [(table.header, HEADER_CELL_STYLES)] + [(row, BODY_CELL_STYLES) for row in table.rows]
         if table.total:
             rows.append((table.total, TOTAL_CELL_STYLES))
@@ -311,10 +329,13 @@ class _BlockWriter:
                 paragraph._p.getparent().width = width  # the cell (w:tc) the paragraph is in
 
     def figure(self, figure: Figure) -> None:
-        """Write the picture at its width (at most the text width) with alt text, then its numbered caption."""
+        """Write the picture at its width (at most the text width) with alt text, then its numbered caption: the
+        picture keeps with its caption, the caption with its source line and nothing after it."""
         self.figures += 1
-        run = self.target.add_paragraph(style=Style.FIGURE).add_run()
-        width = Emu(min(Cm(figure.width_cm), self.text_width))
+        picture = self.target.add_paragraph(style=Style.FIGURE)
+        picture.paragraph_format.keep_with_next = True
+        run = picture.add_run()
+        width = Emu(min(Cm(figure.shown_width_cm()), self.text_width))
         shape = run.add_picture(BytesIO(figure.png), width=width)
         _describe(shape._inline, self.figures, f"Figur {self.numbering}{self.figures}", figure.alt, figure.caption)
         caption = self.caption("Figur", self.figures, figure.caption, Style.FIGURE_CAPTION)
@@ -329,6 +350,14 @@ class _BlockWriter:
         _add_field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
         paragraph.add_run(f": {text}")
         return paragraph
+
+
+def _keep_together(paragraphs: list[DocxParagraph], with_next: bool) -> None:
+    """Keep the paragraphs on one page, each whole, and with the paragraph after them if `with_next`."""
+    for index, paragraph in enumerate(paragraphs):
+        paragraph.paragraph_format.keep_together = True
+        if with_next or index < len(paragraphs) - 1:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def _add_text(paragraph: DocxParagraph, text: str) -> Any:

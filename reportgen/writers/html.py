@@ -30,6 +30,7 @@ from reportgen.documents.model import (
 )
 from reportgen.inputs.style import BUNDLED_FONTS, DEFAULT_LOOK, HOUSE_TOKENS, Look
 from reportgen.resources import HTML_TEMPLATES, STYLESHEET
+from reportgen.writers.typeset import typeset
 
 if TYPE_CHECKING:
     import jinja2
@@ -39,7 +40,9 @@ HEADING_LEVELS = 6  # HTML's h1 … h6
 
 def render(doc: Document, look: Look = DEFAULT_LOOK) -> bytes:
     """Return the document as UTF-8 encoded HTML5 with the stylesheet inlined, in the look of a style folder
-    (its tokens as a second stylesheet, its logo at the top) when one is given."""
+    (its tokens as a second stylesheet, its logo at the top) when one is given; its text typeset (no line break
+    inside a date)."""
+    doc = typeset(doc)
     template = _environment().get_template("document.html.j2")
     logo = None
     if look.logo is not None:
