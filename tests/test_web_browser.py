@@ -30,6 +30,7 @@ FLAGS = [
 ]
 SEND_BACK = "Byrådet sender sagen tilbage til fagudvalgene med ønske om et notat om sagsbehandlingstiderne."
 EXPLANATION = "Stigningen skyldes især hjemviste sager på voksenhandicapområdet efter ny praksis."
+QUALITY = "Teamlederne gennemgår hver måned et udsnit af de omgjorte sager."
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +116,33 @@ def test_2_write_a_text_and_see_it_in_the_preview(page, shots):
     page.get_by_role("button", name="Gem teksten").click()
     assert "er gemt" in page.locator(".beskeder").inner_text()
     preview.get_by_text(EXPLANATION).wait_for()  # the saved text, in the document as build will make it
+
+
+def test_2_a_text_typed_before_the_preview_has_loaded_is_shown(page, server):
+    """The live preview answered before the frame's own document (the saved text) has arrived, as when the
+    server is busy: the frame ends up showing the typed text, not the saved one that arrived last."""
+    held = []
+
+    def hold_the_frame(route) -> None:
+        """The frame's own document (GET) waits; the live preview (POST) goes through."""
+        if route.request.method == "GET":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/forhaandsvisning/*", hold_the_frame)
+    try:
+        page.goto(base(server) + "/sag/alleroed-2024/tekster/kvalitet", wait_until="domcontentloaded")
+        with page.expect_response(lambda r: r.request.method == "POST" and "/forhaandsvisning/" in r.url) as live:
+            page.get_by_label("Forvaltningens tekst").fill(QUALITY)
+        assert live.value.ok and live.value.finished() is None
+        assert len(held) == 1, "the frame's own document should still be on its way"
+        held.pop().continue_()
+        page.wait_for_load_state("load")  # the page's load waits for the frame's
+        page.frame_locator("#preview").get_by_text(QUALITY).wait_for()
+    finally:
+        page.unroute("**/forhaandsvisning/*", hold_the_frame)
+    assert "Forhåndsvisningen er opdateret" in page.locator("#preview-status").inner_text()
 
 
 def _build(page, version: int) -> None:
