@@ -33,10 +33,14 @@ def make_workspace(root: Path) -> Path:
 
 
 def client_for(root: Path, token: bool = True):
+    """The app on root and a test client that holds the access cookie (given for the token on a static file, so
+    that no page loads the cases just to hand it out)."""
     app = create_app(root, token=TOKEN)
     client = app.test_client()
     if token:
-        assert client.get(f"/?token={TOKEN}").status_code == 200
+        with client.get(f"/static/app.css?token={TOKEN}") as response:
+            assert response.status_code == 200
+        assert client.get_cookie(app.extensions["reportgen.keys"].cookie) is not None
     return app, client
 
 
