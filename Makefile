@@ -32,9 +32,9 @@ demo: $(STAMP)
 	$(BIN)/reportgen check $(NEXT_YEAR)
 	$(BIN)/reportgen build $(NEXT_YEAR)
 
-## test: install everything and run the whole test suite
+## test: install everything and run the whole test suite, one worker per core (tests/conftest.py)
 test: $(STAMP) $(OIDC_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 ## serve: the example cases in the browser (prints the address with the access token)
 serve: $(STAMP)

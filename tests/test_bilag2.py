@@ -26,11 +26,10 @@ from reportgen.writers import pdf as pdf_writer
 FORMATS = ("docx", "pdf", "html")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[int, Path]:
-    """Both examples built: the version folders by year."""
-    out = tmp_path_factory.mktemp("out")
-    return {2024: build(EXAMPLE, out).folder, 2025: build(NEXT_YEAR, out).folder}
+@pytest.fixture
+def built(examples_built) -> dict[int, Path]:
+    """Both examples built once for the run (tests/conftest.py), read only: the version folders by year."""
+    return examples_built
 
 
 def plan_of(case: Path) -> dict:
@@ -190,11 +189,13 @@ def test_figures_include_the_plan_and_the_follow_up(built, capsys):
 
 
 def test_diff_includes_bilag_2(built, tmp_path, capsys):
-    out = built[2025].parents[2]
+    out = tmp_path / "out"
+    shutil.copytree(built[2025].parents[2], out)
     case = make_case(tmp_path, name="allerod-2025", example=NEXT_YEAR, plan_patch={"maal.1.vaerdi": 47})
     shutil.copytree(EXAMPLE, tmp_path / "allerod-2024")
     second = build(case, out).folder
-    result = run_cli(capsys, "diff", built[2025], second)
+    first = out / built[2025].relative_to(built[2025].parents[2])
+    result = run_cli(capsys, "diff", first, second)
     assert result.code == 0, result.err
     assert "bilag-2: 1 af 6 afsnit ændret (+2 ord, −2 ord)" in result.out, result.out
     assert "  - Mål: ændret" in result.out and "handleplan.maal.0.vaerdi: 48 → 47" in result.out

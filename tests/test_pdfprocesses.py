@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import replace
 
 import pytest
@@ -36,7 +37,7 @@ def test_a_failing_document_raises_with_its_name_and_the_other_still_renders():
             processes.results()
 
 
-def test_a_short_document_waits_in_the_pipe_during_the_warm_up_and_a_long_one_here():
+def test_a_short_document_waits_in_the_pipe_during_the_warm_up_and_a_long_one_here(monkeypatch):
     """While the processes warm up (importing WeasyPrint takes a while), a document without charts is sent at once –
     it fits in the empty pipe, and the process lays it out as soon as it is warm – but one that would fill the pipe
     waits here, so that sending it does not stop this process until the warm-up is over."""
@@ -46,12 +47,15 @@ def test_a_short_document_waits_in_the_pipe_during_the_warm_up_and_a_long_one_he
         slug="lang",
         blocks=tuple(Figure(f"f{i}.png", tiny_png() + bytes(30_000), f"Figur {i}", "Tomt.") for i in range(3)),
     )
+    warm_up, go = pdf.warm_up, multiprocessing.get_context("fork").Event()
+    monkeypatch.setattr(pdf, "warm_up", lambda: (go.wait(), warm_up()))  # the forked process warms up when told to
     with PdfProcesses() as processes:
         processes.submit(short)
         processes.submit(long)
         assert list(processes._busy.values()) == [short.slug]  # the other process is not even forked yet
         assert [slug for slug, _ in processes._waiting] == ["lang"]
         assert not processes._warm
+        go.set()
         results = processes.results()
     assert results[short.slug] == pdf.render(short)
     assert results["lang"].startswith(b"%PDF")
@@ -65,6 +69,7 @@ def test_nothing_submitted_stops_cleanly():
 
 DEADLOCK_SCRIPT = """
 import random, sys
+import multiprocessing
 from dataclasses import replace
 from io import BytesIO
 from PIL import Image

@@ -132,7 +132,7 @@ def _load_weasyprint() -> None:
     """
     import ctypes.util
 
-    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+    if "weasyprint" in sys.modules:
         return
     search = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None

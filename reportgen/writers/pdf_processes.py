@@ -19,7 +19,7 @@ from reportgen.inputs.style import DEFAULT_LOOK, Look
 
 WORKERS = 2
 # a document this small is sent to a process that is still warming up: it fits in the empty connection (a Unix socket
-# pair, some 200 kB of buffer on Linux, less on other systems) so sending returns at once; a larger one could make
+# pair, some 200 kB of buffer on Linux) so sending returns at once; a larger one could make
 # sending wait until the warm-up is over (never a deadlock: the process reads as soon as it is warm)
 PIPE_ROOM = 60_000
 # ("klar", b"") once warm, then ("ok", PDF bytes) or ("fejl", (errno or None, message)) for each document

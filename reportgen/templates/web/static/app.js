@@ -39,6 +39,15 @@ if (form && frame) {
   const status = document.getElementById("preview-status");
   let timer = null;
   let sent = 0;
+  // The frame's own document (the saved text) may still be on its way when a preview arrives, on a busy server:
+  // a preview put into the empty frame, or into a half-read one, would be lost when that document lands.
+  const frameLoaded = () => {
+    const target = frame.contentDocument;
+    return target && target.URL !== "about:blank" && target.readyState === "complete";
+  };
+  const untilFrameLoaded = async () => {
+    while (!frameLoaded()) await new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
+  };
   const refresh = async () => {
     const number = ++sent;
     const started = performance.now();
@@ -53,10 +62,10 @@ if (form && frame) {
       return;
     }
     const html = await response.text();
+    await untilFrameLoaded();
     if (number !== sent) return; // a newer request is on its way
     const doc = new DOMParser().parseFromString(html, "text/html");
     const target = frame.contentDocument;
-    if (!target || !target.body) return;
     const before = Array.from(target.body.querySelectorAll("main > *"), (node) => node.outerHTML);
     target.body.replaceWith(target.importNode(doc.body, true));
     const after = target.body.querySelectorAll("main > *");

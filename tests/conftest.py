@@ -1,0 +1,54 @@
+"""What the workers of a parallel run share (`make test`: pytest-xdist, one worker per core).
+
+`make test` hands out whole modules (`--dist loadscope`): a module's tests run on one worker in the file's order,
+so a module-scoped fixture (the corpus and its LibreOffice conversion, a case built through its versions, the
+browser and its server) is made once, and the next module goes to whichever worker is free. What several modules
+need – the example case and the following year's, built – is built once for the whole run, by the first worker
+that asks."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from casefactory import EXAMPLE, NEXT_YEAR
+
+from reportgen.lifecycle.build import build
+
+
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name` of this run, which make(folder) fills once: the first worker to ask makes it while the
+    others wait for it. A make that fails leaves nothing behind, and the next worker to ask tries again."""
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the workers' folders lie in the run's
+    folder, done = run / name, run / f"{name}.færdig"
+    with open(run / f"{name}.lås", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                make(folder)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def examples_built(tmp_path_factory) -> dict[int, Path]:
+    """The example case (2024) and the following year's (2025) built into one output folder, once for the whole
+    run: their v1 version folders by year. Shared by every worker, so read only; copy the output folder first to
+    build more into it."""
+
+    def build_both(out: Path) -> None:
+        build(EXAMPLE, out)
+        build(NEXT_YEAR, out)
+
+    out = made_once(tmp_path_factory, "eksempler-bygget", build_both)
+    return {year: out / "alleroed" / str(year) / "v1" for year in (2024, 2025)}
