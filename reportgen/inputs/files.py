@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reportgen.domain import danish
 from reportgen.domain.errors import InputError, Problem
-from reportgen.inputs.limits import MB
+from reportgen.inputs.limits import KB, MB
 
 MISSING = "filen findes ikke."
 CASE_FOLDER = "sagsmappen"
@@ -118,15 +118,40 @@ def read_file(path: Path, display: str, limit: int, root: Path | None = None, pl
 
 def _too_big(display: str, size: int, limit: int) -> Problem:
     """The problem of a file over its size cap."""
+    shown, most = sizes(size, limit)
     return Problem(
         display,
-        f"filen fylder {_size(size)}; højst {_size(limit)} er tilladt.",
+        f"filen fylder {shown}; højst {most} er tilladt.",
         hint="Tjek, at det er den rigtige fil; se grænserne i README.",
     )
 
 
-def _size(n: int) -> str:
-    """A byte count as "1,5 MB" or "200 kB"."""
+def proposal_problem(text: str, display: str, limit: int) -> Problem | None:
+    """The problem of a proposed content for a file (a save from the browser) larger than the file may be when it
+    is read, or None: nothing is written that could not be read back."""
+    n = len(text.encode("utf-8"))
+    if n <= limit:
+        return None
+    shown, most = sizes(n, limit)
+    return Problem(
+        display,
+        f"ændringen ville få filen til at fylde {shown}; højst {most} er tilladt.",
+        hint="Gør teksten kortere. Ændringen er ikke gemt.",
+    )
+
+
+def size(n: int) -> str:
+    """A byte count as "1,5 MB", "200 kB" or "512 bytes"."""
     if n >= MB:
         return f"{danish.decimal(Fraction(n, MB))} MB"
-    return f"{danish.count(max(1, n // 1000))} kB"
+    if n >= KB:
+        return f"{danish.decimal(Fraction(n, KB), 0)} kB"
+    return f"{danish.count(n)} bytes"
+
+
+def sizes(n: int, limit: int) -> tuple[str, str]:
+    """A size and the limit it is held to, each as size() shows it, or in exact bytes when they would read alike
+    ("1,0 MB; højst 1,0 MB")."""
+    if size(n) == size(limit):
+        return f"{danish.count(n)} bytes", f"{danish.count(limit)} bytes"
+    return size(n), size(limit)
