@@ -4,12 +4,21 @@ trickling connections, and document pages whose policy lets their own styles and
 
 from __future__ import annotations
 
+import io
 import tomllib
 
 import pytest
 from test_web import CASE, client_for, post, state, text_of
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
-from reportgen.inputs.limits import MAX_TEXT_BYTES, MAX_TOML_BYTES
+from reportgen.inputs.limits import (
+    MAX_FORM_BYTES,
+    MAX_FORM_FIELD_BYTES,
+    MAX_FORM_PARTS,
+    MAX_TEXT_BYTES,
+    MAX_TOML_BYTES,
+)
 
 # --- saves are held to the limits the files are read with (item 7) --------------------------------------------------
 
@@ -58,3 +67,54 @@ def web(tmp_path):
     root = make_workspace(tmp_path / "arbejdsmappe")
     app, client = client_for(root)
     return app, client, root
+
+
+# --- a form over the size limits is answered 413 with the limits (item 13) ------------------------------------------
+
+
+def multipart(app, fields: dict[str, str], files: dict[str, bytes]):
+    """A form as a browser sends it, the CSRF field first, encoded in memory (a large body is not spooled to a
+    temporary file that the test client leaves open)."""
+    values: dict = {"csrf": app.extensions["reportgen.keys"].csrf, **fields}
+    values.update({name: FileStorage(io.BytesIO(content), f"{name}.csv") for name, content in files.items()})
+    boundary, body = encode_multipart(values)
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
+@pytest.mark.parametrize(
+    ("url", "fields", "files", "told"),
+    [
+        ("/ny", {}, {"statistik": b"x" * 40_000_000}, "fylder 40 MB; en formular må højst fylde 31 MB i alt"),
+        ("/ny", {}, {"statistik": b"x" * MAX_FORM_BYTES}, "bytes; en formular må højst fylde 31.000.000 bytes i alt"),
+        (f"/sag/{CASE}/data/statistik", {"version": "x"}, {"fil": b"x" * 40_000_000}, "fylder 40 MB"),
+        (f"/sag/{CASE}/tekster/forklaring", {"tekst": "x" * (MAX_FORM_FIELD_BYTES + 1)}, {}, "er for stort; en"),
+        (f"/sag/{CASE}/bilag", {f"felt{i}": "x" for i in range(MAX_FORM_PARTS + 1)}, {}, "højst have 200 felter"),
+    ],
+    ids=["40-mb-file", "one-byte-over", "40-mb-data-file", "text-field-over-2-mb", "too-many-fields"],
+)
+def test_a_form_over_the_limits_is_413_naming_them(web, url, fields, files, told):
+    app, client, ws = web
+    before = {p: p.read_bytes() for p in (ws / CASE).rglob("*") if p.is_file()}
+    response = client.post(url, **multipart(app, fields, files))
+    page = text_of(response)
+    assert response.status_code == 413, page
+    assert told in page and "Hver fil i den må højst fylde 10 MB og hvert tekstfelt 2 MB" in page
+    assert "egne formularer" not in page
+    assert {p: p.read_bytes() for p in (ws / CASE).rglob("*") if p.is_file()} == before
+
+
+def test_a_large_preview_sent_by_the_script_is_413(web):
+    app, client, _ = web
+    response = client.post(
+        f"/sag/{CASE}/forhaandsvisning/sagsfremstilling",
+        data={"afsnit": "forklaring", "tekst": "x" * 40_000_000},
+        headers={"X-CSRF-Token": app.extensions["reportgen.keys"].csrf},
+    )
+    assert response.status_code == 413 and "fylder 40 MB" in text_of(response)
+
+
+def test_a_large_form_without_the_token_is_still_401(tmp_path):
+    from test_web import make_workspace
+
+    _, client = client_for(make_workspace(tmp_path / "arbejdsmappe"), token=False)
+    assert client.post("/ny", data=b"x" * 40_000_000, content_type="multipart/form-data").status_code == 401

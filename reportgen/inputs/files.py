@@ -14,6 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from reportgen.domain import danish
+from reportgen.domain.counts import round_half_up
 from reportgen.domain.errors import InputError, Problem
 from reportgen.inputs.limits import KB, MB
 
@@ -141,17 +142,23 @@ def proposal_problem(text: str, display: str, limit: int) -> Problem | None:
 
 
 def size(n: int) -> str:
-    """A byte count as "1,5 MB", "200 kB" or "512 bytes"."""
-    if n >= MB:
-        return f"{danish.decimal(Fraction(n, MB))} MB"
-    if n >= KB:
-        return f"{danish.decimal(Fraction(n, KB), 0)} kB"
-    return f"{danish.count(n)} bytes"
+    """A byte count as "1,5 MB", "31 MB", "200 kB" or "512 bytes"."""
+    value, unit = _rounded(n)
+    return f"{danish.decimal(value, 0 if value.denominator == 1 else 1)} {unit}"
 
 
 def sizes(n: int, limit: int) -> tuple[str, str]:
     """A size and the limit it is held to, each as size() shows it, or in exact bytes when they would read alike
-    ("1,0 MB; højst 1,0 MB")."""
-    if size(n) == size(limit):
+    ("1,0 MB; højst 1 MB")."""
+    if _rounded(n) == _rounded(limit):
         return f"{danish.count(n)} bytes", f"{danish.count(limit)} bytes"
     return size(n), size(limit)
+
+
+def _rounded(n: int) -> tuple[Fraction, str]:
+    """A byte count as size() rounds it (half up): MB with one decimal, whole kB, or bytes."""
+    if n >= MB - KB // 2:  # 999.500 bytes and up: "1 MB", not "1.000 kB"
+        return round_half_up(Fraction(n, MB), 1), "MB"
+    if n >= KB:
+        return round_half_up(Fraction(n, KB)), "kB"
+    return Fraction(n), "bytes"

@@ -7,11 +7,11 @@ from pathlib import Path
 from flask import Flask
 
 from reportgen.domain import danish
+from reportgen.inputs.limits import MAX_FORM_BYTES, MAX_FORM_FIELD_BYTES, MAX_FORM_PARTS
 from reportgen.resources import WEB_STATIC, WEB_TEMPLATES
 from reportgen.web import casepages, guard, newcase, outputs, overview
 from reportgen.web.builds import Builds
 from reportgen.web.context import INDSTILLING_LABELS, STATUS_LABELS, UDFALD_LABELS
-from reportgen.web.files import MAX_REQUEST
 from reportgen.web.workspace import Workspace
 
 
@@ -31,9 +31,9 @@ def create_app(root: Path, port: int = 8000, token: str | None = None, out: Path
         SESSION_COOKIE_NAME=f"reportgen-besked-{port}",
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
-        MAX_CONTENT_LENGTH=MAX_REQUEST,
-        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,  # a text field: far more than any section's text
-        MAX_FORM_PARTS=200,
+        MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
+        MAX_FORM_MEMORY_SIZE=MAX_FORM_FIELD_BYTES,
+        MAX_FORM_PARTS=MAX_FORM_PARTS,
         SEND_FILE_MAX_AGE_DEFAULT=0,
     )
     app.jinja_env.trim_blocks = True

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from reportgen.web.files import MAX_UPLOAD
+from reportgen.domain import danish
+from reportgen.inputs.files import size, sizes
+from reportgen.inputs.limits import MAX_TEXT_BYTES, MAX_UPLOAD_BYTES
 
 log = logging.getLogger("reportgen.web")
 
@@ -68,9 +70,10 @@ def _check_access() -> Response | None:
         if not secrets.compare_digest(cookie.encode(), k.token.encode()):
             return _denied(403, "Nøglen er ikke længere gyldig; serveren er startet igen med en ny nøgle.")
     if request.method not in SAFE_METHODS:
-        sent = request.headers.get("X-CSRF-Token") or _form_csrf()
         origin = request.headers.get("Origin")
         cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
+        # a form over the size limits raises RequestEntityTooLarge here, answered 413 with the limits
+        sent = None if cross_site else request.headers.get("X-CSRF-Token") or request.form.get("csrf")
         if cross_site or (origin and origin != request.host_url.rstrip("/")) or not sent:
             return _denied(403, "Forespørgslen kom ikke fra en af programmets egne formularer og er afvist.", False)
         if not secrets.compare_digest(sent.encode(), k.csrf.encode()):
@@ -78,14 +81,6 @@ def _check_access() -> Response | None:
                 403, "Formularen er fra en tidligere start af serveren. Genindlæs siden, og prøv igen.", False
             )
     return None
-
-
-def _form_csrf() -> str | None:
-    """The CSRF field of a form; a form larger than allowed counts as none (its page says why)."""
-    try:
-        return request.form.get("csrf")
-    except RequestEntityTooLarge:
-        return None
 
 
 def _denied(status: int, reason: str, token: bool = True) -> Response:
@@ -131,12 +126,25 @@ def document_response(html: bytes, status: int = 200) -> Response:
 
 def _http_error(exc: HTTPException) -> Response:
     if isinstance(exc, RequestEntityTooLarge):
-        reason = f"Det, der blev sendt, er for stort. En fil må højst fylde {MAX_UPLOAD // (1024 * 1024)} MB."
-        return Response(render_template("fejl.html.j2", title="For stor fil", reason=reason), 413)
+        return Response(render_template("fejl.html.j2", title="Det sendte er for stort", reason=_too_large()), 413)
     titles = {404: "Siden findes ikke", 405: "Handlingen er ikke tilladt her", 400: "Forkert forespørgsel"}
     title = titles.get(exc.code or 500, "Fejl")
     reason = {404: "Tjek adressen, eller gå tilbage til oversigten over sagerne."}.get(exc.code or 500, "")
     return Response(render_template("fejl.html.j2", title=title, reason=reason), exc.code or 500)
+
+
+def _too_large() -> str:
+    """Why a form was refused as too large: its size when it was sent with one, and the limits."""
+    config = current_app.config
+    limit, sent = config["MAX_CONTENT_LENGTH"], request.content_length
+    shown, most = sizes(sent, limit) if sent is not None and sent > limit else (None, size(limit))
+    told = f"fylder {shown}" if shown else "er for stort"
+    return (
+        f"Det, der blev sendt, {told}; en formular må højst fylde {most} i alt. Hver fil i den må højst fylde "
+        f"{size(MAX_UPLOAD_BYTES)} og hvert tekstfelt {size(config['MAX_FORM_MEMORY_SIZE'])} (en tekst i sagen "
+        f"{size(MAX_TEXT_BYTES)}), og den må højst have {danish.count(config['MAX_FORM_PARTS'])} felter og filer. "
+        "Intet er gemt. Gå tilbage, og vælg en mindre fil."
+    )
 
 
 def internal_reference(exc: BaseException) -> str:
