@@ -24,7 +24,7 @@ from pathlib import Path
 
 from waitress import create_server
 
-from reportgen.web.app import create_app
+from reportgen.web.app import create_app, served_on
 from reportgen.web.server import warm_up
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +62,7 @@ def previews(runs: int) -> tuple[float, list[float]]:
         shutil.copytree(EXAMPLE, Path(folder) / "allerod-2024")
         app = create_app(Path(folder), port=0)
         server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        served_on(app, "127.0.0.1", int(server.effective_port))
         threading.Thread(target=server.run, daemon=True).start()
         keys = app.extensions["reportgen.keys"]
         base = f"http://127.0.0.1:{server.effective_port}"

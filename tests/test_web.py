@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 from casefactory import EXAMPLE, read_csv_rows, statistik_rows, to_csv, write_xlsx
+from flask.testing import FlaskClient
 
 from reportgen.inputs.case import TEXT_SECTIONS
 from reportgen.lifecycle.build import build
 from reportgen.web.app import create_app
 
 TOKEN = "proevenoegle"
+BASE = "http://127.0.0.1:8000"
 CASE = "allerod-2024"
 IDS = {cell for row in read_csv_rows(EXAMPLE / "klagesager.csv")[1:] for cell in row[:2]}  # sags_id, borger_id
 
@@ -32,11 +34,20 @@ def make_workspace(root: Path) -> Path:
     return root
 
 
+class LocalClient(FlaskClient):
+    """A test client that reaches the app as a browser does, at the address it is started on (127.0.0.1:8000)."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("base_url", BASE)
+        return super().open(*args, **kwargs)
+
+
 def client_for(root: Path, token: bool = True):
     app = create_app(root, token=TOKEN)
+    app.test_client_class = LocalClient
     client = app.test_client()
     if token:
-        assert client.get(f"/?token={TOKEN}").status_code == 200
+        assert client.get(f"/?token={TOKEN}").status_code == 303
     return app, client
 
 
@@ -84,7 +95,7 @@ def test_without_token_401_danish_page(ws):
 def test_wrong_token_403_and_wrong_cookie_403(ws):
     _, client = client_for(ws, token=False)
     assert client.get("/?token=forkert").status_code == 403
-    client.set_cookie("reportgen-8000", "forkert")
+    client.set_cookie("reportgen-8000", "forkert", domain="127.0.0.1")
     assert client.get("/").status_code == 403
 
 
@@ -92,7 +103,8 @@ def test_token_gives_cookie_then_overview_lists_cases(ws):
     _, client = client_for(ws, token=False)
     first = client.get(f"/?token={TOKEN}")
     cookie = first.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and cookie.startswith(f"reportgen-8000={TOKEN}")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and cookie.startswith(f"reportgen-8000={TOKEN}")
+    assert first.status_code == 303 and first.headers["Location"] == f"{BASE}/"  # the token leaves the address
     page = text_of(client.get("/"))  # the cookie alone now
     assert '<html lang="da">' in page
     assert "Allerød 2024" in page and "Udkast" in page and "videreføres" in page
@@ -790,21 +802,26 @@ def test_serve_prints_the_address_and_stops_on_ctrl_c(ws):
     import sys
     import urllib.error
     import urllib.request
+    from http.cookiejar import CookieJar
 
     command = [sys.executable, "-m", "reportgen.cli", "serve", str(ws), "--port", "0"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
-        line = process.stdout.readline()
-        address = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=([\w-]+)", line)
-        assert address, line
-        with pytest.raises(urllib.error.HTTPError) as denied:
-            urllib.request.urlopen(f"http://127.0.0.1:{address.group(1)}/")
-        assert denied.value.code == 401
-        denied.value.close()
-        with urllib.request.urlopen(address.group(0)) as response:
-            page = response.read().decode("utf-8")
-        assert '<html lang="da">' in page and "Allerød 2024" in page
-        process.send_signal(signal.SIGINT)
-        _, errors = process.communicate(timeout=60)
+        try:
+            line = process.stdout.readline()
+            address = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=([\w-]+)", line)
+            assert address, line
+            with pytest.raises(urllib.error.HTTPError) as denied:
+                urllib.request.urlopen(f"http://127.0.0.1:{address.group(1)}/")
+            assert denied.value.code == 401
+            denied.value.close()
+            browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+            with browser.open(address.group(0)) as response:  # redirected without the token, with the cookie
+                page = response.read().decode("utf-8")
+                assert response.url == f"http://127.0.0.1:{address.group(1)}/"
+            assert '<html lang="da">' in page and "Allerød 2024" in page
+        finally:
+            process.send_signal(signal.SIGINT)
+            _, errors = process.communicate(timeout=60)
     assert process.returncode == 0, errors
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import io
 import tomllib
+from urllib.parse import urlsplit
 
 import pytest
-from test_web import CASE, client_for, post, state, text_of
+from test_web import BASE, CASE, TOKEN, client_for, post, state, text_of
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -19,6 +20,7 @@ from reportgen.inputs.limits import (
     MAX_TEXT_BYTES,
     MAX_TOML_BYTES,
 )
+from reportgen.web.guard import Addresses
 
 # --- saves are held to the limits the files are read with (item 7) --------------------------------------------------
 
@@ -118,3 +120,73 @@ def test_a_large_form_without_the_token_is_still_401(tmp_path):
 
     _, client = client_for(make_workspace(tmp_path / "arbejdsmappe"), token=False)
     assert client.post("/ny", data=b"x" * 40_000_000, content_type="multipart/form-data").status_code == 401
+
+
+# --- the Host a request is sent to, and the token out of the address (item 12) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "evil.example:8000",
+        "127.0.0.1.evil.example:8000",
+        "127.0.0.1:8001",  # another port
+        "127.0.0.1",  # port 80
+        "127.0.0.1:8000@evil.example",
+        "[::ffff:7f00:1]:8000x",
+        "",
+    ],
+)
+def test_a_request_to_another_host_is_refused_with_cookie_and_csrf(web, host):
+    app, client, ws = web
+    before = (ws / CASE / "sag.toml").read_bytes()
+    origin = {"Origin": f"http://{host}"}
+    response = post(app, client, f"/sag/{CASE}/oplysninger", {"status": "endelig"}, headers={"Host": host, **origin})
+    assert response.status_code == 400 and "et andet navn end det, serveren er startet på" in text_of(response)
+    assert client.get(f"/sag/{CASE}/", headers={"Host": host}).status_code == 400
+    assert client.get(f"/?token={TOKEN}", headers={"Host": host}).status_code == 400
+    assert (ws / CASE / "sag.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "LOCALHOST:8000", "[::1]:8000"])
+def test_the_addresses_the_server_is_started_on_are_answered(web, host):
+    _, client, _ = web
+    response = client.get(f"/?token={TOKEN}", headers={"Host": host})
+    assert response.status_code == 303 and response.headers["Location"] == f"http://{host.lower()}/"
+
+
+def test_every_address_of_the_machine_when_started_on_all():
+    import socket
+
+    every = Addresses.started_on("0.0.0.0", 8000)
+    assert every.allow("10.20.30.40:8000") and every.allow("[fe80::1]:8000") and every.allow("localhost:8000")
+    assert every.allow(f"{socket.gethostname()}:8000")
+    assert not every.allow("evil.example:8000") and not every.allow("10.20.30.40:8001")
+    one = Addresses.started_on("10.20.30.40", 8000)
+    assert one.allow("10.20.30.40:8000") and not one.allow("10.20.30.41:8000") and not one.allow("localhost:8000")
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        (f"/?token={TOKEN}", "/"),
+        (f"/sag/{CASE}/versioner?vis=1&token={TOKEN}&dok=bilag-1", f"/sag/{CASE}/versioner?vis=1&dok=bilag-1"),
+    ],
+)
+def test_the_token_leaves_the_address_by_a_redirect(tmp_path, url, location):
+    from test_web import make_workspace
+
+    _, client = client_for(make_workspace(tmp_path / "arbejdsmappe"), token=False)
+    response = client.get(url)
+    assert response.status_code == 303 and response.headers["Location"] == f"{BASE}{location}"
+    assert TOKEN not in response.headers["Location"] and f"reportgen-8000={TOKEN}" in response.headers["Set-Cookie"]
+    assert client.get(location).status_code in (200, 404)  # the cookie is enough now
+
+
+def test_the_redirect_stays_on_the_servers_own_host(tmp_path):
+    from test_web import make_workspace
+
+    _, client = client_for(make_workspace(tmp_path / "arbejdsmappe"), token=False)
+    response = client.get(f"/?token={TOKEN}", environ_overrides={"PATH_INFO": "//evil.example/sti"})
+    assert response.status_code == 303 and urlsplit(response.headers["Location"]).netloc == "127.0.0.1:8000"

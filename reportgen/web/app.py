@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Flask
@@ -21,14 +22,15 @@ class _App(Flask):
         return True
 
 
-def create_app(root: Path, port: int = 8000, token: str | None = None, out: Path | None = None) -> Flask:
-    """The app serving the case folders in root, its versions in out (default root/output)."""
+def create_app(
+    root: Path, port: int = 8000, token: str | None = None, out: Path | None = None, host: str = "127.0.0.1"
+) -> Flask:
+    """The app serving the case folders in root, its versions in out (default root/output), on host:port."""
     import secrets
 
     app = _App(__name__, template_folder=str(WEB_TEMPLATES), static_folder=str(WEB_STATIC), static_url_path="/static")
     app.config.update(
         SECRET_KEY=secrets.token_bytes(32),  # signs the one-time messages ("Teksten er gemt.") of this start
-        SESSION_COOKIE_NAME=f"reportgen-besked-{port}",
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
@@ -41,7 +43,8 @@ def create_app(root: Path, port: int = 8000, token: str | None = None, out: Path
     workspace = Workspace(root, out)
     app.extensions["reportgen.workspace"] = workspace
     app.extensions["reportgen.builds"] = Builds(workspace.out)
-    guard.install(app, guard.Keys.new(port, token))
+    guard.install(app, guard.Keys.new(port, token), guard.Addresses.started_on(host, port))
+    served_on(app, host, port)
     app.jinja_env.globals.update(
         csrf=lambda: guard.keys().csrf,
         indstilling_labels=INDSTILLING_LABELS,
@@ -57,3 +60,11 @@ def create_app(root: Path, port: int = 8000, token: str | None = None, out: Path
     for module in (overview, newcase, casepages, outputs):
         app.register_blueprint(module.bp)
     return app
+
+
+def served_on(app: Flask, host: str, port: int) -> None:
+    """Tell the app the address it is served on (with --port 0, the port the system chose): its cookies are named
+    after the port, and every request's Host must name the address."""
+    app.extensions["reportgen.keys"] = replace(app.extensions["reportgen.keys"], cookie=f"reportgen-{port}")
+    app.extensions["reportgen.addresses"] = guard.Addresses.started_on(host, port)
+    app.config["SESSION_COOKIE_NAME"] = f"reportgen-besked-{port}"

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import logging
 import re
 import secrets
+import socket
 import traceback
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Response as BaseResponse
 
 from reportgen.domain import danish
 from reportgen.inputs.files import size, sizes
@@ -42,27 +46,96 @@ class Keys:
         return cls(token or secrets.token_urlsafe(32), secrets.token_urlsafe(32), f"reportgen-{port}")
 
 
+WILDCARDS = ("0.0.0.0", "::", "")  # --host values that listen on every address of the machine
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """Where a server answers: the names and the port a browser reaches it by. Every request's Host header must
+    name one of them, so a page of another site whose name has been pointed at this machine (DNS rebinding)
+    gets no answer."""
+
+    port: int
+    names: frozenset[str]  # lower case; an IPv6 address without brackets
+    any_ip: bool = False  # started on every address (0.0.0.0, ::): any IP address of the machine
+
+    @classmethod
+    def started_on(cls, host: str, port: int) -> Addresses:
+        """The addresses of a server started on host:port: the host and what it resolves to (a loopback address
+        also as localhost), or for every address this machine's names and any IP address."""
+        host = host.strip("[]").lower()
+        if host in WILDCARDS:
+            return cls(port, LOOPBACK | {socket.gethostname().lower(), socket.getfqdn().lower()}, True)
+        names = {host, *_resolved(host)}
+        if any(_is_loopback(name) for name in names):
+            names |= LOOPBACK
+        return cls(port, frozenset(names))
+
+    def allow(self, header: str | None) -> bool:
+        """True for a Host header naming this server: one of its names with its port."""
+        match = _HOST.fullmatch((header or "").lower())
+        if match is None or int(match["port"] or 80) != self.port:
+            return False
+        name = match["ipv6"] or match["name"]
+        return name in self.names or (self.any_ip and _is_ip(name))
+
+
+_HOST = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9.-]+))(?::(?P<port>[0-9]{1,5}))?")
+
+
+def _resolved(host: str) -> set[str]:
+    """The IP addresses a host name resolves to (none when it does not)."""
+    try:
+        return {str(info[4][0]).lower() for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return set()
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_loopback(name: str) -> bool:
+    return name == "localhost" or (_is_ip(name) and ipaddress.ip_address(name).is_loopback)
+
+
 def keys() -> Keys:
     """The running app's keys."""
     return current_app.extensions["reportgen.keys"]
 
 
-def install(app: Flask, app_keys: Keys) -> None:
-    """Require the token on every request and the CSRF token on every state-changing one; add the headers."""
+def install(app: Flask, app_keys: Keys, addresses: Addresses) -> None:
+    """Require the server's own address in every request's Host, the token on every request and the CSRF token on
+    every state-changing one; add the headers."""
     app.extensions["reportgen.keys"] = app_keys
+    app.extensions["reportgen.addresses"] = addresses
     app.before_request(_check_access)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)
 
 
-def _check_access() -> Response | None:
+def _check_access() -> BaseResponse | None:
+    if not current_app.extensions["reportgen.addresses"].allow(request.headers.get("Host")):
+        return _denied(
+            400,
+            "Forespørgslen er sendt til et andet navn end det, serveren er startet på. Brug adressen, som "
+            "reportgen serve skrev, da den startede.",
+            False,
+        )
     k = keys()
     supplied = request.args.get("token")
     if supplied is not None:
         if not secrets.compare_digest(supplied.encode(), k.token.encode()):
             return _denied(403, "Nøglen i adressen er forkert, eller serveren er startet igen med en ny nøgle.")
         request.environ["reportgen.set_cookie"] = True
+        if request.method in ("GET", "HEAD"):  # the token leaves the address bar and the history
+            return redirect(_without_token(), 303)
     else:
         cookie = request.cookies.get(k.cookie)
         if cookie is None:
@@ -83,6 +156,12 @@ def _check_access() -> Response | None:
     return None
 
 
+def _without_token() -> str:
+    """The address of the request without its token, on the server's own host."""
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != "token"]
+    return request.base_url + (f"?{urlencode(kept)}" if kept else "")
+
+
 def _denied(status: int, reason: str, token: bool = True) -> Response:
     response = Response(render_template("adgang.html.j2", status=status, reason=reason, token=token), status)
     if status == 401:
@@ -93,7 +172,10 @@ def _denied(status: int, reason: str, token: bool = True) -> Response:
 def _headers(response: Response) -> Response:
     k = keys()
     if request.environ.get("reportgen.set_cookie"):
-        response.set_cookie(k.cookie, k.token, httponly=True, samesite="Strict", path="/")
+        # Lax, not Strict: the redirect that takes the token out of the address must carry the cookie also when
+        # the address was opened from a link on another site (webmail, a chat); every change still needs the
+        # CSRF token and a request from the app's own pages
+        response.set_cookie(k.cookie, k.token, httponly=True, samesite="Lax", path="/")
     headers = response.headers
     headers.setdefault("Content-Security-Policy", APP_POLICY)
     headers["X-Content-Type-Options"] = "nosniff"

@@ -7,11 +7,10 @@ import logging
 import signal
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
-from reportgen.web.app import create_app
+from reportgen.web.app import create_app, served_on
 
 THREADS = 4  # requests served at once; builds run one at a time in their own thread
 
@@ -39,13 +38,11 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
     logging.getLogger("waitress").setLevel(logging.ERROR)
-    app = create_app(folder, port)
+    app = create_app(folder, port, host=host)
     server = create_server(app, host=host, port=port, threads=THREADS, ident="reportgen")
     bound = int(server.effective_port)
+    served_on(app, host, bound)  # --port 0: the system chose the port
     keys = app.extensions["reportgen.keys"]
-    if bound != port:  # --port 0: the system chose one; the cookies are named after the port actually used
-        keys = app.extensions["reportgen.keys"] = replace(keys, cookie=f"reportgen-{bound}")
-        app.config["SESSION_COOKIE_NAME"] = f"reportgen-besked-{bound}"
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt

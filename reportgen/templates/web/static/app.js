@@ -1,15 +1,8 @@
-// reportgen serve: the app's own script. Every page works without it; with it, the preview follows the typing,
-// a build shows its progress, and the access token leaves the address bar.
+// reportgen serve: the app's own script. Every page works without it; with it, the preview follows the typing
+// and a build shows its progress.
 "use strict";
 
 const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
-
-// The token has been exchanged for a cookie: keep it out of the history and of bookmarks.
-if (new URLSearchParams(location.search).has("token")) {
-  const url = new URL(location.href);
-  url.searchParams.delete("token");
-  history.replaceState(null, "", url.pathname + url.search + url.hash);
-}
 
 document.addEventListener("click", (event) => {
   const asking = event.target.closest("[data-confirm]");
