@@ -5,7 +5,14 @@ trickling connections, and document pages whose policy lets their own styles and
 from __future__ import annotations
 
 import io
+import socket
+import threading
 import tomllib
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,7 +27,9 @@ from reportgen.inputs.limits import (
     MAX_TEXT_BYTES,
     MAX_TOML_BYTES,
 )
+from reportgen.web.app import create_app
 from reportgen.web.guard import Addresses
+from reportgen.web.server import LIMITS, Limits, make_server
 
 # --- saves are held to the limits the files are read with (item 7) --------------------------------------------------
 
@@ -190,3 +199,88 @@ def test_the_redirect_stays_on_the_servers_own_host(tmp_path):
     _, client = client_for(make_workspace(tmp_path / "arbejdsmappe"), token=False)
     response = client.get(f"/?token={TOKEN}", environ_overrides={"PATH_INFO": "//evil.example/sti"})
     assert response.status_code == 303 and urlsplit(response.headers["Location"]).netloc == "127.0.0.1:8000"
+
+
+# --- idle and trickling connections cannot stop the server (item 6) ------------------------------------------------
+
+
+@contextmanager
+def running(root: Path, limits: Limits = LIMITS) -> Iterator[tuple[str, int]]:
+    """The app served by make_server, as `reportgen serve` serves it, in a thread; yields its host and port."""
+    from test_web import make_workspace
+
+    app = create_app(make_workspace(root), token=TOKEN)
+    server = make_server(app, "127.0.0.1", 0, limits)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield "127.0.0.1", int(server.effective_port)
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown()
+        app.extensions["reportgen.builds"].stop()
+
+
+def answered(host: str, port: int) -> int:
+    """The status of a new request (without the token: 401), or an error when none came within 10 seconds."""
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/", timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        return exc.code
+
+
+def closed_by_the_server(connection: socket.socket) -> bool:
+    """True when the server has closed the connection (read within 0.1 s)."""
+    connection.settimeout(0.1)
+    try:
+        return connection.recv(1) == b""
+    except TimeoutError:
+        return False
+    except ConnectionError:
+        return True
+
+
+def test_300_idle_connections_leave_room_for_a_new_request(tmp_path):
+    with running(tmp_path / "arbejdsmappe") as (host, port):
+        idle = []
+        try:
+            for i in range(300):
+                idle.append(socket.create_connection((host, port), timeout=10))
+                if i % 2:
+                    idle[-1].sendall(b"GET / HTTP/1.1\r\n")  # half of them begin a request and say no more
+            assert answered(host, port) == 401
+            assert not any(closed_by_the_server(c) for c in idle[:10])  # answered while they were all open
+        finally:
+            for connection in idle:
+                connection.close()
+
+
+def test_a_request_sent_a_byte_at_a_time_is_cut_off(tmp_path):
+    with running(tmp_path / "arbejdsmappe", Limits(request_seconds=1, rate=100)) as (host, port):
+        with socket.create_connection((host, port), timeout=10) as slow:
+            slow.sendall(b"GET / HTTP/1.1\r\n")
+            for _ in range(100):  # a byte every 0.1 s: slower than 100 bytes a second after the first second
+                if closed_by_the_server(slow):
+                    break
+                slow.sendall(b"X")
+            else:
+                pytest.fail("a request trickling in was never cut off")
+            assert answered(host, port) == 401
+
+
+def test_an_idle_connection_is_closed(tmp_path):
+    with running(tmp_path / "arbejdsmappe", Limits(idle_seconds=1, sweep_seconds=1)) as (host, port):
+        with socket.create_connection((host, port), timeout=10) as idle:
+            assert any(closed_by_the_server(idle) for _ in range(100)), "an idle connection was never closed"
+
+
+def test_the_limits_are_in_the_readme():
+    from test_docs import README
+
+    section = README.split("### Grænser for serveren", 1)[1].split("\n#", 1)[0]
+    assert f"| {LIMITS.connections:,}".replace(",", ".") in section
+    for seconds in (LIMITS.idle_seconds, LIMITS.sweep_seconds, LIMITS.request_seconds):
+        assert f"| {seconds} sekunder" in section
+    assert f"{LIMITS.rate // 1000} kB i sekundet" in section and f"{LIMITS.body_bytes // 1_000_000} MB" in section
