@@ -5,17 +5,21 @@ trickling connections, and document pages whose policy lets their own styles and
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import socket
 import threading
 import tomllib
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from casefactory import EXAMPLE, dump_toml, patch_toml
 from test_web import BASE, CASE, TOKEN, client_for, post, state, text_of
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -27,6 +31,7 @@ from reportgen.inputs.limits import (
     MAX_TEXT_BYTES,
     MAX_TOML_BYTES,
 )
+from reportgen.lifecycle.build import build
 from reportgen.web.app import create_app
 from reportgen.web.guard import Addresses
 from reportgen.web.server import LIMITS, Limits, make_server
@@ -64,7 +69,7 @@ def test_a_decision_that_takes_sag_toml_over_the_limit_is_not_saved(web):
     decision = {"organ": "Byrådet", "dato": "2025-12-01", "beslutning": "Godkendt. " * 100, "udfald": "vedtaget"}
     response = post(app, client, f"/sag/{CASE}/beslutninger", {**decision, "version": state(app)})
     page = text_of(response)
-    assert response.status_code in (409, 422) and "sag.toml: ændringen ville få filen til at fylde 1.000." in page
+    assert response.status_code == 422 and "sag.toml: ændringen ville få filen til at fylde 1.000." in page
     assert "højst 1.000.000 bytes er tilladt" in page
     assert toml.read_bytes() == before
     assert "Intern fejl" not in text_of(client.get(f"/sag/{CASE}/"))
@@ -284,3 +289,418 @@ def test_the_limits_are_in_the_readme():
     for seconds in (LIMITS.idle_seconds, LIMITS.sweep_seconds, LIMITS.request_seconds):
         assert f"| {seconds} sekunder" in section
     assert f"{LIMITS.rate // 1000} kB i sekundet" in section and f"{LIMITS.body_bytes // 1_000_000} MB" in section
+
+
+# --- every path the server reads, serves or writes stays inside the workspace (items 2 and 4) ---------------------
+#
+# Each scenario puts something of its own (marked with MARKER) at one place the server reads or writes. As a
+# control, placed inside the workspace, it is shown or written by the routes named; then the place is made a link
+# to a folder or file outside the workspace (or, for sag.toml's paths, a path out of it), and every route of the
+# app, walked from its url_map, is requested: the marker is never in an answer, nothing outside changes, and the
+# routes named refuse.
+
+MARKER = "HEMMELIGTUDENFOR"
+BASE_DIR = Path("output") / "alleroed" / "2024"
+# a value for each parameter a route may take; a route with another parameter fails the walk until it is added
+PARAMETERS = {
+    "name": CASE,
+    "section": "forklaring",
+    "document": "bilag-2",
+    "number": 1,
+    "filename": "sagsfremstilling.html",
+    "pair": "v1-v2",
+    "job_id": "x",
+    "key": "x",
+    "kind": "statistik",
+}
+NOT_THE_WORKSPACE = {"static": "the app's own script and stylesheet, from the package"}
+FORM = {
+    "tekst": "Ny tekst.",
+    "fra": "1",
+    "til": "1",
+    "titel": "Notat",
+    "organ": "Byrådet",
+    "dato": "2025-12-01",
+    "beslutning": "Godkendt.",
+    "status": "udkast",
+    "indstilling": "videreføres",
+    "stil": "",
+    "bilag_titel": "Notat",
+}
+VERSION_ROUTES = {
+    "versioner.versioner",
+    "versioner.fil",
+    "versioner.byg",
+    "versioner.sammenlign",
+    "versioner.sammenlign_nu",
+    "versioner.sammenligning",
+    "versioner.sammenligning_fil",
+}
+SAG_TOML_WRITES = {
+    "sag.gem_beslutning",
+    "sag.slet_beslutning",
+    "sag.gem_tilbagesendt",
+    "sag.gem_oplysninger",
+    "sag.nyt_bilag",
+    "sag.slet_bilag",
+    "sag.nyt_moede",
+    "sag.slet_moede",
+    "sag.ny_datafil",
+    "sag.gem_tekst",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place the server reads or writes, and how a control and an attack reach it."""
+
+    id: str
+    make: Callable[[Path, Path, bool], None]  # (workspace, outside, link): put MARKER's content there
+    refused: frozenset[str]  # endpoints that must answer 403, 404 or 422 when it leads outside
+    shows: tuple[str, ...] = ()  # GET addresses that show MARKER in the control
+    writes: tuple[str, ...] = ()  # endpoints that write into it in the control
+    parameters: dict = field(default_factory=dict)
+    form: dict = field(default_factory=dict)
+
+
+def _put(workspace: Path, outside: Path, link: bool, relative: Path, content: Callable[[Path], None]) -> None:
+    """Make workspace/relative hold content: itself (control) or as a link to outside/<name> (attack)."""
+    target = workspace / relative
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    elif target.exists() or target.is_symlink():
+        target.unlink()
+    real = outside / relative.name if link else target
+    real.parent.mkdir(parents=True, exist_ok=True)
+    content(real)
+    if link:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(real)
+
+
+def _marked_text(path: Path) -> None:
+    path.write_text(f"Forvaltningens vurdering: {MARKER}.\n", encoding="utf-8")
+
+
+def _marked_texts(folder: Path) -> None:
+    shutil.copytree(EXAMPLE / "tekster", folder)
+    _marked_text(folder / "forklaring.md")
+
+
+def _marked_case(folder: Path) -> None:
+    shutil.copytree(EXAMPLE, folder)
+    _marked_text(folder / "tekster" / "forklaring.md")
+
+
+def _marked_version(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    for name in ("manifest.json", "sagsfremstilling.pdf"):
+        (folder / name).write_text("{}" if name.endswith("json") else MARKER, encoding="utf-8")
+    (folder / "sagsfremstilling.html").write_text(f"<p>{MARKER}</p>", encoding="utf-8")
+
+
+def _marked_history(folder: Path) -> None:
+    _marked_version(folder / "v1")
+    _marked_version(folder / "v2")
+    _marked_comparison(folder / "sammenligninger" / "v1-v2")
+
+
+def _marked_output(folder: Path) -> None:
+    _marked_history(folder / "alleroed" / "2024")
+
+
+def _marked_comparison(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    (folder / "hemmelig.html").write_text(f"<p>{MARKER}</p>", encoding="utf-8")
+
+
+def _marked_comparisons(folder: Path) -> None:
+    _marked_comparison(folder / "v1-v2")
+    (folder / "v7-v8").mkdir()
+
+
+def _marked_sag_toml(path: Path) -> None:
+    data = tomllib.loads((EXAMPLE / "sag.toml").read_text(encoding="utf-8"))
+    path.write_text(dump_toml(patch_toml(data, {"kompetence": MARKER})), encoding="utf-8")
+
+
+def _marked_plan(path: Path, plan: Path = EXAMPLE / "handleplan-2023.toml") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(plan.read_text(encoding="utf-8").replace("Samarbejde med Task Force", MARKER), encoding="utf-8")
+
+
+def _marked_last_year(folder: Path) -> None:
+    """Last year's case folder, whose plan (followed up this year) names MARKER."""
+    shutil.copytree(EXAMPLE, folder)
+    toml = folder / "sag.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("aar = 2024", "aar = 2023"), encoding="utf-8")
+    _marked_plan(folder / "handleplan.toml", EXAMPLE / "handleplan.toml")
+
+
+def _forrige(value: Callable[[Path, Path], str], make: Callable[[Path], None]) -> Callable[[Path, Path, bool], None]:
+    """A place named by handleplan.forrige: last year's plan or case, made inside the case folder (control) or
+    outside, and named by value(case folder, where it is)."""
+
+    def place(workspace: Path, outside: Path, link: bool) -> None:
+        where = (outside if link else workspace / CASE) / "sidste-aar"
+        make(where)
+        toml = workspace / CASE / "sag.toml"
+        text = toml.read_text(encoding="utf-8")
+        toml.write_text(text.replace('"handleplan-2023.toml"', f'"{value(workspace / CASE, where)}"'), encoding="utf-8")
+
+    return place
+
+
+def _forrige_link(workspace: Path, outside: Path, link: bool) -> None:
+    """forrige names a folder of the case folder that is last year's case, or a link to it outside."""
+    _put(workspace, outside, link, Path(CASE) / "sidste-aar", _marked_last_year)
+    toml = workspace / CASE / "sag.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('"handleplan-2023.toml"', '"sidste-aar"'), encoding="utf-8"
+    )
+
+
+PREVIEWS = frozenset({"sag.forhaandsvisning", "sag.live_forhaandsvisning"})
+PLACES = (
+    Place(
+        "case-folder",
+        lambda ws, out, link: _put(ws, out, link, Path("genvej"), _marked_case),
+        frozenset({"sag.overblik", "sag.tekst", "sag.gem_tekst", *PREVIEWS, *VERSION_ROUTES, *SAG_TOML_WRITES}),
+        shows=("/sag/genvej/tekster/forklaring",),
+        parameters={"name": "genvej"},
+    ),
+    Place(
+        "output-folder",
+        lambda ws, out, link: _put(ws, out, link, Path("output"), _marked_output),
+        frozenset(VERSION_ROUTES),
+        shows=(f"/sag/{CASE}/v1/sagsfremstilling.html",),
+    ),
+    Place(
+        "history-folder",
+        lambda ws, out, link: _put(ws, out, link, BASE_DIR, _marked_history),
+        frozenset(VERSION_ROUTES),
+        shows=(f"/sag/{CASE}/v1/sagsfremstilling.html", f"/sag/{CASE}/sammenlign/v1-v2/hemmelig.html"),
+    ),
+    Place(
+        "version-folder",
+        lambda ws, out, link: _put(ws, out, link, BASE_DIR / "v3", _marked_version),
+        frozenset({"versioner.fil", "versioner.sammenligning", "versioner.sammenlign_nu"}),
+        shows=(f"/sag/{CASE}/v3/sagsfremstilling.html",),
+        parameters={"number": 3, "pair": "v1-v3"},
+        form={"til": "3"},
+    ),
+    Place(
+        "comparison-folder",
+        lambda ws, out, link: _put(ws, out, link, BASE_DIR / "sammenligninger" / "v1-v2", _marked_comparison),
+        frozenset({"versioner.sammenligning", "versioner.sammenligning_fil", "versioner.sammenlign_nu"}),
+        shows=(f"/sag/{CASE}/sammenlign/v1-v2/hemmelig.html",),
+        writes=("versioner.sammenlign_nu",),
+        parameters={"filename": "hemmelig.html"},
+        form={"til": "2"},
+    ),
+    Place(
+        "comparisons-folder",
+        lambda ws, out, link: _put(ws, out, link, BASE_DIR / "sammenligninger", _marked_comparisons),
+        frozenset(
+            {
+                "versioner.sammenlign",
+                "versioner.sammenligning",
+                "versioner.sammenligning_fil",
+                "versioner.sammenlign_nu",
+            }
+        ),
+        shows=(f"/sag/{CASE}/sammenlign/v1-v2/hemmelig.html",),
+        writes=("versioner.sammenlign_nu",),
+        parameters={"filename": "hemmelig.html"},
+        form={"til": "2"},
+    ),
+    Place(
+        "text",
+        lambda ws, out, link: _put(ws, out, link, Path(CASE) / "tekster" / "forklaring.md", _marked_text),
+        frozenset({"sag.gem_tekst", *PREVIEWS}),
+        shows=(f"/sag/{CASE}/tekster/forklaring",),
+        writes=("sag.gem_tekst",),
+        parameters={"document": "sagsfremstilling"},
+    ),
+    Place(
+        "texts-folder",
+        lambda ws, out, link: _put(ws, out, link, Path(CASE) / "tekster", _marked_texts),
+        frozenset({"sag.gem_tekst", *PREVIEWS}),
+        shows=(f"/sag/{CASE}/tekster/forklaring",),
+        writes=("sag.gem_tekst",),
+        parameters={"document": "sagsfremstilling"},
+    ),
+    Place(
+        "appendix-folder",
+        lambda ws, out, link: _put(ws, out, link, Path(CASE) / "bilag", lambda p: p.mkdir()),
+        frozenset({"sag.nyt_bilag", "sag.gem_tilbagesendt"}),
+        writes=("sag.nyt_bilag",),
+    ),
+    Place(
+        "sag-toml",
+        lambda ws, out, link: _put(ws, out, link, Path(CASE) / "sag.toml", _marked_sag_toml),
+        frozenset({*SAG_TOML_WRITES, *PREVIEWS}),
+        shows=(f"/sag/{CASE}/",),
+        writes=("sag.nyt_moede",),
+    ),
+    *(
+        Place(
+            f"previous-{name}",
+            make,
+            frozenset({*PREVIEWS, "sag.gem_tekst", "sag.gem_oplysninger"}),
+            shows=(f"/sag/{CASE}/forhaandsvisning/sagsfremstilling",),
+            parameters={"document": "sagsfremstilling"},
+        )
+        for name, make in (
+            (
+                "plan-absolute",
+                _forrige(lambda case, where: str(where / "plan.toml"), lambda w: _marked_plan(w / "plan.toml")),
+            ),
+            (
+                "plan-relative",
+                _forrige(
+                    lambda case, where: os.path.relpath(where / "plan.toml", case),
+                    lambda w: _marked_plan(w / "plan.toml"),
+                ),
+            ),
+            ("case-relative", _forrige(lambda case, where: os.path.relpath(where, case), _marked_last_year)),
+            ("case-link", _forrige_link),
+        )
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def built_workspace(tmp_path_factory) -> Path:
+    """A workspace with the example case built twice: v1, and v2 with another explanation."""
+    from test_web import make_workspace
+
+    root = make_workspace(tmp_path_factory.mktemp("bygget") / "arbejdsmappe")
+    build(root / CASE, root / "output")
+    forklaring = root / CASE / "tekster" / "forklaring.md"
+    original = forklaring.read_bytes()
+    forklaring.write_text("Forvaltningens forklaring, skrevet om.\n", encoding="utf-8")
+    build(root / CASE, root / "output")
+    forklaring.write_bytes(original)
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every entry under a folder (links not followed): a file's bytes, None for a folder or link."""
+    if not folder.exists():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() and not p.is_symlink() else None)
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def prepared(built: Path, tmp_path: Path, place: Place, link: bool):
+    """A fresh copy of the built workspace with the place made, its app (builds queued, never run) and client."""
+    root, outside = tmp_path / "arbejdsmappe", tmp_path / "udenfor"
+    shutil.copytree(built, root, symlinks=True)
+    outside.mkdir()
+    place.make(root, outside, link)
+    app, client = client_for(root)
+    app.extensions["reportgen.builds"].stop()  # a build asked for is queued and never run
+    return root, outside, app, client
+
+
+def request(app, client, rule, place: Place):
+    """Request a rule as a browser would (a form with the CSRF token and the case's state for a POST)."""
+    values = {**PARAMETERS, **place.parameters}
+    url = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
+    if "POST" not in rule.methods:
+        return client.get(url)
+    ws = app.extensions["reportgen.workspace"]
+    ref = ws.case(values["name"])
+    data = {**FORM, **place.form, "csrf": app.extensions["reportgen.keys"].csrf}
+    data["version"] = ws.state(ref) if ref else ""
+    for field_name in ("fil", "bilag_fil", "statistik"):
+        name = "statistik.csv" if field_name == "statistik" or rule.endpoint == "sag.ny_datafil" else "notat.txt"
+        content = (EXAMPLE / "statistik.csv").read_bytes() if name.endswith(".csv") else b"Notat."
+        data[field_name] = (io.BytesIO(content), name)
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def rules(app):
+    """The app's routes, each a (rule, method) to request; the parameters are those the walk knows."""
+    walked = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint in NOT_THE_WORKSPACE:
+            continue
+        assert rule.arguments <= PARAMETERS.keys(), f"{rule.rule}: add its parameters to the walk"
+        walked.append(rule)
+    return walked
+
+
+@pytest.mark.parametrize("place", PLACES, ids=lambda p: p.id)
+def test_the_control_reaches_the_place(built_workspace, tmp_path, place):
+    root, _, app, client = prepared(built_workspace, tmp_path, place, link=False)
+    for url in place.shows:
+        assert MARKER in text_of(client.get(url)), url
+    by_endpoint = {rule.endpoint: rule for rule in rules(app)}
+    for endpoint in place.writes:
+        before = snapshot(root)
+        response = request(app, client, by_endpoint[endpoint], place)
+        assert response.status_code < 400 and snapshot(root) != before, endpoint
+
+
+@pytest.mark.parametrize("place", PLACES, ids=lambda p: p.id)
+def test_every_route_refuses_a_place_outside_the_workspace(built_workspace, tmp_path, place):
+    _, outside, app, client = prepared(built_workspace, tmp_path, place, link=True)
+    before = snapshot(outside)
+    walked = rules(app)
+    assert place.refused <= {rule.endpoint for rule in walked}
+    for rule in walked:
+        response = request(app, client, rule, place)
+        body = response.get_data()
+        assert MARKER.encode() not in body, rule.rule
+        assert b"Intern fejl" not in body, rule.rule
+        if rule.endpoint in place.refused:  # refused, or sent back to its page with the reason (a small form)
+            assert response.status_code in (303, 403, 404, 422), (rule.rule, response.status_code)
+            if response.status_code == 303:
+                assert "besked-fejl" in text_of(client.get(response.headers["Location"])), rule.rule
+    assert snapshot(outside) == before
+
+
+def test_the_walk_covers_every_route_but_the_packages_own_files():
+    app = create_app(Path("/nonexistent-workspace"))
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - {rule.endpoint for rule in rules(app)} == set(NOT_THE_WORKSPACE)
+
+
+def test_last_years_case_in_the_workspace_leading_outside_is_refused_and_the_cli_still_reads_it(tmp_path):
+    from test_web import make_workspace
+
+    from reportgen.inputs import load_inputs
+
+    root = make_workspace(tmp_path / "arbejdsmappe")
+    last_year = root / "alleroed-2023"
+    _marked_last_year(last_year)
+    _marked_plan(tmp_path / "udenfor" / "plan-2022.toml")
+    toml = last_year / "sag.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('"handleplan-2023.toml"', '"../../udenfor/plan-2022.toml"')
+    )
+    case_toml = root / CASE / "sag.toml"
+    case_toml.write_text(case_toml.read_text(encoding="utf-8").replace('"handleplan-2023.toml"', '"../alleroed-2023"'))
+    _, client = client_for(root)
+    preview = client.get(f"/sag/{CASE}/forhaandsvisning/sagsfremstilling")
+    page = text_of(preview)
+    assert preview.status_code == 422 and MARKER not in page
+    assert (
+        "../alleroed-2023/sag.toml, nøgle &#39;handleplan.forrige&#39;: &#39;../../udenfor/plan-2022.toml&#39;" in page
+    )
+    assert load_inputs(root / CASE).forrige is not None  # the command line follows it, as documented
+
+
+def test_a_fifo_among_the_texts_hangs_no_page(web):
+    _, client, ws = web
+    (ws / CASE / "tekster" / "kvalitet.md").unlink()
+    os.mkfifo(ws / CASE / "tekster" / "kvalitet.md")
+    answers: list[int] = []
+    asking = threading.Thread(target=lambda: answers.append(client.get(f"/sag/{CASE}/").status_code), daemon=True)
+    asking.start()
+    asking.join(120)
+    assert answers == [200]

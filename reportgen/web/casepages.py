@@ -233,6 +233,7 @@ def gem_beslutning(name: str):
     typed, values, errors = _decision_values()
     number = request.form.get("nr", "")
     editing = int(number) if number.isdigit() else None
+    status = 422
     if not errors:
         doc = SagToml.read(ref.folder)
         if editing is None:
@@ -247,9 +248,10 @@ def gem_beslutning(name: str):
             return redirect(url_for("sag.beslutninger", name=name), 303)
         except Stale:
             errors.add(None, STALE_MESSAGE)
+            status = 409
         except InputError as exc:
             errors = _decision_errors(exc)
-    return _decisions_page(load(ref), typed, errors, editing, 409 if not errors.fields else 422)
+    return _decisions_page(load(ref), typed, errors, editing, status)
 
 
 @bp.post("/beslutninger/<int:number>/slet")
@@ -311,6 +313,7 @@ def gem_tilbagesendt(name: str):
                 files[str(bilag["fil"])] = file.data
             except InputError as exc:
                 errors.problems(exc.problems, lambda p: "bilag_fil")
+    status = 422
     if not errors:
         doc = SagToml.read(ref.folder)
         doc.add_table("behandling", values)
@@ -329,15 +332,16 @@ def gem_tilbagesendt(name: str):
             return redirect(url_for("versioner.versioner", name=name), 303)
         except Stale:
             errors.add(None, STALE_MESSAGE)
+            status = 409
         except InputError as exc:
             errors = _decision_errors(exc)
-    return _sendback_page(load(ref), typed, errors, 409 if errors and not errors.fields else 422)
+    return _sendback_page(load(ref), typed, errors, status)
 
 
 def _bilag_path(ref, file: Upload) -> str:
     """Where an uploaded appendix is stored: bilag/<safe name>, numbered when the name is taken."""
     check_bilag_file(file)
-    return f"{BILAG_FOLDER}/{free_name(ref.folder / BILAG_FOLDER, file.name)}"
+    return f"{BILAG_FOLDER}/{free_name(workspace().within(ref.folder / BILAG_FOLDER, ref.folder), file.name)}"
 
 
 # --- Oplysninger: indstilling, status, bilag, høring, møder, data ------------------------------------------------
@@ -429,18 +433,20 @@ def gem_oplysninger(name: str):
         errors.add("stil", "Vælg et udseende på listen.")
         return _details_page(load(ref), typed, errors, 422)
     doc.set("stil", typed["stil"] or None)
+    status = 422
     try:
         save(ref, request.form.get("version", ""), sag_toml=doc.text())
         flash("Oplysningerne er gemt.")
         return redirect(url_for("sag.oplysninger", name=name), 303)
     except Stale:
         errors.add(None, STALE_MESSAGE)
+        status = 409
     except InputError as exc:
         style = [p for p in exc.problems if _in_style_folder(p, typed["stil"])]
         errors = form_errors(InputError(p for p in exc.problems if p not in style), DETAIL_FIELDS, DETAIL_ALIASES)
         for problem in style:  # a problem of the chosen style folder, shown at the choice with its file and key
             errors.add("stil", str(problem))
-    return _details_page(load(ref), typed, errors, 409 if not errors.fields else 422)
+    return _details_page(load(ref), typed, errors, status)
 
 
 def _save_details(ref, doc: SagToml, message: str, page: str, files: dict[str, bytes] | None = None):

@@ -157,18 +157,15 @@ def save(
             raise Stale
         compute(ws.inputs(ref, sag_toml, tekster))
         for name, data in (files or {}).items():
-            target = ref.folder / name
-            if not ws.inside(target.parent, ref.folder):
-                raise ValueError("a file outside the case folder")
-            write_atomic(target, data)
+            write_atomic(ws.within(ref.folder / name, ref.folder), data)
         for section, text in (tekster or {}).items():
-            path = ref.folder / TEKSTER / f"{section}.md"
+            path = ws.within(ref.folder / TEKSTER / f"{section}.md", ref.folder)
             if text is None:
                 path.unlink(missing_ok=True)
             else:
                 write_atomic(path, text.encode("utf-8"))
         if sag_toml is not None:
-            write_atomic(ref.folder / SAG_TOML, sag_toml.encode("utf-8"))
+            write_atomic(ws.within(ref.folder / SAG_TOML, ref.folder), sag_toml.encode("utf-8"))
 
 
 def clean_text(text: str) -> str:
@@ -184,13 +181,13 @@ def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, tar
     with ws.lock(ref):
         if ws.state(ref) != expected_state:
             raise Stale
-        temporary = ref.folder / f".ny-{secrets.token_hex(4)}-{target}"
+        temporary = ws.within(ref.folder / f".ny-{secrets.token_hex(4)}-{target}", ref.folder)
         temporary.write_bytes(data)
         try:
             doc.set(kind, temporary.name)
             compute(ws.inputs(ref, doc.text()))
-            os.replace(temporary, ref.folder / target)
+            os.replace(temporary, ws.within(ref.folder / target, ref.folder))
         finally:
             temporary.unlink(missing_ok=True)
         doc.set(kind, target)
-        write_atomic(ref.folder / SAG_TOML, doc.text().encode("utf-8"))
+        write_atomic(ws.within(ref.folder / SAG_TOML, ref.folder), doc.text().encode("utf-8"))

@@ -18,8 +18,10 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from reportgen.domain import danish
+from reportgen.domain.errors import InputError
 from reportgen.inputs.files import size, sizes
 from reportgen.inputs.limits import MAX_TEXT_BYTES, MAX_UPLOAD_BYTES
+from reportgen.web.workspace import Outside
 
 log = logging.getLogger("reportgen.web")
 
@@ -117,6 +119,8 @@ def install(app: Flask, app_keys: Keys, addresses: Addresses) -> None:
     app.before_request(_check_access)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Outside, _outside)
+    app.register_error_handler(InputError, _input_error)
     app.register_error_handler(Exception, _internal_error)
 
 
@@ -213,6 +217,23 @@ def _http_error(exc: HTTPException) -> Response:
     title = titles.get(exc.code or 500, "Fejl")
     reason = {404: "Tjek adressen, eller gå tilbage til oversigten over sagerne."}.get(exc.code or 500, "")
     return Response(render_template("fejl.html.j2", title=title, reason=reason), exc.code or 500)
+
+
+def _outside(exc: Outside) -> Response:
+    """A path that leads outside the workspace, refused unread and unwritten."""
+    reason = (
+        f"'{exc.shown}' i arbejdsmappen er en genvej (et link) til et sted uden for arbejdsmappen. Serveren læser "
+        "og skriver kun i arbejdsmappen, så intet er læst eller gemt. Erstat genvejen med en almindelig mappe "
+        "eller fil."
+    )
+    log.warning("Afvist: %s fører uden for arbejdsmappen", exc.shown)
+    return Response(render_template("fejl.html.j2", title="Uden for arbejdsmappen", reason=reason), 403)
+
+
+def _input_error(exc: InputError) -> Response:
+    """A case file that cannot be read where a page needed it (its problems; nothing is written)."""
+    reason = "Sagen kan ikke læses: " + " ".join(str(p) for p in exc.problems) + " Intet er gemt."
+    return Response(render_template("fejl.html.j2", title="Sagen kan ikke læses", reason=reason), 422)
 
 
 def _too_large() -> str:

@@ -75,12 +75,15 @@ def versioner(name: str):
 def byg(name: str):
     """Start a build of the case; the page follows its progress."""
     ref = case_ref(name)
+    ws = workspace()
     try:
-        workspace().confine(ref)
+        ws.confine(ref)
     except InputError as exc:
         for problem in exc.problems:
             flash(f"Kan ikke bygges: {problem}", "fejl")
         return redirect(url_for("versioner.versioner", name=name), 303)
+    if kommune_aar := ws.kommune_aar(ref):
+        ws.within(ws.output_base(*kommune_aar), ws.out)  # the version is written there
     job = builds().submit(name, ref.folder)
     return redirect(url_for("versioner.versioner", name=name, byg=job.id), 303)
 
@@ -113,7 +116,7 @@ def _send(folder, files: tuple[str, ...] | list[str], filename: str, inline: boo
     """A file of a version or comparison folder; only names listed in it are ever served."""
     if filename not in files:
         abort(404)
-    path = folder / filename
+    path = workspace().within(folder / filename, workspace().out)
     suffix = path.suffix.lower()
     if suffix == ".html":
         response = document_response(path.read_bytes())
@@ -143,7 +146,8 @@ def _comparison_folder(name: str, old: int, new: int):
     _, _, kommune_aar = _case_versions(name)
     if kommune_aar is None:
         abort(404)
-    return workspace().output_base(*kommune_aar) / diff.COMPARISONS / f"v{old}-v{new}"
+    ws = workspace()
+    return ws.within(ws.output_base(*kommune_aar) / diff.COMPARISONS / f"v{old}-v{new}", ws.out)
 
 
 @bp.get("/sammenlign")
@@ -152,7 +156,7 @@ def sammenlign(name: str):
     loaded, versions, kommune_aar = _case_versions(name)
     earlier = []
     if kommune_aar:
-        folder = workspace().output_base(*kommune_aar) / diff.COMPARISONS
+        folder = workspace().within(workspace().output_base(*kommune_aar) / diff.COMPARISONS, workspace().out)
         if folder.is_dir():
             earlier = sorted(p.name for p in folder.iterdir() if p.is_dir() and _PAIR.match(p.name))
     return case_page("sammenlign.html.j2", loaded, "sammenlign", versions=versions, earlier=earlier, result=None)

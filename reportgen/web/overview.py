@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask import Blueprint, render_template
 
 from reportgen.web.context import load, workspace
+from reportgen.web.workspace import Outside
 
 bp = Blueprint("oversigt", __name__)
 
@@ -47,7 +48,10 @@ def index():
         else:
             kommune, aar = ws.kommune_aar(ref) or (None, None)
             decision = status = indstilling = None
-        versions = ws.versions(kommune, aar) if kommune and aar else []
+        try:
+            versions = ws.versions(kommune, aar) if kommune and aar else []
+        except Outside:  # its page says why
+            versions = []
         rows.append(
             Row(
                 ref.name,
