@@ -704,3 +704,40 @@ def test_a_fifo_among_the_texts_hangs_no_page(web):
     asking.start()
     asking.join(120)
     assert answers == [200]
+
+
+# --- the names the workspace uses are not case names (item 8) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("output", "Navnet &#39;output&#39; bruger arbejdsmappen selv"),
+        ("Output", "Navnet &#39;Output&#39; bruger arbejdsmappen selv"),
+        (" OUTPUT. ", "Navnet &#39;OUTPUT&#39; bruger arbejdsmappen selv"),
+        ("../output", "Navnet &#39;output&#39; bruger arbejdsmappen selv"),
+        ("ALLEROD-2024", "allerede en mappe, der hedder &#39;allerod-2024&#39;"),
+        ("genvej", "allerede en mappe, der hedder &#39;genvej&#39;"),  # a link that leads nowhere
+    ],
+)
+def test_a_new_case_cannot_take_a_name_the_workspace_uses(tmp_path, name, message):
+    from test_web import make_workspace, start_new_case, upload
+
+    root = make_workspace(tmp_path / "arbejdsmappe")
+    (root / "genvej").symlink_to(tmp_path / "findes-ikke")
+    app, client = client_for(root)
+    step2 = start_new_case(app, client, (EXAMPLE / "statistik.csv").read_bytes())
+    form = {"kommune": "Allerød", "aar": "2024", "sammenligning": "Furesø", "indstilling": "videreføres"}
+    before = sorted(p.name for p in root.iterdir())
+    response = upload(app, client, step2, {}, **form, mappe=name)
+    assert response.status_code == 422 and message in text_of(response)
+    assert sorted(p.name for p in root.iterdir()) == before
+
+
+def test_the_output_folder_given_is_reserved_too(tmp_path):
+    from test_web import make_workspace
+
+    root = make_workspace(tmp_path / "arbejdsmappe")
+    app = create_app(root, token=TOKEN, out=root / "byggede")
+    assert "byggede" in app.extensions["reportgen.workspace"].reserved()
+    assert app.extensions["reportgen.workspace"].new_folder_problem("Byggede")

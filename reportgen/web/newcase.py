@@ -3,6 +3,7 @@ group prefilled by batch's rule, the recommendation chosen; then the case folder
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import shutil
@@ -190,8 +191,8 @@ def create(key: str):
     folder_name = safe_name(form["mappe"].strip(), "").replace(" ", "-")
     if not folder_name:
         errors.add("mappe", "Skriv et navn til sagsmappen, fx alleroed-2024.")
-    elif (ws.root / folder_name).exists():
-        errors.add("mappe", f"Arbejdsmappen har allerede en mappe, der hedder '{folder_name}'. Vælg et andet navn.")
+    elif unusable := ws.new_folder_problem(folder_name):
+        errors.add("mappe", unusable)
     uploads: dict[str, Upload] = {}
     for kind in ("forvaltningsomraader", "klagesager"):
         if (file := received(kind)) is not None:
@@ -208,6 +209,10 @@ def create(key: str):
             return redirect(url_for("sag.overblik", name=folder_name), 303)
         except InputError as exc:
             errors.problems(exc.problems, _field_of_created)
+        except OSError as exc:  # another folder of that name came first
+            if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.EISDIR, errno.ENOTDIR):
+                raise
+            errors.add("mappe", f"Der er netop lavet en mappe, der hedder '{folder_name}'. Vælg et andet navn.")
     return _choice_page(key, staged, values, form, chosen, errors), 422
 
 

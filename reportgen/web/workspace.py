@@ -89,6 +89,24 @@ class Workspace:
                 found.append(child.name)
         return found
 
+    def reserved(self) -> set[str]:
+        """The names the workspace uses for itself, case-folded (a case folder of that name would vanish into it):
+        its output folder, where the builds write."""
+        names = {OUTPUT}
+        if self.out.is_relative_to(self.root) and self.out != self.root:
+            names.add(self.out.relative_to(self.root).parts[0])
+        return {name.casefold() for name in names}
+
+    def new_folder_problem(self, name: str) -> str | None:
+        """Why a new case folder cannot have that name (one the workspace uses, or one taken, in any case of
+        letters: Windows and macOS drives do not tell them apart), or None."""
+        if name.casefold() in self.reserved():
+            return f"Navnet '{name}' bruger arbejdsmappen selv til de byggede versioner. Vælg et andet navn."
+        taken = next((c.name for c in self.root.iterdir() if c.name.casefold() == name.casefold()), None)
+        if taken is not None:
+            return f"Arbejdsmappen har allerede en mappe, der hedder '{taken}'. Vælg et andet navn."
+        return None
+
     def case(self, name: str) -> CaseRef | None:
         """The case of that name, or None: only names listed by cases() are ever opened."""
         return next((c for c in self.cases() if c.name == name), None)
