@@ -4,8 +4,10 @@ trickling connections, and document pages whose policy lets their own styles and
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import re
 import shutil
 import socket
 import threading
@@ -741,3 +743,146 @@ def test_the_output_folder_given_is_reserved_too(tmp_path):
     app = create_app(root, token=TOKEN, out=root / "byggede")
     assert "byggede" in app.extensions["reportgen.workspace"].reserved()
     assert app.extensions["reportgen.workspace"].new_folder_problem("Byggede")
+
+
+# --- a full disk is told in Danish and leaves the case as it was (item 10, the browser) -----------------------------
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """Every write of the server's fails as on a full disk, from when the fixture's function is called."""
+
+    def fill() -> None:
+        def no_space(fd: int, data) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "write", no_space)
+
+    return fill
+
+
+@pytest.mark.parametrize(
+    ("url", "form", "status"),
+    [
+        (f"/sag/{CASE}/tekster/forklaring", {"tekst": "Ny forklaring."}, 507),
+        (f"/sag/{CASE}/beslutninger", {"organ": "Byrådet", "dato": "2025-12-01", "beslutning": "Godkendt."}, 507),
+        (
+            f"/sag/{CASE}/tilbagesendt",
+            {
+                "organ": "Byrådet",
+                "dato": "2025-12-01",
+                "beslutning": "Sendt tilbage.",
+                "tekst": "Notat.",
+                "bilag_titel": "Notat",
+                "bilag_fil": (io.BytesIO(b"Notat."), "notat.txt"),
+            },
+            507,
+        ),
+        (f"/sag/{CASE}/oplysninger", {"status": "endelig", "indstilling": "videreføres", "stil": ""}, 507),
+        (f"/sag/{CASE}/moeder", {"organ": "Byrådet", "dato": "2025-12-01"}, 303),
+        (f"/sag/{CASE}/bilag", {"titel": "Notat", "fil": (io.BytesIO(b"Notat."), "notat.txt")}, 303),
+        (f"/sag/{CASE}/data/statistik", {"fil": (io.BytesIO((EXAMPLE / "statistik.csv").read_bytes()), "s.csv")}, 303),
+    ],
+    ids=["text", "decision", "send-back", "details", "meeting", "appendix", "data-file"],
+)
+def test_a_save_on_a_full_disk_is_told_and_changes_nothing(web, full_disk, url, form, status):
+    app, client, ws = web
+    before = snapshot(ws)
+    full_disk()
+    response = client.post(
+        url,
+        data={**form, "csrf": app.extensions["reportgen.keys"].csrf, "version": state(app)},
+        content_type="multipart/form-data",
+    )
+    page = text_of(client.get(response.headers["Location"]) if response.status_code == 303 else response)
+    assert response.status_code == status
+    assert "ikke gemt: disken er fuld på serveren" in page and "Intern fejl" not in page
+    assert snapshot(ws) == before  # not a byte, not a temporary file
+
+
+def test_the_text_typed_stays_in_the_form_on_a_full_disk(web, full_disk):
+    app, client, _ = web
+    full_disk()
+    response = post(
+        app, client, f"/sag/{CASE}/tekster/forklaring", {"tekst": "Min nye forklaring.", "version": state(app)}
+    )
+    assert response.status_code == 507 and "Min nye forklaring." in text_of(response)
+
+
+def test_a_new_case_on_a_full_disk_is_not_created(tmp_path, full_disk):
+    from test_web import start_new_case, upload
+
+    root = tmp_path / "tom"
+    root.mkdir()
+    app, client = client_for(root)
+    step2 = start_new_case(app, client, (EXAMPLE / "statistik.csv").read_bytes())
+    full_disk()
+    form = {"kommune": "Allerød", "aar": "2024", "sammenligning": "Furesø", "indstilling": "videreføres"}
+    response = upload(app, client, step2, {}, **form, mappe="alleroed-2024")
+    assert response.status_code == 422 and "Sagen er ikke oprettet: disken er fuld på serveren" in text_of(response)
+    assert list(root.iterdir()) == []
+
+
+def test_the_build_message_on_a_full_disk_says_it_once():
+    from reportgen.lifecycle.failures import failure
+    from reportgen.web.builds import Job
+
+    job = Job("x", CASE, state="fejl", failed=str(failure(OSError(errno.ENOSPC, "fuld"), Path("/ud"))))
+    assert job.message().count("Versionen blev ikke bygget") == 1 and "disken er fuld" in job.message()
+
+
+def test_the_real_server_tells_a_write_the_system_refuses(built_workspace, tmp_path):
+    """`reportgen serve` where the system refuses files over 64 kB (ulimit -f): a save, a comparison and an upload
+    meet a real EFBIG from the kernel, and each is told in Danish, never as an internal error."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+    from http.cookiejar import CookieJar
+
+    root = tmp_path / "arbejdsmappe"
+    shutil.copytree(built_workspace, root, symlinks=True)
+    before = snapshot(root / CASE)
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64_000, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+    command = [sys.executable, "-m", "reportgen.cli", "serve", str(root), "--port", "0"]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limited
+    ) as server:
+        try:
+            address = re.search(r"http://\S+", server.stdout.readline()).group(0)
+            base = address.split("/?")[0]
+            browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+            browser.open(address).close()
+
+            def send(path: str, fields: dict, files: dict | None = None) -> str:
+                page = browser.open(f"{base}/sag/{CASE}/tekster/forklaring").read().decode("utf-8")
+                values = {"csrf": re.search(r'name="csrf-token" content="([^"]+)"', page).group(1), **fields}
+                values["version"] = re.search(r'name="version" value="([^"]+)"', page).group(1)
+                values.update({k: FileStorage(io.BytesIO(v), "fil.csv") for k, v in (files or {}).items()})
+                boundary, body = encode_multipart(values)
+                asked = urllib.request.Request(
+                    base + path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": base}
+                )
+                try:
+                    with browser.open(asked) as answer:
+                        return answer.read().decode("utf-8")
+                except urllib.error.HTTPError as exc:
+                    with exc:
+                        return exc.read().decode("utf-8")
+
+            limit = "en fil blev større end den grænse, systemet tillader"
+            saved = send(f"/sag/{CASE}/tekster/forklaring", {"tekst": "Forklaring. " * 9_000})
+            assert f"Ændringen er ikke gemt: {limit}" in saved
+            compared = send(f"/sag/{CASE}/sammenlign", {"fra": "1", "til": "2"})
+            assert f"Sammenligningen blev ikke skrevet: {limit}" in compared
+            # kept in memory by waitress and werkzeug (under 500 kB), written to a temporary file to be read
+            uploaded = send("/ny", {}, {"statistik": b"kommune,aar\n" * 25_000})
+            assert f"fordi {limit}" in uploaded
+        finally:
+            server.send_signal(signal.SIGTERM)
+            _, errors = server.communicate(timeout=60)
+    assert "Intern fejl" not in errors and "Intern fejl" not in saved + compared + uploaded
+    assert snapshot(root / CASE) == before

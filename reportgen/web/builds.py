@@ -54,7 +54,7 @@ class Job:
         if self.reference:
             return f"Intern fejl under bygningen (reference {self.reference}). Intet er skrevet."
         if self.failed:
-            return f"Versionen blev ikke bygget: {self.failed}"
+            return self.failed  # "Versionen blev ikke bygget: disken er fuld (…). …"
         return "Sagen kan ikke bygges, før fejlene nedenfor er rettet. Intet er skrevet."
 
 

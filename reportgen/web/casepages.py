@@ -16,11 +16,10 @@ from reportgen.lifecycle.check import summary_lines
 from reportgen.web.context import (
     INDSTILLING_LABELS,
     SECTION_LABELS,
-    STALE_MESSAGE,
     STATUS_LABELS,
     UDFALD_LABELS,
     Loaded,
-    Stale,
+    NotSaved,
     case_page,
     case_ref,
     clean_text,
@@ -107,10 +106,10 @@ def gem_tekst(name: str, section: str):
     text = "" if "standard" in request.form else clean_text(request.form.get("tekst", ""))
     try:
         save(ref, request.form.get("version", ""), tekster={section: text or None})
-    except Stale:
+    except NotSaved as exc:
         errors = Errors()
-        errors.add(None, STALE_MESSAGE)
-        return _text_page(load(ref), section, request.form.get("tekst", ""), errors, 409)
+        errors.add(None, str(exc))
+        return _text_page(load(ref), section, request.form.get("tekst", ""), errors, exc.status)
     except InputError as exc:
         return _text_page(load(ref), section, request.form.get("tekst", ""), form_errors(exc, set(), {}), 422)
     flash(
@@ -246,9 +245,9 @@ def gem_beslutning(name: str):
             save(ref, request.form.get("version", ""), sag_toml=doc.text())
             flash("Beslutningen er gemt." if editing is None else f"Beslutning {editing} er rettet.")
             return redirect(url_for("sag.beslutninger", name=name), 303)
-        except Stale:
-            errors.add(None, STALE_MESSAGE)
-            status = 409
+        except NotSaved as exc:
+            errors.add(None, str(exc))
+            status = exc.status
         except InputError as exc:
             errors = _decision_errors(exc)
     return _decisions_page(load(ref), typed, errors, editing, status)
@@ -330,9 +329,9 @@ def gem_tilbagesendt(name: str):
             )
             flash("Tilbagesendelsen er registreret. Byg en ny version, når sagen er klar til genoptagelse.")
             return redirect(url_for("versioner.versioner", name=name), 303)
-        except Stale:
-            errors.add(None, STALE_MESSAGE)
-            status = 409
+        except NotSaved as exc:
+            errors.add(None, str(exc))
+            status = exc.status
         except InputError as exc:
             errors = _decision_errors(exc)
     return _sendback_page(load(ref), typed, errors, status)
@@ -438,9 +437,9 @@ def gem_oplysninger(name: str):
         save(ref, request.form.get("version", ""), sag_toml=doc.text())
         flash("Oplysningerne er gemt.")
         return redirect(url_for("sag.oplysninger", name=name), 303)
-    except Stale:
-        errors.add(None, STALE_MESSAGE)
-        status = 409
+    except NotSaved as exc:
+        errors.add(None, str(exc))
+        status = exc.status
     except InputError as exc:
         style = [p for p in exc.problems if _in_style_folder(p, typed["stil"])]
         errors = form_errors(InputError(p for p in exc.problems if p not in style), DETAIL_FIELDS, DETAIL_ALIASES)
@@ -454,8 +453,8 @@ def _save_details(ref, doc: SagToml, message: str, page: str, files: dict[str, b
     try:
         save(ref, request.form.get("version", ""), sag_toml=doc.text(), files=files)
         flash(message)
-    except Stale:
-        flash(STALE_MESSAGE, "fejl")
+    except NotSaved as exc:
+        flash(str(exc), "fejl")
     except InputError as exc:
         for problem in exc.problems:
             flash(f"Ikke gemt: {problem}", "fejl")
@@ -537,8 +536,8 @@ def ny_datafil(name: str, kind: str):
     try:
         replace_data(ref, request.form.get("version", ""), doc, kind, stored_name(kind, file), file.data)
         flash(f"{DATA_LABELS[kind]} er udskiftet med {file.name}.")
-    except Stale:
-        flash(STALE_MESSAGE, "fejl")
+    except NotSaved as exc:
+        flash(str(exc), "fejl")
     except InputError as exc:
         for problem in exc.problems:
             flash(f"Ikke gemt: {problem}", "fejl")

@@ -21,6 +21,7 @@ from reportgen.domain import danish
 from reportgen.domain.errors import InputError
 from reportgen.inputs.files import size, sizes
 from reportgen.inputs.limits import MAX_TEXT_BYTES, MAX_UPLOAD_BYTES
+from reportgen.lifecycle.failures import cause
 from reportgen.web.workspace import Outside
 
 log = logging.getLogger("reportgen.web")
@@ -121,6 +122,7 @@ def install(app: Flask, app_keys: Keys, addresses: Addresses) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Outside, _outside)
     app.register_error_handler(InputError, _input_error)
+    app.register_error_handler(OSError, _machine_error)
     app.register_error_handler(Exception, _internal_error)
 
 
@@ -234,6 +236,20 @@ def _input_error(exc: InputError) -> Response:
     """A case file that cannot be read where a page needed it (its problems; nothing is written)."""
     reason = "Sagen kan ikke læses: " + " ".join(str(p) for p in exc.problems) + " Intet er gemt."
     return Response(render_template("fejl.html.j2", title="Sagen kan ikke læses", reason=reason), 422)
+
+
+def _machine_error(exc: OSError) -> Response:
+    """An error of the machine met anywhere (a full disk, e.g. while a large upload is received): said so, in
+    Danish; any other OSError is an internal error."""
+    found = cause(exc, machine=True)
+    if found is None:
+        return _internal_error(exc)
+    log.error("Serveren kunne ikke skrive: %s (errno %s)", found, exc.errno)
+    reason = (
+        f"Serveren kunne ikke gennemføre handlingen, fordi {found} på serveren. Bed den, der driver serveren, om "
+        "at rette det, og prøv så igen."
+    )
+    return Response(render_template("fejl.html.j2", title="Serveren kan ikke skrive", reason=reason), 507)
 
 
 def _too_large() -> str:

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, request, send_file
 
 from reportgen.domain.errors import InputError
 from reportgen.lifecycle import diff
+from reportgen.lifecycle.failures import BuildFailed
 from reportgen.web.context import DOCUMENT_LABELS, builds, case_page, case_ref, load, workspace
 from reportgen.web.guard import document_response
 from reportgen.web.workspace import Version
@@ -173,7 +174,11 @@ def sammenlign_nu(name: str):
     if old == new:
         flash("Vælg to forskellige versioner.", "fejl")
         return redirect(url_for("versioner.sammenlign", name=name), 303)
-    diff.run(a.folder, b.folder, out=_comparison_folder(name, old, new))
+    try:
+        diff.run(a.folder, b.folder, out=_comparison_folder(name, old, new))
+    except BuildFailed as exc:  # a full disk, a folder that cannot be written: nothing is written
+        flash(str(exc), "fejl")
+        return redirect(url_for("versioner.sammenlign", name=name), 303)
     return redirect(url_for("versioner.sammenligning", name=name, pair=f"v{old}-v{new}"), 303)
 
 
