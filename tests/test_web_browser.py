@@ -62,10 +62,18 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server, browser):
+def console() -> list[str]:
+    """Every error the browser's console shows on the way through the module's pages."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def page(server, browser, console):
     """A Chromium page that has visited the printed address (so it holds the access cookie)."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="da-DK")
     page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and console.append(f"{page.url}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"{page.url}: {error}"))
     page.set_default_timeout(30_000)
     page.goto(server[0])
     yield page
@@ -220,3 +228,17 @@ def test_6_keyboard_only_through_the_case_page(page, server, shots):
         if page.evaluate("document.activeElement.id") == "byg":
             break
     assert page.evaluate("document.activeElement.id") == "byg"
+
+
+def test_9_the_console_stays_clean(page, server, console):
+    """No page or document of the way through broke its policy or missed a file: the documents' styles, style
+    attributes and fonts are allowed by their policy, also in the live preview; nothing failed to load."""
+    for path in ("/sag/alleroed-2024/v1/sagsfremstilling.html?vis=1", "/sag/alleroed-2024/forhaandsvisning/bilag-1"):
+        page.goto(base(server) + path)
+        page.wait_for_load_state("networkidle")
+    fonts = page.evaluate("Array.from(document.fonts).filter(f => f.status === 'loaded').map(f => f.family)")
+    assert '"Reportgen Carlito"' in fonts or "Reportgen Carlito" in fonts  # the PDF's typeface, from the app
+    refused = (
+        f"{base(server)}/ny: Failed to load resource: the server responded with a status of 422 (UNPROCESSABLE ENTITY)"
+    )
+    assert [error for error in console if error != refused] == []  # test 5's broken file is refused on purpose

@@ -315,7 +315,10 @@ PARAMETERS = {
     "key": "x",
     "kind": "statistik",
 }
-NOT_THE_WORKSPACE = {"static": "the app's own script and stylesheet, from the package"}
+NOT_THE_WORKSPACE = {
+    "static": "the app's own script and stylesheet, from the package",
+    "skrifter.font": "the house fonts, from the package",
+}
 FORM = {
     "tekst": "Ny tekst.",
     "fra": "1",
@@ -886,3 +889,35 @@ def test_the_real_server_tells_a_write_the_system_refuses(built_workspace, tmp_p
             _, errors = server.communicate(timeout=60)
     assert "Intern fejl" not in errors and "Intern fejl" not in saved + compared + uploaded
     assert snapshot(root / CASE) == before
+
+
+# --- the document pages' policy lets their own styles and fonts through, and nothing else ------------------------
+
+
+def test_a_document_page_allows_exactly_its_styles_and_the_house_fonts():
+    from reportgen.web.guard import _hash, document_policy
+
+    html = b'<style>p{}</style><img style="width: 16.00cm"><p style="color: &quot;red&quot;">'
+    policy = document_policy(html)
+    red, width = _hash(b'color: "red"'), _hash(b"width: 16.00cm")  # an attribute's value as the browser reads it
+    assert f"style-src {_hash(b'p{}')} 'unsafe-hashes' {red} {width};" in policy
+    assert "font-src 'self';" in policy and "script-src" not in policy and "default-src 'none'" in policy
+    assert "unsafe-hashes" not in document_policy(b"<style>p{}</style><p>")
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        (f"/sag/{CASE}/forhaandsvisning/fonts/Carlito-Regular.ttf", 200),
+        (f"/sag/{CASE}/v1/fonts/Carlito-Bold.ttf", 200),
+        (f"/sag/{CASE}/forhaandsvisning/fonts/LICENSE-Carlito.txt", 404),
+        (f"/sag/{CASE}/forhaandsvisning/fonts/..%2fstyle.css", 404),
+        (f"/sag/{CASE}/fonts/sag.toml", 404),
+    ],
+)
+def test_only_the_house_fonts_are_served_beside_the_documents(web, url, status):
+    _, client, _ = web
+    with client.get(url) as response:
+        assert response.status_code == status
+        if status == 200:
+            assert response.mimetype == "font/ttf" and response.data[:4] == b"\x00\x01\x00\x00"

@@ -11,6 +11,7 @@ import secrets
 import socket
 import traceback
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, redirect, render_template, request
@@ -33,6 +34,7 @@ APP_POLICY = (
     "frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
 )
 _STYLE = re.compile(rb"<style>(.*?)</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(rb'\sstyle="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -194,15 +196,23 @@ def _headers(response: Response) -> Response:
 
 
 def document_policy(html: bytes) -> str:
-    """The policy for a document page of our own writers (preview, a version's HTML, a redline): no scripts,
-    its images as data: URLs and only the exact <style> blocks it carries, allowed by their hashes."""
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(css).digest()).decode() + "'" for css in _STYLE.findall(html)
+    """The policy for a document page of our own writers (preview, a version's HTML, a redline): no scripts, its
+    images as data: URLs, the house fonts from the app (fonts.py), and only the exact <style> blocks and style
+    attributes it carries, allowed by their hashes."""
+    blocks = sorted(set(_STYLE.findall(html)))
+    attributes = sorted({unescape(value.decode()).encode() for value in _STYLE_ATTRIBUTE.findall(html)})
+    hashes = [_hash(css) for css in blocks] + (
+        ["'unsafe-hashes'"] + [_hash(css) for css in attributes] if attributes else []
     )
     return (
-        f"default-src 'none'; style-src {hashes or repr('none')}; img-src data:; "
+        f"default-src 'none'; style-src {' '.join(hashes) or repr('none')}; img-src data:; font-src 'self'; "
         "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
     )
+
+
+def _hash(css: bytes) -> str:
+    """A CSP source allowing exactly this style."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(css).digest()).decode() + "'"
 
 
 def document_response(html: bytes, status: int = 200) -> Response:

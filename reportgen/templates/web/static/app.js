@@ -47,9 +47,10 @@ if (form && frame) {
     }
     const html = await response.text();
     if (number !== sent) return; // a newer request is on its way
-    const doc = new DOMParser().parseFromString(html, "text/html");
     const target = frame.contentDocument;
     if (!target || !target.body) return;
+    // parsed in the frame, under the document's own policy (its styles allowed), not the page's
+    const doc = new frame.contentWindow.DOMParser().parseFromString(html, "text/html");
     const before = Array.from(target.body.querySelectorAll("main > *"), (node) => node.outerHTML);
     target.body.replaceWith(target.importNode(doc.body, true));
     const after = target.body.querySelectorAll("main > *");
