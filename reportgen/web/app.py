@@ -43,7 +43,7 @@ def create_app(
     workspace = Workspace(root, out)
     app.extensions["reportgen.workspace"] = workspace
     app.extensions["reportgen.builds"] = Builds(workspace.out)
-    guard.install(app, guard.Keys.new(port, token), guard.Addresses.started_on(host, port))
+    guard.install(app, guard.Keys.new(port, token))
     served_on(app, host, port)
     app.jinja_env.globals.update(
         csrf=lambda: guard.keys().csrf,
@@ -65,6 +65,6 @@ def create_app(
 def served_on(app: Flask, host: str, port: int) -> None:
     """Tell the app the address it is served on (with --port 0, the port the system chose): its cookies are named
     after the port, and every request's Host must name the address."""
-    app.extensions["reportgen.keys"] = replace(app.extensions["reportgen.keys"], cookie=f"reportgen-{port}")
+    app.extensions["reportgen.keys"] = replace(app.extensions["reportgen.keys"], cookie=guard.cookie_name(port))
     app.extensions["reportgen.addresses"] = guard.Addresses.started_on(host, port)
     app.config["SESSION_COOKIE_NAME"] = f"reportgen-besked-{port}"

@@ -48,7 +48,12 @@ class Keys:
     @classmethod
     def new(cls, port: int, token: str | None = None) -> Keys:
         """Fresh random keys (a given token is for tests)."""
-        return cls(token or secrets.token_urlsafe(32), secrets.token_urlsafe(32), f"reportgen-{port}")
+        return cls(token or secrets.token_urlsafe(32), secrets.token_urlsafe(32), cookie_name(port))
+
+
+def cookie_name(port: int) -> str:
+    """The access cookie's name for a server on a port: two servers on one machine keep their own."""
+    return f"reportgen-{port}"
 
 
 WILDCARDS = ("0.0.0.0", "::", "")  # --host values that listen on every address of the machine
@@ -114,11 +119,10 @@ def keys() -> Keys:
     return current_app.extensions["reportgen.keys"]
 
 
-def install(app: Flask, app_keys: Keys, addresses: Addresses) -> None:
-    """Require the server's own address in every request's Host, the token on every request and the CSRF token on
-    every state-changing one; add the headers."""
+def install(app: Flask, app_keys: Keys) -> None:
+    """Require the server's own address in every request's Host (the app's Addresses), the token on every request
+    and the CSRF token on every state-changing one; add the headers."""
     app.extensions["reportgen.keys"] = app_keys
-    app.extensions["reportgen.addresses"] = addresses
     app.before_request(_check_access)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)

@@ -266,12 +266,12 @@ def _create(
     staging = Path(tempfile.mkdtemp(prefix=".ny-sag-", dir=root))
     try:
         files = {"statistik": stored_name("statistik", stats)}
-        contents = {staging / files["statistik"]: stats.data}
+        contents: dict[Path, bytes | None] = {staging / files["statistik"]: stats.data}
         for kind, upload in uploads.items():
             files[kind] = stored_name(kind, upload)
             contents[staging / files[kind]] = upload.data
         contents[staging / "sag.toml"] = sag_toml(*chosen, form, files).encode("utf-8")
-        write_all(dict(contents), "Sagen er ikke oprettet")
+        write_all(contents, "Sagen er ikke oprettet")
         load_inputs(staging)
         staging.chmod(0o755)
         os.rename(staging, root / folder_name)
