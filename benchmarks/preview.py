@@ -22,10 +22,9 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from waitress import create_server
-
 from reportgen.lifecycle.preview import warm_up
 from reportgen.web.app import create_app
+from reportgen.web.server import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "eksempler" / "allerod-2024"
@@ -61,7 +60,7 @@ def previews(runs: int) -> tuple[float, list[float]]:
     with tempfile.TemporaryDirectory() as folder:
         shutil.copytree(EXAMPLE, Path(folder) / "allerod-2024")
         app = create_app(Path(folder), port=0)
-        server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        server = make_server(app, "127.0.0.1", 0)
         threading.Thread(target=server.run, daemon=True).start()
         keys = app.extensions["reportgen.keys"]
         base = f"http://127.0.0.1:{server.effective_port}"

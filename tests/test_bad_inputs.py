@@ -701,6 +701,17 @@ HARDENING: tuple[Bad, ...] = (
         built(tekster={"forklaring.md": "Forklaring. " * 20_000}),
         (("tekster/forklaring.md", "filen fylder 240 kB; højst 200 kB er tilladt"),),
     ),
+    # issue 24, item 7: a size just over its limit is told in bytes, never "200 kB; højst 200 kB"
+    Bad(
+        "tekster-one-byte-over-200-kb",
+        built(tekster={"forklaring.md": "x" * 200_001}),
+        (("tekster/forklaring.md", "filen fylder 200.001 bytes; højst 200.000 bytes er tilladt"),),
+    ),
+    Bad(
+        "toml-one-byte-over-1-mb",
+        lambda tmp_path: _padded_sag_toml(make_case(tmp_path), 1_000_001),
+        (("sag.toml", "filen fylder 1.000.001 bytes; højst 1.000.000 bytes er tilladt"),),
+    ),
     Bad(
         "sag-toml-link-outside",
         lambda tmp_path: _link_sag_toml(make_case(tmp_path)),
@@ -881,6 +892,15 @@ def _link_sag_toml(case: Path) -> Path:
     outside = case.parent / "anden-sag.toml"
     (case / "sag.toml").rename(outside)
     os.symlink(outside, case / "sag.toml")
+    return case
+
+
+def _padded_sag_toml(case: Path, size: int) -> Path:
+    """The case's sag.toml grown to size bytes by a comment at its end."""
+    toml = case / "sag.toml"
+    text = toml.read_text(encoding="utf-8") + "# "
+    toml.write_text(text + "x" * (size - len(text.encode("utf-8")) - 1) + "\n", encoding="utf-8")
+    assert toml.stat().st_size == size
     return case
 
 

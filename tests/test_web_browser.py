@@ -53,21 +53,35 @@ def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 
 @pytest.fixture(scope="module")
-def page(server, tmp_path_factory):
-    """A Chromium page that has visited the printed address (so it holds the access cookie)."""
+def browser(tmp_path_factory):
+    """Debian's Chromium, driven by Playwright."""
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "Chromium mangler: kør scripts/install-system-deps.sh (apt-get install chromium)"
     downloads = tmp_path_factory.mktemp("hentet")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, downloads_path=str(downloads))
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="da-DK")
-        page = context.new_page()
-        page.set_default_timeout(WAIT)
-        page.goto(server[0])
-        yield page
-        context.close()
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def console() -> list[str]:
+    """Every error the browser's console shows on the way through the module's pages."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def page(server, browser, console):
+    """A Chromium page that has visited the printed address (so it holds the access cookie)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="da-DK")
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and console.append(f"{page.url}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"{page.url}: {error}"))
+    page.set_default_timeout(WAIT)
+    page.goto(server[0])
+    yield page
+    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +218,22 @@ def test_5_a_broken_file_names_its_row_and_column(page, shots, tmp_path):
     page.screenshot(path=shots / "5-fejl-i-filen.png", full_page=True)
 
 
+def test_7_the_address_opened_from_a_link_on_another_site(server, browser):
+    """The printed address clicked in webmail or a chat: the token leaves the address and the cookie holds."""
+    context = browser.new_context()
+    page = context.new_page()
+    link = f'<a href="{server[0]}">Åbn sagerne</a>'
+    page.route(
+        "http://webmail.example/", lambda route: route.fulfill(body=link, content_type="text/html; charset=utf-8")
+    )
+    page.goto("http://webmail.example/")
+    page.get_by_role("link", name="Åbn sagerne").click()
+    page.wait_for_url(base(server) + "/")
+    assert page.get_by_role("heading", level=1).inner_text() != "Adgang nægtet"
+    assert page.get_by_role("link", name="Ny sag", exact=True).count() == 1
+    context.close()
+
+
 def test_6_keyboard_only_through_the_case_page(page, server, shots):
     page.goto(base(server) + "/sag/alleroed-2024/")
     page.keyboard.press("Tab")
@@ -229,3 +259,17 @@ def test_6_keyboard_only_through_the_case_page(page, server, shots):
         if page.evaluate("document.activeElement.id") == "byg":
             break
     assert page.evaluate("document.activeElement.id") == "byg"
+
+
+def test_9_the_console_stays_clean(page, server, console):
+    """No page or document of the way through broke its policy or missed a file: the documents' styles, style
+    attributes and fonts are allowed by their policy, also in the live preview; nothing failed to load."""
+    for path in ("/sag/alleroed-2024/v1/sagsfremstilling.html?vis=1", "/sag/alleroed-2024/forhaandsvisning/bilag-1"):
+        page.goto(base(server) + path)
+        page.wait_for_load_state("networkidle")
+    fonts = page.evaluate("Array.from(document.fonts).filter(f => f.status === 'loaded').map(f => f.family)")
+    assert '"Reportgen Carlito"' in fonts or "Reportgen Carlito" in fonts  # the PDF's typeface, from the app
+    refused = (
+        f"{base(server)}/ny: Failed to load resource: the server responded with a status of 422 (UNPROCESSABLE ENTITY)"
+    )
+    assert [error for error in console if error != refused] == []  # test 5's broken file is refused on purpose

@@ -474,6 +474,8 @@ def load_case(
         raise InputError([Problem(files.shown(Path(folder)), message, hint=hint)])
     folder = resolved
     file = "sag.toml"
+    if sag_toml is not None and (too_big := files.proposal_problem(sag_toml, file, MAX_TOML_BYTES)):
+        raise InputError([too_big])
     data = read_toml(folder / file, file, folder) if sag_toml is None else parse_toml(sag_toml, file)
     problems = ProblemList()
     reader = TableReader(file, folder, problems, ids)
@@ -565,6 +567,8 @@ def _texts(
         file = f"tekster/{section}.md"
         if section not in TEXT_SECTIONS:
             problems.add(file, "ukendt afsnit.", hint=suggest(section, TEXT_SECTIONS))
+        elif change is not None and (too_big := files.proposal_problem(change, file, MAX_TEXT_BYTES)):
+            problems.items.append(too_big)
         elif change is not None and _text_usable(change, file, problems, ids):
             texts[section] = change
     return tuple(sorted(texts.items()))

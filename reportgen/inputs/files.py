@@ -14,8 +14,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from reportgen.domain import danish
+from reportgen.domain.counts import round_half_up
 from reportgen.domain.errors import InputError, Problem
-from reportgen.inputs.limits import MB
+from reportgen.inputs.limits import KB, MB
 
 MISSING = "filen findes ikke."
 CASE_FOLDER = "sagsmappen"
@@ -132,15 +133,46 @@ def _hard_linked(display: str, links: int, place: str) -> Problem:
 
 def _too_big(display: str, size: int, limit: int) -> Problem:
     """The problem of a file over its size cap."""
+    shown, most = sizes(size, limit)
     return Problem(
         display,
-        f"filen fylder {_size(size)}; højst {_size(limit)} er tilladt.",
+        f"filen fylder {shown}; højst {most} er tilladt.",
         hint="Tjek, at det er den rigtige fil; se grænserne i README.",
     )
 
 
-def _size(n: int) -> str:
-    """A byte count as "1,5 MB" or "200 kB"."""
-    if n >= MB:
-        return f"{danish.decimal(Fraction(n, MB))} MB"
-    return f"{danish.count(max(1, n // 1000))} kB"
+def proposal_problem(text: str, display: str, limit: int) -> Problem | None:
+    """The problem of a proposed content for a file (a save from the browser) larger than the file may be when it
+    is read, or None: nothing is written that could not be read back."""
+    n = len(text.encode("utf-8"))
+    if n <= limit:
+        return None
+    shown, most = sizes(n, limit)
+    return Problem(
+        display,
+        f"ændringen ville få filen til at fylde {shown}; højst {most} er tilladt.",
+        hint="Gør teksten kortere. Ændringen er ikke gemt.",
+    )
+
+
+def size(n: int) -> str:
+    """A byte count as "1,5 MB", "31 MB", "200 kB" or "512 bytes"."""
+    value, unit = _rounded(n)
+    return f"{danish.decimal(value, 0 if value.denominator == 1 else 1)} {unit}"
+
+
+def sizes(n: int, limit: int) -> tuple[str, str]:
+    """A size and the limit it is held to, each as size() shows it, or in exact bytes when they would read alike
+    ("1,0 MB; højst 1 MB")."""
+    if _rounded(n) == _rounded(limit):
+        return f"{danish.count(n)} bytes", f"{danish.count(limit)} bytes"
+    return size(n), size(limit)
+
+
+def _rounded(n: int) -> tuple[Fraction, str]:
+    """A byte count as size() rounds it (half up): MB with one decimal, whole kB, or bytes."""
+    if n >= MB - KB // 2:  # 999.500 bytes and up: "1 MB", not "1.000 kB"
+        return round_half_up(Fraction(n, MB), 1), "MB"
+    if n >= KB:
+        return round_half_up(Fraction(n, KB)), "kB"
+    return Fraction(n), "bytes"

@@ -30,3 +30,8 @@ MAX_LOGO_BYTES = 2 * MB  # logo.png and logo.svg, each
 MAX_LOGO_PIXELS = 5_000  # pixels of logo.png, each way
 MAX_FONT_BYTES = 20 * MB  # each font file in fonts/
 MAX_FONTS = 40  # font files in fonts/
+# what a browser may send to `reportgen serve` (a case's files are then held to the limits above when saved)
+MAX_UPLOAD_BYTES = 10 * MB  # each file chosen in a form (a data file, an appendix)
+MAX_FORM_BYTES = 3 * MAX_UPLOAD_BYTES + 1 * MB  # one form with all its files and fields (the three data files)
+MAX_FORM_FIELD_BYTES = 2 * MB  # one text field of a form
+MAX_FORM_PARTS = 200  # fields and files in one form

@@ -61,6 +61,15 @@ def failure(exc: BaseException, folder: Path, what: str = "Versionen blev ikke b
     return BuildFailed(f"{what}: {cause} ({where}). Intet er skrevet. {fix}")
 
 
+def cause(exc: BaseException, machine: bool = False) -> str | None:
+    """What an error met while writing says about the folder written to or (machine=True: only those) about the
+    machine, in Danish ("disken er fuld"); None for any other error."""
+    number = exc.errno if isinstance(exc, OSError) else None
+    if number is None or number not in (_RESOURCES if machine else _CAUSES):
+        return None
+    return _CAUSES[number][0]
+
+
 # Causes that are the machine's, wherever they are met (also in a worker's temporary files); the other causes
 # are the user's only when they concern the folder written to.
 _RESOURCES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EMFILE, errno.ENOMEM}

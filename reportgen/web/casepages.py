@@ -18,7 +18,7 @@ from reportgen.web.context import (
     STATUS_LABELS,
     UDFALD_LABELS,
     Loaded,
-    Stale,
+    NotSaved,
     case_page,
     case_ref,
     clean_text,
@@ -101,10 +101,10 @@ def gem_tekst(name: str, section: str):
     text = "" if "standard" in request.form else clean_text(request.form.get("tekst", ""))
     try:
         save(ref, request.form.get("version", ""), tekster={section: text or None})
-    except Stale as exc:
+    except NotSaved as exc:
         errors = Errors()
         errors.add(None, str(exc))
-        return _text_page(load(ref), section, request.form.get("tekst", ""), errors, 409)
+        return _text_page(load(ref), section, request.form.get("tekst", ""), errors, exc.status)
     except InputError as exc:
         return _text_page(load(ref), section, request.form.get("tekst", ""), form_errors(exc, set(), {}), 422)
     flash(
@@ -228,6 +228,7 @@ def gem_beslutning(name: str):
     typed, values, errors = _decision_values()
     number = request.form.get("nr", "")
     editing = int(number) if number.isdigit() else None
+    status = 422
     if not errors:
         doc = SagToml.read(ref.folder)
         if editing is None:
@@ -240,11 +241,12 @@ def gem_beslutning(name: str):
             save(ref, request.form.get("version", ""), sag_toml=doc.text())
             flash("Beslutningen er gemt." if editing is None else f"Beslutning {editing} er rettet.")
             return redirect(url_for("sag.beslutninger", name=name), 303)
-        except Stale as exc:
+        except NotSaved as exc:
             errors.add(None, str(exc))
+            status = exc.status
         except InputError as exc:
             errors = _decision_errors(exc)
-    return _decisions_page(load(ref), typed, errors, editing, 409 if not errors.fields else 422)
+    return _decisions_page(load(ref), typed, errors, editing, status)
 
 
 @bp.post("/beslutninger/<int:number>/slet")
@@ -306,6 +308,7 @@ def gem_tilbagesendt(name: str):
                 files[str(bilag["fil"])] = file.data
             except InputError as exc:
                 errors.problems(exc.problems, lambda p: "bilag_fil")
+    status = 422
     if not errors:
         doc = SagToml.read(ref.folder)
         doc.add_table("behandling", values)
@@ -322,17 +325,18 @@ def gem_tilbagesendt(name: str):
             )
             flash("Tilbagesendelsen er registreret. Byg en ny version, når sagen er klar til genoptagelse.")
             return redirect(url_for("versioner.versioner", name=name), 303)
-        except Stale as exc:
+        except NotSaved as exc:
             errors.add(None, str(exc))
+            status = exc.status
         except InputError as exc:
             errors = _decision_errors(exc)
-    return _sendback_page(load(ref), typed, errors, 409 if errors and not errors.fields else 422)
+    return _sendback_page(load(ref), typed, errors, status)
 
 
 def _bilag_path(ref, file: Upload) -> str:
     """Where an uploaded appendix is stored: bilag/<safe name>, numbered when the name is taken."""
     check_bilag_file(file)
-    return f"{BILAG_FOLDER}/{free_name(ref.folder / BILAG_FOLDER, file.name)}"
+    return f"{BILAG_FOLDER}/{free_name(workspace().within(ref.folder / BILAG_FOLDER, ref.folder), file.name)}"
 
 
 # --- Oplysninger: indstilling, status, bilag, høring, møder, data ------------------------------------------------
@@ -424,18 +428,20 @@ def gem_oplysninger(name: str):
         errors.add("stil", "Vælg et udseende på listen.")
         return _details_page(load(ref), typed, errors, 422)
     doc.set("stil", typed["stil"] or None)
+    status = 422
     try:
         save(ref, request.form.get("version", ""), sag_toml=doc.text())
         flash("Oplysningerne er gemt.")
         return redirect(url_for("sag.oplysninger", name=name), 303)
-    except Stale as exc:
+    except NotSaved as exc:
         errors.add(None, str(exc))
+        status = exc.status
     except InputError as exc:
         style = [p for p in exc.problems if _in_style_folder(p, typed["stil"])]
         errors = form_errors(InputError(p for p in exc.problems if p not in style), DETAIL_FIELDS, DETAIL_ALIASES)
         for problem in style:  # a problem of the chosen style folder, shown at the choice with its file and key
             errors.add("stil", str(problem))
-    return _details_page(load(ref), typed, errors, 409 if not errors.fields else 422)
+    return _details_page(load(ref), typed, errors, status)
 
 
 def _save_details(ref, doc: SagToml, message: str, page: str, files: dict[str, bytes] | None = None):
@@ -443,7 +449,7 @@ def _save_details(ref, doc: SagToml, message: str, page: str, files: dict[str, b
     try:
         save(ref, request.form.get("version", ""), sag_toml=doc.text(), files=files)
         flash(message)
-    except Stale as exc:
+    except NotSaved as exc:
         flash(str(exc), "fejl")
     except InputError as exc:
         for problem in exc.problems:
@@ -526,7 +532,7 @@ def ny_datafil(name: str, kind: str):
     try:
         replace_data(ref, request.form.get("version", ""), doc, kind, stored_name(kind, file), file.data)
         flash(f"{DATA_LABELS[kind]} er udskiftet med {file.name}.")
-    except Stale as exc:
+    except NotSaved as exc:
         flash(str(exc), "fejl")
     except InputError as exc:
         for problem in exc.problems:

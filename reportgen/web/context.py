@@ -3,10 +3,13 @@ Danish labels of the case's values, and how a validator's problems find their fo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import abort, current_app, render_template
 
@@ -14,7 +17,7 @@ from reportgen.domain.errors import InputError, Problem
 from reportgen.domain.vocabulary import CASE_STATUSES, DECISION_OUTCOMES, RECOMMENDATIONS
 from reportgen.inputs import Inputs
 from reportgen.lifecycle import preview
-from reportgen.lifecycle.versions import write_atomic
+from reportgen.lifecycle.failures import cause
 from reportgen.web.builds import Builds
 from reportgen.web.forms import Errors
 from reportgen.web.team import runtime
@@ -125,7 +128,20 @@ def form_errors(exc: InputError, fields: set[str], aliases: dict[str, str] | Non
     return errors
 
 
-class Stale(Exception):
+STALE_MESSAGE = (
+    "Sagen er ændret et andet sted (fx i en anden fane), efter at du åbnede siden. Dine ændringer er ikke gemt, "
+    "men står stadig i formularen. Kopiér det, du vil beholde, og åbn siden igen for at se den nye udgave."
+)
+
+
+class NotSaved(Exception):
+    """A save that wrote nothing, for a reason outside the form's values; str() says why in Danish, `status` is
+    the HTTP status of the page that shows it."""
+
+    status = 409
+
+
+class Stale(NotSaved):
     """The form was made from an earlier state of the case: saving it would overwrite another save. Its message
     says so, and in team mode who saved in between."""
 
@@ -133,10 +149,21 @@ class Stale(Exception):
         super().__init__(message or STALE_MESSAGE)
 
 
-STALE_MESSAGE = (
-    "Sagen er ændret et andet sted (fx i en anden fane), efter at du åbnede siden. Dine ændringer er ikke gemt, "
-    "men står stadig i formularen. Kopiér det, du vil beholde, og åbn siden igen for at se den nye udgave."
-)
+class WriteFailed(NotSaved):
+    """The server could not write the change: a full disk, a folder it may not write in."""
+
+    status = 507
+
+
+def write_failed(exc: OSError, what: str) -> WriteFailed | None:
+    """The WriteFailed an error met while writing stands for (its cause in Danish), or None for another error."""
+    found = cause(exc)
+    if found is None:
+        return None
+    return WriteFailed(
+        f"{what}: {found} på serveren. Intet er gemt, og det, du skrev, står stadig i formularen. "
+        "Bed den, der driver serveren, om at rette det, og prøv så igen."
+    )
 
 
 def save(
@@ -146,9 +173,10 @@ def save(
     tekster: dict[str, str | None] | None = None,
     files: dict[str, bytes] | None = None,
 ) -> None:
-    """Validate a change as if it were written, then write it: new files (relative to the case folder) first,
-    then the texts, then sag.toml. Refused with Stale when the case changed since the form was made, with
-    InputError when the change is invalid; in both cases nothing is written."""
+    """Validate a change as if it were written, then write it all or nothing: new files (relative to the case
+    folder), the texts and sag.toml. Refused with Stale when the case changed since the form was made, with
+    InputError when the change is invalid, with WriteFailed when the server cannot write it (a full disk); in
+    each case nothing is written."""
     ws = workspace()
     with ws.lock(ref):
         if ws.state(ref) != expected_state:
@@ -156,20 +184,62 @@ def save(
         preview.validate(ws.inputs(ref, sag_toml, tekster))
         written = [*(files or {}), *(f"{TEKSTER}/{s}.md" for s in tekster or {}), *([SAG_TOML] if sag_toml else [])]
         old = runtime.before_save(ref.folder, written)
-        for name, data in (files or {}).items():
-            target = ref.folder / name
-            if not ws.inside(target.parent, ref.folder):
-                raise ValueError("a file outside the case folder")
-            write_atomic(target, data)
+        changes: dict[Path, bytes | None] = {
+            ws.within(ref.folder / name, ref.folder): d for name, d in (files or {}).items()
+        }
         for section, text in (tekster or {}).items():
-            path = ref.folder / TEKSTER / f"{section}.md"
-            if text is None:
-                path.unlink(missing_ok=True)
-            else:
-                write_atomic(path, text.encode("utf-8"))
+            path = ws.within(ref.folder / TEKSTER / f"{section}.md", ref.folder)
+            changes[path] = None if text is None else text.encode("utf-8")
         if sag_toml is not None:
-            write_atomic(ref.folder / SAG_TOML, sag_toml.encode("utf-8"))
+            changes[ws.within(ref.folder / SAG_TOML, ref.folder)] = sag_toml.encode("utf-8")
+        write_all(changes)
         runtime.after_save(ref.name, ref.folder, old, (expected_state, ws.state(ref)))
+
+
+def write_all(changes: dict[Path, bytes | None], what: str = "Ændringen er ikke gemt") -> None:
+    """Write files (None removes one) so that a failure leaves every one as it was: each new content is written
+    to a temporary file beside its file first, and only when all are written are they renamed into place.
+    WriteFailed, its message beginning with `what`, when the server cannot write them (a full disk, a folder it
+    may not write in)."""
+    staged: list[tuple[Path, Path]] = []
+    made: list[Path] = []  # folders made for the new files, removed again on a failure
+    try:
+        for target, content in changes.items():
+            if content is not None:
+                made += [folder for folder in reversed(target.parents) if not folder.exists()]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                staged.append((_temporary(target, content), target))
+    except OSError as exc:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        failed = write_failed(exc, what)
+        if failed is None:
+            raise
+        raise failed from exc
+    for temporary, target in staged:
+        os.replace(temporary, target)
+    for target, content in changes.items():
+        if content is None:
+            target.unlink(missing_ok=True)
+
+
+def _temporary(target: Path, content: bytes) -> Path:
+    """content written in full to a new temporary file beside target (removed again when that fails)."""
+    handle, name = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(handle, view) :]
+        os.fchmod(handle, 0o644)
+    except BaseException:
+        os.close(handle)
+        os.unlink(name)
+        raise
+    os.close(handle)
+    return Path(name)
 
 
 def clean_text(text: str) -> str:
@@ -179,21 +249,25 @@ def clean_text(text: str) -> str:
 
 
 def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, target: str, data: bytes) -> None:
-    """Put a new data file into the case: validated with the whole case under a temporary name, then renamed
-    over the old file and named in sag.toml; on any problem the case is left as it was."""
+    """Put a new data file into the case: validated with the whole case under a temporary name, then written
+    with sag.toml naming it, all or nothing; on any problem the case is left as it was."""
     ws = workspace()
     with ws.lock(ref):
         if ws.state(ref) != expected_state:
             raise Stale(runtime.stale_message(ref.name, expected_state))
         old = runtime.before_save(ref.folder, [target, SAG_TOML])
-        temporary = ref.folder / f".ny-{secrets.token_hex(4)}-{target}"
-        temporary.write_bytes(data)
+        temporary = ws.within(ref.folder / f".ny-{secrets.token_hex(4)}-{target}", ref.folder)
         try:
+            write_all({temporary: data})
             doc.set(kind, temporary.name)
             preview.validate(ws.inputs(ref, doc.text()))
-            os.replace(temporary, ref.folder / target)
         finally:
             temporary.unlink(missing_ok=True)
         doc.set(kind, target)
-        write_atomic(ref.folder / SAG_TOML, doc.text().encode("utf-8"))
+        write_all(
+            {
+                ws.within(ref.folder / target, ref.folder): data,
+                ws.within(ref.folder / SAG_TOML, ref.folder): doc.text().encode("utf-8"),
+            }
+        )
         runtime.after_save(ref.name, ref.folder, old, (expected_state, ws.state(ref)))

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.domain.errors import InputError, Problem
+from reportgen.inputs.files import size
+from reportgen.inputs.limits import MAX_UPLOAD_BYTES
 
-MAX_UPLOAD = 10 * 1024 * 1024  # bytes per file; Ankestyrelsen's national extract is well under 1 MB
-MAX_REQUEST = 3 * MAX_UPLOAD + 1024 * 1024  # a form with the three data files and its fields
 DATA_TYPES = {".csv": "CSV", ".xlsx": "XLSX"}  # what the validating readers read
 BILAG_TYPES = (".pdf", ".docx", ".doc", ".xlsx", ".odt", ".txt", ".md", ".csv")
 _UNSAFE = re.compile(r"[^0-9A-Za-zÆØÅæøåÄÖÜäöüÉé._ -]+")
@@ -63,8 +63,8 @@ def check_data_file(upload: Upload) -> None:
         hint = "Gem filen som 'CSV UTF-8' eller som Excel-projektmappe (.xlsx)."
     elif not upload.data:
         problem, hint = "filen er tom.", "Vælg filen igen; den blev ikke sendt med."
-    elif len(upload.data) > MAX_UPLOAD:
-        problem = f"filen er større end {MAX_UPLOAD // (1024 * 1024)} MB."
+    elif len(upload.data) > MAX_UPLOAD_BYTES:
+        problem = f"filen er større end {size(MAX_UPLOAD_BYTES)}."
         hint = "Statistikfiler fylder normalt under 1 MB; tjek at det er den rigtige fil."
     elif upload.suffix == ".xlsx" and not upload.data.startswith(b"PK\x03\x04"):
         problem, hint = "er ikke en rigtig XLSX-fil.", "Åbn den i Excel og gem den som .xlsx eller som CSV."
@@ -80,5 +80,5 @@ def check_bilag_file(upload: Upload) -> None:
         raise InputError(
             [Problem(upload.name, "filtypen kan ikke vedlægges.", hint="Tilladt: " + ", ".join(BILAG_TYPES) + ".")]
         )
-    if not upload.data or len(upload.data) > MAX_UPLOAD:
-        raise InputError([Problem(upload.name, f"filen er tom eller større end {MAX_UPLOAD // (1024 * 1024)} MB.")])
+    if not upload.data or len(upload.data) > MAX_UPLOAD_BYTES:
+        raise InputError([Problem(upload.name, f"filen er tom eller større end {size(MAX_UPLOAD_BYTES)}.")])

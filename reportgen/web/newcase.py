@@ -3,6 +3,7 @@ group prefilled by batch's rule, the recommendation chosen; then the case folder
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import shutil
@@ -22,7 +23,7 @@ from reportgen.inputs import load_inputs
 from reportgen.inputs.case import INDSTILLINGER
 from reportgen.inputs.statistics import Statistics, require_year
 from reportgen.lifecycle.batch import comparison_group
-from reportgen.web.context import INDSTILLING_LABELS, workspace
+from reportgen.web.context import INDSTILLING_LABELS, WriteFailed, workspace, write_all, write_failed
 from reportgen.web.files import Upload, safe_name
 from reportgen.web.forms import Errors, lines
 from reportgen.web.uploads import DATA_LABELS, read_data, received, stored_name
@@ -191,8 +192,8 @@ def create(key: str):
     folder_name = safe_name(form["mappe"].strip(), "").replace(" ", "-")
     if not folder_name:
         errors.add("mappe", "Skriv et navn til sagsmappen, fx alleroed-2024.")
-    elif (ws.root / folder_name).exists():
-        errors.add("mappe", f"Arbejdsmappen har allerede en mappe, der hedder '{folder_name}'. Vælg et andet navn.")
+    elif unusable := ws.new_folder_problem(folder_name):
+        errors.add("mappe", unusable)
     uploads: dict[str, Upload] = {}
     for kind in ("forvaltningsomraader", "klagesager"):
         if (file := received(kind)) is not None:
@@ -209,6 +210,15 @@ def create(key: str):
             return redirect(url_for("sag.overblik", name=folder_name), 303)
         except InputError as exc:
             errors.problems(exc.problems, _field_of_created)
+        except WriteFailed as exc:
+            errors.add(None, str(exc))
+        except OSError as exc:
+            if exc.errno in (errno.EEXIST, errno.ENOTEMPTY, errno.EISDIR, errno.ENOTDIR):  # another came first
+                errors.add("mappe", f"Der er netop lavet en mappe, der hedder '{folder_name}'. Vælg et andet navn.")
+            elif failed := write_failed(exc, "Sagen er ikke oprettet"):
+                errors.add(None, str(failed))
+            else:
+                raise
     return _choice_page(key, staged, values, form, chosen, errors), 422
 
 
@@ -262,11 +272,12 @@ def _create(
     staging = Path(tempfile.mkdtemp(prefix=".ny-sag-", dir=root))
     try:
         files = {"statistik": stored_name("statistik", stats)}
-        (staging / files["statistik"]).write_bytes(stats.data)
+        contents: dict[Path, bytes | None] = {staging / files["statistik"]: stats.data}
         for kind, upload in uploads.items():
             files[kind] = stored_name(kind, upload)
-            (staging / files[kind]).write_bytes(upload.data)
-        (staging / "sag.toml").write_text(sag_toml(*chosen, form, files), encoding="utf-8")
+            contents[staging / files[kind]] = upload.data
+        contents[staging / "sag.toml"] = sag_toml(*chosen, form, files).encode("utf-8")
+        write_all(contents, "Sagen er ikke oprettet")
         load_inputs(staging)
         staging.chmod(0o755)
         os.rename(staging, root / folder_name)

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, request, send_file
 
 from reportgen.domain.errors import InputError
 from reportgen.lifecycle import diff
+from reportgen.lifecycle.failures import BuildFailed
 from reportgen.web.context import DOCUMENT_LABELS, builds, case_page, case_ref, load, workspace
 from reportgen.web.guard import document_response
 from reportgen.web.team import runtime
@@ -76,12 +77,15 @@ def versioner(name: str):
 def byg(name: str):
     """Start a build of the case; the page follows its progress."""
     ref = case_ref(name)
+    ws = workspace()
     try:
-        workspace().confine(ref)
+        ws.confine(ref)
     except InputError as exc:
         for problem in exc.problems:
             flash(f"Kan ikke bygges: {problem}", "fejl")
         return redirect(url_for("versioner.versioner", name=name), 303)
+    if kommune_aar := ws.kommune_aar(ref):
+        ws.within(ws.output_base(*kommune_aar), ws.out)  # the version is written there
     job = builds().submit(name, ref.folder, runtime.user())
     return redirect(url_for("versioner.versioner", name=name, byg=job.id), 303)
 
@@ -114,7 +118,7 @@ def _send(folder, files: tuple[str, ...] | list[str], filename: str, inline: boo
     """A file of a version or comparison folder; only names listed in it are ever served."""
     if filename not in files:
         abort(404)
-    path = folder / filename
+    path = workspace().within(folder / filename, workspace().out)
     suffix = path.suffix.lower()
     if suffix == ".html":
         response = document_response(path.read_bytes())
@@ -144,7 +148,8 @@ def _comparison_folder(name: str, old: int, new: int):
     _, _, kommune_aar = _case_versions(name)
     if kommune_aar is None:
         abort(404)
-    return workspace().output_base(*kommune_aar) / diff.COMPARISONS / f"v{old}-v{new}"
+    ws = workspace()
+    return ws.within(ws.output_base(*kommune_aar) / diff.COMPARISONS / f"v{old}-v{new}", ws.out)
 
 
 @bp.get("/sammenlign")
@@ -153,7 +158,7 @@ def sammenlign(name: str):
     loaded, versions, kommune_aar = _case_versions(name)
     earlier = []
     if kommune_aar:
-        folder = workspace().output_base(*kommune_aar) / diff.COMPARISONS
+        folder = workspace().within(workspace().output_base(*kommune_aar) / diff.COMPARISONS, workspace().out)
         if folder.is_dir():
             earlier = sorted(p.name for p in folder.iterdir() if p.is_dir() and _PAIR.match(p.name))
     return case_page("sammenlign.html.j2", loaded, "sammenlign", versions=versions, earlier=earlier, result=None)
@@ -170,7 +175,11 @@ def sammenlign_nu(name: str):
     if old == new:
         flash("Vælg to forskellige versioner.", "fejl")
         return redirect(url_for("versioner.sammenlign", name=name), 303)
-    diff.run(a.folder, b.folder, out=_comparison_folder(name, old, new))
+    try:
+        diff.run(a.folder, b.folder, out=_comparison_folder(name, old, new))
+    except BuildFailed as exc:  # a full disk, a folder that cannot be written: nothing is written
+        flash(str(exc), "fejl")
+        return redirect(url_for("versioner.sammenlign", name=name), 303)
     return redirect(url_for("versioner.sammenligning", name=name, pair=f"v{old}-v{new}"), 303)
 
 

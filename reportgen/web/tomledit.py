@@ -13,6 +13,8 @@ from tomlkit.items import AoT, Table
 
 from reportgen.domain.errors import InputError, Problem
 from reportgen.inputs.case import parse_toml
+from reportgen.inputs.files import read_file
+from reportgen.inputs.limits import MAX_TOML_BYTES
 
 Value = str | int | date | list[str] | None
 
@@ -31,8 +33,15 @@ class SagToml:
 
     @classmethod
     def read(cls, folder: Path) -> SagToml:
-        """The case folder's sag.toml."""
-        return cls((folder / "sag.toml").read_text(encoding="utf-8-sig"))
+        """The case folder's sag.toml, read as every case file is (a regular file inside the folder, within its
+        size limit); InputError when it cannot be."""
+        data = read_file(folder / "sag.toml", "sag.toml", MAX_TOML_BYTES, folder)
+        try:
+            return cls(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise InputError(
+                [Problem("sag.toml", "filen er ikke gemt som UTF-8.", hint="Gem den som UTF-8.")]
+            ) from None
 
     def text(self) -> str:
         """The edited file."""

@@ -12,8 +12,9 @@ from flask import request
 
 from reportgen.inputs.forvaltning import load_forvaltning
 from reportgen.inputs.klagesager import load_klagesager
+from reportgen.inputs.limits import MAX_UPLOAD_BYTES
 from reportgen.inputs.statistics import load_statistics
-from reportgen.web.files import MAX_UPLOAD, Upload, check_data_file, safe_name
+from reportgen.web.files import Upload, check_data_file, safe_name
 
 READERS: dict[str, Callable[[Path, str], Any]] = {
     "statistik": load_statistics,
@@ -28,11 +29,11 @@ DATA_LABELS = {
 
 
 def received(name: str) -> Upload | None:
-    """The file sent in a form field, or None when none was chosen; at most MAX_UPLOAD + 1 bytes are read."""
+    """The file sent in a form field, or None when none was chosen; at most MAX_UPLOAD_BYTES + 1 bytes are read."""
     storage = request.files.get(name)
     if storage is None or not storage.filename:
         return None
-    return Upload(safe_name(storage.filename, name), storage.stream.read(MAX_UPLOAD + 1))
+    return Upload(safe_name(storage.filename, name), storage.stream.read(MAX_UPLOAD_BYTES + 1))
 
 
 def read_data(kind: str, upload: Upload) -> Any:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,16 +12,27 @@ from pathlib import Path
 from reportgen.domain.errors import InputError, Problem
 from reportgen.domain.kommuner import slug
 from reportgen.inputs import Inputs, load_inputs
-from reportgen.inputs.case import load_case
+from reportgen.inputs.case import Case, Handleplan, load_case, parse_toml, schema
+from reportgen.inputs.files import read_file
+from reportgen.inputs.limits import MAX_TOML_BYTES
 from reportgen.inputs.style import LOGO_PNG, REFERENCE, STYLE_TOML
 from reportgen.lifecycle.versions import MANIFEST, versions
 
 SAG_TOML = "sag.toml"
 TEKSTER = "tekster"
 OUTPUT = "output"  # <workspace>/output/, where `reportgen build SAG` run in the workspace writes too
-DATA_KEYS = ("statistik", "forvaltningsomraader", "klagesager", "landsudtraek")  # sag.toml keys naming files
+PATH_KINDS = ("file", "folder", "path")  # the kinds of sag.toml key (inputs.case.key) that name a file or folder
 STYLE_KEY = "stil"  # the sag.toml key naming the style folder: any folder of the workspace, shared by its cases
+PREVIOUS_KEY = "handleplan.forrige"  # last year's case folder or plan file: any of the workspace
 STYLE_FILES = (STYLE_TOML, REFERENCE, LOGO_PNG)  # a folder holding one of these (and no sag.toml) is a style folder
+
+
+class Outside(Exception):
+    """A path the server was about to read, serve or write leads outside the workspace (through a link)."""
+
+    def __init__(self, shown: str) -> None:
+        super().__init__(shown)
+        self.shown = shown  # the path as the workspace names it, never where the link leads
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,8 @@ class Workspace:
 
     def __init__(self, root: Path, out: Path | None = None) -> None:
         self.root = Path(root).resolve()
-        self.out = (Path(out) if out else self.root / OUTPUT).resolve()
+        # root/output is not resolved: a link put there (then or later) leads outside it, and within() refuses it
+        self.out = Path(out).resolve() if out else self.root / OUTPUT
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -77,6 +88,24 @@ class Workspace:
                 found.append(child.name)
         return found
 
+    def reserved(self) -> set[str]:
+        """The names the workspace uses for itself, case-folded (a case folder of that name would vanish into it):
+        its output folder, where the builds write."""
+        names = {OUTPUT}
+        if self.out.is_relative_to(self.root) and self.out != self.root:
+            names.add(self.out.relative_to(self.root).parts[0])
+        return {name.casefold() for name in names}
+
+    def new_folder_problem(self, name: str) -> str | None:
+        """Why a new case folder cannot have that name (one the workspace uses, or one taken, in any case of
+        letters: Windows and macOS drives do not tell them apart), or None."""
+        if name.casefold() in self.reserved():
+            return f"Navnet '{name}' bruger arbejdsmappen selv til de byggede versioner. Vælg et andet navn."
+        taken = next((c.name for c in self.root.iterdir() if c.name.casefold() == name.casefold()), None)
+        if taken is not None:
+            return f"Arbejdsmappen har allerede en mappe, der hedder '{taken}'. Vælg et andet navn."
+        return None
+
     def case(self, name: str) -> CaseRef | None:
         """The case of that name, or None: only names listed by cases() are ever opened."""
         return next((c for c in self.cases() if c.name == name), None)
@@ -88,63 +117,93 @@ class Workspace:
 
     def state(self, ref: CaseRef) -> str:
         """A hash of what the browser edits (sag.toml and the texts): a form carries it, and a save whose form
-        was made from another state is refused instead of overwriting a save made meanwhile."""
+        was made from another state is refused instead of overwriting a save made meanwhile. Only regular files
+        inside the case folder are read (a link out, a FIFO or a device counts by its name alone)."""
         digest = hashlib.sha256()
-        for path in [ref.folder / SAG_TOML, *sorted((ref.folder / TEKSTER).glob("*.md"))]:
+        texts = ref.folder / TEKSTER
+        listed = sorted(texts.glob("*.md")) if self.inside(texts, ref.folder) else []
+        for path in [ref.folder / SAG_TOML, *listed]:
             digest.update(path.name.encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-")
+            try:
+                digest.update(hashlib.sha256(read_file(path, path.name, MAX_TOML_BYTES, ref.folder)).digest())
+            except InputError:
+                digest.update(b"-")
         return digest.hexdigest()[:32]
 
     def confine(self, ref: CaseRef, sag_toml: str | None = None) -> None:
-        """Refuse a case that would make the app read a file outside the workspace (a data file or the style
-        folder given as an absolute path or with '..', or a link) or a text that is not a regular file in the
-        case folder."""
+        """Refuse a case that would make the app read a file outside the workspace (a file or folder sag.toml names,
+        given as an absolute path, with '..' or through a link, also in last year's case that `forrige` leads to)
+        or a text that is not a regular file in the case folder."""
+        problems: list[Problem] = []
+        folder: Path | None = ref.folder
+        prefix, seen = "", set()
+        while folder is not None and folder not in seen:  # the chain of `forrige`, each case once
+            seen.add(folder)
+            found, previous = self._confined(folder, sag_toml if folder == ref.folder else None, prefix)
+            problems += found
+            folder, prefix = previous if previous else (None, "")
+        if problems:
+            raise InputError(problems)
+
+    def _confined(
+        self, folder: Path, sag_toml: str | None, prefix: str
+    ) -> tuple[list[Problem], tuple[Path, str] | None]:
+        """The problems of one case folder (named from the first case with prefix), and the previous case folder
+        `forrige` leads to inside the workspace, with its prefix."""
         problems = []
-        toml_path = ref.folder / SAG_TOML
-        if toml_path.is_symlink() or not toml_path.resolve().is_relative_to(ref.folder):
+        toml_path = folder / SAG_TOML
+        if toml_path.is_symlink() or not self.inside(toml_path, folder):
             problems.append(
-                Problem(SAG_TOML, "er en genvej til en fil uden for sagsmappen.", hint="Læg filen selv i mappen.")
-            )
-        try:
-            data = tomllib.loads(sag_toml if sag_toml is not None else toml_path.read_text(encoding="utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError, RecursionError):
-            data = {}  # load_case reports what is wrong with the file
-        named = [(key, data.get(key)) for key in DATA_KEYS]
-        named += [
-            (f"bilag[{i}].fil", b.get("fil")) for i, b in enumerate(data.get("bilag") or [], 1) if isinstance(b, dict)
-        ]
-        named.append((STYLE_KEY, data.get(STYLE_KEY)))
-        for key, value in named:
-            if isinstance(value, str) and not self.inside(ref.folder / value, self.root):
-                style = key == STYLE_KEY
-                problems.append(
-                    Problem(
-                        SAG_TOML,
-                        f"{'mappen' if style else 'filen'} '{value}' ligger uden for arbejdsmappen, som browseren "
-                        "ikke må læse uden for.",
-                        column=key,
-                        hint='Læg stilmappen i arbejdsmappen ved siden af sagerne, og skriv stil = "../<navn>".'
-                        if style
-                        else "Læg filen i sagsmappen, og skriv dens navn uden mappe.",
-                    )
+                Problem(
+                    prefix + SAG_TOML, "er en genvej til en fil uden for sagsmappen.", hint="Læg filen selv i mappen."
                 )
-        texts = ref.folder / TEKSTER
-        if texts.exists() and not self.inside(texts, ref.folder):
+            )
+            return problems, None
+        try:
+            text = sag_toml if sag_toml is not None else read_file(toml_path, SAG_TOML, MAX_TOML_BYTES, folder)
+            data = parse_toml(text.decode("utf-8-sig") if isinstance(text, bytes) else text, SAG_TOML)
+        except (InputError, UnicodeDecodeError):
+            data = {}  # load_case reports what is wrong with the file
+        previous = None
+        for key, value in named_paths(data):
+            if not isinstance(value, str):
+                continue
+            if not self.inside(folder / value, self.root):
+                problems.append(_outside(prefix + SAG_TOML, key, value))
+            elif key == PREVIOUS_KEY and (folder / value).is_dir():
+                previous = ((folder / value).resolve(), f"{prefix}{value}/")
+        texts = folder / TEKSTER
+        if texts.exists() and not self.inside(texts, folder):
             problems.append(
-                Problem(TEKSTER, "mappen er en genvej uden for sagsmappen.", hint="Gør den til en almindelig mappe.")
+                Problem(
+                    prefix + TEKSTER,
+                    "mappen er en genvej uden for sagsmappen.",
+                    hint="Gør den til en almindelig mappe.",
+                )
             )
         elif texts.is_dir():
             for path in sorted(texts.glob("*.md")):
                 if path.is_symlink() or not path.is_file():
                     problems.append(
                         Problem(
-                            f"{TEKSTER}/{path.name}",
+                            f"{prefix}{TEKSTER}/{path.name}",
                             "er ikke en almindelig fil i sagsmappen.",
                             hint="Erstat genvejen med selve teksten.",
                         )
                     )
-        if problems:
-            raise InputError(problems)
+        return problems, previous
+
+    def within(self, path: Path, area: Path | None = None) -> Path:
+        """The one door for every path the server reads, serves or writes: the path with its links followed, when
+        it lies inside area (default the workspace; the output folder for versions and comparisons); Outside,
+        naming the path as the workspace does, when it does not."""
+        if not self.inside(path, area or self.root):
+            raise Outside(self.shown(path))
+        return path.resolve()
+
+    def shown(self, path: Path) -> str:
+        """A path as the workspace names it: relative to the workspace, where the link is, not where it leads."""
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
 
     @staticmethod
     def inside(path: Path, folder: Path) -> bool:
@@ -175,8 +234,8 @@ class Workspace:
         return self.out / slug(kommune) / str(aar)
 
     def versions(self, kommune: str, aar: int) -> list[Version]:
-        """The case's built versions, oldest first."""
-        base = self.output_base(kommune, aar)
+        """The case's built versions, oldest first; Outside when its folder leads outside the output folder."""
+        base = self.within(self.output_base(kommune, aar), self.out)
         found = []
         for number in versions(base):
             folder = base / f"v{number}"
@@ -187,3 +246,40 @@ class Workspace:
             files = tuple(sorted(p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink()))
             found.append(Version(number, folder, made, files))
         return found
+
+
+def named_paths(data: Mapping[str, object]) -> list[tuple[str, object]]:
+    """Every value of a sag.toml that names a file or folder, by key: those Case and Handleplan declare as a file,
+    folder or path (inputs/case.py), and each appendix's file."""
+    named = [(key, data.get(key)) for key, (kind, _, _) in schema(Case).items() if kind in PATH_KINDS]
+    plan = data.get("handleplan")
+    if isinstance(plan, Mapping):
+        named += [
+            (f"handleplan.{key}", plan.get(key))
+            for key, (kind, _, _) in schema(Handleplan).items()
+            if kind in PATH_KINDS
+        ]
+    bilag = data.get("bilag")
+    if isinstance(bilag, list):
+        named += [(f"bilag[{i}].fil", b.get("fil")) for i, b in enumerate(bilag, 1) if isinstance(b, Mapping)]
+    return named
+
+
+def _outside(file: str, key: str, value: str) -> Problem:
+    """The problem of a sag.toml key naming a file or folder outside the workspace."""
+    message = f"'{value}' ligger uden for arbejdsmappen, som browseren ikke må læse uden for."
+    if key == STYLE_KEY:
+        return Problem(
+            file,
+            f"mappen {message}",
+            column=key,
+            hint='Læg stilmappen i arbejdsmappen ved siden af sagerne, og skriv stil = "../<navn>".',
+        )
+    if key == PREVIOUS_KEY:
+        return Problem(
+            file,
+            message,
+            column=key,
+            hint='Læg sidste års sagsmappe i arbejdsmappen ved siden af denne, og skriv forrige = "../<navn>".',
+        )
+    return Problem(file, f"filen {message}", column=key, hint="Læg filen i sagsmappen, og skriv dens navn uden mappe.")

@@ -24,6 +24,8 @@ def install(app: Flask, team: Team) -> None:
     app.extensions[runtime.EXTENSION] = team
     app.extensions[guard.DOOR] = guard.Door(access.admit, access.csrf)
     app.register_blueprint(pages.bp)
+    if team.settings.offentlig_adresse:  # the proxy sends the public name as Host (Proxied sets it in any case)
+        app.extensions[guard.PUBLIC_HOST] = urlsplit(team.settings.offentlig_adresse).netloc
     app.wsgi_app = Proxied(app.wsgi_app, team.settings.betroede_proxyer, team.settings.offentlig_adresse)  # type: ignore[method-assign]
     app.config.update(
         SESSION_COOKIE_SAMESITE="Lax",  # the one-time messages and the login's state survive the provider's redirect

@@ -1,15 +1,8 @@
-// reportgen serve: the app's own script. Every page works without it; with it, the preview follows the typing,
-// a build shows its progress, and the access token leaves the address bar.
+// reportgen serve: the app's own script. Every page works without it; with it, the preview follows the typing
+// and a build shows its progress.
 "use strict";
 
 const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
-
-// The token has been exchanged for a cookie: keep it out of the history and of bookmarks.
-if (new URLSearchParams(location.search).has("token")) {
-  const url = new URL(location.href);
-  url.searchParams.delete("token");
-  history.replaceState(null, "", url.pathname + url.search + url.hash);
-}
 
 document.addEventListener("click", (event) => {
   const asking = event.target.closest("[data-confirm]");
@@ -64,8 +57,10 @@ if (form && frame) {
     const html = await response.text();
     await untilFrameLoaded();
     if (number !== sent) return; // a newer request is on its way
-    const doc = new DOMParser().parseFromString(html, "text/html");
     const target = frame.contentDocument;
+    if (!target || !target.body) return;
+    // parsed in the frame, under the document's own policy (its styles allowed), not the page's
+    const doc = new frame.contentWindow.DOMParser().parseFromString(html, "text/html");
     const before = Array.from(target.body.querySelectorAll("main > *"), (node) => node.outerHTML);
     target.body.replaceWith(target.importNode(doc.body, true));
     const after = target.body.querySelectorAll("main > *");
