@@ -27,6 +27,13 @@ from reportgen.web.team.runtime import Team
 from reportgen.web.team.sessions import WAIT_LIMIT, WINDOW
 from reportgen.web.team.settings import Settings
 
+
+def served(root, **options):
+    """The app as a browser reaches it at Flask's test client's address (http://localhost, port 80): the Host every
+    request must name."""
+    return create_app(root, port=80, host="localhost", **options)
+
+
 CASE = "allerod-2024"
 PASSWORD = "en lang og god adgangskode"
 USERS = {
@@ -74,7 +81,7 @@ def team(ws, clock) -> Team:
 
 @pytest.fixture
 def app(ws, team):
-    return create_app(ws, team=team)
+    return served(ws, team=team)
 
 
 def csrf_of(page: str) -> str:
@@ -294,7 +301,7 @@ def test_every_post_endpoint_is_classified_in_the_table(app):
 
 
 def test_an_unclassified_post_route_is_refused_and_caught_by_the_walk(ws, team):
-    app = create_app(ws, team=team)
+    app = served(ws, team=team)
 
     @app.post("/ny-formular")
     def ny_formular():
@@ -311,7 +318,7 @@ RANK = {"laeser": 0, "sagsbehandler": 1, "sekretariat": 2}
 
 @pytest.mark.parametrize("role", list(RANK))
 def test_each_role_may_post_exactly_what_the_table_gives_it(ws, team, role):
-    app = create_app(ws, team=team)
+    app = served(ws, team=team)
     builds = app.extensions["reportgen.builds"]
     builds.submit = lambda case, folder, user=None: Job("stub", case, "færdig")  # no real build needed here
     client = logged_in(app, ROLE_USER[role])
@@ -354,7 +361,7 @@ def test_a_user_given_one_municipality_sees_only_its_cases(ws, clock):
     (other / "sag.toml").write_text(text)
     team = make_team(ws, clock)
     team.accounts.create("hanne", "sekretariat", PASSWORD, "Hanne Hillerød", ("Hillerød",))
-    app = create_app(ws, team=team)
+    app = served(ws, team=team)
     client = logged_in(app, "hanne")
     overview = client.get("/").get_data(as_text=True)
     assert "Hillerød 2024" in overview and "Allerød 2024" not in overview
@@ -404,7 +411,7 @@ def test_every_action_is_recorded_with_who_and_what_changed(app, ws, team):
 
 
 def test_builds_and_comparisons_are_recorded(ws, team):
-    app = create_app(ws, team=team)
+    app = served(ws, team=team)
     karin = logged_in(app, "karin")
     build(ws / CASE, ws / "output")  # v1 from the command line
     (ws / CASE / "tekster" / "forklaring.md").write_text("En ny forklaring.\n", encoding="utf-8")
@@ -494,7 +501,7 @@ def test_decision_entered_in_team_mode_names_who_in_sag_toml_and_the_document(ap
 
 
 def test_token_mode_writes_no_author(ws):
-    app = create_app(ws, token="proeve")
+    app = served(ws, token="proeve")
     client = app.test_client()
     client.get("/?token=proeve")
     csrf = app.extensions["reportgen.keys"].csrf
@@ -513,7 +520,7 @@ def test_token_mode_writes_no_author(ws):
 def test_behind_a_trusted_proxy_cookies_are_secure_and_redirects_public(ws, clock):
     settings = Settings(offentlig_adresse="https://dmk.kommune.dk", betroede_proxyer=("10.0.0.5",))
     team = make_team(ws, clock, settings)
-    app = create_app(ws, team=team)
+    app = served(ws, team=team)
     proxied = {"REMOTE_ADDR": "10.0.0.5"}
     client = app.test_client()
     response = client.get("/", environ_base=proxied, headers={"X-Forwarded-For": "192.0.2.7"})
@@ -531,7 +538,7 @@ def test_behind_a_trusted_proxy_cookies_are_secure_and_redirects_public(ws, cloc
 
 def test_forwarded_addresses_are_believed_only_from_a_trusted_proxy(ws, clock):
     settings = Settings(betroede_proxyer=("10.0.0.5",))
-    app = create_app(ws, team=make_team(ws, clock, settings))
+    app = served(ws, team=make_team(ws, clock, settings))
     for i in range(12):  # twelve failures from one client, each behind the proxy …
         clock.now += 60
         client = app.test_client()
@@ -677,7 +684,7 @@ def test_the_sample_configuration_in_docs_is_valid(monkeypatch):
 def test_a_case_created_in_the_browser_is_recorded_and_a_restricted_user_only_creates_their_own(ws, clock):
     team = make_team(ws, clock)
     team.accounts.create("hanne", "sagsbehandler", PASSWORD, "Hanne Hillerød", ("Hillerød",))
-    app = create_app(ws, team=team)
+    app = served(ws, team=team)
     karin, hanne = logged_in(app, "karin"), logged_in(app, "hanne")
     form = {"kommune": "Allerød", "aar": "2024", "sammenligning": "Hillerød", "indstilling": "udarbejdes"}
     for client, folder, status in ((hanne, "hannes-sag", 403), (karin, "ny-sag", 303)):

@@ -20,6 +20,13 @@ from reportgen.web.app import create_app
 from reportgen.web.team.runtime import Team
 from reportgen.web.team.settings import Oidc, Settings
 
+
+def served(root, **options):
+    """The app as a browser reaches it at Flask's test client's address (http://localhost, port 80): the Host every
+    request must name."""
+    return create_app(root, port=80, host="localhost", **options)
+
+
 PROVIDER = Path(__file__).parent / "oidc"
 CALLBACK = "http://localhost/login/oidc/svar"  # where the app (Flask's test client: host "localhost") takes the answer
 CASE = "allerod-2024"
@@ -56,7 +63,7 @@ def app(tmp_path, issuer):
         roller={"dmk-sagsbehandlere": "sagsbehandler", "dmk-sekretariat": "sekretariat"},
     )
     team = Team.open("oidc", Settings(oidc=provider), root)
-    return create_app(root, team=team)
+    return served(root, team=team)
 
 
 def log_in_at_provider(app, client, account: str):

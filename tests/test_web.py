@@ -51,7 +51,7 @@ def client_for(root: Path, token: bool = True):
     if token:
         with client.get(f"/static/app.css?token={TOKEN}") as response:
             assert response.status_code == 303  # redirected to the address without the token, with the cookie
-        assert client.get_cookie(app.extensions["reportgen.keys"].cookie) is not None
+        assert client.get_cookie(app.extensions["reportgen.keys"].cookie, domain="127.0.0.1") is not None
     return app, client
 
 
