@@ -8,24 +8,23 @@ from datetime import date
 import pytest
 from casefactory import EXAMPLE, make_case, read_csv_rows, run_cli
 from test_bad_inputs import HIDDEN_IDS
+from test_web import client_for
 
 from reportgen.documents import markdown
 from reportgen.documents.model import Document, Heading, Paragraph, Text
 from reportgen.domain.privacy import PUBLISHED, Ids, published_problems, reading, shown_orders
 from reportgen.inputs import case as case_module
 from reportgen.inputs import text as text_module
-from reportgen.web.app import create_app
+
 from reportgen.writers import docx, html
 
 EXAMPLE_IDS = Ids(cell for row in read_csv_rows(EXAMPLE / "klagesager.csv")[1:] for cell in row[:2])
 SECTION = "Forvaltningens vurdering af udviklingen"  # the heading over tekster/forklaring.md
 
-
 def document(*blocks) -> Document:
     return Document(
         "sagsfremstilling", "Titel", "Undertitel", "Sidehoved", False, date(2025, 1, 1), "Forfatter", blocks
     )
-
 
 @pytest.mark.parametrize("name", HIDDEN_IDS)
 def test_every_hidden_form_is_found_in_the_rendered_html_and_docx(name):
@@ -34,7 +33,6 @@ def test_every_hidden_form_is_found_in_the_rendered_html_and_docx(name):
     for file, read in (("x.html", html.sections(html.render(doc))), ("x.docx", docx.sections(docx.render(doc)))):
         problems = published_problems(file, read, EXAMPLE_IDS)
         assert [p.message for p in problems] == [f"afsnittet 'Forklaring' {PUBLISHED}"], file
-
 
 def test_alt_text_title_and_properties_are_read():
     """Not only paragraphs: the title, header and document properties are published too."""
@@ -46,14 +44,12 @@ def test_alt_text_title_and_properties_are_read():
     assert any("dokumentegenskaberne" in p.message for p in published_problems("x.docx", docx_sections, EXAMPLE_IDS))
     assert not published_problems("x.html", html.sections(html.render(doc)), EXAMPLE_IDS)
 
-
 def test_a_heading_that_shows_an_id_is_named_by_number():
     """The problem never quotes the id, not even as a section's heading."""
     doc = document(Heading(1, (Text("Om KS-\u206024-001"),)), Paragraph((Text("Tekst."),)))
     problems = published_problems("x.html", html.sections(html.render(doc)), EXAMPLE_IDS)
     assert problems and all(not EXAMPLE_IDS.found_in(str(p)) for p in problems)
     assert "afsnit nr. " in problems[0].message
-
 
 @pytest.mark.parametrize(
     "line, shown",
@@ -67,19 +63,16 @@ def test_the_order_a_line_is_shown_in(line, shown):
     """The bidirectional algorithm's order, as a browser, Pango and Word show the line."""
     assert any(reading(shown) in reading(order) for order in shown_orders(line))
 
-
 def test_ordinary_danish_text_holds_no_id():
     """Numbers, dashes and Danish letters next to each other are not an id."""
     text = "Sag 22/15769 – KS 24 001, 24-001 og BRG 0521 i 2024–2025; Allerød Kommune, § 79 b."
     assert not EXAMPLE_IDS.found_in(text)
-
 
 @pytest.fixture
 def source_check_off(monkeypatch):
     """The check of the texts as written switched off, so that only the gate on the output stands."""
     monkeypatch.setattr(text_module, "id_line", lambda source, ids: None)
     monkeypatch.setattr(case_module, "id_line", lambda source, ids: None)
-
 
 def test_build_refuses_a_document_that_would_show_an_id(tmp_path, capsys, source_check_off):
     """An id the source check missed stops the build: exit 2, the documents and the section named, nothing written."""
@@ -92,14 +85,12 @@ def test_build_refuses_a_document_that_would_show_an_id(tmp_path, capsys, source
     assert not EXAMPLE_IDS.found_in(result.err + result.out)
     assert not out.exists()
 
-
 def test_preview_refuses_a_document_that_would_show_an_id(tmp_path, source_check_off):
     """The live preview passes the same gate: 422 and the problem, not the page."""
     workspace = tmp_path / "arbejdsmappe"
     make_case(workspace, name="allerod-2024")
-    app = create_app(workspace, token="n")
-    client = app.test_client()
-    assert client.get("/?token=n").status_code == 200
+    app, client = client_for(workspace)
+    assert client.get("/").status_code == 200
     text = "Sagen K\u200bS-24-001 blev omgjort."
     data = {"csrf": app.extensions["reportgen.keys"].csrf, "afsnit": "forklaring", "tekst": text}
     response = client.post("/sag/allerod-2024/forhaandsvisning/sagsfremstilling", data=data)
