@@ -15,7 +15,6 @@ from reportgen.documents.model import Document, Heading, Paragraph, Text
 from reportgen.domain.privacy import PUBLISHED, Ids, published_problems, reading, shown_orders
 from reportgen.inputs import case as case_module
 from reportgen.inputs import text as text_module
-
 from reportgen.writers import docx, html
 
 EXAMPLE_IDS = Ids(cell for row in read_csv_rows(EXAMPLE / "klagesager.csv")[1:] for cell in row[:2])
