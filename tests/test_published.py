@@ -20,10 +20,12 @@ from reportgen.writers import docx, html
 EXAMPLE_IDS = Ids(cell for row in read_csv_rows(EXAMPLE / "klagesager.csv")[1:] for cell in row[:2])
 SECTION = "Forvaltningens vurdering af udviklingen"  # the heading over tekster/forklaring.md
 
+
 def document(*blocks) -> Document:
     return Document(
         "sagsfremstilling", "Titel", "Undertitel", "Sidehoved", False, date(2025, 1, 1), "Forfatter", blocks
     )
+
 
 @pytest.mark.parametrize("name", HIDDEN_IDS)
 def test_every_hidden_form_is_found_in_the_rendered_html_and_docx(name):
@@ -32,6 +34,7 @@ def test_every_hidden_form_is_found_in_the_rendered_html_and_docx(name):
     for file, read in (("x.html", html.sections(html.render(doc))), ("x.docx", docx.sections(docx.render(doc)))):
         problems = published_problems(file, read, EXAMPLE_IDS)
         assert [p.message for p in problems] == [f"afsnittet 'Forklaring' {PUBLISHED}"], file
+
 
 def test_alt_text_title_and_properties_are_read():
     """Not only paragraphs: the title, header and document properties are published too."""
@@ -43,12 +46,14 @@ def test_alt_text_title_and_properties_are_read():
     assert any("dokumentegenskaberne" in p.message for p in published_problems("x.docx", docx_sections, EXAMPLE_IDS))
     assert not published_problems("x.html", html.sections(html.render(doc)), EXAMPLE_IDS)
 
+
 def test_a_heading_that_shows_an_id_is_named_by_number():
     """The problem never quotes the id, not even as a section's heading."""
     doc = document(Heading(1, (Text("Om KS-\u206024-001"),)), Paragraph((Text("Tekst."),)))
     problems = published_problems("x.html", html.sections(html.render(doc)), EXAMPLE_IDS)
     assert problems and all(not EXAMPLE_IDS.found_in(str(p)) for p in problems)
     assert "afsnit nr. " in problems[0].message
+
 
 @pytest.mark.parametrize(
     "line, shown",
@@ -62,16 +67,19 @@ def test_the_order_a_line_is_shown_in(line, shown):
     """The bidirectional algorithm's order, as a browser, Pango and Word show the line."""
     assert any(reading(shown) in reading(order) for order in shown_orders(line))
 
+
 def test_ordinary_danish_text_holds_no_id():
     """Numbers, dashes and Danish letters next to each other are not an id."""
     text = "Sag 22/15769 – KS 24 001, 24-001 og BRG 0521 i 2024–2025; Allerød Kommune, § 79 b."
     assert not EXAMPLE_IDS.found_in(text)
+
 
 @pytest.fixture
 def source_check_off(monkeypatch):
     """The check of the texts as written switched off, so that only the gate on the output stands."""
     monkeypatch.setattr(text_module, "id_line", lambda source, ids: None)
     monkeypatch.setattr(case_module, "id_line", lambda source, ids: None)
+
 
 def test_build_refuses_a_document_that_would_show_an_id(tmp_path, capsys, source_check_off):
     """An id the source check missed stops the build: exit 2, the documents and the section named, nothing written."""
@@ -83,6 +91,7 @@ def test_build_refuses_a_document_that_would_show_an_id(tmp_path, capsys, source
     assert f"sagsfremstilling.docx: afsnittet '{SECTION}'" in result.err
     assert not EXAMPLE_IDS.found_in(result.err + result.out)
     assert not out.exists()
+
 
 def test_preview_refuses_a_document_that_would_show_an_id(tmp_path, source_check_off):
     """The live preview passes the same gate: 422 and the problem, not the page."""
