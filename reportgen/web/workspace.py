@@ -107,7 +107,7 @@ class Workspace:
             )
         try:
             data = tomllib.loads(sag_toml if sag_toml is not None else toml_path.read_text(encoding="utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError, RecursionError):
+        except (ValueError, OSError, RecursionError):  # not TOML (or a number too long to read), not UTF-8
             data = {}  # load_case reports what is wrong with the file
         named = [(key, data.get(key)) for key in DATA_KEYS]
         named += [
