@@ -408,7 +408,8 @@ def test_diskretion_in_tables(discreet_packet):
     # the known file does not agree with the statistics, so even its counts of cases are its own and may be hidden
     assert rows["Borgere"][:2] == ("< 3", "< 3")
     assert rows["Borgere med mere end én sag"][0] == "< 3" and rows["Borgere med mere end én sag"][2] == "< 3"
-    assert rows["Sager i alt"][1] == "< 3"
+    # voksenhandicap's 2 cases: "< 3" beside its paragraph table's two paragraphs (a case each at least) would tell 2
+    assert rows["Sager i alt"][1] == "x"
     hidden = [table for table in t.values() if {"< 3", "x"} & {c for row in table.rows for c in row}]
     assert hidden and all("diskretion" in " ".join(table.notes) for table in hidden)
 
