@@ -425,6 +425,18 @@ def test_diskretion_leaves_small_counts_out_of_sentences(discreet_packet):
     assert not numbers & {1, 2}
 
 
+def test_diskretion_keeps_a_single_case_out_of_the_paragraph_sentence(tmp_path):
+    """An area whose one case the tables hide (the file does not agree with the statistics): "Sagen vedrørte …"
+    would say there is one, "Alle sagerne vedrørte …" that there are more; neither is written."""
+    rows = [row for row in KNOWN if row[0] != "SAG-0011"]  # voksenhandicap keeps one case, under SEL § 100
+    inputs, cf = inputs_and_figures(case_with(tmp_path, rows, diskretion=3))
+    packet = compose(inputs, cf)
+    overview = tables_of(packet.bilag1)["Klagesager og borgere fordelt på områder, 2024"]
+    assert dict((r[0], r[1:]) for r in overview.rows)["Sager i alt"][1] in ("< 3", "x")
+    text = texts(packet.bilag1)
+    assert "vedrørte sel § 100" not in text.lower()
+
+
 def test_diskretion_does_not_touch_the_statistics(discreet_packet):
     t = tables_of(discreet_packet.bilag1)
     overview = t["Realitetsbehandlede sager fordelt på områder, 2024"]
