@@ -1117,6 +1117,28 @@ def stil_toml_nested(tmp_path: Path) -> Path:
     return make_case(tmp_path, sag_toml_patch={"stil": "../stil"})
 
 
+LONG_NUMBER = "1" + "0" * 5000  # more digits than Python turns into a whole number (4,300)
+
+
+def toml_line_replaced(name: str, key: str, value: str, style: bool = False) -> Callable[[Path], Path]:
+    """A builder whose file `name` of the case (or, with `style`, of a copy of the example style folder that the
+    case uses) sets `key = value` on the first line that sets `key`."""
+
+    def build(tmp_path: Path) -> Path:
+        case = make_case(tmp_path, sag_toml_patch={"stil": "../stil"} if style else None)
+        if style:
+            shutil.copytree(STYLE, tmp_path / "stil")
+        path = (tmp_path / "stil" if style else case) / name
+        text, replaced = re.subn(
+            rf"^{key} = .*$", f"{key} = {value}", path.read_text(encoding="utf-8"), count=1, flags=re.M
+        )
+        assert replaced == 1, f"no line sets {key} in {name}"
+        path.write_text(text, encoding="utf-8")
+        return case
+
+    return build
+
+
 CHAIN = 25
 
 
@@ -1150,6 +1172,21 @@ LIMITS: tuple[Bad, ...] = (
         "handleplan-3000-nested-lists", toml_prefixed("handleplan.toml", nested(3000)), (("handleplan.toml", TOO_DEEP),)
     ),
     Bad("stil-toml-3000-nested-lists", stil_toml_nested, (("../stil/stil.toml", TOO_DEEP),)),
+    Bad(
+        "toml-5001-digit-number",
+        toml_line_replaced("sag.toml", "aar", LONG_NUMBER),
+        (("sag.toml", "linje 5 har et heltal med mere end 4.300 cifre", "Ret tallet"),),
+    ),
+    Bad(
+        "handleplan-5001-digit-number",
+        toml_line_replaced("handleplan.toml", "vaerdi", LONG_NUMBER),
+        (("handleplan.toml", "linje 18 har et heltal med mere end 4.300 cifre", "Ret tallet"),),
+    ),
+    Bad(
+        "stil-toml-5001-digit-number",
+        toml_line_replaced("stil.toml", "logo_hoejde", LONG_NUMBER, style=True),
+        (("../stil/stil.toml", "linje 13 har et heltal med mere end 4.300 cifre", "Ret tallet"),),
+    ),
     Bad(
         "forrige-chain-of-25-cases",
         forrige_chain,

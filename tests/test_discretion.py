@@ -14,7 +14,7 @@ from dataclasses import replace
 from itertools import count
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reportgen.documents import tables
@@ -63,6 +63,12 @@ def test_small_cells_that_must_all_be_one_are_broken_up():
     assert len(hidden.small) < 6 and hidden.derivable  # one of them is "x": it could be 0 as well
 
 
+def test_a_count_under_2_is_shown_as_x():
+    # "< 2" can only be 1: the count is hidden as "x", and so is the count it could be worked out from
+    g = grid({"a": 1, "b": 2, "t": 3}, [ds.total("t", ["a", "b"])], {"t"})
+    assert ds.suppress(g, 2) == ds.Suppression(frozenset(), frozenset({"a", "b"}))
+
+
 def test_nothing_hidden_without_diskretion():
     g = grid({"a": 1, "t": 1}, [ds.total("t", ["a"])])
     assert ds.suppress(g, None) == ds.Suppression()
@@ -106,7 +112,7 @@ domains = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(domains=domains, relations=relations)
 def test_narrowing_keeps_exactly_the_values_each_relation_allows(domains, relations):
     touching = {k: [i for i, r in enumerate(relations) if k in r.keys] for k in domains}
@@ -156,12 +162,18 @@ def read(cell: str, diskretion: int) -> int | str:
     return int(cell.replace(".", ""))
 
 
+def bound(year: ks.YearFigures, diskretion: int) -> int:
+    """A bound on every count of the tables: the year's cases (no count of cases or citizens exceeds them)."""
+    return max(year.area(ks.TOTAL).counts.afgjorte, diskretion)
+
+
 class Reader:
     """The cells of one table as a reader sees them, and the relations the reader knows between them (written
     here from the tables' rows and columns; the search for values that fit them is the module's solver)."""
 
-    def __init__(self, diskretion: int):
+    def __init__(self, diskretion: int, most: int):
         self.diskretion = diskretion
+        self.most = most  # a bound on every count: the year's cases
         self.cells: dict[object, int | str] = {}
         self.truth: dict[object, int] = {}
         self.relations: list[ds.Relation] = []
@@ -172,11 +184,6 @@ class Reader:
         if public:
             self.public.add(key)
         return key
-
-    @property
-    def most(self) -> int:
-        """A bound on every count of the table, as large as any the reader could think of."""
-        return max(*self.truth.values(), self.diskretion)
 
     def rule(self, terms: dict, bound: int = 0, equal: bool = False) -> None:
         self.relations.append(ds.Relation(tuple(terms.items()), bound, equal))
@@ -204,7 +211,7 @@ class Reader:
 
 
 def overview_reader(table: Table, year: ks.YearFigures, diskretion: int, public: bool) -> Reader:
-    r = Reader(diskretion)
+    r = Reader(diskretion, bound(year, diskretion))
     columns = [*year.covered, ks.TOTAL] if year.complete else list(year.covered)
     rows = dict(zip(tables.OVERVIEW_LABELS, table.rows, strict=True))
     for row, cells in rows.items():
@@ -240,10 +247,16 @@ def overview_reader(table: Table, year: ks.YearFigures, diskretion: int, public:
 
 
 def area_reader(
-    table: Table, true: list[int], total: int, diskretion: int, public: bool, subset: dict[int, int] | None = None
+    table: Table,
+    true: list[int],
+    total: int,
+    diskretion: int,
+    public: bool,
+    most: int,
+    subset: dict[int, int] | None = None,
 ) -> Reader:
     """A one-column table whose rows add up to its I alt row; `subset` maps a "heraf" row to the row it is part of."""
-    r = Reader(diskretion)
+    r = Reader(diskretion, most)
     keys = [r.add(i, row[1], true[i]) for i, row in enumerate(table.rows)]
     whole = r.add("i alt", table.total[1], total, public)
     subset = subset or {}
@@ -253,8 +266,8 @@ def area_reader(
     return r
 
 
-def paragraph_reader(table: Table, a: ks.AreaFigures, diskretion: int, public: bool) -> Reader:
-    r = Reader(diskretion)
+def paragraph_reader(table: Table, a: ks.AreaFigures, diskretion: int, public: bool, most: int) -> Reader:
+    r = Reader(diskretion, most)
     for i, (row, (_, c)) in enumerate(zip(table.rows, a.paragraffer, strict=True)):
         r.add(("sager", i), row[1], c.afgjorte)
         r.add(("omgjort", i), row[2], c.omgjorte)
@@ -269,7 +282,7 @@ def paragraph_reader(table: Table, a: ks.AreaFigures, diskretion: int, public: b
 def across_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Reader:
     """Bilag 1's per-area reasons and paragraphs read together with Bilag 2's all-area reasons and top paragraphs:
     a reason's or a paragraph's all-area count is the sum of its counts in the areas."""
-    r = Reader(diskretion)
+    r = Reader(diskretion, bound(year, diskretion))
     everywhere = year.area(ks.TOTAL)
     reasons = tables.klagesager_reasons(everywhere, year.hidden, "Alle", "k.csv", diskretion)
     r.add(("aarsag", "i alt"), reasons.total[1], everywhere.omgjorte, public)
@@ -307,41 +320,89 @@ def across_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Reader
     return r
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(cases=records, diskretion=st.sampled_from((3, 5)), public=st.booleans())
 def test_bilag_2_read_with_bilag_1_gives_no_small_count_away(cases, diskretion, public):
     year = year_of(cases, diskretion, public)
     assert across_reader(year, diskretion, public).protected() == []
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cases=records, diskretion=st.sampled_from((3, 5)), public=st.booleans())
-def test_no_small_count_can_be_worked_out(cases, diskretion, public):
-    year = year_of(cases, diskretion, public)
-    readers = [overview_reader(tables.klagesager_overview(year, "k.csv", diskretion), year, diskretion, public)]
+def document_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Reader:
+    """Every table of the records in Bilag 1 and Bilag 2 read together: a count that two tables show (an area's
+    cases, reversed and hjemviste cases, a reason or a paragraph in an area) is one count."""
+    most = bound(year, diskretion)
+    part = {
+        "oversigt": overview_reader(tables.klagesager_overview(year, "k.csv", diskretion), year, diskretion, public)
+    }
+    part["bilag2"] = across_reader(year, diskretion, public)
+    same: list[tuple[tuple, tuple]] = []
     for area in year.covered:
         a = year.area(area)
-        readers.append(
-            paragraph_reader(
-                tables.klagesager_paragraphs(a, year.hidden, "X", "k.csv", diskretion), a, diskretion, public
-            )
-        )
+        t = tables.klagesager_paragraphs(a, year.hidden, "X", "k.csv", diskretion)
+        part["paragraf", area] = paragraph_reader(t, a, diskretion, public, most)
+        for col, row in (("sager", "sager"), ("omgjort", "omgjorte")):
+            same.append((("oversigt", (row, area)), (("paragraf", area), (col, "i alt"))))
+            same.append((("oversigt", (row, area)), ("bilag2", (area, "i alt", col))))
+            same += [
+                ((("paragraf", area), (col, i)), ("bilag2", (area, name, col)))
+                for i, (name, _) in enumerate(a.paragraffer)
+            ]
+        same.append((("oversigt", ("omgjorte", area)), ("bilag2", (area, "aarsag", "i alt"))))
         if a.omgjorte:
             t = tables.klagesager_reasons(a, year.hidden, "X", "k.csv", diskretion)
-            readers.append(area_reader(t, [n for _, n in a.aarsager], a.omgjorte, diskretion, public))
+            part["aarsag", area] = area_reader(t, [n for _, n in a.aarsager], a.omgjorte, diskretion, public, most)
+            same.append((("oversigt", ("omgjorte", area)), (("aarsag", area), "i alt")))
+            same += [((("aarsag", area), i), ("bilag2", (area, "aarsag", x))) for i, (x, _) in enumerate(a.aarsager)]
         if a.counts.hjemvist:
             t = tables.klagesager_follow_up(a, year.hidden, "X", "k.csv", diskretion)
-            labels = [label for label, _ in ((row[0], None) for row in t.rows)]
-            by_label = {tables.FOLLOW_UP_LABELS[v]: v for v in tables.FOLLOW_UP_LABELS}
-            values = [by_label[label] for label in labels]
+            by_label = {label: value for value, label in tables.FOLLOW_UP_LABELS.items()}
+            values = [by_label[row[0]] for row in t.rows]
             again = {values.index(ks.APPEALED_AGAIN): values.index("fastholdt")} if ks.APPEALED_AGAIN in values else {}
             n = a.follow_up
-            readers.append(area_reader(t, [n[v] for v in values], a.counts.hjemvist, diskretion, public, again))
-    for reader in readers:
-        assert reader.protected() == [], (reader.cells, reader.truth)
+            true = [n[v] for v in values]
+            part["opfoelgning", area] = area_reader(t, true, a.counts.hjemvist, diskretion, public, most, again)
+            same.append((("oversigt", ("hjemvist", area)), (("opfoelgning", area), "i alt")))
+    r = Reader(diskretion, most)
+    for name, reader in part.items():
+        for key, cell in reader.cells.items():
+            r.cells[name, key], r.truth[name, key] = cell, reader.truth[key]
+        r.public |= {(name, key) for key in reader.public}
+        r.relations += [
+            ds.Relation(tuple(((name, k), c) for k, c in x.terms), x.bound, x.equal) for x in reader.relations
+        ]
+    for one, other in same:
+        r.rule({one: 1, other: -1}, equal=True)
+    omgjorte = [("oversigt", ("omgjorte", area)) for area in year.covered]  # Bilag 2's reasons in all areas
+    r.rule({("bilag2", ("aarsag", "i alt")): 1, **{key: -1 for key in omgjorte}}, equal=True)
+    return r
 
 
-@pytest.mark.parametrize("diskretion", [3, 5])
+# Records that once gave a small count away: the overview showed voksenhandicap's 3 cases, and its paragraph table
+# three paragraphs of "< 3" cases each (so 1 each), and with them the one reversed case of SEL § 85.
+THREE_PARAGRAPHS_OF_ONE = [
+    (0, "boernehandicap", "SEL § 83", ("stadfaestet",), "Skøn", "til-fordel"),
+    (0, "boernehandicap", "SEL § 85", ("stadfaestet",), "Skøn", "til-fordel"),
+    (0, "voksenhandicap", "SEL § 83", ("stadfaestet",), "Skøn", "til-fordel"),
+    (3, "voksenhandicap", "SEL § 85", ("hjemvist",), "Skøn", ""),
+    (1, "voksenhandicap", "BL § 86", ("afvist",), "", "tilbagetrukket"),
+    (3, "boernehandicap", "SEL § 85", ("aendret",), "Formelle fejl", "tilbagetrukket"),
+    (2, "oevrige", "SEL § 85", ("stadfaestet", "hjemvist"), "Skøn", ""),
+]
+
+
+# The property tests here draw the same examples on every run (derandomize): a leak found only with some seeds
+# would block every landing. Reading the tables as one document, 50 examples find leaks like the one above with
+# every seed tried (4 to 29 of the 50 leaked before the fix, these 50 among them); it stays an explicit example.
+@settings(max_examples=50, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(cases=records, diskretion=st.sampled_from((3, 5)), public=st.booleans())
+@example(cases=THREE_PARAGRAPHS_OF_ONE, diskretion=3, public=False)
+def test_no_small_count_can_be_worked_out(cases, diskretion, public):
+    year = year_of(cases, diskretion, public)
+    reader = document_reader(year, diskretion, public)
+    assert reader.protected() == [], (reader.cells, reader.truth)
+
+
+@pytest.mark.parametrize("diskretion", [2, 3, 5])
 def test_the_example_hides_what_would_give_a_small_count_away(diskretion):
     from casefactory import EXAMPLE
 

@@ -900,3 +900,22 @@ def test_a_case_nested_too_deep_is_shown_broken_beside_the_others(web):
     assert "Allerød 2024" in page and "dyb" in page and "Fejl i sagen (1)" in page
     case_page = client.get("/sag/dyb/")
     assert case_page.status_code == 200 and "lagt mere end 20 lag inden i hinanden" in text_of(case_page)
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("aar = 1" + "0" * 5000, "linje 5 har et heltal med mere end 4.300 cifre"),
+        ("aar = = 2024", "ugyldig TOML"),
+    ],
+)
+def test_a_sag_toml_that_cannot_be_read_is_named_on_every_page(web, bad, message):
+    """A number too long to read (or any other TOML the app cannot read) in sag.toml: the case's pages, the
+    details page with its form too, say what is wrong instead of failing."""
+    _, client, ws = web
+    toml = ws / CASE / "sag.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("aar = 2024", bad, 1), encoding="utf-8")
+    assert client.get("/").status_code == 200
+    for page in ("", "oplysninger", "beslutninger", "tilbagesendt"):
+        response = client.get(f"/sag/{CASE}/{page}")
+        assert response.status_code == 200 and message in text_of(response), page

@@ -10,8 +10,10 @@ The reader's knowledge, which `suppress` guards against:
 - a shown cell's value, and every public cell (Ankestyrelsen's own counts: cases, reversed and hjemviste cases
   per area – they are in the statistics and always shown);
 - a count shown as "< N" is somewhere from 1 to N − 1; a cell shown as "x" could be any count;
-- the relations of the table (`Relation`), all of them linear in the cells.
-A small count is protected when at least two values fit all of that.
+- the relations of the table (`Relation`), all of them linear in the cells;
+- no count exceeds the largest count of the tables (for the case-level records: all the year's cases).
+A small count is protected when at least two values fit all of that. The tables of a document are read together,
+so a count that two tables show is one cell (`Grid.same`), hidden or shown in both.
 """
 
 from __future__ import annotations
@@ -60,11 +62,12 @@ def total(whole: Key, parts: Iterable[Key]) -> Relation:
 
 @dataclass
 class Grid:
-    """The cells of one table (or one group of tables read together), their relations and the public cells."""
+    """The cells of the tables read together, their relations, the public cells and the cells shown twice."""
 
     values: dict[Key, int] = field(default_factory=dict)
     public: set[Key] = field(default_factory=set)
     relations: list[Relation] = field(default_factory=list)
+    aliases: dict[Key, Key] = field(default_factory=dict)  # a cell that shows another cell's count → that cell
 
     def cell(self, key: Key, value: int, public: bool = False) -> Key:
         """Add a cell and return its key."""
@@ -72,6 +75,12 @@ class Grid:
         if public:
             self.public.add(key)
         return key
+
+    def same(self, key: Key, cell: Key) -> Key:
+        """Show the count of `cell` in another table too, as `key`: one count, hidden or shown alike; returns `cell`."""
+        if key != cell:
+            self.aliases[key] = cell
+        return cell
 
 
 @dataclass(frozen=True)
@@ -91,9 +100,6 @@ class Suppression:
         """True when the cell's value may appear in a table or a sentence."""
         return self.state(key) == "shown"
 
-    def __or__(self, other: Suppression) -> Suppression:
-        return Suppression(self.small | other.small, self.derivable | other.derivable)
-
 
 def suppress(grid: Grid, diskretion: int | None) -> Suppression:
     """Hide every small count, then – one step at a time – hide what a small count could be worked out from:
@@ -102,18 +108,24 @@ def suppress(grid: Grid, diskretion: int | None) -> Suppression:
     anyway. Ends when no small count fits only one value – or when the public counts alone determine it."""
     if diskretion is None:
         return Suppression()
+    reader = _Reader(grid, diskretion)
     secret = {k for k, v in grid.values.items() if k not in grid.public and 0 < v < diskretion}
     small, hidden = set(secret), set(secret)  # small: shown as "< N"; hidden: every cell not shown
     hopeless: set[Key] = set()
+    safe: set[Key] = set()  # undetermined, and so for good: each step only hides more or widens "< N" to "x"
     while True:
-        exposed = next(
-            (k for k in _ordered(secret - hopeless) if _determined(grid, hidden, small, k, diskretion)), None
-        )
+        exposed = None
+        for k in _ordered(secret - hopeless - safe):
+            if not reader.determined(hidden, small, k):
+                safe.add(k)
+            else:
+                exposed = k
+                break
         if exposed is None:
-            return Suppression(frozenset(small), frozenset(hidden - small))
-        related = _related(grid, hidden, exposed)
+            return Suppression(_with_aliases(grid, small), _with_aliases(grid, hidden - small))
+        related = reader.related(hidden, exposed)
         candidates = sorted(related - hidden - grid.public, key=lambda k: (grid.values[k], repr(k)))
-        fix = next((c for c in candidates if not _determined(grid, hidden | {c}, small, exposed, diskretion)), None)
+        fix = next((c for c in candidates if not reader.determined(hidden | {c}, small, exposed)), None)
         if fix is not None:
             hidden.add(fix)
         elif exposed in small:
@@ -126,38 +138,51 @@ def suppress(grid: Grid, diskretion: int | None) -> Suppression:
             hopeless.add(exposed)
 
 
+def _with_aliases(grid: Grid, cells: set[Key]) -> frozenset[Key]:
+    """The cells with every key that shows one of them in another table."""
+    return frozenset(cells | {key for key, cell in grid.aliases.items() if cell in cells})
+
+
 def _ordered(keys: Iterable[Key]) -> list[Key]:
     return sorted(keys, key=repr)
 
 
-def _related(grid: Grid, hidden: set[Key], start: Key) -> set[Key]:
-    """The cells in a relation with the hidden cells connected to `start` (through relations among hidden cells)."""
-    component, frontier = {start}, [start]
-    related: set[Key] = set()
-    while frontier:
-        key = frontier.pop()
-        for relation in grid.relations:
-            keys = relation.keys
-            if key in keys:
-                related |= keys
-                for k in keys & hidden - component:
+class _Reader:
+    """What a reader can work out from a grid's shown cells, with the relations each cell is in."""
+
+    def __init__(self, grid: Grid, diskretion: int):
+        self.grid, self.diskretion = grid, diskretion
+        self.ceiling = max(*grid.values.values(), diskretion)  # no count exceeds the largest one
+        self.touching: dict[Key, list[int]] = {}  # the relations (by index) each cell is in
+        for index, relation in enumerate(grid.relations):
+            for key in relation.keys:
+                self.touching.setdefault(key, []).append(index)
+
+    def related(self, hidden: set[Key], start: Key) -> set[Key]:
+        """The cells in a relation with the hidden cells connected to `start` (through relations among hidden
+        cells)."""
+        component, frontier = {start}, [start]
+        related: set[Key] = set()
+        while frontier:
+            for index in self.touching.get(frontier.pop(), []):
+                relation = self.grid.relations[index]
+                related |= relation.keys
+                for k in relation.keys & hidden - component:
                     component.add(k)
                     frontier.append(k)
-    return related
+        return related
 
-
-def _determined(grid: Grid, hidden: set[Key], small: set[Key], key: Key, diskretion: int) -> bool:
-    """True when the reader's knowledge leaves the hidden count `key` only one possible value."""
-    cells = _related(grid, hidden, key) & hidden | {key}
-    ceiling = max(*grid.values.values(), diskretion)  # no count of a table exceeds its largest total
-    domains = {k: list(range(1, diskretion)) if k in small else list(range(ceiling + 1)) for k in cells}
-    relations = [r for r in grid.relations if not r.keys.isdisjoint(cells)]
-    known = {k: v for k, v in grid.values.items() if k not in hidden}
-    first = solve(domains, relations, known)
-    if first is None:  # cannot happen for true data; be safe rather than loop
-        return False
-    domains[key] = [v for v in domains[key] if v != first[key]]
-    return solve(domains, relations, known) is None
+    def determined(self, hidden: set[Key], small: set[Key], key: Key) -> bool:
+        """True when the reader's knowledge leaves the hidden count `key` only one possible value."""
+        cells = self.related(hidden, key) & hidden | {key}
+        domains = {k: list(range(1, self.diskretion)) if k in small else list(range(self.ceiling + 1)) for k in cells}
+        relations = [self.grid.relations[i] for i in sorted({i for k in cells for i in self.touching.get(k, [])})]
+        known = {k: self.grid.values[k] for r in relations for k in r.keys if k not in hidden}
+        first = solve(domains, relations, known)
+        if first is None:  # cannot happen for true data; be safe rather than loop
+            return False
+        domains[key] = [v for v in domains[key] if v != first[key]]
+        return solve(domains, relations, known) is None
 
 
 def solve(domains: dict[Key, list[int]], relations: list[Relation], known: dict[Key, int]) -> dict[Key, int] | None:
@@ -165,6 +190,8 @@ def solve(domains: dict[Key, list[int]], relations: list[Relation], known: dict[
     smallest domain first, each step narrowing every domain to the values its relations still allow."""
     relations = [_fix(r, known) for r in relations]
     if any(not r.terms and (r.bound < 0 or (r.equal and r.bound != 0)) for r in relations):
+        return None
+    if not all(domains.values()):  # a cell with no value left ("< 2" is 1, and only 1)
         return None
     relations = [r for r in relations if r.terms]
     touching: dict[Key, list[int]] = {}

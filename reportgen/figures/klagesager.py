@@ -175,24 +175,22 @@ def overview_value(a: AreaFigures, row: str) -> int:
 def suppression(year: YearFigures, diskretion: int | None, public: tuple[str, ...] = ()) -> ds.Suppression:
     """The cells the documents hide for one year of records: the overview, the paragraphs and reasons per covered
     area (Bilag 1) and in all areas (Bilag 2's tables, which a reader can set against Bilag 1's), and per covered
-    area the follow-up. Each group of tables is a grid of its own: they share only public totals.
+    area the follow-up. The tables are read together: an area's cases, reversed and hjemviste cases are the
+    overview's cells, shown or hidden alike in the area's own tables.
 
     `public` are the areas whose cases, reversed and hjemviste cases agree with Ankestyrelsen's statistics: those
     counts are public and always shown; elsewhere they are the file's own counts and may be hidden too.
     """
-    paragraphs, reasons = ds.Grid(), ds.Grid()
-    grids = [_overview_grid(year, public), paragraphs, reasons]
+    grid = ds.Grid()
+    overview = _overview_cells(grid, year, public)
     for area in year.covered:
         a = year.area(area)
-        _paragraph_cells(paragraphs, a, area in public)
-        _reason_cells(reasons, a, area in public)
-        grids.append(_follow_up_grid(a, area in public))
-    _reason_cells(reasons, year.area(TOTAL), all(area in public for area in year.covered))
-    _across_areas(paragraphs, reasons, year)
-    result = ds.Suppression()
-    for grid in grids:
-        result = result | ds.suppress(grid, diskretion)
-    return result
+        _paragraph_cells(grid, a, overview[("sager", area)], overview[("omgjorte", area)])
+        _reason_cells(grid, a, overview[("omgjorte", area)])
+        _follow_up_cells(grid, a, overview[("hjemvist", area)])
+    _reason_cells(grid, year.area(TOTAL), _all_reversed(grid, year, overview, public))
+    _across_areas(grid, year)
+    return ds.suppress(grid, diskretion)
 
 
 def top_paragraphs(year: YearFigures) -> tuple[tuple[str, Counts], ...]:
@@ -202,30 +200,31 @@ def top_paragraphs(year: YearFigures) -> tuple[tuple[str, Counts], ...]:
     return tuple(sorted(rows, key=lambda p: -p[1].omgjorte)[:TOP_PARAGRAPHS])  # stable: most cases first
 
 
-def _across_areas(paragraphs: ds.Grid, reasons: ds.Grid, year: YearFigures) -> None:
+def _across_areas(grid: ds.Grid, year: YearFigures) -> None:
     """Bilag 2's all-area rows: a paragraph's or a reason's count in all areas is the sum of its counts in the
     covered areas (Bilag 1's tables), so the two appendices are read together."""
     areas = [year.area(area) for area in year.covered]
     for name, c in top_paragraphs(year):
         row = {}
         for column, value in (("sager", c.afgjorte), ("omgjort", c.omgjorte)):
-            row[column] = paragraphs.cell(("paragraf", TOTAL, name, column), value)
+            row[column] = grid.cell(("paragraf", TOTAL, name, column), value)
             parts: list[ds.Key] = [
                 ("paragraf", a.omraade, name, column) for a in areas if any(p == name for p, _ in a.paragraffer)
             ]
-            paragraphs.relations.append(ds.total(row[column], parts))
-        paragraphs.relations.append(ds.at_most({row["omgjort"]: 1, row["sager"]: -1}))
+            grid.relations.append(ds.total(row[column], parts))
+        grid.relations.append(ds.at_most({row["omgjort"]: 1, row["sager"]: -1}))
     for reason, _ in year.area(TOTAL).aarsager:
         reason_parts: list[ds.Key] = [
             ("aarsag", a.omraade, reason) for a in areas if any(r == reason for r, _ in a.aarsager)
         ]
-        reasons.relations.append(ds.total(("aarsag", TOTAL, reason), reason_parts))
+        grid.relations.append(ds.total(("aarsag", TOTAL, reason), reason_parts))
 
 
-def _overview_grid(year: YearFigures, public: tuple[str, ...]) -> ds.Grid:
-    """Cases and citizens per area and in all, with what a reader knows of how they relate."""
-    grid = ds.Grid()
+def _overview_cells(grid: ds.Grid, year: YearFigures, public: tuple[str, ...]) -> dict[tuple[str, str], ds.Key]:
+    """Cases and citizens per area and in all, with what a reader knows of how they relate; the cells by (row,
+    area)."""
     columns = (*year.covered, TOTAL) if year.complete else year.covered  # as the overview table shows them
+    cell: dict[tuple[str, str], ds.Key] = {}
     for area in columns:
         a = year.area(area)
         known = area in public or (area == TOTAL and all(c in public for c in year.covered))
@@ -233,10 +232,10 @@ def _overview_grid(year: YearFigures, public: tuple[str, ...]) -> ds.Grid:
             row: grid.cell(("oversigt", row, area), overview_value(a, row), known and row in PUBLIC_ROWS)
             for row in OVERVIEW_ROWS
         }
+        cell |= {(row, area): key for row, key in c.items()}
         grid.relations += _overview_relations(c, year.area(TOTAL).counts.afgjorte)
     if not year.complete:
-        return grid
-    cell = {(row, area): ("oversigt", row, area) for row in OVERVIEW_ROWS for area in columns}
+        return cell
     areas = year.covered
     for row in (*PUBLIC_ROWS, "delvist"):  # counts of cases add up over the areas
         grid.relations.append(ds.total(cell[row, TOTAL], [cell[row, a] for a in areas]))
@@ -247,7 +246,7 @@ def _overview_grid(year: YearFigures, public: tuple[str, ...]) -> ds.Grid:
     grid.relations.append(
         ds.at_most({cell["gentager_sager", TOTAL]: -1, **{cell["gentager_sager", a]: 1 for a in areas}})
     )
-    return grid
+    return cell
 
 
 def _overview_relations(c: dict[str, ds.Key], most: int) -> list[ds.Relation]:
@@ -271,11 +270,11 @@ def _overview_relations(c: dict[str, ds.Key], most: int) -> list[ds.Relation]:
     ]
 
 
-def _paragraph_cells(grid: ds.Grid, a: AreaFigures, public: bool) -> None:
-    """An area's cases and reversed cases per paragraph, and its totals (public when they agree with the
-    statistics)."""
-    sager = grid.cell(("paragraf", a.omraade, TOTAL, "sager"), a.counts.afgjorte, public)
-    omgjort = grid.cell(("paragraf", a.omraade, TOTAL, "omgjort"), a.omgjorte, public)
+def _paragraph_cells(grid: ds.Grid, a: AreaFigures, sager: ds.Key, omgjort: ds.Key) -> None:
+    """An area's cases and reversed cases per paragraph; its totals are the overview's cells `sager` and
+    `omgjort`."""
+    grid.same(("paragraf", a.omraade, TOTAL, "sager"), sager)
+    grid.same(("paragraf", a.omraade, TOTAL, "omgjort"), omgjort)
     rows = [
         (
             grid.cell(("paragraf", a.omraade, name, "sager"), c.afgjorte),
@@ -291,19 +290,30 @@ def _paragraph_cells(grid: ds.Grid, a: AreaFigures, public: bool) -> None:
     ]
 
 
-def _reason_cells(grid: ds.Grid, a: AreaFigures, public: bool) -> None:
-    """An area's reversed cases per reason, and in all (public when the area agrees with the statistics)."""
-    whole = grid.cell(("aarsag", a.omraade, TOTAL), a.omgjorte, public)
+def _all_reversed(
+    grid: ds.Grid, year: YearFigures, overview: dict[tuple[str, str], ds.Key], public: tuple[str, ...]
+) -> ds.Key:
+    """The reversed cases in all areas (the total of Bilag 2's reasons): the overview's cell when it has a column
+    for all areas, else a cell of its own, the sum of the covered areas' (public when they all are)."""
+    if year.complete:
+        return overview[("omgjorte", TOTAL)]
+    whole = grid.cell(("aarsag", TOTAL, TOTAL), year.area(TOTAL).omgjorte, all(a in public for a in year.covered))
+    grid.relations.append(ds.total(whole, [overview[("omgjorte", a)] for a in year.covered]))
+    return whole
+
+
+def _reason_cells(grid: ds.Grid, a: AreaFigures, whole: ds.Key) -> None:
+    """An area's (or all areas') reversed cases per reason; their total is the cell `whole`."""
+    grid.same(("aarsag", a.omraade, TOTAL), whole)
     cells = [grid.cell(("aarsag", a.omraade, reason), n) for reason, n in a.aarsager]
     grid.relations += [ds.total(whole, cells), *(ds.at_most({k: -1}, -1) for k in cells)]
 
 
-def _follow_up_grid(a: AreaFigures, public: bool) -> ds.Grid:
+def _follow_up_cells(grid: ds.Grid, a: AreaFigures, whole: ds.Key) -> None:
     """Hjemviste cases per follow-up (the maintained ones including those appealed again, and those as a part of
-    them), and in all (public when the area agrees with the statistics)."""
-    grid = ds.Grid()
+    them); their total is the overview's cell `whole`."""
+    grid.same(("opfoelgning", a.omraade, TOTAL), whole)
     n = a.follow_up
-    whole = grid.cell(("opfoelgning", a.omraade, TOTAL), a.counts.hjemvist, public)
     cells = {  # the rows the table shows: "ikke oplyst" and "heraf påklaget igen" only when there are such cases
         value: grid.cell(("opfoelgning", a.omraade, value), count)
         for value, count in n.items()
@@ -313,4 +323,3 @@ def _follow_up_grid(a: AreaFigures, public: bool) -> ds.Grid:
         ds.total(whole, [k for value, k in cells.items() if value != APPEALED_AGAIN]),
         *([ds.at_most({cells[APPEALED_AGAIN]: 1, cells["fastholdt"]: -1})] if APPEALED_AGAIN in cells else []),
     ]
-    return grid

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import sys
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -12,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reportgen.domain import danmarkskort, kommuner
+from reportgen.domain import danish, danmarkskort, kommuner
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed, suggest
 from reportgen.domain.privacy import FOUND, FOUND_HINT, Ids
 from reportgen.domain.vocabulary import (
@@ -431,11 +433,34 @@ def parse_toml(text: str, file: str) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, f"ugyldig TOML: {exc}.", hint="Tjek anførselstegn og = på linjen.")]) from None
+    except ValueError:  # a whole number longer than Python reads (sys.get_int_max_str_digits())
+        raise InputError([too_many_digits(text, file)]) from None
     except RecursionError:
         data = None
     if data is None or toml_depth(data) > MAX_TOML_DEPTH:
         raise InputError([Problem(file, TOO_DEEP, hint=TOO_DEEP_HINT)])
     return data
+
+
+WHOLE_NUMBER = re.compile(r"(?:^|[=\[,{])[ \t]*[+-]?([0-9][0-9_]*)", re.MULTILINE)
+
+
+def too_many_digits(text: str, file: str) -> Problem:
+    """The problem of a TOML text with a whole number of more digits than Python reads, naming its line."""
+    most = sys.get_int_max_str_digits()
+    where = next(
+        (
+            f"linje {text.count(chr(10), 0, m.start(1)) + 1} har"
+            for m in WHOLE_NUMBER.finditer(text)
+            if len(m.group(1).replace("_", "")) > most
+        ),
+        "filen har",
+    )
+    return Problem(
+        file,
+        f"{where} et heltal med mere end {danish.count(most)} cifre, og så lange tal kan ikke læses.",
+        hint="Ret tallet til det, der er ment: intet tal i filen skal have så mange cifre.",
+    )
 
 
 def toml_depth(value: Any) -> int:

@@ -396,8 +396,12 @@ def _in_style_folder(problem: Problem, folder: str) -> bool:
 
 
 def _current_style(ref: CaseRef) -> str:
-    """The style folder as the case's sag.toml names it ("" for reportgen's own look)."""
-    value = SagToml.read(ref.folder).get("stil")
+    """The style folder as the case's sag.toml names it ("" for reportgen's own look, and when sag.toml cannot be
+    read: the page shows why)."""
+    try:
+        value = SagToml.read(ref.folder).get("stil")
+    except InputError:
+        return ""
     return value if isinstance(value, str) else ""
 
 

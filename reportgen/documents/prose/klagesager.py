@@ -97,12 +97,15 @@ def records_ctx(a: ks.AreaFigures, hidden: Suppression, column: str | None = Non
 
 
 def _top_paragraph(a: ks.AreaFigures, shown: Shown) -> dict | None:
-    """The most frequent paragraph(s) and their counts."""
+    """The most frequent paragraph(s) and their counts; of a single paragraph, only when its count is shown ("Sagen
+    vedrørte …" tells that there is one case, "Alle sagerne vedrørte …" that there are more)."""
     if not a.paragraffer:
         return None
     most = a.paragraffer[0][1].afgjorte
     top = [(name, c) for name, c in a.paragraffer if c.afgjorte == most]
     if len(a.paragraffer) == 1:
+        if shown(("paragraf", a.omraade, top[0][0], "sager"), "") is None:
+            return None
         return {"alle": True, "navne": d.lower_first(top[0][0]), "flere": False, "sager": None, "omgjort": None}
     omgjort = top[0][1].omgjorte
     every = all(shown(("paragraf", a.omraade, name, "sager"), "") is not None for name, _ in top)
