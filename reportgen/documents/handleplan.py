@@ -139,7 +139,7 @@ def plan_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
     assert pf is not None and pf.plan is not None
     plan = pf.plan
     return {
-        "kommune": inputs.case.kommune,
+        "officielt_navn": inputs.case.official_name,
         "aar": cf.aar,
         "naeste_aar": cf.aar + 1,
         "kompetence": inputs.case.council,

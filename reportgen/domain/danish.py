@@ -142,6 +142,12 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def possessive(name: str) -> str:
+    """The genitive of a name, formed on its last word: "Københavns Kommune" → "Københavns Kommunes", "Aarhus" →
+    "Aarhus'" (a name ending in s, x or z takes an apostrophe, as Retskrivningsordbogen has it)."""
+    return f"{name}'" if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
+
+
 def join(items: list[str], conjunction: str = "og") -> str:
     """ "a, b og c" (no Oxford comma)."""
     if len(items) <= 1:

@@ -180,6 +180,7 @@ def sagsfremstilling_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
     case = inputs.case
     return {
         "kommune": case.kommune,
+        "officielt_navn": case.official_name,
         "aar": case.aar,
         "forrige_aar": case.aar - 1,
         "foerste_aar": case.aar == danmarkskort.FIRST_YEAR,
