@@ -271,7 +271,7 @@ def across_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Reader
     a reason's or a paragraph's all-area count is the sum of its counts in the areas."""
     r = Reader(diskretion)
     everywhere = year.area(ks.TOTAL)
-    reasons = tables.klagesager_reasons(everywhere, year.hidden, "Alle", "k.csv", diskretion)
+    reasons = tables.klagesager_reasons(everywhere, year.hidden, "Alle", diskretion)
     r.add(("aarsag", "i alt"), reasons.total[1], everywhere.omgjorte, public)
     for row, (reason, n) in zip(reasons.rows, everywhere.aarsager, strict=True):
         r.add(("aarsag", reason), row[1], n)
@@ -283,12 +283,12 @@ def across_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Reader
         r.rule({("paragraf", name, "omgjort"): 1, ("paragraf", name, "sager"): -1})
     for area in year.covered:
         a = year.area(area)
-        table = tables.klagesager_reasons(a, year.hidden, "X", "k.csv", diskretion)
+        table = tables.klagesager_reasons(a, year.hidden, "X", diskretion)
         r.add((area, "aarsag", "i alt"), table.total[1], a.omgjorte, public)
         for row, (reason, n) in zip(table.rows, a.aarsager, strict=True):
             r.add((area, "aarsag", reason), row[1], n)
         r.rule({(area, "aarsag", "i alt"): 1, **{(area, "aarsag", x): -1 for x, _ in a.aarsager}}, equal=True)
-        table = tables.klagesager_paragraphs(a, year.hidden, "X", "k.csv", diskretion)
+        table = tables.klagesager_paragraphs(a, year.hidden, "X", diskretion)
         for row, (name, c) in zip(table.rows, a.paragraffer, strict=True):
             r.add((area, name, "sager"), row[1], c.afgjorte)
             r.add((area, name, "omgjort"), row[2], c.omgjorte)
@@ -318,19 +318,17 @@ def test_bilag_2_read_with_bilag_1_gives_no_small_count_away(cases, diskretion, 
 @given(cases=records, diskretion=st.sampled_from((3, 5)), public=st.booleans())
 def test_no_small_count_can_be_worked_out(cases, diskretion, public):
     year = year_of(cases, diskretion, public)
-    readers = [overview_reader(tables.klagesager_overview(year, "k.csv", diskretion), year, diskretion, public)]
+    readers = [overview_reader(tables.klagesager_overview(year, diskretion), year, diskretion, public)]
     for area in year.covered:
         a = year.area(area)
         readers.append(
-            paragraph_reader(
-                tables.klagesager_paragraphs(a, year.hidden, "X", "k.csv", diskretion), a, diskretion, public
-            )
+            paragraph_reader(tables.klagesager_paragraphs(a, year.hidden, "X", diskretion), a, diskretion, public)
         )
         if a.omgjorte:
-            t = tables.klagesager_reasons(a, year.hidden, "X", "k.csv", diskretion)
+            t = tables.klagesager_reasons(a, year.hidden, "X", diskretion)
             readers.append(area_reader(t, [n for _, n in a.aarsager], a.omgjorte, diskretion, public))
         if a.counts.hjemvist:
-            t = tables.klagesager_follow_up(a, year.hidden, "X", "k.csv", diskretion)
+            t = tables.klagesager_follow_up(a, year.hidden, "X", diskretion)
             labels = [label for label, _ in ((row[0], None) for row in t.rows)]
             by_label = {tables.FOLLOW_UP_LABELS[v]: v for v in tables.FOLLOW_UP_LABELS}
             values = [by_label[label] for label in labels]
@@ -351,7 +349,7 @@ def test_the_example_hides_what_would_give_a_small_count_away(diskretion):
     inputs = load_inputs(EXAMPLE)
     cf = compute(replace(inputs, case=replace(inputs.case, diskretion=diskretion)))
     year = cf.klagesager.year(AAR)
-    overview = tables.klagesager_overview(year, "klagesager.csv", diskretion)
+    overview = tables.klagesager_overview(year, diskretion)
     assert overview_reader(overview, year, diskretion, True).protected() == []
     # the issue's shape: a small number of repeat complainants is never shown beside the number of their cases
     rows = {r[0]: r[1:] for r in overview.rows}

@@ -342,7 +342,7 @@ def baseline_table(cf: CaseFigures, inputs: Inputs) -> Table:
         header=header,
         rows=tuple(rows),
         align=label_and_numbers(len(header) - 1),
-        source=tables.source_line(kilder, f"Ankestyrelsens statistik ({inputs.statistik.file})."),
+        source=tables.source_line(kilder, tables.statistics_source(inputs.statistik)),
         notes=(
             "Procent (antal realitetsbehandlede sager). Ændringen er i procentpoint mellem de viste procenter. "
             "Øvrige er socialområdet generelt fratrukket børne- og voksenhandicapområdet.",
@@ -365,9 +365,7 @@ def reasons_table(cf: CaseFigures, inputs: Inputs) -> Table | None:
         return None
     if not any(year.hidden.shown(("aarsag", ks.TOTAL, reason)) for reason, _ in year.area(ks.TOTAL).aarsager):
         return None  # discretion hides every reason: a table of "x" tells the reader nothing
-    return tables.klagesager_reasons(
-        year.area(ks.TOTAL), year.hidden, _records_label(year), records.file, inputs.case.diskretion
-    )
+    return tables.klagesager_reasons(year.area(ks.TOTAL), year.hidden, _records_label(year), inputs.case.diskretion)
 
 
 def paragraphs_table(cf: CaseFigures, inputs: Inputs) -> Table | None:
@@ -394,18 +392,25 @@ def paragraphs_table(cf: CaseFigures, inputs: Inputs) -> Table | None:
         header=("Paragraf", "Sager", "Heraf omgjort"),
         rows=rows,
         align=("left", "right", "right"),
-        source=tables.records_source(records.file),
+        source=tables.RECORDS_SOURCE,
         notes=cell.notes(f"De {_counted(len(top), 'paragraf', 'paragraffer')} med flest omgjorte sager, {where}."),
     )
 
 
+def plan_name(plan: Plan) -> str:
+    """A plan as the reader knows it, by the map year it was made on: "handleplanen for 2024" (never its file)."""
+    return f"handleplanen for {plan.aar}"
+
+
 def _plan_source(plan: Plan, inputs: Inputs, targets: tuple[Measurement, ...]) -> str:
-    """The source of a table of targets: the plan file and the data its values are computed from."""
-    data = [inputs.statistik.file]
+    """The source of a table of targets: the plan and the data its values are computed from, as the reader knows
+    them, and the `kilde` texts of the figures as written."""
+    data = [tables.STATISTICS]
     if inputs.forvaltning and any(m.maal.forvaltningsomraade for m in targets):
-        data.append(inputs.forvaltning.file)
-    data += [m.baseline.kilde for m in targets if m.baseline and m.baseline.kilde]
-    return f"handleplanen ({plan.file}); værdierne er beregnet af {d.join(list(dict.fromkeys(data)))}."
+        data.append(d.lower_first(tables.FORVALTNING_SOURCE))
+    kilder = [m.baseline.kilde for m in targets if m.baseline and m.baseline.kilde]
+    computed = f"{plan_name(plan)}; værdierne er beregnet af {d.join(data)}."
+    return tables.source_line([computed, *kilder], computed)
 
 
 def targets_table(pf: PlanFigures, inputs: Inputs, aar: int) -> Table:
@@ -460,7 +465,7 @@ def initiatives_table(pf: PlanFigures) -> Table:
         header=("Indsats", "Mål/tema", "Ansvarlig", "Frist", "Status"),
         rows=rows,
         align=("left", "left", "left", "left", "left"),
-        source=f"handleplanen ({plan.file}).",
+        source=f"{plan_name(plan)}.",
     )
 
 
@@ -530,9 +535,9 @@ def follow_up_initiatives_table(fu: FollowUp) -> Table:
         text = s.status if s.updated else f"{s.status} (som i {fu.plan.aar})"
         return f"{text}, frist {d.long_date((s.current or s.indsats).frist)}"
 
-    source = f"handleplanen for {fu.plan.aar} ({fu.plan.file})"
+    source = plan_name(fu.plan)
     if fu.status_source:
-        source += f" og årets status ({fu.status_source})"
+        source += f" og årets status i handleplanen for {fu.aar}"
     return Table(
         caption=f"Indsatserne i handleplanen for {fu.plan.aar} og deres status",
         header=("Indsats", "Status", "Bemærkning"),
