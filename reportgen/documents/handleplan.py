@@ -126,8 +126,9 @@ def _counted(n: int, singular: str, plural: str) -> str:
 
 
 def status_summary(counts: dict[str, int]) -> str:
-    """ "2 gennemført, 2 igangsat og 1 udskudt" in the order of STATUSES, leaving out zeros."""
-    return d.join([f"{d.count(counts[s])} {s}" for s in STATUSES if counts.get(s)])
+    """ "to gennemført, to igangsat og én udskudt" (initiatives, counted in words like the plan's other small
+    counts) in the order of STATUSES, leaving out zeros."""
+    return d.join([f"{d.in_words(counts[s])} {s}" for s in STATUSES if counts.get(s)])
 
 
 # --- Bilag 2 ---------------------------------------------------------------------------------------------------
@@ -228,10 +229,11 @@ def carried_ctx(pf: PlanFigures, fu: FollowUp) -> dict:
 
 
 def outcome_summary(fu: FollowUp) -> str:
-    """ "2 nået og 1 ikke nået" for the targets of last year's plan that could be measured ("" when none)."""
+    """ "to nået og ét ikke nået" for the targets ("mål", counted in words) of last year's plan that could be
+    measured ("" when none)."""
     n = fu.outcome_counts()
     words: dict[Outcome, str] = {"naaet": "nået", "ikke-naaet": "ikke nået"}
-    return d.join([f"{d.count(n[o])} {w}" for o, w in words.items() if n[o]])
+    return d.join([f"{d.in_words(n[o], neuter=True)} {w}" for o, w in words.items() if n[o]])
 
 
 def _shown_rate(c: Counts | None) -> int | None:
@@ -380,7 +382,7 @@ def paragraphs_table(cf: CaseFigures, inputs: Inputs) -> Table | None:
     cell = tables.CaseCounts(year.hidden, inputs.case.diskretion)
     rows = tuple(
         (
-            name,
+            d.upper_first(d.provision(name)),
             cell(("paragraf", ks.TOTAL, name, "sager"), c.afgjorte),
             cell(("paragraf", ks.TOTAL, name, "omgjort"), c.omgjorte),
         )
@@ -487,14 +489,14 @@ def follow_up_ctx(inputs: Inputs, cf: CaseFigures) -> dict | None:
         "antal_indsatser": _counted(len(fu.initiatives), "indsats", "indsatser"),
         "har_maal": bool(fu.targets),
         "maal_resultat": outcome_summary(fu),
-        "kan_ikke_antal": d.count(n["kan-ikke-opgoeres"]) if n["kan-ikke-opgoeres"] else None,
+        "kan_ikke_antal": d.in_words(n["kan-ikke-opgoeres"], neuter=True) if n["kan-ikke-opgoeres"] else None,
         "alle_kan_ikke": n["kan-ikke-opgoeres"] == len(fu.targets),
         "foreloebige": d.join([m.maal.id for m in provisional]),
         "en_foreloebig": len(provisional) == 1,
         "kan_ikke": [{"id": m.maal.id, "grund": missing_sentence(m)} for m in fu.targets if m.missing],
         "status": status_summary(fu.status_counts()),
         "opdateret": fu.status_source is not None,
-        "ikke_opdateret": d.join([f"'{s.indsats.titel}'" for s in stale]),
+        "ikke_opdateret": d.join([d.quoted(s.indsats.titel) for s in stale]),
         "en_ikke_opdateret": len(stale) == 1,
         "alle_ikke_opdateret": not any(s.updated for s in fu.initiatives),
         "bilag2": inputs.case.handleplan.recommendation.plan and inputs.plan is not None,

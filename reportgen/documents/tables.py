@@ -157,7 +157,7 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: Denominator) -> Table:
         )
     if all_decided:
         notes.append(
-            '"Omgjort af alle afgjorte" er kommunens egen opgørelse: ændrede/ophævede og hjemviste sager '
+            f"{d.quoted(ALL_HEADER)} er kommunens egen opgørelse: ændrede/ophævede og hjemviste sager "
             "i procent af alle afgjorte sager, også de afviste. Den er derfor lavere end eller lig med "
             "Ankestyrelsens omgørelsesprocent."
         )
@@ -282,12 +282,11 @@ class CaseCounts:
         """The table's notes, with the discretion note when a cell was hidden."""
         hidden = []
         if "small" in self.used:
-            hidden.append(
-                f'Af hensyn til diskretion vises antal under {self.diskretion} som "<{d.NBSP}{self.diskretion}".'
-            )
+            shown_as = d.quoted(f"<{d.NBSP}{self.diskretion}")
+            hidden.append(f"Af hensyn til diskretion vises antal under {self.diskretion} som {shown_as}.")
         if "derivable" in self.used:
             hidden.append(
-                f'"{DERIVABLE}" er et tal, der er udeladt af hensyn til diskretion, fordi et antal under '
+                f"{d.quoted(DERIVABLE)} er et tal, der er udeladt af hensyn til diskretion, fordi et antal under "
                 f"{self.diskretion} ellers kunne regnes ud fra tabellens øvrige tal."
             )
         return tuple(n for n in (*notes, " ".join(hidden)) if n)
@@ -339,7 +338,11 @@ def klagesager_paragraphs(a: ks.AreaFigures, hidden: Suppression, label: str, di
         caption=f"{label}: klagesager fordelt på paragraffer, {a.aar}",
         header=("Paragraf", "Sager", "Heraf omgjort"),
         rows=tuple(
-            (d.upper_first(name), cell((*key, name, "sager"), c.afgjorte), cell((*key, name, "omgjort"), c.omgjorte))
+            (
+                d.upper_first(d.provision(name)),
+                cell((*key, name, "sager"), c.afgjorte),
+                cell((*key, name, "omgjort"), c.omgjorte),
+            )
             for name, c in a.paragraffer
         ),
         total=(

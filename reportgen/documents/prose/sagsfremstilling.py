@@ -223,32 +223,30 @@ def split_ctx(cf: CaseFigures) -> dict:
 
 
 def tabel2_ctx(cf: CaseFigures) -> dict | None:
-    """Tabel 2's totals, and how the year's decided appeals relate to the cases the map counts."""
-    t2 = cf.tabel2_total
-    if t2 is None:
+    """Tabel 2's totals, and how the year's decided appeals split into three parts that do not overlap: the
+    realitetsbehandlede cases of the map's areas, the realitetsbehandlede cases of the areas outside the map, and
+    every case that was rejected or referred (the "Afvist/henvist" total of Tabel 2)."""
+    t2, inside, outside = cf.tabel2_total, cf.tabel2_danmarkskort, cf.tabel2_uden_for
+    if t2 is None or inside is None or outside is None:
         return None
-    outside = sum(r.counts.afgjorte for r in cf.tabel2 if not r.i_danmarkskort)
-    rejected_inside = sum(r.counts.afvist_henvist for r in cf.tabel2 if r.i_danmarkskort)
+    uden_for, afvist = outside.realitetsbehandlede, t2.afvist_henvist
     rest = t2.afgjorte - cf.current.realitetsbehandlede
-    parts = [
-        text
-        for n, text in (
-            (outside, f"{d.sager(outside)} fra områder uden for danmarkskortet"),
-            (rejected_inside, f"{d.sager(rejected_inside)}, der blev afvist eller henvist"),
-        )
-        if n
-    ]
+    parts = []
+    if uden_for:
+        examined = d.plural(uden_for, "realitetsbehandlet sag", "realitetsbehandlede sager")
+        parts.append(f"{examined} fra områder uden for danmarkskortet")
+    if afvist:
+        parts.append(f"{d.sager(afvist)}, der blev afvist eller henvist")
     return {
         "afgjorte": d.sager(t2.afgjorte),
         "afgjorte_tal": d.count(t2.afgjorte),
         "i_kortet": d.count(cf.current.realitetsbehandlede),
         "rest": d.sager(rest) if rest > 0 else None,
-        "rest_dele": d.join(parts) if rest > 0 and outside + rejected_inside == rest else None,
+        "rest_dele": d.join(parts)
+        if rest > 0 and inside.realitetsbehandlede == cf.current.realitetsbehandlede
+        else None,
+        "dele": d.join(parts),
         "antal_omraader": len(cf.tabel2),
-        "uden_for": d.sager(outside),
-        "har_uden_for": outside > 0,
-        "afviste": d.sager(t2.afvist_henvist),
-        "har_afviste": t2.afvist_henvist > 0,
         "rate": d.percent(f.omgoerelsesprocent(t2)),
         "rate_alle": d.percent(f.omgoerelse_af_alle(t2)),
     }
