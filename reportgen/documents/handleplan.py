@@ -108,10 +108,10 @@ def missing_sentence(m: Measurement) -> str:
 
 
 def _landet_suffix(m: Measurement) -> str:
-    """ " (landsplan 52 %)" for a target compared with the national rate."""
+    """ ", landsplan 52 %" for a target compared with the national rate (after the value's own parenthesis)."""
     if m.landet is None or m.landet.shown is None:
         return ""
-    return f" (landsplan {_amount(m.landet.shown, m.figure)})"
+    return f", landsplan {_amount(m.landet.shown, m.figure)}"
 
 
 def _number_word(n: int, neuter: bool = False) -> str:

@@ -118,8 +118,8 @@ def _left_out(cf: CaseFigures, rows: bool = True) -> list[str]:
     earlier = [y for y in cf.udeladte_aar if danmarkskort.FIRST_YEAR <= y < cf.years[-1]]
     between = [y for y in cf.udeladte_aar if y > cf.years[-1]]
     if between:
-        them = "året" if len(between) == 1 else "årene"
-        notes.append(f"{d.years_text(between)} er ikke med, fordi udtrækket ikke har tal for {them}.")
+        them = "året er" if len(between) == 1 else "årene er"
+        notes.append(f"Udtrækket har ingen tal for {d.years_text(between)}, så {them} ikke med.")
     if earlier:
         notes.append(f"Udtrækket har ingen tal fra før {cf.years[-1]}.")
     return notes
@@ -324,7 +324,7 @@ def klagesager_overview(year: ks.YearFigures, diskretion: int | None) -> Table:
             "Hver sag tæller med sit mest vidtgående udfald for borgeren: ændring eller ophævelse før hjemvisning "
             "før stadfæstelse; afvist er en sag kun, når intet i den blev realitetsbehandlet.",
             "Delvist hjemvist: en del af afgørelsen blev hjemvist og resten stadfæstet; sagen tæller som hjemvist.",
-            'En borger med sager på flere områder tæller med under hvert af dem, men kun én gang i kolonnen "I alt".',
+            "En borger med sager på flere områder tæller med under hvert af dem, men kun én gang i kolonnen »I alt«.",
         ),
     )
 
@@ -384,7 +384,7 @@ def klagesager_follow_up(a: ks.AreaFigures, hidden: Suppression, label: str, dis
     )
     again = (
         "Heraf påklaget igen: afgørelser, kommunen fastholdt, og som borgeren har påklaget igen. De tæller med i "
-        'rækken ovenover og ikke igen i rækken "I alt"; en ny klage er en ny klagesag.'
+        "rækken ovenover og ikke igen i rækken »I alt«; en ny klage er en ny klagesag."
         if n[ks.APPEALED_AGAIN]
         else "En ny klage over den nye afgørelse er en ny klagesag."
     )

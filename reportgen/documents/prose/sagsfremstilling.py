@@ -60,6 +60,7 @@ def group_ctx(cf: CaseFigures) -> dict | None:
         "har_mangler": bool(g.mangler),
         "samlet": d.percent(f.omgoerelsesprocent(g.samlet)),
         "relativ": relative_ctx(cf.current, g.samlet),
+        "forhold": _against(cf.kommune, relative_ctx(cf.current, g.samlet)),
         "hoejest": n > 1 and g.lavere == n,
         "lavest": n > 1 and g.hoejere == n,
         "hoejere": g.hoejere,
@@ -82,6 +83,16 @@ def group_ctx(cf: CaseFigures) -> dict | None:
         ),
         "kommunens_retning": cf.change.points_direction if cf.change else None,
     }
+
+
+def _against(kommune: str, relative: dict | None) -> str:
+    """A single comparison municipality's rate against the municipality's, seen from the comparison municipality:
+    ", 2 procentpoint lavere end Allerød", ", det samme som Allerød" ("" without both rates)."""
+    if relative is None:
+        return ""
+    if relative["lig"]:
+        return f", det samme som {kommune}"
+    return f", {relative['afstand']} {'lavere' if relative['position'] == 'over' else 'højere'} end {kommune}"
 
 
 def appendices(case: Case) -> list[tuple[int, str, bool]]:
