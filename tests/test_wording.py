@@ -133,9 +133,9 @@ def test_a_note_speaks_of_columns_the_table_has():
             f'<tbody><tr><td>M1</td><td>3</td></tr></tbody></table><div class="table-notes"><p>{note}</p></div></div>'
         )
 
-    note = "I alt-kolonnen tæller alle sager."
-    assert w.notes_about_missing_columns(packet(extra=table("Sager", note)))
-    assert w.notes_about_missing_columns(packet(extra=table("I alt", note))) == []
+    for note in ("I alt-kolonnen tæller alle sager.", "En borger tæller kun én gang i kolonnen »I alt«."):
+        assert w.notes_about_missing_columns(packet(extra=table("Sager", note)))
+        assert w.notes_about_missing_columns(packet(extra=table("I alt", note))) == []
 
 
 TABEL2 = (

@@ -291,9 +291,11 @@ def notes_about_missing_columns(packet: Packet) -> list[str]:
     out = []
     for doc, caption, header, rows, notes in packet.tables:
         for note in notes:
-            if re.search(r"[»\"“]?I alt[«\"”]?[- ]?(kolonnen|søjlen)", note) and "I alt" not in header:
+            column = r"(kolonnen|søjlen) [»\"“]?I alt|I alt[«\"”]?[- ]?(kolonnen|søjlen)"
+            if re.search(column, note) and "I alt" not in header:
                 out.append(f"{doc}: {caption}: {note}")
-            if re.search(r"[»\"“]?I alt[«\"”]?[- ]?rækken", note) and not any(r and r[0] == "I alt" for r in rows):
+            row = r"rækken [»\"“]?I alt|I alt[«\"”]?[- ]?rækken"
+            if re.search(row, note) and not any(r and r[0] == "I alt" for r in rows):
                 out.append(f"{doc}: {caption}: {note}")
     return out
 

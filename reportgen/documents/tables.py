@@ -309,6 +309,12 @@ def klagesager_overview(year: ks.YearFigures, diskretion: int | None) -> Table:
     cell = CaseCounts(year.hidden, diskretion)
     codes = (*year.covered, ks.TOTAL) if year.complete else year.covered
     areas = [year.area(a) for a in codes]
+    several = (
+        "En borger med sager på flere områder tæller med under hvert af dem"
+        + (", men kun én gang i kolonnen »I alt«." if ks.TOTAL in codes else ".")
+        if len(year.covered) > 1
+        else ""
+    )
     return Table(
         caption=f"Klagesager og borgere fordelt på områder, {year.aar}"
         if len(year.covered) > 1
@@ -324,7 +330,7 @@ def klagesager_overview(year: ks.YearFigures, diskretion: int | None) -> Table:
             "Hver sag tæller med sit mest vidtgående udfald for borgeren: ændring eller ophævelse før hjemvisning "
             "før stadfæstelse; afvist er en sag kun, når intet i den blev realitetsbehandlet.",
             "Delvist hjemvist: en del af afgørelsen blev hjemvist og resten stadfæstet; sagen tæller som hjemvist.",
-            "En borger med sager på flere områder tæller med under hvert af dem, men kun én gang i kolonnen »I alt«.",
+            several,
         ),
     )
 
