@@ -196,7 +196,7 @@ def provisions_without_law(packet: Packet) -> list[str]:
 def file_names(packet: Packet, case_folders: Iterable[str] = ()) -> list[str]:
     """No file name or folder of the case in a published document: sources are named as the reader knows them."""
     pattern = re.compile(r"[\w./-]*\.(?:csv|xlsx|toml|md|json|py|docx)\b|(?:\.\./|\./)[\w./-]+", re.IGNORECASE)
-    folders = [f for f in case_folders if f]
+    folders = [f for f in case_folders if f and not re.fullmatch(r"[a-zæøå]+", f)]  # "kommunalbestyrelse" is a word
     out = []
     for t in packet.texts:
         out += [f"{t.doc} ({t.kind}): {m.group(0)} in {t.text}" for m in pattern.finditer(t.text)]
@@ -471,7 +471,7 @@ def parts_that_do_not_add_up(packet: Packet) -> list[str]:
         )
     for doc, caption, header, rows, _ in packet.tables:
         total = next((r for r in rows if r[0] in ("I alt", "Socialområdet i alt")), None)
-        body = [r for r in rows if r is not total and not r[0].lower().startswith("heraf")]  # a subset row
+        body = [r for r in rows if r is not total and not re.match(r"[–-]?\s*heraf\b", r[0], re.IGNORECASE)]  # subsets
         if total is None or not body:
             continue
         for i, name in enumerate(header[1:], start=1):
