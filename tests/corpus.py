@@ -4,8 +4,8 @@ Every shape is what a municipality's packet can look like in practice: another y
 the first map year, data for two years only or with a year missing, a comparison municipality without data, an
 area with no or one case, case-level records for one area or with every follow-up value, each recommendation
 with and without reasons, a council that is not called Byrådet, a case resumed with a new bilag, an island
-regionskommune (Bornholm) whose official name is not "<navn> Kommune", the capital with an enclave in its
-comparison group and rejected cases outside the map in Tabel 2, discretion 3 and 5. The statistics are synthetic
+regionskommune (Bornholm) whose official name is not "<navn> Kommune", the capital with rejected cases outside
+the map in Tabel 2 and with an enclave in its comparison group, discretion 3 and 5. The statistics are synthetic
 but shaped like Ankestyrelsen's (sizes and rates of real municipalities).
 
     from corpus import SHAPES, make
@@ -260,7 +260,7 @@ def _shapes() -> list[Shape]:
     every_follow_up = records({"boernehandicap": 12, "voksenhandicap": 9, "oevrige": 24}, seed=0)
     discreet = records({"boernehandicap": 8, "voksenhandicap": 5, "oevrige": 19}, seed=2)
 
-    capital = statistics(sorted(regions()), [2023, 2024])
+    capital = statistics(["København", "Frederiksberg"], YEARS)
 
     def with_records(recs: list[Record], aar: int = 2024) -> str:
         override = {("Allerød", aar, a): c for a, c in records_counts(recs).items() if sum(c)}
@@ -367,11 +367,16 @@ def _shapes() -> list[Shape]:
             tekster={"begrundelse.md": BEGRUNDELSE},
             expect={"council": "Kommunalbestyrelsen", "letter": True},
         ),
-        Shape(
+        Shape(  # the capital and Frederiksberg; Tabel 2 with rejected cases both in the map's areas and outside them
             "borgerrepraesentationen",
-            sag("København", 2024, sammenligning=["Frederiksberg"]),
-            statistics(["København", "Frederiksberg"], YEARS),
-            expect={"council": "Borgerrepræsentationen"},
+            sag("København", 2024, sammenligning=["Frederiksberg"], forvaltningsomraader="forvaltningsomraader.csv"),
+            capital,
+            files={
+                "forvaltningsomraader.csv": tabel2_file(
+                    general_counts(capital, "København", 2024), 2024, [380, 60, 40, 40]
+                )
+            },
+            expect={"council": "Borgerrepræsentationen", "official": "Københavns Kommune"},
         ),
         Shape(
             "genoptaget-med-nyt-bilag",
@@ -438,21 +443,10 @@ def _shapes() -> list[Shape]:
             statistics(sorted(regions()), [2023, 2024]),
             expect={"maps": True, "text": ["af landets 98 kommuner"]},
         ),
-        Shape(  # the capital compared with the other big cities and Frederiksberg, which lies inside it; Tabel 2 with
-            # rejected cases both in the map's areas and in an area outside the map
+        Shape(  # the capital compared with the other big cities and Frederiksberg, which lies inside it
             "hovedstad-med-enklave",
-            sag(
-                "København",
-                2024,
-                sammenligning=["Frederiksberg", "Aarhus", "Odense", "Aalborg"],
-                forvaltningsomraader="forvaltningsomraader.csv",
-            ),
-            capital,
-            files={
-                "forvaltningsomraader.csv": tabel2_file(
-                    general_counts(capital, "København", 2024), 2024, [380, 60, 40, 40]
-                )
-            },
+            sag("København", 2024, sammenligning=["Frederiksberg", "Aarhus", "Odense", "Aalborg"]),
+            statistics(sorted(regions()), [2023, 2024]),
             expect={
                 "maps": True,
                 "inset": [

@@ -366,7 +366,7 @@ def test_the_action_plan_is_bilag_2(corpus, name):
     built = corpus[name]
     assert "bilag-2" in built.documents()
     text = " ".join(prose(built.html("sagsfremstilling")))
-    assert 'arbejdet med handleplanen i bilag 2, "' in text and "videreføres efter retssikkerhedslovens § 79 b" in text
+    assert "arbejdet med handleplanen i bilag 2, »" in text and "videreføres efter retssikkerhedslovens § 79 b" in text
     assert any(t.caption.startswith("Tabel B2.1:") for t in tables(built.html("bilag-2")))
     assert "Bilag 2." in built.html("sagsfremstilling").text_content()
 
