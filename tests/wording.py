@@ -342,8 +342,8 @@ FACTS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("registrering:hjemvist@", "registrering:delvist@"),
     ),
     (rf"^{NUMBER} kommuner havde en omgørelsesprocent over de \d+ % på landsplan", ("kort:over_landet@",)),
-    (rf"Af kommunerne havde {NUMBER} en omgørelsesprocent over de \d+ % på landsplan", ("kort:over_landet@",)),
-    (rf"på landsplan er omgørelsesprocenten \d+ %, og {NUMBER} kommuner? ligger over", ("kort:over_landet@",)),
+    (rf"Af landets kommuner havde {NUMBER} en omgørelsesprocent over de \d+ % på landsplan", ("kort:over_landet@",)),
+    (rf"[Pp]å landsplan er omgørelsesprocenten \d+ %, og {NUMBER} kommuner? ligger over", ("kort:over_landet@",)),
     (
         rf"^Handleplanen, der blev lagt .* havde {NUMBER} mål og {NUMBER} indsats(?:er)?\.$",
         ("opfoelgning:maal", "opfoelgning:indsatser"),
