@@ -29,8 +29,7 @@ SEED = 2024
 AREAS = ("socialomraadet", "boernehandicap", "voksenhandicap")
 HEADER = ("kommune", "aar", "omraade", *OUTCOMES, "afgoerelser_i_alt", "kilde")
 KILDE = (
-    "Syntetisk, ikke Ankestyrelsens tal (scripts/eksempel_landsudtraek.py): kommunerne uden for eksemplet "
-    "er opdigtet, så de tilsammen giver Hele landet"
+    "Syntetisk, ikke Ankestyrelsens tal: kommunerne uden for eksemplet er opdigtet, så de tilsammen giver Hele landet"
 )
 Row = dict[str, str]
 

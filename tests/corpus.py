@@ -3,10 +3,11 @@
 Every shape is what a municipality's packet can look like in practice: another year (older ministry and laws),
 the first map year, data for two years only or with a year missing, a comparison municipality without data, an
 area with no or one case, case-level records for one area or with every follow-up value, each recommendation
-with and without reasons, a council that is not called Byrådet, a case resumed with a new bilag, the capital
-with an enclave in its comparison group, an action plan with long titles, names and dates in its tables,
-discretion 3 and 5. The statistics are synthetic but shaped like Ankestyrelsen's (sizes and rates of real
-municipalities).
+with and without reasons, a council that is not called Byrådet, a case resumed with a new bilag, an island
+regionskommune (Bornholm) whose official name is not "<navn> Kommune", the capital with rejected cases outside
+the map in Tabel 2 and with an enclave in its comparison group, an action plan with long titles, names and dates
+in its tables, discretion 3 and 5. The statistics are synthetic but shaped like Ankestyrelsen's (sizes and rates
+of real municipalities).
 
     from corpus import SHAPES, make
     folder = make(tmp_path, "aar-2021")
@@ -14,6 +15,8 @@ municipalities).
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +43,7 @@ SIZE = {
     "Gentofte": 80,
     "Gladsaxe": 70,
     "København": 900,
+    "Bornholm": 110,
     "Frederiksberg": 150,
     "Ærø": 9,
     "Fanø": 7,
@@ -332,10 +336,35 @@ def sag(kommune: str, aar: int, indstilling: str = "udarbejdes", **more: Any) ->
     }
 
 
+def general_counts(statistik: str, kommune: str, aar: int) -> list[int]:
+    """A municipality's general-map counts in a statistics file made by `statistics`."""
+    for row in csv.reader(io.StringIO(statistik)):
+        if row[:3] == [kommune, str(aar), "socialomraadet"]:
+            return [int(n) for n in row[3:7]]
+    raise KeyError((kommune, aar))
+
+
+def tabel2_file(general: list[int], aar: int, outside: list[int]) -> str:
+    """A forvaltningsomraader file whose map rows add up to the general map (two administrative areas) and one
+    area outside the map with its own counts – rejected cases among them, as in the capital's 2024 item."""
+    first = [n // 3 for n in general]
+    second = [n - f for n, f in zip(general, first, strict=True)]
+    header = ["forvaltningsomraade", "aar", "stadfaestet", "aendret_ophaevet", "hjemvist", "afvist_henvist"]
+    rows = [
+        [*header, "i_danmarkskort"],
+        ["Børne- og Ungdomsforvaltningen", str(aar), *map(str, first), "ja"],
+        ["Socialforvaltningen", str(aar), *map(str, second), "ja"],
+        ["Beskæftigelses- og Integrationsforvaltningen", str(aar), *map(str, outside), "nej"],
+    ]
+    return to_csv(rows)
+
+
 def _shapes() -> list[Shape]:
     one_area = records({"boernehandicap": 7}, seed=1)
     every_follow_up = records({"boernehandicap": 12, "voksenhandicap": 9, "oevrige": 24}, seed=0)
     discreet = records({"boernehandicap": 8, "voksenhandicap": 5, "oevrige": 19}, seed=2)
+
+    capital = statistics(["København", "Frederiksberg"], YEARS)
 
     def with_records(recs: list[Record], aar: int = 2024) -> str:
         override = {("Allerød", aar, a): c for a, c in records_counts(recs).items() if sum(c)}
@@ -442,11 +471,16 @@ def _shapes() -> list[Shape]:
             tekster={"begrundelse.md": BEGRUNDELSE},
             expect={"council": "Kommunalbestyrelsen", "letter": True},
         ),
-        Shape(
+        Shape(  # the capital and Frederiksberg; Tabel 2 with rejected cases both in the map's areas and outside them
             "borgerrepraesentationen",
-            sag("København", 2024, sammenligning=["Frederiksberg"]),
-            statistics(["København", "Frederiksberg"], YEARS),
-            expect={"council": "Borgerrepræsentationen"},
+            sag("København", 2024, sammenligning=["Frederiksberg"], forvaltningsomraader="forvaltningsomraader.csv"),
+            capital,
+            files={
+                "forvaltningsomraader.csv": tabel2_file(
+                    general_counts(capital, "København", 2024), 2024, [380, 60, 40, 40]
+                )
+            },
+            expect={"council": "Borgerrepræsentationen", "official": "Københavns Kommune"},
         ),
         Shape(
             "genoptaget-med-nyt-bilag",
@@ -547,6 +581,13 @@ def _shapes() -> list[Shape]:
                     "Frederiksberg ligger inde i København.",
                 ],
             },
+        ),
+        Shape(  # an island regionskommune whose official name is not "<navn> Kommune", deciding against a plan
+            "bornholm-regionskommune",
+            sag("Bornholm", 2024, "udarbejdes-ikke", sammenligning=["Ærø", "Samsø", "Fanø"]),
+            statistics(["Bornholm", "Ærø", "Samsø", "Fanø"], YEARS),
+            tekster={"begrundelse.md": BEGRUNDELSE},
+            expect={"council": "Kommunalbestyrelsen", "letter": True, "official": "Bornholms Regionskommune"},
         ),
         Shape(
             "diskretion-3",

@@ -21,6 +21,7 @@ from pathlib import Path
 import lxml.etree as etree
 import lxml.html
 import pytest
+import wording
 from babel.dates import get_month_names
 from corpus import SHAPES, make
 from test_html_tree import as_laid_out, html5, shape
@@ -477,7 +478,7 @@ def test_the_action_plan_is_bilag_2(corpus, name):
     built = corpus[name]
     assert "bilag-2" in built.documents()
     text = " ".join(prose(built.html("sagsfremstilling")))
-    assert 'arbejdet med handleplanen i bilag 2, "' in text and "videreføres efter retssikkerhedslovens § 79 b" in text
+    assert "arbejdet med handleplanen i bilag 2, »" in text and "videreføres efter retssikkerhedslovens § 79 b" in text
     assert any(t.caption.startswith("Tabel B2.1:") for t in tables(built.html("bilag-2")))
     assert "Bilag 2." in built.html("sagsfremstilling").text_content()
 
@@ -525,3 +526,64 @@ def test_the_map_inset_names_the_group_and_the_enclave_in_every_format(corpus, n
         for alt in alts["html"]:
             for sentence in SHAPES[name].expect["inset"]:
                 assert sentence in alt, f"{doc}: {alt}"
+
+
+# --- the words the reader checks (shared/DOMAIN.md), every rule over every document of every shape ---------------
+
+
+def _official() -> dict[str, str]:
+    return {k: kommuner.official_name(k) for k in kommuner.regions()}
+
+
+RULES = {
+    "sentence-starts-with-numeral": lambda packet, shape: wording.starts_with_numeral(packet),
+    "sentence-repeated": lambda packet, shape: wording.repeated_sentences(packet),
+    "paragraph-without-its-law": lambda packet, shape: wording.provisions_without_law(packet),
+    "file-or-folder-of-the-case": lambda packet, shape: wording.file_names(packet, [shape.name]),
+    "short-name-as-authority": lambda packet, shape: wording.short_names(packet, _official()),
+    "straight-quotes": lambda packet, shape: wording.straight_quotes(packet),
+    "double-parentheses": lambda packet, shape: wording.double_parentheses(packet),
+    "oftest-before-every-case": lambda packet, shape: wording.loose_oftest(packet),
+    "plural-before-one-item": lambda packet, shape: wording.plural_before_one_item(packet),
+    "plan-counts-in-digits": lambda packet, shape: wording.small_counts_in_digits(packet),
+    "comparison-named-three-times": lambda packet, shape: wording.named_in_consecutive_sentences(
+        packet, shape.sag.get("sammenligning", [])
+    ),
+    "note-about-a-missing-column": lambda packet, shape: wording.notes_about_missing_columns(packet),
+    "count-stated-twice-differently": lambda packet, shape: wording.disagreeing_counts(packet),
+    "parts-not-adding-up": lambda packet, shape: wording.parts_that_do_not_add_up(packet),
+}
+
+
+@pytest.mark.parametrize("name", SHAPES)
+@pytest.mark.parametrize("rule", RULES)
+def test_the_words_the_reader_checks(corpus, rule, name):
+    """Every rule of "Words the reader checks" holds in every document of the packet (the letter included)."""
+    violations = RULES[rule](wording.read_packet(corpus[name].folder), SHAPES[name])
+    assert violations == [], "\n".join(violations)
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_the_municipality_is_named_by_its_official_name_as_author_and_in_the_header(corpus, name):
+    """The header and the author of every document in all three formats: the official name (no shape sets
+    forfatter), e.g. Københavns Kommune and Bornholms Regionskommune."""
+    built, kommune = corpus[name], SHAPES[name].sag["kommune"]
+    official = kommuner.official_name(kommune)
+    assert official == SHAPES[name].expect.get("official", official)
+    for doc in [*built.documents(), "orientering-ankestyrelsen"]:
+        if not (built.folder / f"{doc}.html").exists():
+            continue
+        root = built.html(doc)
+        assert root.xpath("//meta[@name='author']/@content") == [official], doc
+        assert any(official in t for t in root.xpath("//header//text()|//*[contains(@class,'header')]//text()")), doc
+        with zipfile.ZipFile(built.folder / f"{doc}.docx") as docx:
+            core = etree.fromstring(docx.read("docProps/core.xml"))
+            headers = " ".join(
+                "".join(etree.fromstring(docx.read(n)).itertext()) for n in docx.namelist() if "header" in n
+            )
+        assert [e.text for e in core.iter("{*}creator")] == [official], doc
+        assert official in headers, doc
+        pdf_info = subprocess.run(
+            ["pdfinfo", str(built.folder / f"{doc}.pdf")], capture_output=True, text=True, check=True
+        ).stdout
+        assert re.search(rf"^Author:\s+{re.escape(official)}$", pdf_info, re.MULTILINE), doc

@@ -3,6 +3,7 @@
 from datetime import date
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -70,3 +71,21 @@ def test_examples():
     assert d.points(-1) == "1 procentpoint" and d.points(19) == "19 procentpoint"
     assert d.direction_noun("fald") == "et fald"
     assert d.join(["a", "b", "c"]) == "a, b og c" and d.join(["a"]) == "a"
+
+
+@pytest.mark.parametrize(
+    ("label", "in_sentence"),
+    [
+        ("Serviceloven § 42", "servicelovens § 42"),
+        ("Barnets lov § 86", "barnets lov § 86"),
+        ("Retssikkerhedsloven § 79 b", "retssikkerhedslovens § 79 b"),
+        ("Ældreloven § 10", "ældrelovens § 10"),
+        ("SEL § 83", "SEL § 83"),  # an abbreviation as the registration writes it
+    ],
+)
+def test_a_paragraph_is_named_with_its_law_in_the_genitive(label, in_sentence):
+    assert d.provision(label) == in_sentence
+
+
+def test_quotations_in_danish_quotation_marks():
+    assert d.quoted("I alt") == "»I alt«"

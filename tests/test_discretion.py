@@ -284,7 +284,7 @@ def across_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Reader
     a reason's or a paragraph's all-area count is the sum of its counts in the areas."""
     r = Reader(diskretion, bound(year, diskretion))
     everywhere = year.area(ks.TOTAL)
-    reasons = tables.klagesager_reasons(everywhere, year.hidden, "Alle", "k.csv", diskretion)
+    reasons = tables.klagesager_reasons(everywhere, year.hidden, "Alle", diskretion)
     r.add(("aarsag", "i alt"), reasons.total[1], everywhere.omgjorte, public)
     for row, (reason, n) in zip(reasons.rows, everywhere.aarsager, strict=True):
         r.add(("aarsag", reason), row[1], n)
@@ -296,12 +296,12 @@ def across_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Reader
         r.rule({("paragraf", name, "omgjort"): 1, ("paragraf", name, "sager"): -1})
     for area in year.covered:
         a = year.area(area)
-        table = tables.klagesager_reasons(a, year.hidden, "X", "k.csv", diskretion)
+        table = tables.klagesager_reasons(a, year.hidden, "X", diskretion)
         r.add((area, "aarsag", "i alt"), table.total[1], a.omgjorte, public)
         for row, (reason, n) in zip(table.rows, a.aarsager, strict=True):
             r.add((area, "aarsag", reason), row[1], n)
         r.rule({(area, "aarsag", "i alt"): 1, **{(area, "aarsag", x): -1 for x, _ in a.aarsager}}, equal=True)
-        table = tables.klagesager_paragraphs(a, year.hidden, "X", "k.csv", diskretion)
+        table = tables.klagesager_paragraphs(a, year.hidden, "X", diskretion)
         for row, (name, c) in zip(table.rows, a.paragraffer, strict=True):
             r.add((area, name, "sager"), row[1], c.afgjorte)
             r.add((area, name, "omgjort"), row[2], c.omgjorte)
@@ -332,13 +332,13 @@ def document_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Read
     cases, reversed and hjemviste cases, a reason or a paragraph in an area) is one count."""
     most = bound(year, diskretion)
     part = {
-        "oversigt": overview_reader(tables.klagesager_overview(year, "k.csv", diskretion), year, diskretion, public)
+        "oversigt": overview_reader(tables.klagesager_overview(year, diskretion), year, diskretion, public)
     }
     part["bilag2"] = across_reader(year, diskretion, public)
     same: list[tuple[tuple, tuple]] = []
     for area in year.covered:
         a = year.area(area)
-        t = tables.klagesager_paragraphs(a, year.hidden, "X", "k.csv", diskretion)
+        t = tables.klagesager_paragraphs(a, year.hidden, "X", diskretion)
         part["paragraf", area] = paragraph_reader(t, a, diskretion, public, most)
         for col, row in (("sager", "sager"), ("omgjort", "omgjorte")):
             same.append((("oversigt", (row, area)), (("paragraf", area), (col, "i alt"))))
@@ -349,12 +349,12 @@ def document_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Read
             ]
         same.append((("oversigt", ("omgjorte", area)), ("bilag2", (area, "aarsag", "i alt"))))
         if a.omgjorte:
-            t = tables.klagesager_reasons(a, year.hidden, "X", "k.csv", diskretion)
+            t = tables.klagesager_reasons(a, year.hidden, "X", diskretion)
             part["aarsag", area] = area_reader(t, [n for _, n in a.aarsager], a.omgjorte, diskretion, public, most)
             same.append((("oversigt", ("omgjorte", area)), (("aarsag", area), "i alt")))
             same += [((("aarsag", area), i), ("bilag2", (area, "aarsag", x))) for i, (x, _) in enumerate(a.aarsager)]
         if a.counts.hjemvist:
-            t = tables.klagesager_follow_up(a, year.hidden, "X", "k.csv", diskretion)
+            t = tables.klagesager_follow_up(a, year.hidden, "X", diskretion)
             by_label = {label: value for value, label in tables.FOLLOW_UP_LABELS.items()}
             values = [by_label[row[0]] for row in t.rows]
             again = {values.index(ks.APPEALED_AGAIN): values.index("fastholdt")} if ks.APPEALED_AGAIN in values else {}
@@ -412,7 +412,7 @@ def test_the_example_hides_what_would_give_a_small_count_away(diskretion):
     inputs = load_inputs(EXAMPLE)
     cf = compute(replace(inputs, case=replace(inputs.case, diskretion=diskretion)))
     year = cf.klagesager.year(AAR)
-    overview = tables.klagesager_overview(year, "klagesager.csv", diskretion)
+    overview = tables.klagesager_overview(year, diskretion)
     assert overview_reader(overview, year, diskretion, True).protected() == []
     # the issue's shape: a small number of repeat complainants is never shown beside the number of their cases
     rows = {r[0]: r[1:] for r in overview.rows}

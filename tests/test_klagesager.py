@@ -362,7 +362,7 @@ def test_bilag1_tables(known_packet):
     assert rows["Borgere"] == ("2", "2", "3", "6")
     assert rows["Sager fra borgere med mere end én sag"] == ("4", "0", "3", "8")
     assert rows["Heraf delvist hjemvist"] == ("1", "0", "1", "2")
-    assert overview.source == "Forvaltningens registrering af klagesagerne (klagesager.csv)."
+    assert overview.source == "Forvaltningens registrering af klagesagerne."
     paragraphs = t["Socialområdet – øvrige: klagesager fordelt på paragraffer, 2024"]
     assert paragraphs.rows == (("SEL § 83", "2", "2"), ("SEL § 112", "2", "1"), ("SEL § 113", "1", "1"))
     assert paragraphs.total == ("I alt", "5", "4")

@@ -67,7 +67,7 @@ def test_final_with_the_council_decision(tmp_path):
     assert not doc.draft and doc.date == date(2025, 11, 6)
     text = text_of(doc)
     assert "Allerød Byråd behandlede den 6. november 2025 danmarkskortet for 2024" in text
-    assert "ikke udarbejder en handleplan" in text and '"Indstillingen godkendt."' in text
+    assert "ikke udarbejder en handleplan" in text and "»Indstillingen godkendt.«" in text
     assert "Udkast" not in text and "endnu ikke" not in text
     assert "63 % (41 af 65)" in text and "44 % (20 af 45)" in text and "45 %" in text
 

@@ -1,4 +1,5 @@
-"""Names that depend on the year and the municipality: the ministry, the laws and the council."""
+"""Names that depend on the year and the municipality: the ministry, the laws, the council and the municipality's own
+official name."""
 
 from __future__ import annotations
 
@@ -61,3 +62,53 @@ def test_the_case_names_its_own_council(tmp_path):
     default = load_case(make_case(tmp_path, name="a", sag_toml_patch={"kompetence": DELETE}))
     own = load_case(make_case(tmp_path, name="b", sag_toml_patch={"kompetence": "Kommunalbestyrelsen"}))
     assert (default.council, own.council) == ("Byrådet", "Kommunalbestyrelsen")
+
+
+@pytest.mark.parametrize(
+    ("kommune", "official"),
+    [
+        ("København", "Københavns Kommune"),
+        ("Bornholm", "Bornholms Regionskommune"),
+        ("Lyngby-Taarbæk", "Lyngby-Taarbæk Kommune"),
+        ("Ærø", "Ærø Kommune"),
+        ("Vesthimmerlands", "Vesthimmerlands Kommune"),
+    ],
+)
+def test_the_official_name_from_the_municipality_table(kommune, official):
+    assert kommuner.official_name(kommune) == official
+
+
+def test_every_other_municipality_is_its_short_name_and_kommune():
+    exceptions = {"København": "Københavns Kommune", "Bornholm": "Bornholms Regionskommune"}
+    names = {k: kommuner.official_name(k) for k in kommuner.regions()}
+    assert len(names) == 98
+    assert names == {k: exceptions.get(k, f"{k} Kommune") for k in names}
+
+
+@pytest.mark.parametrize(
+    ("name", "genitive"),
+    [
+        ("Københavns Kommune", "Københavns Kommunes"),
+        ("Bornholms Regionskommune", "Bornholms Regionskommunes"),
+        ("Allerød Kommune", "Allerød Kommunes"),
+        ("Aarhus", "Aarhus'"),
+        ("Marx", "Marx'"),
+        ("Schultz", "Schultz'"),
+        ("Fanø", "Fanøs"),
+    ],
+)
+def test_the_possessive_takes_an_apostrophe_after_s_x_and_z(name, genitive):
+    from reportgen.domain.danish import possessive
+
+    assert possessive(name) == genitive
+
+
+def test_the_author_is_the_official_name_unless_the_case_names_one(tmp_path):
+    from casefactory import DELETE
+
+    kbh = load_case(make_case(tmp_path, name="a", sag_toml_patch={"kommune": "København", "forfatter": DELETE}))
+    own = load_case(
+        make_case(tmp_path, name="b", sag_toml_patch={"kommune": "Bornholm", "forfatter": "Center for Social"})
+    )
+    assert (kbh.official_name, kbh.author) == ("Københavns Kommune", "Københavns Kommune")
+    assert (own.official_name, own.author) == ("Bornholms Regionskommune", "Center for Social")

@@ -157,7 +157,7 @@ def test_a_target_for_a_later_year_is_provisional(known):
 
 
 def test_the_summary_counts_every_verdict(known):
-    assert "Af målene blev 8 nået og 6 ikke nået, mens 2 ikke kan opgøres med årets tal." in known[1]
+    assert "Af målene blev otte nået og seks ikke nået, mens to ikke kan opgøres med årets tal." in known[1]
 
 
 def test_a_vanished_forvaltningsomraade_is_not_guessed(known):
@@ -237,7 +237,7 @@ def test_initiatives_in_every_status(tmp_path):
     assert [s.status for s in fu.initiatives] == list(STATUSES)
     assert all(s.updated for s in fu.initiatives)
     sag, bilag2 = text(docs.sagsfremstilling), text(docs.bilag2)
-    assert "Af indsatserne er 1 planlagt, 1 igangsat, 1 gennemført, 1 udskudt og 1 opgivet." in sag
+    assert "Af indsatserne er én planlagt, én igangsat, én gennemført, én udskudt og én opgivet." in sag
     assert "Afsluttet i juni." in sag and "Flyttet et år." in sag
     for status in STATUSES:
         assert f"Status: {status}." in bilag2
@@ -269,7 +269,7 @@ def test_statuses_left_out_of_this_years_plan(tmp_path):
     sag = text(docs.sagsfremstilling)
     assert "igangsat (som i 2024)" in sag
     assert (
-        "For 'Gammel og åben' er status som i handleplanen for 2024, fordi indsatsen ikke er med i årets handleplan."
+        "For »Gammel og åben« er status som i handleplanen for 2024, fordi indsatsen ikke er med i årets handleplan."
         in sag
     )
     warnings = [str(w) for w in cf.warnings]

@@ -23,8 +23,8 @@ from reportgen.resources import PROSE_TEMPLATES
 SENTENCES = {
     "udarbejdes": "udarbejdes en handleplan, der skal styrke den juridiske kvalitet i kommunens sagsbehandling, og "
     "handleplanen i bilag 2 godkendes.",
-    "videreføres": 'arbejdet med handleplanen i bilag 2, "Handleplan for kvalitetsudvikling på baggrund af '
-    'Ankestyrelsens afgørelser", videreføres efter retssikkerhedslovens § 79 b, stk. 2.',
+    "videreføres": "arbejdet med handleplanen i bilag 2, »Handleplan for kvalitetsudvikling på baggrund af "
+    "Ankestyrelsens afgørelser«, videreføres efter retssikkerhedslovens § 79 b, stk. 2.",
     "udarbejdes-ikke": "ikke udarbejdes en handleplan, og Ankestyrelsen orienteres om beslutningen, som loven kræver.",
 }
 REVISE = Recommendation(

@@ -160,7 +160,7 @@ def _document(inputs: Inputs, slug: str, title: str, blocks: tuple[Block, ...], 
         slug=slug,
         title=title,
         subtitle=" · ".join(p for p in parts if p),
-        header=f"{case.author} – {case.titel}",
+        header=f"{case.official_name} – {case.titel}",
         draft=case.draft,
         date=case.document_date,
         author=case.author,
@@ -243,18 +243,18 @@ def _klagesager_tables(inputs: Inputs, cf: CaseFigures, labels: dict[str, str]) 
     year = records.year(cf.aar) if records else None
     if records is None or year is None:
         return {}
-    file, diskretion = records.file, inputs.case.diskretion
-    out: dict[str, tuple[Block, ...]] = {"tabel:klagesager": (tables.klagesager_overview(year, file, diskretion),)}
+    diskretion = inputs.case.diskretion
+    out: dict[str, tuple[Block, ...]] = {"tabel:klagesager": (tables.klagesager_overview(year, diskretion),)}
     for area in year.covered:
         a = year.area(area)
         out[f"tabel:{area}:paragraffer"] = (
-            (tables.klagesager_paragraphs(a, year.hidden, labels[area], file, diskretion),) if a.counts.afgjorte else ()
+            (tables.klagesager_paragraphs(a, year.hidden, labels[area], diskretion),) if a.counts.afgjorte else ()
         )
         out[f"tabel:{area}:aarsager"] = (
-            (tables.klagesager_reasons(a, year.hidden, labels[area], file, diskretion),) if a.omgjorte else ()
+            (tables.klagesager_reasons(a, year.hidden, labels[area], diskretion),) if a.omgjorte else ()
         )
         out[f"tabel:{area}:opfoelgning"] = (
-            (tables.klagesager_follow_up(a, year.hidden, labels[area], file, diskretion),) if a.counts.hjemvist else ()
+            (tables.klagesager_follow_up(a, year.hidden, labels[area], diskretion),) if a.counts.hjemvist else ()
         )
     return out
 
@@ -415,5 +415,5 @@ def _map_source(inputs: Inputs, mf: ranking.MapFigures) -> str:
     records = [stats.get(k, mf.aar, mf.omraade) for k, _ in mf.procenter] + [stats.get(HELE_LANDET, mf.aar, mf.omraade)]
     kilder = [r.kilde for r in records if r and r.kilde]
     ordered = sorted(dict.fromkeys(kilder), key=lambda k: -kilder.count(k))
-    statistics = tables.source_line(ordered, f"Ankestyrelsens statistik ({stats.file})")
+    statistics = tables.source_line(ordered, tables.statistics_source(stats))
     return f"{statistics.rstrip('.')}. {maps.ATTRIBUTION}."

@@ -108,10 +108,10 @@ def missing_sentence(m: Measurement) -> str:
 
 
 def _landet_suffix(m: Measurement) -> str:
-    """ " (landsplan 52 %)" for a target compared with the national rate."""
+    """ ", landsplan 52 %" for a target compared with the national rate (after the value's own parenthesis)."""
     if m.landet is None or m.landet.shown is None:
         return ""
-    return f" (landsplan {_amount(m.landet.shown, m.figure)})"
+    return f", landsplan {_amount(m.landet.shown, m.figure)}"
 
 
 def _number_word(n: int, neuter: bool = False) -> str:
@@ -126,8 +126,9 @@ def _counted(n: int, singular: str, plural: str) -> str:
 
 
 def status_summary(counts: dict[str, int]) -> str:
-    """ "2 gennemført, 2 igangsat og 1 udskudt" in the order of STATUSES, leaving out zeros."""
-    return d.join([f"{d.count(counts[s])} {s}" for s in STATUSES if counts.get(s)])
+    """ "to gennemført, to igangsat og én udskudt" (initiatives, counted in words like the plan's other small
+    counts) in the order of STATUSES, leaving out zeros."""
+    return d.join([f"{d.in_words(counts[s])} {s}" for s in STATUSES if counts.get(s)])
 
 
 # --- Bilag 2 ---------------------------------------------------------------------------------------------------
@@ -139,7 +140,7 @@ def plan_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
     assert pf is not None and pf.plan is not None
     plan = pf.plan
     return {
-        "kommune": inputs.case.kommune,
+        "officielt_navn": inputs.case.official_name,
         "aar": cf.aar,
         "naeste_aar": cf.aar + 1,
         "kompetence": inputs.case.council,
@@ -228,10 +229,11 @@ def carried_ctx(pf: PlanFigures, fu: FollowUp) -> dict:
 
 
 def outcome_summary(fu: FollowUp) -> str:
-    """ "2 nået og 1 ikke nået" for the targets of last year's plan that could be measured ("" when none)."""
+    """ "to nået og ét ikke nået" for the targets ("mål", counted in words) of last year's plan that could be
+    measured ("" when none)."""
     n = fu.outcome_counts()
     words: dict[Outcome, str] = {"naaet": "nået", "ikke-naaet": "ikke nået"}
-    return d.join([f"{d.count(n[o])} {w}" for o, w in words.items() if n[o]])
+    return d.join([f"{d.in_words(n[o], neuter=True)} {w}" for o, w in words.items() if n[o]])
 
 
 def _shown_rate(c: Counts | None) -> int | None:
@@ -342,7 +344,7 @@ def baseline_table(cf: CaseFigures, inputs: Inputs) -> Table:
         header=header,
         rows=tuple(rows),
         align=label_and_numbers(len(header) - 1),
-        source=tables.source_line(kilder, f"Ankestyrelsens statistik ({inputs.statistik.file})."),
+        source=tables.source_line(kilder, tables.statistics_source(inputs.statistik)),
         notes=(
             "Procent (antal realitetsbehandlede sager). Ændringen er i procentpoint mellem de viste procenter. "
             "Øvrige er socialområdet generelt fratrukket børne- og voksenhandicapområdet.",
@@ -365,9 +367,7 @@ def reasons_table(cf: CaseFigures, inputs: Inputs) -> Table | None:
         return None
     if not any(year.hidden.shown(("aarsag", ks.TOTAL, reason)) for reason, _ in year.area(ks.TOTAL).aarsager):
         return None  # discretion hides every reason: a table of "x" tells the reader nothing
-    return tables.klagesager_reasons(
-        year.area(ks.TOTAL), year.hidden, _records_label(year), records.file, inputs.case.diskretion
-    )
+    return tables.klagesager_reasons(year.area(ks.TOTAL), year.hidden, _records_label(year), inputs.case.diskretion)
 
 
 def paragraphs_table(cf: CaseFigures, inputs: Inputs) -> Table | None:
@@ -382,7 +382,7 @@ def paragraphs_table(cf: CaseFigures, inputs: Inputs) -> Table | None:
     cell = tables.CaseCounts(year.hidden, inputs.case.diskretion)
     rows = tuple(
         (
-            name,
+            d.upper_first(d.provision(name)),
             cell(("paragraf", ks.TOTAL, name, "sager"), c.afgjorte),
             cell(("paragraf", ks.TOTAL, name, "omgjort"), c.omgjorte),
         )
@@ -394,18 +394,25 @@ def paragraphs_table(cf: CaseFigures, inputs: Inputs) -> Table | None:
         header=("Paragraf", "Sager", "Heraf omgjort"),
         rows=rows,
         align=("left", "right", "right"),
-        source=tables.records_source(records.file),
+        source=tables.RECORDS_SOURCE,
         notes=cell.notes(f"De {_counted(len(top), 'paragraf', 'paragraffer')} med flest omgjorte sager, {where}."),
     )
 
 
+def plan_name(plan: Plan) -> str:
+    """A plan as the reader knows it, by the map year it was made on: "handleplanen for 2024" (never its file)."""
+    return f"handleplanen for {plan.aar}"
+
+
 def _plan_source(plan: Plan, inputs: Inputs, targets: tuple[Measurement, ...]) -> str:
-    """The source of a table of targets: the plan file and the data its values are computed from."""
-    data = [inputs.statistik.file]
+    """The source of a table of targets: the plan and the data its values are computed from, as the reader knows
+    them, and the `kilde` texts of the figures as written."""
+    data = [tables.STATISTICS]
     if inputs.forvaltning and any(m.maal.forvaltningsomraade for m in targets):
-        data.append(inputs.forvaltning.file)
-    data += [m.baseline.kilde for m in targets if m.baseline and m.baseline.kilde]
-    return f"handleplanen ({plan.file}); værdierne er beregnet af {d.join(list(dict.fromkeys(data)))}."
+        data.append(d.lower_first(tables.FORVALTNING_SOURCE))
+    kilder = [m.baseline.kilde for m in targets if m.baseline and m.baseline.kilde]
+    computed = f"{plan_name(plan)}; værdierne er beregnet af {d.join(data)}."
+    return tables.source_line([computed, *kilder], computed)
 
 
 def targets_table(pf: PlanFigures, inputs: Inputs, aar: int) -> Table:
@@ -460,7 +467,7 @@ def initiatives_table(pf: PlanFigures) -> Table:
         header=("Indsats", "Mål/tema", "Ansvarlig", "Frist", "Status"),
         rows=rows,
         align=("left", "left", "left", "left", "left"),
-        source=f"handleplanen ({plan.file}).",
+        source=f"{plan_name(plan)}.",
     )
 
 
@@ -482,14 +489,14 @@ def follow_up_ctx(inputs: Inputs, cf: CaseFigures) -> dict | None:
         "antal_indsatser": _counted(len(fu.initiatives), "indsats", "indsatser"),
         "har_maal": bool(fu.targets),
         "maal_resultat": outcome_summary(fu),
-        "kan_ikke_antal": d.count(n["kan-ikke-opgoeres"]) if n["kan-ikke-opgoeres"] else None,
+        "kan_ikke_antal": d.in_words(n["kan-ikke-opgoeres"], neuter=True) if n["kan-ikke-opgoeres"] else None,
         "alle_kan_ikke": n["kan-ikke-opgoeres"] == len(fu.targets),
         "foreloebige": d.join([m.maal.id for m in provisional]),
         "en_foreloebig": len(provisional) == 1,
         "kan_ikke": [{"id": m.maal.id, "grund": missing_sentence(m)} for m in fu.targets if m.missing],
         "status": status_summary(fu.status_counts()),
         "opdateret": fu.status_source is not None,
-        "ikke_opdateret": d.join([f"'{s.indsats.titel}'" for s in stale]),
+        "ikke_opdateret": d.join([d.quoted(s.indsats.titel) for s in stale]),
         "en_ikke_opdateret": len(stale) == 1,
         "alle_ikke_opdateret": not any(s.updated for s in fu.initiatives),
         "bilag2": inputs.case.handleplan.recommendation.plan and inputs.plan is not None,
@@ -530,9 +537,9 @@ def follow_up_initiatives_table(fu: FollowUp) -> Table:
         text = s.status if s.updated else f"{s.status} (som i {fu.plan.aar})"
         return f"{text}, frist {d.long_date((s.current or s.indsats).frist)}"
 
-    source = f"handleplanen for {fu.plan.aar} ({fu.plan.file})"
+    source = plan_name(fu.plan)
     if fu.status_source:
-        source += f" og årets status ({fu.status_source})"
+        source += f" og årets status i handleplanen for {fu.aar}"
     return Table(
         caption=f"Indsatserne i handleplanen for {fu.plan.aar} og deres status",
         header=("Indsats", "Status", "Bemærkning"),

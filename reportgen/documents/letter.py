@@ -31,7 +31,7 @@ def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
         return None
     decision = council_decision(case)
     ctx = {
-        "kommune": case.kommune,
+        "officielt_navn": case.official_name,
         "aar": case.aar,
         "forrige_aar": case.aar - 1,
         "kompetence": case.council,
@@ -60,7 +60,7 @@ def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
         slug=SLUG,
         title=TITLE,
         subtitle=subtitle,
-        header=f"{case.author} – Orientering af Ankestyrelsen",
+        header=f"{case.official_name} – Orientering af Ankestyrelsen",
         draft=case.draft or decision is None,
         date=decision.dato if decision else case.document_date,
         author=case.author,

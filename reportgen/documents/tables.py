@@ -16,39 +16,57 @@ from reportgen.figures import rates as f
 from reportgen.figures.case import AreaYear, CaseFigures
 from reportgen.figures.discretion import Suppression
 from reportgen.inputs import Inputs
+from reportgen.inputs.statistics import Statistics
 
 OUTCOME_HEADERS = ("Stadfæstet", "Ændret/ophævet", "Hjemvist")
 # Soft hyphens let long headers break inside narrow numeric columns.
 RATE_HEADER = "Omgørelses\u00adprocent"
 REALITET_HEADER = "Realitets\u00adbehandlede"
 ALL_HEADER = "Omgjort af alle afgjorte"
+# The sources as the reader knows them: no file name or folder of the case reaches a published document.
+STATISTICS = "Ankestyrelsens statistik"
+FORVALTNING_SOURCE = "Kommunens egen opgørelse af klagesagerne fordelt på forvaltningsområder"
+RECORDS_SOURCE = "Forvaltningens registrering af klagesagerne."
 
 
 def source_line(kilder: Sequence[str | None], fallback: str) -> str:
-    """The source note (writers prefix "Kilde:"): the `kilde` texts of the rows a table shows, grouped by source.
+    """The source note (writers prefix "Kilde:"): the distinct `kilde` texts of the rows a table shows, each
+    exactly as written, in order of first use and ended with a full stop.
 
-    A `kilde` is "source: remark; remark …" (or just "source"). Each source is named once, with its distinct
-    remarks after a colon; sources are separated by full stops. A row without `kilde` counts as `fallback`
-    (the file the figures were read from), which is also the whole line when no row names a source.
+    A row without `kilde` counts as `fallback` (the source as the reader knows it). A text that another one begins
+    with ("Illustrativ" beside "Illustrativ; kun procenten er offentliggjort") is said by that one and left out.
     """
-    groups: dict[str, tuple[str, list[str]]] = {}
+    texts: dict[str, str] = {}
     for kilde in kilder:
-        parts = [p.strip() for p in (kilde or fallback).split(";") if p.strip()]
-        if not parts:
-            continue
-        source, _, remark = (p.strip() for p in parts[0].partition(": "))
-        _, remarks = groups.setdefault(source.casefold(), (source, []))
-        for r in ([remark] if remark else []) + parts[1:]:
-            if r.casefold() not in (known.casefold() for known in remarks):
-                remarks.append(r)
-    lines = [f"{source}: {'; '.join(remarks)}" if remarks else source for source, remarks in groups.values()]
-    return " ".join(line.rstrip(".") + "." for line in lines) if lines else fallback
+        text = " ".join((kilde or fallback).split())
+        if text:
+            texts.setdefault(text.casefold(), text)
+    kept = [text for folded, text in texts.items() if not any(_continues(other, folded) for other in texts)]
+    return " ".join(text if text.endswith((".", "!", "?")) else f"{text}." for text in kept)
+
+
+def _continues(longer: str, text: str) -> bool:
+    """Whether `longer` is `text` followed by more after a punctuation mark."""
+    return len(longer) > len(text) and longer.startswith(text) and longer[len(text)] in ";:,."
+
+
+def extract_years(years: Sequence[int]) -> str:
+    """The years an extract covers: "2021–2024" when they follow each other, else "2021, 2023 og 2024"."""
+    ordered = sorted(set(years))
+    contiguous = ordered == list(range(ordered[0], ordered[-1] + 1)) if ordered else True
+    return d.period(ordered) if contiguous else d.years_text(ordered)
+
+
+def statistics_source(stats: Statistics) -> str:
+    """Ankestyrelsen's statistics as the reader knows them, with the years the extract covers (never its file)."""
+    years = sorted({aar for (_, aar, _) in stats.records})
+    return f"Ankestyrelsens statistik, udtræk af tallene for {extract_years(years)}" if years else STATISTICS
 
 
 def _stat_sources(inputs: Inputs, keys: list[tuple[str, int, str]]) -> str:
     """The source line for the statistics records a table shows; Ankestyrelsen's statistics where they name none."""
     records = [r for key in keys if (r := inputs.statistik.get(*key)) is not None]
-    return source_line([r.kilde for r in records], f"Ankestyrelsens statistik ({inputs.statistik.file})")
+    return source_line([r.kilde for r in records], statistics_source(inputs.statistik))
 
 
 def tabel1(cf: CaseFigures, inputs: Inputs) -> Table:
@@ -100,8 +118,8 @@ def _left_out(cf: CaseFigures, rows: bool = True) -> list[str]:
     earlier = [y for y in cf.udeladte_aar if danmarkskort.FIRST_YEAR <= y < cf.years[-1]]
     between = [y for y in cf.udeladte_aar if y > cf.years[-1]]
     if between:
-        them = "året" if len(between) == 1 else "årene"
-        notes.append(f"{d.years_text(between)} er ikke med, fordi udtrækket ikke har tal for {them}.")
+        them = "året er" if len(between) == 1 else "årene er"
+        notes.append(f"Udtrækket har ingen tal for {d.years_text(between)}, så {them} ikke med.")
     if earlier:
         notes.append(f"Udtrækket har ingen tal fra før {cf.years[-1]}.")
     return notes
@@ -139,7 +157,7 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: Denominator) -> Table:
         )
     if all_decided:
         notes.append(
-            '"Omgjort af alle afgjorte" er kommunens egen opgørelse: ændrede/ophævede og hjemviste sager '
+            f"{d.quoted(ALL_HEADER)} er kommunens egen opgørelse: ændrede/ophævede og hjemviste sager "
             "i procent af alle afgjorte sager, også de afviste. Den er derfor lavere end eller lig med "
             "Ankestyrelsens omgørelsesprocent."
         )
@@ -153,9 +171,7 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: Denominator) -> Table:
         rows=tuple(cells(r.navn, r.counts) for r in cf.tabel2),
         total=cells("I alt", cf.tabel2_total),
         align=label_and_numbers(len(header) - 1),
-        source=source_line(
-            [r.kilde for r in inputs.forvaltning.year(cf.aar)], f"Kommunens opgørelse ({inputs.forvaltning.file})"
-        ),
+        source=source_line([r.kilde for r in inputs.forvaltning.year(cf.aar)], FORVALTNING_SOURCE),
         notes=tuple(notes),
     )
 
@@ -266,20 +282,14 @@ class CaseCounts:
         """The table's notes, with the discretion note when a cell was hidden."""
         hidden = []
         if "small" in self.used:
-            hidden.append(
-                f'Af hensyn til diskretion vises antal under {self.diskretion} som "<{d.NBSP}{self.diskretion}".'
-            )
+            shown_as = d.quoted(f"<{d.NBSP}{self.diskretion}")
+            hidden.append(f"Af hensyn til diskretion vises antal under {self.diskretion} som {shown_as}.")
         if "derivable" in self.used:
             hidden.append(
-                f'"{DERIVABLE}" er et tal, der er udeladt af hensyn til diskretion, fordi et antal under '
+                f"{d.quoted(DERIVABLE)} er et tal, der er udeladt af hensyn til diskretion, fordi et antal under "
                 f"{self.diskretion} ellers kunne regnes ud fra tabellens øvrige tal."
             )
         return tuple(n for n in (*notes, " ".join(hidden)) if n)
-
-
-def records_source(file: str) -> str:
-    """The source line of a table from the case-level records."""
-    return f"Forvaltningens registrering af klagesagerne ({file})."
 
 
 OVERVIEW_LABELS = {
@@ -294,11 +304,17 @@ OVERVIEW_LABELS = {
 }
 
 
-def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None) -> Table:
+def klagesager_overview(year: ks.YearFigures, diskretion: int | None) -> Table:
     """Bilag 1: citizens and cases per covered area and, when every area is covered, in all."""
     cell = CaseCounts(year.hidden, diskretion)
     codes = (*year.covered, ks.TOTAL) if year.complete else year.covered
     areas = [year.area(a) for a in codes]
+    several = (
+        "En borger med sager på flere områder tæller med under hvert af dem"
+        + (", men kun én gang i kolonnen »I alt«." if ks.TOTAL in codes else ".")
+        if len(year.covered) > 1
+        else ""
+    )
     return Table(
         caption=f"Klagesager og borgere fordelt på områder, {year.aar}"
         if len(year.covered) > 1
@@ -309,19 +325,17 @@ def klagesager_overview(year: ks.YearFigures, file: str, diskretion: int | None)
             for row, label in OVERVIEW_LABELS.items()
         ),
         align=label_and_numbers(len(areas)),
-        source=records_source(file),
+        source=RECORDS_SOURCE,
         notes=cell.notes(
             "Hver sag tæller med sit mest vidtgående udfald for borgeren: ændring eller ophævelse før hjemvisning "
             "før stadfæstelse; afvist er en sag kun, når intet i den blev realitetsbehandlet.",
             "Delvist hjemvist: en del af afgørelsen blev hjemvist og resten stadfæstet; sagen tæller som hjemvist.",
-            'En borger med sager på flere områder tæller med under hvert af dem, men kun én gang i kolonnen "I alt".',
+            several,
         ),
     )
 
 
-def klagesager_paragraphs(
-    a: ks.AreaFigures, hidden: Suppression, label: str, file: str, diskretion: int | None
-) -> Table:
+def klagesager_paragraphs(a: ks.AreaFigures, hidden: Suppression, label: str, diskretion: int | None) -> Table:
     """Bilag 1: one area's cases per paragraph, most frequent first, with the reversed ones."""
     cell = CaseCounts(hidden, diskretion)
     key = ("paragraf", a.omraade)
@@ -330,7 +344,11 @@ def klagesager_paragraphs(
         caption=f"{label}: klagesager fordelt på paragraffer, {a.aar}",
         header=("Paragraf", "Sager", "Heraf omgjort"),
         rows=tuple(
-            (d.upper_first(name), cell((*key, name, "sager"), c.afgjorte), cell((*key, name, "omgjort"), c.omgjorte))
+            (
+                d.upper_first(d.provision(name)),
+                cell((*key, name, "sager"), c.afgjorte),
+                cell((*key, name, "omgjort"), c.omgjorte),
+            )
             for name, c in a.paragraffer
         ),
         total=(
@@ -339,12 +357,12 @@ def klagesager_paragraphs(
             cell((*key, ks.TOTAL, "omgjort"), a.omgjorte),
         ),
         align=("left", "right", "right"),
-        source=records_source(file),
+        source=RECORDS_SOURCE,
         notes=cell.notes("Sager omfatter også afviste sager." if afviste else ""),
     )
 
 
-def klagesager_reasons(a: ks.AreaFigures, hidden: Suppression, label: str, file: str, diskretion: int | None) -> Table:
+def klagesager_reasons(a: ks.AreaFigures, hidden: Suppression, label: str, diskretion: int | None) -> Table:
     """Bilag 1: one area's reversed cases per reason, most frequent first."""
     cell = CaseCounts(hidden, diskretion)
     return Table(
@@ -356,14 +374,12 @@ def klagesager_reasons(a: ks.AreaFigures, hidden: Suppression, label: str, file:
         ),
         total=("I alt", cell(("aarsag", a.omraade, ks.TOTAL), a.omgjorte)),
         align=("left", "right"),
-        source=records_source(file),
+        source=RECORDS_SOURCE,
         notes=cell.notes("Årsagen er den, kommunen har registreret for den ændrede, ophævede eller hjemviste sag."),
     )
 
 
-def klagesager_follow_up(
-    a: ks.AreaFigures, hidden: Suppression, label: str, file: str, diskretion: int | None
-) -> Table:
+def klagesager_follow_up(a: ks.AreaFigures, hidden: Suppression, label: str, diskretion: int | None) -> Table:
     """Bilag 1: what became of one area's hjemviste cases."""
     cell = CaseCounts(hidden, diskretion)
     n = a.follow_up
@@ -374,7 +390,7 @@ def klagesager_follow_up(
     )
     again = (
         "Heraf påklaget igen: afgørelser, kommunen fastholdt, og som borgeren har påklaget igen. De tæller med i "
-        'rækken ovenover og ikke igen i rækken "I alt"; en ny klage er en ny klagesag.'
+        "rækken ovenover og ikke igen i rækken »I alt«; en ny klage er en ny klagesag."
         if n[ks.APPEALED_AGAIN]
         else "En ny klage over den nye afgørelse er en ny klagesag."
     )
@@ -384,6 +400,6 @@ def klagesager_follow_up(
         rows=rows,
         total=("I alt", cell(("opfoelgning", a.omraade, ks.TOTAL), a.counts.hjemvist)),
         align=("left", "right"),
-        source=records_source(file),
+        source=RECORDS_SOURCE,
         notes=cell.notes("Status ved opgørelsen.", again),
     )

@@ -150,9 +150,27 @@ def lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
 
 
+def provision(label: str) -> str:
+    """A paragraph as a sentence names it, its law in the genitive: "Serviceloven § 42" → "servicelovens § 42",
+    "Barnets lov § 32" → "barnets lov § 32"; a label in capitals ("SEL § 83") is left as it is."""
+    law = re.match(r"(\w+loven)(?=\s+§)", label, re.IGNORECASE)
+    return lower_first(f"{law.group(1)}s{label[law.end() :]}" if law else label)
+
+
 def upper_first(text: str) -> str:
     """A label as the start of a table cell writes it: "skøn" → "Skøn"."""
     return text[:1].upper() + text[1:]
+
+
+def quoted(text: str) -> str:
+    """A quotation or a title in the documents' Danish quotation marks: »…« (the templates write them as such)."""
+    return f"»{text}«"
+
+
+def possessive(name: str) -> str:
+    """The genitive of a name, formed on its last word: "Københavns Kommune" → "Københavns Kommunes", "Aarhus" →
+    "Aarhus'" (a name ending in s, x or z takes an apostrophe, as Retskrivningsordbogen has it)."""
+    return f"{name}'" if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
 
 
 def join(items: list[str], conjunction: str = "og") -> str:

@@ -1,4 +1,5 @@
-"""The 98 Danish municipalities as Ankestyrelsen names them, their regions and councils, and "Hele landet"."""
+"""The 98 Danish municipalities as Ankestyrelsen names them, their official names, regions and councils, and "Hele
+landet"."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ def council(name: str) -> str:
     "Kommunalbestyrelsen" where kommuner.csv does not say otherwise."""
     names = {row["kommune"]: row["kommunalbestyrelse"] for row in _table()}
     return names.get(name) or STATUTORY_COUNCIL
+
+
+def official_name(name: str) -> str:
+    """The municipality as an authority names itself ("Allerød Kommune", "Københavns Kommune", "Bornholms
+    Regionskommune"), from kommuner.csv; "<name> Kommune" for a name the table does not hold."""
+    names = {row["kommune"]: row["officielt_navn"] for row in _table()}
+    return names.get(name) or f"{name} Kommune"
 
 
 @cache

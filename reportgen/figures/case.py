@@ -115,6 +115,11 @@ class CaseFigures:
         """Tabel 2's rows marked i_danmarkskort, summed."""
         return total(r.counts for r in self.tabel2 if r.i_danmarkskort) if self.tabel2 else None
 
+    @property
+    def tabel2_uden_for(self) -> Counts | None:
+        """Tabel 2's rows outside the danmarkskort, summed."""
+        return total(r.counts for r in self.tabel2 if not r.i_danmarkskort) if self.tabel2 else None
+
     def area(self, omraade: str) -> tuple[AreaYear, ...]:
         """One Bilag 1 area's years, newest first."""
         return self.areas[BILAG_AREAS.index(omraade)]

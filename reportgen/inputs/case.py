@@ -189,9 +189,14 @@ class Case:
         return self.ministerium or danmarkskort.ministry(self.aar)
 
     @property
+    def official_name(self) -> str:
+        """The municipality as an authority: its official name ("Københavns Kommune"), from kommuner.csv."""
+        return kommuner.official_name(self.kommune)
+
+    @property
     def author(self) -> str:
-        """The municipality as the documents' author."""
-        return self.forfatter or f"{self.kommune} Kommune"
+        """The documents' author: `forfatter`, else the municipality's official name."""
+        return self.forfatter or self.official_name
 
     @property
     def document_date(self) -> date:

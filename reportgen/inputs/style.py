@@ -24,7 +24,9 @@ from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
 from reportgen.domain import colours
+from reportgen.domain.danish import possessive
 from reportgen.domain.errors import InputError, Problem, ProblemList, suggest
+from reportgen.domain.kommuner import official_name
 from reportgen.domain.privacy import Ids
 from reportgen.inputs import files
 from reportgen.inputs.case import TableReader, key, parse_toml, schema
@@ -353,7 +355,8 @@ def _check_contrast(tokens: Tokens, display: str, problems: ProblemList) -> None
 
 
 def _logo(root: Path, shown: str, read: Reader, kommune: str, height: float, problems: ProblemList) -> Logo | None:
-    """The logo (logo.png, and logo.svg beside it) with the alt text "<kommune> Kommunes logo"."""
+    """The logo (logo.png, and logo.svg beside it) with the alt text on the official name ("Københavns Kommunes
+    logo")."""
     for path in sorted(root.glob("logo.*")):
         if path.name.lower() not in (LOGO_PNG, LOGO_SVG) or path.name != path.name.lower():
             problems.add(
@@ -375,7 +378,7 @@ def _logo(root: Path, shown: str, read: Reader, kommune: str, height: float, pro
             )
     if png is None:
         return None
-    return Logo(png, svg, f"{kommune} Kommunes logo", height)
+    return Logo(png, svg, f"{possessive(official_name(kommune))} logo", height)
 
 
 def _check_png(data: bytes, display: str, problems: ProblemList) -> None:

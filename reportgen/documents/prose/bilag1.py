@@ -22,7 +22,7 @@ def bilag1_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
     """Everything the Bilag 1 template receives."""
     case = inputs.case
     return {
-        "kommune": case.kommune,
+        "officielt_navn": case.official_name,
         "aar": case.aar,
         "boernehandicap_paragraffer": danmarkskort.boernehandicap_provisions(case.aar),
         "n": counts_ctx(cf.current),

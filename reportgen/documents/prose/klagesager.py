@@ -49,9 +49,10 @@ def klagesager_ctx(case: Case, cf: CaseFigures) -> dict | None:
     }
 
 
-def _reversed_paragraphs(year: ks.YearFigures, most: int = 3) -> str | None:
+def _reversed_paragraphs(year: ks.YearFigures, most: int = 3) -> dict | None:
     """What the reversed cases concerned: the (up to three) paragraphs with most of them (two or more), each with
-    its count as Bilag 1's paragraph table shows it; a paragraph whose count is hidden there is not named."""
+    its count as Bilag 1's paragraph table shows it; a paragraph whose count is hidden there is not named. `alle`
+    when they are every reversed case, so that "oftest" introduces only a strict subset."""
     shown = [
         (c.omgjorte, name, area)
         for area in year.covered
@@ -59,7 +60,12 @@ def _reversed_paragraphs(year: ks.YearFigures, most: int = 3) -> str | None:
         if c.omgjorte > 1 and year.hidden.shown(("paragraf", area, name, "omgjort"))
     ]
     top = sorted(shown, key=lambda item: (-item[0], ks.natural(item[1])))[:most]
-    return d.join([f"{d.lower_first(name)} ({d.sager(n)})" for n, name, _ in top]) or None
+    if not top:
+        return None
+    return {
+        "navne": d.join([f"{d.provision(name)} ({d.sager(n)})" for n, name, _ in top]),
+        "alle": sum(n for n, _, _ in top) == year.area(ks.TOTAL).omgjorte,
+    }
 
 
 def records_ctx(a: ks.AreaFigures, hidden: Suppression, column: str | None = None) -> dict:
@@ -106,12 +112,12 @@ def _top_paragraph(a: ks.AreaFigures, shown: Shown) -> dict | None:
     if len(a.paragraffer) == 1:
         if shown(("paragraf", a.omraade, top[0][0], "sager"), "") is None:
             return None
-        return {"alle": True, "navne": d.lower_first(top[0][0]), "flere": False, "sager": None, "omgjort": None}
+        return {"alle": True, "navne": d.provision(top[0][0]), "flere": False, "sager": None, "omgjort": None}
     omgjort = top[0][1].omgjorte
     every = all(shown(("paragraf", a.omraade, name, "sager"), "") is not None for name, _ in top)
     return {
         "alle": False,
-        "navne": d.join([d.lower_first(name) for name, _ in top]),
+        "navne": d.join([d.provision(name) for name, _ in top]),
         "flere": len(top) > 1,
         "sager": d.sager(most) if every else None,
         "omgjort": shown(

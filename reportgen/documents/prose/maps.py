@@ -67,7 +67,7 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
         "klasser": d.join(
             [f"{class_label(k).lower()}: {d.plural(n, 'kommune', 'kommuner')}" for k, n in enumerate(mf.klasse_antal())]
         ),
-        "uden_procent": d.plural(len(mf.uden_procent()), "kommune", "kommuner") if mf.uden_procent() else None,
+        "uden_procent": d.count(len(mf.uden_procent())) if mf.uden_procent() else None,
         "laveste": None
         if spaend is None
         else {"procent": d.percent_int(spaend[0][0]), "navne": d.join(list(spaend[0][1]))},
@@ -76,6 +76,7 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
         else {"procent": d.percent_int(spaend[1][0]), "navne": d.join(list(spaend[1][1]))},
         "landet": None if mf.landet is None else d.percent_int(mf.landet),
         "over_landet": None if mf.over_landet is None else d.plural(mf.over_landet, "kommune", "kommuner"),
+        "over_landet_tal": d.count(mf.over_landet) if mf.over_landet else None,
         "placering": None
         if r is None
         else {
@@ -83,6 +84,7 @@ def map_ctx(mf: ranking.MapFigures, gruppe: tuple[str, ...]) -> dict:
             "blandt": f"landets {d.count(r.antal)} kommuner"
             if r.antal == mf.i_alt
             else f"de {d.count(r.antal)} af landets {d.count(mf.i_alt)} kommuner, der havde realitetsbehandlede sager",
+            "bisaetning": r.antal != mf.i_alt,  # "… kommuner, der havde realitetsbehandlede sager," ends in a comma
             "delt": r.delt_med > 0,
             "delt_med": d.plural_in_words(r.delt_med, "anden kommune", "andre kommuner"),
             "kvartil": QUARTER_WORDS[r.kvartil - 1],

@@ -60,6 +60,7 @@ def group_ctx(cf: CaseFigures) -> dict | None:
         "har_mangler": bool(g.mangler),
         "samlet": d.percent(f.omgoerelsesprocent(g.samlet)),
         "relativ": relative_ctx(cf.current, g.samlet),
+        "forhold": _against(cf.kommune, relative_ctx(cf.current, g.samlet)),
         "hoejest": n > 1 and g.lavere == n,
         "lavest": n > 1 and g.hoejere == n,
         "hoejere": g.hoejere,
@@ -82,6 +83,16 @@ def group_ctx(cf: CaseFigures) -> dict | None:
         ),
         "kommunens_retning": cf.change.points_direction if cf.change else None,
     }
+
+
+def _against(kommune: str, relative: dict | None) -> str:
+    """A single comparison municipality's rate against the municipality's, seen from the comparison municipality:
+    ", 2 procentpoint lavere end Allerød", ", det samme som Allerød" ("" without both rates)."""
+    if relative is None:
+        return ""
+    if relative["lig"]:
+        return f", det samme som {kommune}"
+    return f", {relative['afstand']} {'lavere' if relative['position'] == 'over' else 'højere'} end {kommune}"
 
 
 def appendices(case: Case) -> list[tuple[int, str, bool]]:
@@ -180,6 +191,7 @@ def sagsfremstilling_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
     case = inputs.case
     return {
         "kommune": case.kommune,
+        "officielt_navn": case.official_name,
         "aar": case.aar,
         "forrige_aar": case.aar - 1,
         "foerste_aar": case.aar == danmarkskort.FIRST_YEAR,
@@ -222,32 +234,30 @@ def split_ctx(cf: CaseFigures) -> dict:
 
 
 def tabel2_ctx(cf: CaseFigures) -> dict | None:
-    """Tabel 2's totals, and how the year's decided appeals relate to the cases the map counts."""
-    t2 = cf.tabel2_total
-    if t2 is None:
+    """Tabel 2's totals, and how the year's decided appeals split into three parts that do not overlap: the
+    realitetsbehandlede cases of the map's areas, the realitetsbehandlede cases of the areas outside the map, and
+    every case that was rejected or referred (the "Afvist/henvist" total of Tabel 2)."""
+    t2, inside, outside = cf.tabel2_total, cf.tabel2_danmarkskort, cf.tabel2_uden_for
+    if t2 is None or inside is None or outside is None:
         return None
-    outside = sum(r.counts.afgjorte for r in cf.tabel2 if not r.i_danmarkskort)
-    rejected_inside = sum(r.counts.afvist_henvist for r in cf.tabel2 if r.i_danmarkskort)
+    uden_for, afvist = outside.realitetsbehandlede, t2.afvist_henvist
     rest = t2.afgjorte - cf.current.realitetsbehandlede
-    parts = [
-        text
-        for n, text in (
-            (outside, f"{d.sager(outside)} fra områder uden for danmarkskortet"),
-            (rejected_inside, f"{d.sager(rejected_inside)}, der blev afvist eller henvist"),
-        )
-        if n
-    ]
+    parts = []
+    if uden_for:
+        examined = d.plural(uden_for, "realitetsbehandlet sag", "realitetsbehandlede sager")
+        parts.append(f"{examined} fra områder uden for danmarkskortet")
+    if afvist:
+        parts.append(f"{d.sager(afvist)}, der blev afvist eller henvist")
     return {
         "afgjorte": d.sager(t2.afgjorte),
         "afgjorte_tal": d.count(t2.afgjorte),
         "i_kortet": d.count(cf.current.realitetsbehandlede),
         "rest": d.sager(rest) if rest > 0 else None,
-        "rest_dele": d.join(parts) if rest > 0 and outside + rejected_inside == rest else None,
+        "rest_dele": d.join(parts)
+        if rest > 0 and inside.realitetsbehandlede == cf.current.realitetsbehandlede
+        else None,
+        "dele": d.join(parts),
         "antal_omraader": len(cf.tabel2),
-        "uden_for": d.sager(outside),
-        "har_uden_for": outside > 0,
-        "afviste": d.sager(t2.afvist_henvist),
-        "har_afviste": t2.afvist_henvist > 0,
         "rate": d.percent(f.omgoerelsesprocent(t2)),
         "rate_alle": d.percent(f.omgoerelse_af_alle(t2)),
     }
