@@ -245,6 +245,12 @@ def _shapes() -> list[Shape]:
             statistics(["Allerød", *GROUP], [2018]),
             expect={"ministry": "Børne- og Socialministeriet", "laws": "serviceloven", "years": [2018]},
         ),
+        Shape(  # before the 2021 map: stk. 1 only – the map is taken note of, no decision on a plan, no letter
+            "aar-2019-uden-handleplan",
+            sag("Allerød", 2019, "udarbejdes-ikke"),
+            statistics(["Allerød", *GROUP], [2018, 2019]),
+            expect={"ministry": "Social- og Indenrigsministeriet", "laws": "serviceloven", "years": [2018, 2019]},
+        ),
         Shape(
             "aar-2021",
             sag("Allerød", 2021),

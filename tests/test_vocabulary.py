@@ -14,6 +14,7 @@ from test_plan import text
 
 from reportgen.documents.compose import compose
 from reportgen.documents.prose import templates
+from reportgen.domain import danmarkskort
 from reportgen.domain.vocabulary import DENOMINATORS, RECOMMENDATIONS, Denominator, Recommendation
 from reportgen.figures.case import compute
 from reportgen.inputs import load_inputs
@@ -75,6 +76,24 @@ def test_every_recommendation_has_its_sentence(tmp_path, code):
     assert SENTENCES[code] in text(docs.sagsfremstilling)
     assert (docs.letter is not None) == RECOMMENDATIONS[code].letter
     assert (docs.bilag2 is not None) == RECOMMENDATIONS[code].plan
+
+
+@pytest.mark.parametrize("code", list(RECOMMENDATIONS))
+def test_before_the_2021_map_a_recommendation_is_no_stk_2_decision(tmp_path, monkeypatch, code):
+    """Stk. 1 only: a plan is a point the council may adopt of its own accord, cited without stk. 2; not preparing
+    one is no point at all, and neither the reasons' warning nor the letter follows."""
+    monkeypatch.setattr(danmarkskort, "PLAN_DECISION_FROM", 2025)  # the example's 2024 map, as if before stk. 2
+    docs, cf = packet(make_case(tmp_path, sag_toml_patch={"handleplan.indstilling": code}))
+    recommendation = RECOMMENDATIONS[code]
+    for doc in docs.documents():
+        assert "stk. 2" not in text(doc) and "Grundlaget for beslutningen" not in text(doc), doc.slug
+    sag = text(docs.sagsfremstilling)
+    assert (
+        SENTENCES[code].replace(" efter retssikkerhedslovens § 79 b, stk. 2", "") in sag
+    ) != recommendation.stk2_only
+    assert ("tages til efterretning." in sag) == recommendation.stk2_only  # the only point, or the first of two
+    assert docs.letter is None and (docs.bilag2 is not None) == recommendation.plan
+    assert not any("begrundelse" in str(w) for w in cf.warnings)
 
 
 @pytest.mark.parametrize("code", list(DENOMINATORS))

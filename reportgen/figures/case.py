@@ -243,10 +243,11 @@ def _areas(stats: Statistics, kommune: str, years: tuple[int, ...]) -> tuple[tup
 
 def decision_warnings(case: Case) -> list[Problem]:
     """What the recommendation lacks that the council and Ankestyrelsen look for: the reasons for not preparing or
-    for continuing a plan, which plan is continued, and what is new when a case sent back is resumed."""
+    for continuing a plan (where the item holds the stk. 2 decision), which plan is continued, and what is new when a
+    case sent back is resumed."""
     out = []
     plan = case.handleplan
-    if plan.recommendation.reason and case.text("begrundelse") is None:
+    if plan.recommendation.reason and case.plan_decision and case.text("begrundelse") is None:
         out.append(
             Problem(
                 "sag.toml",

@@ -165,6 +165,19 @@ class Case:
         return CASE_STATUSES[self.status].draft
 
     @property
+    def plan_decision(self) -> bool:
+        """True when the item holds the § 79 b, stk. 2 decision on a handleplan (maps from 2021); before, it treats
+        the map only (stk. 1)."""
+        return danmarkskort.plan_decision_required(self.aar)
+
+    @property
+    def plan_point(self) -> Recommendation | None:
+        """The recommendation the Indstilling words as its point on a plan: the case's, except one that means
+        something only as the stk. 2 decision when the item has none."""
+        recommendation = self.handleplan.recommendation
+        return None if recommendation.stk2_only and not self.plan_decision else recommendation
+
+    @property
     def item_type(self) -> ItemType:
         """The agenda item's type (`punkttype`)."""
         return ITEM_TYPES[self.punkttype]

@@ -95,10 +95,11 @@ def appendices(case: Case) -> list[tuple[int, str, bool]]:
 
 
 def plan_ctx(case: Case) -> dict:
-    """The recommendation and, when attached (Bilag 2), the action plan's appendix number and title."""
-    plan = case.handleplan
+    """The recommendation's point on a plan (none before the 2021 map when it is not to prepare one) and, when
+    attached (Bilag 2), the action plan's appendix number and title."""
+    plan, point = case.handleplan, case.plan_point
     return {
-        "ordlyd": plan.recommendation.wording,
+        "ordlyd": point.wording if point else None,
         "vedlagt": plan.attached,
         "bilag": plan.title if plan.attached else None,
         "bilag_nr": 2 if plan.attached else None,
@@ -183,7 +184,7 @@ def sagsfremstilling_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "aar": case.aar,
         "forrige_aar": case.aar - 1,
         "foerste_aar": case.aar == danmarkskort.FIRST_YEAR,
-        "stk2": danmarkskort.plan_decision_required(case.aar),
+        "stk2": case.plan_decision,
         "periode": d.period(cf.years + cf.udeladte_aar),
         "flere_aar": len(cf.years) > 1,
         "kompetence": case.council,
