@@ -392,6 +392,26 @@ def _shapes() -> list[Shape]:
                 ]
             },
         ),  # fmt: skip
+        Shape(  # planned meetings: two committees, then Økonomiudvalget and the council; none held yet
+            "to-udvalg-oekonomiudvalg-byraad",
+            sag(
+                "Allerød",
+                2024,
+                moede=[
+                    {"organ": "Børne- og Skoleudvalget 2022-2025", "dato": _date(2025, 9, 23)},
+                    {"organ": "Sundheds- og Beskæftigelsesudvalget 2022-2025", "dato": _date(2025, 9, 24)},
+                    {"organ": "Økonomiudvalget 2022-2025", "dato": _date(2025, 9, 30)},
+                    {"organ": "Allerød Byråd 2022-2025", "dato": _date(2025, 10, 7)},
+                ],
+            ),
+            statistics(["Allerød", *GROUP], YEARS),
+            expect={
+                "text": [
+                    "Forvaltningen anbefaler, at Børne- og Skoleudvalget og Sundheds- og Beskæftigelsesudvalget "
+                    "indstiller til Økonomiudvalget og Byrådet, at"
+                ]
+            },
+        ),
         Shape(
             "viderefoeres-med-handleplan",
             sag(

@@ -226,6 +226,56 @@ def test_before_the_2021_map_the_item_treats_the_map_only(corpus, name):
         assert "handleplan" not in texts[at + 1]
 
 
+def section(root, heading: str) -> list[str]:
+    """The text of each element under a level-1 heading of a document, up to the next one."""
+    out = []
+    for el in root.xpath(f"//h1[normalize-space()='{heading}']/following-sibling::*"):
+        if el.tag == "h1":
+            break
+        out.append(" ".join(el.text_content().split()))
+    return out
+
+
+def without_period(organ: str) -> str:
+    """A body's name without the election period of its decision headings."""
+    return re.sub(r" \d{4}-\d{4}$", "", organ)
+
+
+MONTHS = "januar februar marts april maj juni juli august september oktober november december".split()
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_the_indstilling_follows_the_route_through_the_committees(corpus, name):
+    """Where the case names the bodies it passes (its planned meetings and decisions), the Indstilling follows that
+    route – the committees recommend to Økonomiudvalget and the council – instead of addressing the council
+    directly, and every planned meeting is shown with its date under "Behandling", in every format."""
+    shape, built = SHAPES[name], corpus[name]
+    council = shape.sag.get("kompetence") or kommuner.council(shape.sag["kommune"])
+    organs = [without_period(t["organ"]) for t in shape.sag.get("behandling", []) + shape.sag.get("moede", [])]
+    councils = ("Byråd", "Kommunalbestyrelse", "Borgerrepræsentation")
+    committees = [o for o in dict.fromkeys(organs) if "Økonomiudvalg" not in o and not any(c in o for c in councils)]
+    finance = any("Økonomiudvalg" in o for o in organs)
+    root = built.html("sagsfremstilling")
+    lead = section(root, "Indstilling")[0]
+    if committees:
+        assert lead.startswith("Forvaltningen anbefaler, at ") and all(c in lead for c in committees), lead
+        assert lead.endswith(f" indstiller til {'Økonomiudvalget og ' if finance else ''}{council}, at"), lead
+    elif finance:
+        assert lead == f"Forvaltningen anbefaler, at Økonomiudvalget indstiller til {council}, at", lead
+    else:
+        assert lead.startswith(f"Forvaltningen indstiller til {council}, at"), lead
+    meetings = shape.sag.get("moede", [])
+    behandling = section(root, "Behandling")
+    assert bool(behandling) == bool(meetings or shape.sag.get("behandling")), behandling
+    formats = in_every_format(built, "sagsfremstilling")
+    for m in meetings:
+        day = m["dato"]
+        shown = f"{without_period(m['organ'])} den {day.day}. {MONTHS[day.month - 1]} {day.year}"
+        assert any(shown in item for item in behandling), (shown, behandling)
+        for fmt, text in formats.items():
+            assert squeezed(shown) in text, f"{name}/{fmt}: {shown}"
+
+
 @pytest.mark.parametrize("name", SHAPES)
 def test_what_the_decision_rests_on_and_the_warnings(corpus, name):
     shape, built = SHAPES[name], corpus[name]

@@ -1,5 +1,6 @@
 """The values the sagsfremstilling template receives: the year against the year before, the country and the
-comparison group, what the § 79 b decision rests on, the recommendation, the send-backs and Tabel 2."""
+comparison group, what the § 79 b decision rests on, the recommendation and the route it follows, the planned
+meetings, the send-backs and Tabel 2."""
 
 from __future__ import annotations
 
@@ -106,31 +107,57 @@ def plan_ctx(case: Case) -> dict:
     }
 
 
+def _sent_back(case: Case) -> list[int]:
+    """The positions in the decision history of the treatments that sent the case back."""
+    return [i for i, b in enumerate(case.behandling) if b.outcome and b.outcome.sent_back]
+
+
 def resumed_ctx(case: Case) -> dict | None:
-    """The send-backs, what is new since the last of them, and whom the resumed recommendation addresses:
-    the committees, which recommend to Økonomiudvalget (when it treats the case) and the council."""
-    sent_back = [i for i, b in enumerate(case.behandling) if b.outcome and b.outcome.sent_back]
+    """The send-backs and what is new since the last of them."""
+    sent_back = _sent_back(case)
     if not sent_back:
         return None
-    last = sent_back[-1]
-
-    def committees(items) -> list[str]:
-        names = [bodies.in_sentence(b.organ) for b in items]
-        names = [n for n in names if not bodies.is_council(n, case.council) and not bodies.is_finance_committee(n)]
-        return list(dict.fromkeys(names))
-
-    udvalg = committees(case.behandling[last + 1 :]) or committees(case.behandling[:last])
-    finance = [bodies.in_sentence(b.organ) for b in case.behandling if bodies.is_finance_committee(b.organ)]
     nye = [f"bilag {number}, {title}" for number, title, ny in appendices(case) if ny]
     return {
         "tilbagesendt": [
             {"organ": bodies.in_sentence(case.behandling[i].organ), "dato": d.long_date(case.behandling[i].dato)}
             for i in sent_back
         ],
-        "udvalg": d.join(udvalg),
-        "videre": d.join([*finance[:1], case.council]),
         "nye": d.join(nye),
     }
+
+
+def route_ctx(case: Case) -> dict:
+    """Whom the Indstilling addresses, along the route the case passes (its decisions and planned meetings): the
+    committees that treat it first – after a send-back those that resume it – recommend to Økonomiudvalget (when it
+    treats the case) and the council; without committees Økonomiudvalget recommends to the council; else the
+    administration recommends to the council directly."""
+    planned = [m.organ for m in case.moeder]
+    held = [b.organ for b in case.behandling]
+
+    def committees(organs: list[str]) -> list[str]:
+        names = [bodies.in_sentence(o) for o in organs]
+        names = [n for n in names if not bodies.is_council(n, case.council) and not bodies.is_finance_committee(n)]
+        return list(dict.fromkeys(names))
+
+    if sent_back := _sent_back(case):
+        last = sent_back[-1]
+        udvalg = committees(held[last + 1 :] + planned) or committees(held[:last])
+    else:
+        udvalg = committees(held + planned)
+    finance = [bodies.in_sentence(o) for o in held + planned if bodies.is_finance_committee(o)][:1]
+    if not udvalg:
+        udvalg, finance = finance, []
+    return {"udvalg": d.join(udvalg), "videre": d.join([*finance, case.council])}
+
+
+def meetings_ctx(case: Case) -> list[dict]:
+    """The planned meetings not yet held (no decision recorded for that body on that date), in date order."""
+    held = {(bodies.in_sentence(b.organ).casefold(), b.dato) for b in case.behandling}
+    planned = sorted(
+        (m for m in case.moeder if (bodies.in_sentence(m.organ).casefold(), m.dato) not in held), key=lambda m: m.dato
+    )
+    return [{"organ": bodies.in_sentence(m.organ), "dato": d.long_date(m.dato)} for m in planned]
 
 
 def basis_ctx(cf: CaseFigures) -> dict:
@@ -203,6 +230,9 @@ def sagsfremstilling_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "hoering": d.join(list(case.hoering)),
         "har_hoering": bool(case.hoering),
         "genoptagelse": resumed_ctx(case),
+        "rute": route_ctx(case),
+        "moeder": meetings_ctx(case),
+        "har_beslutninger": bool(case.behandling),
         "klagesager": klagesager_ctx(case, cf),
         "tabel2": tabel2_ctx(cf),
         "kort": maps_ctx(cf, case.sammenligning),
