@@ -24,6 +24,7 @@ from test_pdf_writer import inflated
 
 from reportgen.documents.model import KEEP_AT_BREAK, KEEP_WHOLE
 from reportgen.domain import danmarkskort, kommuner
+from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL
 from reportgen.lifecycle.build import build
 from reportgen.writers import html_tree
 from reportgen.writers.columns import SOFT_HYPHEN, header_pieces
@@ -274,6 +275,35 @@ def test_the_indstilling_follows_the_route_through_the_committees(corpus, name):
         assert any(shown in item for item in behandling), (shown, behandling)
         for fmt, text in formats.items():
             assert squeezed(shown) in text, f"{name}/{fmt}: {shown}"
+
+
+SMALL = 20  # fewer realitetsbehandlede cases than this: one case moves the rate more than 5 percentage points
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_rate_on_few_cases_is_flagged_where_the_council_decides(corpus, name):
+    """In "Grundlaget for beslutningen", every area named with its rate whose year rests on fewer than about 20
+    cases carries the caveat with the count next to it (the counts as Bilag 1's overview table gives them)."""
+    built = corpus[name]
+    overview = next(t for t in tables(built.html("bilag-1")) if "fordelt på områder" in t.caption)
+    cases = {label: row[4] for label, row in zip(overview.labels, overview.cells, strict=True)}
+    names = {
+        "det generelle socialområde": cases["Socialområdet i alt"],
+        AREAS[GENERAL].in_sentence: cases["Socialområdet i alt"],
+        **{AREAS[a].in_sentence: cases.get(AREAS[a].label, "–") for a in BILAG_AREAS},
+    }
+    root = built.html("sagsfremstilling")
+    items = root.xpath(
+        "//h2[starts-with(normalize-space(), 'Grundlaget for beslutningen')]/following-sibling::ul[1]/li"
+    )
+    for li in items:
+        text = " ".join(li.text_content().split())
+        for area, count in names.items():
+            for match in re.finditer(rf"{area}(?: \(| var|, hvor)", text):
+                if count.isdigit() and int(count) < SMALL:
+                    after = text[match.end() :].split(")")[0] if match.group().endswith("(") else text[match.end() :]
+                    caveat = f"bygger på kun {count} sag"
+                    assert caveat in after or f"og {count} sager i" in after, f"{name}: {area} ({count}): {text}"
 
 
 @pytest.mark.parametrize("name", SHAPES)

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from reportgen.documents import handleplan
 from reportgen.documents.prose.bilag1 import BILAG1_TITLE, year_before
-from reportgen.documents.prose.counts import counts_ctx, relative_ctx
+from reportgen.documents.prose.counts import counts_ctx, few_ctx, relative_ctx
 from reportgen.documents.prose.klagesager import klagesager_ctx
 from reportgen.documents.prose.maps import maps_ctx
 from reportgen.domain import bodies, danmarkskort
@@ -161,8 +161,9 @@ def meetings_ctx(case: Case) -> list[dict]:
 
 
 def basis_ctx(cf: CaseFigures) -> dict:
-    """What the § 79 b decision rests on, in neutral words: the areas above their own national rate and the
-    largest change from the year before (of the general map and the three areas of Bilag 1)."""
+    """What the § 79 b decision rests on, in neutral words: the year's rate, the areas above their own national
+    rate and the largest change from the year before (of the general map and the three areas of Bilag 1), each
+    rate on few cases with its caveat."""
     over, compared = [], 0
     for omraade in BILAG_AREAS:
         a = cf.area(omraade)[0]
@@ -172,31 +173,38 @@ def basis_ctx(cf: CaseFigures) -> dict:
         compared += 1
         if relative["position"] == "over":
             assert a.counts is not None
-            rate = d.percent(f.omgoerelsesprocent(a.counts))
-            over.append(f"{AREAS[omraade].in_sentence} ({rate} mod {relative['rate']})")
+            over.append(
+                {
+                    "navn": AREAS[omraade].in_sentence,
+                    "rate": d.percent(f.omgoerelsesprocent(a.counts)),
+                    "landet": relative["rate"],
+                    "faa": few_ctx(a.counts),
+                }
+            )
     pairs = [(GENERAL, cf.previous, cf.current)] + [
         (o, before.counts, cf.area(o)[0].counts) for o in BILAG_AREAS if (before := year_before(cf.area(o)))
     ]
     changes = [
-        (abs(ch.points_delta), omraade, ch, after)
+        (abs(ch.points_delta), omraade, ch, before, after)
         for omraade, before, after in pairs
         if before is not None and after is not None and (ch := f.change(before, after)).points_delta is not None
     ]
     largest = max(changes, key=lambda item: item[0], default=None)  # max keeps the first of equals
     stoerst = None
     if largest is not None and largest[0] > 0:
-        _, omraade, ch, after = largest
+        _, omraade, ch, was, after = largest
         stoerst = {
             "navn": AREAS[omraade].in_sentence,
             "retning": ch.points_direction,
             "forskel": d.points(ch.points_delta or 0),
             "fra": d.percent(Fraction(ch.percent_before or 0, 100)),
             "til": d.percent(Fraction(ch.percent_after or 0, 100)),
-            "sager": d.sager(after.realitetsbehandlede),
-            "skroebelig": f.is_fragile(after),
+            "faa_fra": few_ctx(was),
+            "faa_til": few_ctx(after),
         }
     return {
-        "over": d.join(over),
+        "faa": few_ctx(cf.current),
+        "over": over,
         "ingen_over": compared == len(BILAG_AREAS) and not over,
         "stoerst": stoerst,
         "uaendret": bool(changes) and largest is not None and largest[0] == 0,
