@@ -306,6 +306,28 @@ def test_a_rate_on_few_cases_is_flagged_where_the_council_decides(corpus, name):
                     assert caveat in after or f"og {count} sager i" in after, f"{name}: {area} ({count}): {text}"
 
 
+PLACEHOLDER = "[Her mangler forvaltningens begrundelse for indstillingen."
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_draft_shows_where_the_reason_is_missing(corpus, name):
+    """A recommendation not to prepare or to continue a plan without the administration's reasons is warned about,
+    and the draft shows a visible placeholder where the reasons belong – in the decision's section, in every format,
+    and nowhere else."""
+    shape, built = SHAPES[name], corpus[name]
+    needs = shape.sag["handleplan"]["indstilling"] in ("udarbejdes-ikke", "videreføres")
+    missing = needs and shape.sag["aar"] >= danmarkskort.PLAN_DECISION_FROM and "begrundelse.md" not in shape.tekster
+    assert any("har ingen begrundelse" in w for w in built.warnings) == missing, built.warnings
+    for doc in built.documents():
+        for fmt, text in in_every_format(built, doc).items():
+            assert (squeezed(PLACEHOLDER) in text) == (missing and doc == "sagsfremstilling"), f"{name}/{doc}.{fmt}"
+    if missing:
+        placeholder = built.html("sagsfremstilling").xpath(f"//p[starts-with(normalize-space(), '{PLACEHOLDER}')]")
+        assert placeholder and placeholder[0].find("strong") is not None
+        heading = placeholder[0].xpath("preceding-sibling::h2[1]")[0].text_content()
+        assert heading == "Grundlaget for beslutningen om en handleplan"
+
+
 @pytest.mark.parametrize("name", SHAPES)
 def test_what_the_decision_rests_on_and_the_warnings(corpus, name):
     shape, built = SHAPES[name], corpus[name]

@@ -12,7 +12,7 @@ import pytest
 from casefactory import DELETE, make_case, run_cli
 from test_plan import text
 
-from reportgen.documents.compose import compose
+from reportgen.documents.compose import compose, default_text
 from reportgen.documents.prose import templates
 from reportgen.domain import danmarkskort
 from reportgen.domain.vocabulary import DENOMINATORS, RECOMMENDATIONS, Denominator, Recommendation
@@ -94,6 +94,18 @@ def test_before_the_2021_map_a_recommendation_is_no_stk_2_decision(tmp_path, mon
     assert ("tages til efterretning." in sag) == recommendation.stk2_only  # the only point, or the first of two
     assert docs.letter is None and (docs.bilag2 is not None) == recommendation.plan
     assert not any("begrundelse" in str(w) for w in cf.warnings)
+
+
+def test_the_placeholder_for_missing_reasons_is_in_the_draft_not_in_the_default_text(tmp_path):
+    """The draft shows where the reasons belong; the web app's default text of the section is not that placeholder
+    (saved as the administration's text, it would pass for the reasons)."""
+    case = make_case(
+        tmp_path, sag_toml_patch={"handleplan.indstilling": "udarbejdes-ikke"}, tekster={"begrundelse.md": None}
+    )
+    inputs = load_inputs(case)
+    cf = compute(inputs)
+    assert "[Her mangler forvaltningens begrundelse" in text(compose(inputs, cf).sagsfremstilling)
+    assert "Her mangler" not in default_text(inputs, cf, "begrundelse")
 
 
 @pytest.mark.parametrize("code", list(DENOMINATORS))

@@ -128,6 +128,7 @@ def default_text(inputs: Inputs, cf: CaseFigures, section: str) -> str:
     """The tool's own Markdown for a text section, which the document holds while the section has no text of the
     administration's; "" where the tool writes nothing there (the section is only the administration's)."""
     ctx = PROSE_VALUES[section_document(section)](inputs, cf)
+    ctx["mangler"] = ()  # a draft's placeholder for a missing text is not the tool's own text
     ctx["tekster"] = {s: False for s in TEXT_SECTIONS}
     without = source(section_template(section), ctx).splitlines()
     ctx["tekster"] = {s: s == section for s in TEXT_SECTIONS}

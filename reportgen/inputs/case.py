@@ -500,8 +500,26 @@ def load_case(
         values[attribute[name]] = reader.records(top.get(name), cls, name)
     _check_ranges(values, file, problems)
     values["tekster"] = _texts(folder, problems, ids, tekster or {})
+    _check_final(values, file, problems)
     problems.raise_if_any()
     return Case(folder=folder, **values)
+
+
+def _check_final(values: dict[str, Any], file: str, problems: ProblemList) -> None:
+    """A final case whose recommendation calls for the administration's reasons has them (a draft shows a
+    placeholder where they belong, and `check` warns)."""
+    plan, aar = values.get("handleplan"), values.get("aar")
+    if plan is None or aar is None or values.get("status") is None or CASE_STATUSES[values["status"]].draft:
+        return
+    if plan.recommendation.reason and danmarkskort.plan_decision_required(aar):
+        if "begrundelse" not in dict(values["tekster"]):
+            problems.add(
+                file,
+                f"sagen er endelig, men indstillingen '{plan.indstilling}' har ingen begrundelse.",
+                column="status",
+                hint="Skriv forvaltningens begrundelse i tekster/begrundelse.md – Ankestyrelsen ser efter den – "
+                'eller lad sagen være et udkast (status = "udkast"), til begrundelsen er skrevet.',
+            )
 
 
 def _check_ranges(values: dict[str, Any], file: str, problems: ProblemList) -> None:

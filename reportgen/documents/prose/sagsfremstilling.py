@@ -127,6 +127,13 @@ def resumed_ctx(case: Case) -> dict | None:
     }
 
 
+def missing_ctx(case: Case) -> tuple[str, ...]:
+    """The text sections a draft lacks where the decision needs them, each shown as a visible placeholder: the
+    administration's reasons for a recommendation that calls for them (a final case cannot lack them)."""
+    reason = case.handleplan.recommendation.reason and case.plan_decision
+    return ("begrundelse",) if case.draft and reason and case.text("begrundelse") is None else ()
+
+
 def route_ctx(case: Case) -> dict:
     """Whom the Indstilling addresses, along the route the case passes (its decisions and planned meetings): the
     committees that treat it first – after a send-back those that resume it – recommend to Økonomiudvalget (when it
@@ -238,6 +245,7 @@ def sagsfremstilling_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "hoering": d.join(list(case.hoering)),
         "har_hoering": bool(case.hoering),
         "genoptagelse": resumed_ctx(case),
+        "mangler": missing_ctx(case),
         "rute": route_ctx(case),
         "moeder": meetings_ctx(case),
         "har_beslutninger": bool(case.behandling),
