@@ -289,6 +289,24 @@ def _shapes() -> list[Shape]:
             statistics(["Allerød", *GROUP], [2021, 2023, 2024]),
             expect={"years": [2021, 2023, 2024]},
         ),
+        Shape(  # the municipality's own figures only for the year itself; the comparison group's also the year before
+            "kommunen-mangler-foerste-aar",
+            sag("Allerød", 2024),
+            statistics(["Allerød", *GROUP], [2023, 2024], skip=lambda k, y, a: k == "Allerød" and y == 2023),
+            expect={"years": [2023, 2024], "single_point": True},
+        ),
+        Shape(  # a comparison municipality without figures for the first year of Tabel 1
+            "sammenligning-mangler-foerste-aar",
+            sag("Allerød", 2024),
+            statistics(["Allerød", *GROUP], YEARS, skip=lambda k, y, a: k == "Hørsholm" and y == 2021),
+            expect={"years": YEARS, "no_figures": {"Hørsholm": [2021]}},
+        ),
+        Shape(  # an area the extract lacks in the year: no handicap split of the general map for the year
+            "omraade-mangler-i-aaret",
+            sag("Ærø", 2024),
+            statistics(["Ærø"], YEARS, skip=lambda k, y, a: k == "Ærø" and y == 2024 and a == "voksenhandicap"),
+            expect={"years": YEARS, "warning": "Bilag 1 kan ikke opdele socialområdet"},
+        ),
         Shape(
             "omraade-uden-sager",
             sag("Fanø", 2024),

@@ -6,6 +6,8 @@ lays it out, where no table header word may be split inside the word."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
@@ -24,7 +26,7 @@ from test_pdf_writer import inflated
 
 from reportgen.documents.model import KEEP_AT_BREAK, KEEP_WHOLE
 from reportgen.domain import danmarkskort, kommuner
-from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL
+from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL, HANDICAP_AREAS, OEVRIGE
 from reportgen.lifecycle.build import build
 from reportgen.writers import html_tree
 from reportgen.writers.columns import SOFT_HYPHEN, header_pieces
@@ -358,15 +360,111 @@ def test_tabel_1_shows_exactly_the_years_and_rows_with_data(corpus, name):
         assert tabel1.labels == shape.expect["rows"]
     if (left_out := shape.expect.get("left_out")) is not None:
         assert left_out not in tabel1.labels and any(left_out in note for note in tabel1.notes)
-    figures = built.html("sagsfremstilling").xpath("//figure")
-    charts = [f for f in figures if not f.xpath("figcaption")[0].text_content().split(": ", 1)[1].startswith("Danmark")]
-    assert len(charts) == (1 if len(years) > 1 else 0)
     for doc in built.documents():
         for t in tables(built.html(doc)):
             assert t.caption and any(n.startswith("Kilde: ") for n in t.notes), t.caption
             source = next(n for n in t.notes if n.startswith("Kilde: "))
             parts = [p.strip().casefold() for p in re.split(r"[.;] ", source)]
             assert len(parts) == len(set(parts)), source
+
+
+def statistics_rows(shape) -> set[tuple[str, int, str]]:
+    """The (kommune, aar, omraade) the shape's statistics file has figures for."""
+    rows = list(csv.DictReader(io.StringIO(shape.statistik)))
+    return {(r["kommune"], int(r["aar"]), r["omraade"]) for r in rows}
+
+
+def cell_text(cell: str) -> str:
+    """A table cell's text with no-break and soft spaces folded."""
+    return " ".join(cell.replace("\u00ad", "").split())
+
+
+def area_tables(root) -> dict[str, HtmlTable]:
+    """Bilag 1's table of each area over the years, by area code."""
+    out = {}
+    for t in tables(root):
+        for code in BILAG_AREAS:
+            if t.caption.split(": ", 1)[1].startswith(f"{AREAS[code].label} ") and t.header[0] == "År":
+                out[code] = t
+    return out
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_year_or_area_without_figures_is_left_out_or_named(corpus, name):
+    """ "–" means no realitetsbehandlede cases, never figures the extract lacks: Tabel 1 says "ingen tal" in such a
+    cell and its note names the municipality and the year; Bilag 1 leaves such a year or area out of its tables,
+    and a note says which years the extract covers. No table has a row of dashes."""
+    shape, built = SHAPES[name], corpus[name]
+    stats, kommune = statistics_rows(shape), shape.sag["kommune"]
+    tabel1 = tables(built.html("sagsfremstilling"))[0]
+    years = [int(y) for y in tabel1.header[1:]]
+    for label, row in zip(tabel1.labels, tabel1.cells, strict=True):
+        for year, cell in zip(years, map(cell_text, row[1:]), strict=True):
+            if (label, year, GENERAL) in stats:
+                assert "%" in cell or cell.startswith("– ("), (label, year, cell)
+            else:
+                assert cell == "ingen tal", (label, year, cell)
+                assert any(label in n and str(year) in n for n in tabel1.notes), (label, year, tabel1.notes)
+    for label, missing in shape.expect.get("no_figures", {}).items():
+        row = tabel1.cells[tabel1.labels.index(label)]
+        assert [y for y, c in zip(years, row[1:], strict=True) if cell_text(c) == "ingen tal"] == missing
+    for doc in built.documents():
+        for t in tables(built.html(doc)):
+            for row in t.cells:
+                assert any(cell_text(c) not in ("–", "") for c in row[1:]), f"{doc}: {t.caption}: {row}"
+    aar = shape.sag["aar"]
+    span = [y for y in range(aar - shape.sag.get("antal_aar", 4) + 1, aar + 1) if y >= danmarkskort.FIRST_YEAR]
+
+    def has(area: str, year: int) -> bool:
+        parts = [GENERAL, *HANDICAP_AREAS] if area == OEVRIGE else [area]
+        return all((kommune, year, p) in stats for p in parts)
+
+    bilag1 = built.html("bilag-1")
+    overview = next(t for t in tables(bilag1) if t.header[0] == "Område")
+    assert [lbl for lbl in overview.labels[:-1]] == [AREAS[a].label for a in BILAG_AREAS if has(a, aar)]
+    by_area = area_tables(bilag1)
+    for area in BILAG_AREAS:
+        shown = [y for y in years if has(area, y)]
+        if not shown:
+            assert area not in by_area
+            continue
+        t = by_area[area]
+        assert [int(label) for label in t.labels] == shown, (area, t.labels)
+        notes = [n for n in t.notes if n.startswith("Udtrækket har kun tal")]
+        assert bool(notes) == (sorted(shown) != span), (area, shown, t.notes)
+        assert all(str(y) in note for note in notes for y in shown), notes
+        assert t.caption.endswith(str(min(shown)) if len(shown) == 1 else f"{min(shown)}–{max(shown)}")
+
+
+def rated(cells: list[str]) -> int:
+    """How many of the cells hold a rate: "63 % (65)" does; "– (0)" (no cases) and "ingen tal" do not."""
+    return sum("%" in c for c in cells)
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_trend_with_one_point_is_a_sentence_not_a_chart(corpus, name):
+    """A trend chart is drawn only when the municipality has a rate in two years at least (as Tabel 1 and Bilag 1's
+    tables show); with one rate among several years a sentence says so. Every trend chart's alternative text – in
+    every format – gives the municipality at least two rates."""
+    shape, built = SHAPES[name], corpus[name]
+    sag = built.html("sagsfremstilling")
+    tabel1 = tables(sag)[0]
+    own = rated(tabel1.cells[0][1:])
+    charts = figure_alts(built, "sagsfremstilling", "Linjediagram")
+    assert all(len(alts) == (1 if own > 1 else 0) for alts in charts.values()), charts
+    said = any(t.startswith("Tabel 1 har kun én omgørelsesprocent for") for t in prose(sag))
+    assert said == (own == 1 and len(tabel1.header) > 2)
+    if shape.expect.get("single_point"):
+        assert said
+    by_area = area_tables(built.html("bilag-1"))
+    with_trend = sum(rated([row[5] for row in t.cells]) > 1 for t in by_area.values())
+    for doc in ("sagsfremstilling", "bilag-1"):
+        for fmt, alts in figure_alts(built, doc, "Linjediagram").items():
+            if doc == "bilag-1":
+                assert len(alts) == with_trend, f"{name}/{doc}.{fmt}"
+            for alt in alts:
+                series = alt.split(". ")[1]
+                assert series.count("%") >= 2, f"{name}/{doc}.{fmt}: {alt}"
 
 
 @pytest.mark.parametrize("name", [n for n, s in SHAPES.items() if "diskretion" in s.expect])
@@ -551,8 +649,13 @@ def test_the_danmarkskort_as_a_map(corpus, name):
 
 
 def map_alts(built: Built, doc: str) -> dict[str, list[str]]:
-    """The alternative texts of a document's maps in each format: the HTML's img alt, the DOCX's picture
-    description and the tagged PDF's figure /Alt."""
+    """The alternative texts of a document's maps in each format."""
+    return figure_alts(built, doc, "Danmarkskort")
+
+
+def figure_alts(built: Built, doc: str, start: str) -> dict[str, list[str]]:
+    """The alternative texts that begin with `start` of a document's figures in each format: the HTML's img alt,
+    the DOCX's picture description and the tagged PDF's figure /Alt."""
     figures = (built.folder / f"{doc}.html").read_text(encoding="utf-8")
     html_alts = [img.get("alt") for img in lxml.html.document_fromstring(figures).xpath("//figure/img")]
     with zipfile.ZipFile(built.folder / f"{doc}.docx") as docx:
@@ -563,7 +666,7 @@ def map_alts(built: Built, doc: str) -> dict[str, list[str]]:
         bytes.fromhex(a.decode()).decode("utf-16") for a in re.findall(rb"/S /Figure[^\n]*?/Alt <([0-9a-fA-F]+)>", blob)
     ]
     return {
-        fmt: [alt for alt in alts if alt.startswith("Danmarkskort")]
+        fmt: [alt for alt in alts if alt.startswith(start)]
         for fmt, alts in (("html", html_alts), ("docx", docx_alts), ("pdf", pdf_alts))
     }
 

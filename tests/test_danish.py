@@ -43,6 +43,11 @@ def test_decimal_round_trips_within_rounding(x):
     assert abs(d.parse_decimal(d.decimal(x, 1)) - x) <= Fraction(1, 20)
 
 
+def test_a_cell_without_figures_is_named_not_dashed():
+    """ "–" means no realitetsbehandlede cases; a year or area the extract lacks reads "ingen tal"."""
+    assert d.rate_cell(None, None) == f"ingen{NBSP}tal" and d.rate_cell(None, 0) == "– (0)"
+
+
 def test_examples():
     assert d.percent(Fraction(5, 8)) == f"63{NBSP}%"
     assert d.percent(None) == "–"

@@ -206,7 +206,7 @@ def _tabel1(stats: Statistics, rows: list[tuple[str, str]], years: tuple[int, ..
 
 
 def _empty_cells(file: str, tabel1: tuple[Tabel1Row, ...], years: tuple[int, ...]) -> list[Problem]:
-    """A warning for each row of Tabel 1 with years without figures (their cells show '–')."""
+    """A warning for each row of Tabel 1 with years without figures (their cells say "ingen tal")."""
     out = []
     for row in tabel1:
         missing = [y for y, c in zip(years, row.counts, strict=True) if c is None]
@@ -215,7 +215,7 @@ def _empty_cells(file: str, tabel1: tuple[Tabel1Row, ...], years: tuple[int, ...
                 Problem(
                     file,
                     f"ingen tal for {row.navn} i {', '.join(map(str, sorted(missing)))}; "
-                    "cellen vises som '–' i Tabel 1.",
+                    "cellen viser 'ingen tal' i Tabel 1.",
                     hint="Brug et udtræk, der dækker alle år, hvis tallene findes.",
                 )
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from reportgen.documents.prose.counts import counts_ctx, few_ctx, relative_ctx
+from reportgen.documents.prose.counts import counts_ctx, few_ctx, relative_ctx, trend_ctx
 from reportgen.documents.prose.klagesager import klagesager_ctx
 from reportgen.documents.prose.maps import maps_ctx
 from reportgen.domain import danish as d
@@ -26,6 +26,8 @@ def bilag1_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "boernehandicap_paragraffer": danmarkskort.boernehandicap_provisions(case.aar),
         "n": counts_ctx(cf.current),
         "omraader": {a: area_ctx(cf.area(a)[0], year_before(cf.area(a))) for a in BILAG_AREAS},
+        "udvikling": {a: trend_ctx(cf.years, tuple(y.counts for y in cf.area(a))) for a in BILAG_AREAS},
+        "flere_aar": {a: sum(y.counts is not None for y in cf.area(a)) > 1 for a in BILAG_AREAS},
         "klagesager": klagesager_ctx(case, cf),
         "kort": maps_ctx(cf, case.sammenligning),
     }

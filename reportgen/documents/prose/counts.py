@@ -83,3 +83,10 @@ def few_ctx(c: Counts | None) -> dict | None:
         "pp": d.points(int(round_half_up(per_case))),
         "en": c.realitetsbehandlede == 1,
     }
+
+
+def trend_ctx(years: tuple[int, ...], counts: tuple[Counts | None, ...]) -> dict:
+    """Whether a series of a municipality's counts (one per year) is drawn as a trend chart – with a rate in two years
+    at least – and, when it has a rate in one year only, that year, for the sentence said instead of the chart."""
+    rated = sorted(y for y, c in zip(years, counts, strict=True) if c is not None and c.realitetsbehandlede)
+    return {"figur": len(rated) > 1, "et_aar": rated[0] if len(rated) == 1 else None}

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from reportgen.documents import handleplan
 from reportgen.documents.prose.bilag1 import BILAG1_TITLE, year_before
-from reportgen.documents.prose.counts import counts_ctx, few_ctx, relative_ctx
+from reportgen.documents.prose.counts import counts_ctx, few_ctx, relative_ctx, trend_ctx
 from reportgen.documents.prose.klagesager import klagesager_ctx
 from reportgen.documents.prose.maps import maps_ctx
 from reportgen.domain import bodies, danmarkskort
@@ -229,6 +229,7 @@ def sagsfremstilling_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "stk2": case.plan_decision,
         "periode": d.period(cf.years + cf.udeladte_aar),
         "flere_aar": len(cf.years) > 1,
+        "udvikling": trend_ctx(cf.years, cf.tabel1[0].counts),
         "kompetence": case.council,
         "ministerium": case.ministry,
         "love": d.join(list(danmarkskort.laws(case.aar))),
