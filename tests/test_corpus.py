@@ -20,7 +20,7 @@ import lxml.etree as etree
 import lxml.html
 import pytest
 from corpus import SHAPES, make
-from test_build import docx_text
+from test_build import docx_table_rows, docx_text
 from test_html_tree import as_laid_out, html5, shape
 from test_pdf_writer import inflated
 
@@ -409,9 +409,14 @@ def test_a_year_or_area_without_figures_is_left_out_or_named(corpus, name):
         row = tabel1.cells[tabel1.labels.index(label)]
         assert [y for y, c in zip(years, row[1:], strict=True) if cell_text(c) == "ingen tal"] == missing
     for doc in built.documents():
-        for t in tables(built.html(doc)):
-            for row in t.cells:
-                assert any(cell_text(c) not in ("–", "") for c in row[1:]), f"{doc}: {t.caption}: {row}"
+        html_rows = [row for t in tables(built.html(doc)) for row in t.cells]
+        docx_rows = docx_table_rows(built.folder / f"{doc}.docx")
+        for fmt, rows in (("html", html_rows), ("docx", docx_rows)):
+            for row in rows:
+                assert any(cell_text(c) not in ("–", "") for c in row[1:]), f"{doc}.{fmt}: {row}"
+    no_figures = sum(cell_text(c) == "ingen tal" for row in tabel1.cells for c in row)
+    for fmt, text in in_every_format(built, "sagsfremstilling").items():
+        assert text.count("ingental") >= no_figures, fmt
     aar = shape.sag["aar"]
     span = [y for y in range(aar - shape.sag.get("antal_aar", 4) + 1, aar + 1) if y >= danmarkskort.FIRST_YEAR]
 
