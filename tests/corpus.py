@@ -378,6 +378,12 @@ def _shapes() -> list[Shape]:
             statistics(["Allerød", *GROUP], [2018]),
             expect={"ministry": "Børne- og Socialministeriet", "laws": "serviceloven", "years": [2018]},
         ),
+        Shape(  # before the 2021 map: stk. 1 only – the map is taken note of, no decision on a plan, no letter
+            "aar-2019-uden-handleplan",
+            sag("Allerød", 2019, "udarbejdes-ikke"),
+            statistics(["Allerød", *GROUP], [2018, 2019]),
+            expect={"ministry": "Social- og Indenrigsministeriet", "laws": "serviceloven", "years": [2018, 2019]},
+        ),
         Shape(
             "aar-2021",
             sag("Allerød", 2021),
@@ -415,6 +421,24 @@ def _shapes() -> list[Shape]:
             sag("Allerød", 2024),
             statistics(["Allerød", *GROUP], [2021, 2023, 2024]),
             expect={"years": [2021, 2023, 2024]},
+        ),
+        Shape(  # the municipality's own figures only for the year itself; the comparison group's also the year before
+            "kommunen-mangler-foerste-aar",
+            sag("Allerød", 2024),
+            statistics(["Allerød", *GROUP], [2023, 2024], skip=lambda k, y, a: k == "Allerød" and y == 2023),
+            expect={"years": [2023, 2024], "single_point": True},
+        ),
+        Shape(  # a comparison municipality without figures for the first year of Tabel 1
+            "sammenligning-mangler-foerste-aar",
+            sag("Allerød", 2024),
+            statistics(["Allerød", *GROUP], YEARS, skip=lambda k, y, a: k == "Hørsholm" and y == 2021),
+            expect={"years": YEARS, "no_figures": {"Hørsholm": [2021]}},
+        ),
+        Shape(  # an area the extract lacks in the year: no handicap split of the general map for the year
+            "omraade-mangler-i-aaret",
+            sag("Ærø", 2024),
+            statistics(["Ærø"], YEARS, skip=lambda k, y, a: k == "Ærø" and y == 2024 and a == "voksenhandicap"),
+            expect={"years": YEARS, "warning": "Bilag 1 kan ikke opdele socialområdet"},
         ),
         Shape(
             "omraade-uden-sager",
@@ -524,6 +548,26 @@ def _shapes() -> list[Shape]:
                 ]
             },
         ),  # fmt: skip
+        Shape(  # planned meetings: two committees, then Økonomiudvalget and the council; none held yet
+            "to-udvalg-oekonomiudvalg-byraad",
+            sag(
+                "Allerød",
+                2024,
+                moede=[
+                    {"organ": "Børne- og Skoleudvalget 2022-2025", "dato": _date(2025, 9, 23)},
+                    {"organ": "Sundheds- og Beskæftigelsesudvalget 2022-2025", "dato": _date(2025, 9, 24)},
+                    {"organ": "Økonomiudvalget 2022-2025", "dato": _date(2025, 9, 30)},
+                    {"organ": "Allerød Byråd 2022-2025", "dato": _date(2025, 10, 7)},
+                ],
+            ),
+            statistics(["Allerød", *GROUP], YEARS),
+            expect={
+                "text": [
+                    "Forvaltningen anbefaler, at Børne- og Skoleudvalget og Sundheds- og Beskæftigelsesudvalget "
+                    "indstiller til Økonomiudvalget og Byrådet, at"
+                ]
+            },
+        ),
         Shape(
             "viderefoeres-med-handleplan",
             sag(

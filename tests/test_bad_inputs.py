@@ -446,6 +446,21 @@ CORPUS: tuple[Bad, ...] = (
         toml_with(status="kladde"),
         (("sag.toml, nøgle 'status'", "ugyldig værdi 'kladde'", "Tilladte værdier: 'udkast', 'endelig'"),),
     ),
+    Bad(  # a final case cannot go without the reasons its recommendation calls for (a draft shows a placeholder)
+        "toml-endelig-uden-begrundelse",
+        built(
+            sag_toml_patch={"status": "endelig", "handleplan.indstilling": "udarbejdes-ikke"},
+            tekster={"begrundelse.md": None},
+        ),
+        (
+            (
+                "sag.toml, nøgle 'status'",
+                "sagen er endelig, men indstillingen 'udarbejdes-ikke' har ingen begrundelse",
+                "tekster/begrundelse.md",
+                'status = "udkast"',
+            ),
+        ),
+    ),
     Bad(
         "toml-indstilling-invalid",
         toml_with(handleplan__indstilling="ja"),

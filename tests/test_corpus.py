@@ -8,6 +8,8 @@ HTML and the Word file every date held together by no-break spaces)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
@@ -24,11 +26,13 @@ import pytest
 import wording
 from babel.dates import get_month_names
 from corpus import SHAPES, make
+from test_build import docx_table_rows, docx_text
 from test_html_tree import as_laid_out, html5, shape
 from test_pdf_writer import inflated
 
 from reportgen.documents.model import KEEP_AT_BREAK, KEEP_LIST_AT_BREAK, KEEP_WHOLE
 from reportgen.domain import danmarkskort, kommuner
+from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL, HANDICAP_AREAS, OEVRIGE
 from reportgen.lifecycle.build import build
 from reportgen.writers import html_tree
 from reportgen.writers.columns import SOFT_HYPHEN, header_pieces
@@ -53,14 +57,26 @@ class Built:
         return [doc for doc in DOCUMENTS if (self.folder / f"{doc}.html").exists()]
 
 
+class Corpus(dict):
+    """The corpus cases built, each on first use (so that `pytest -k <shape>` builds only the shapes it runs)."""
+
+    def __init__(self, root: Path):
+        super().__init__()
+        self.root = root
+
+    def __missing__(self, name: str) -> Built:
+        result = build(make(self.root / "sager", name), self.root / "ud" / name)
+        self[name] = Built(name, result.folder, tuple(str(w) for w in result.warnings))
+        return self[name]
+
+    def every(self) -> dict[str, Built]:
+        """Every shape of the corpus, built."""
+        return {name: self[name] for name in SHAPES}
+
+
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> dict[str, Built]:
-    root = tmp_path_factory.mktemp("corpus")
-    out = {}
-    for name in SHAPES:
-        result = build(make(root / "sager", name), root / "ud" / name)
-        out[name] = Built(name, result.folder, tuple(str(w) for w in result.warnings))
-    return out
+def corpus(tmp_path_factory) -> Corpus:
+    return Corpus(tmp_path_factory.mktemp("corpus"))
 
 
 # --- reading the documents -----------------------------------------------------------------------------------
@@ -170,12 +186,163 @@ def test_names_that_depend_on_the_year_and_the_municipality(corpus, name):
         )
 
 
+def squeezed(text: str) -> str:
+    """Text without any space, soft hyphen or hyphenation mark, so that a phrase is found however a format breaks
+    its lines."""
+    return re.sub(r"[\s\u00ad\u2010]", "", text)
+
+
+def in_every_format(built: Built, doc: str) -> dict[str, str]:
+    """A document's whole text as each format carries it (squeezed): the HTML's, the DOCX's paragraphs and cells,
+    and the PDF's as pdftotext reads it."""
+    pdf = subprocess.run(["pdftotext", str(built.folder / f"{doc}.pdf"), "-"], capture_output=True, text=True)
+    return {
+        "html": squeezed(built.html(doc).text_content()),
+        "docx": squeezed(docx_text(built.folder / f"{doc}.docx")),
+        "pdf": squeezed(pdf.stdout),
+    }
+
+
+# What only the § 79 b, stk. 2 decision says: none of it before the 2021 map.
+STK2_WORDS = (
+    "stk. 2",
+    "om der skal udarbejdes en handleplan",
+    "ikke udarbejdes en handleplan",
+    "Grundlaget for beslutningen",
+    "orienteres",
+    "orientere Ankestyrelsen",
+)
+
+
+@pytest.mark.parametrize("name", [n for n, s in SHAPES.items() if s.sag["aar"] < danmarkskort.PLAN_DECISION_FROM])
+def test_before_the_2021_map_the_item_treats_the_map_only(corpus, name):
+    """Stk. 1 only: no decision on a plan, no letter, no sentence of stk. 2 in any document or format; the
+    Indstilling takes the map into account, and recommends a plan only one the council adopts of its own accord."""
+    built = corpus[name]
+    assert not (built.folder / "orientering-ankestyrelsen.html").exists()
+    for doc in built.documents():
+        for fmt, text in in_every_format(built, doc).items():
+            for words in STK2_WORDS:
+                assert squeezed(words) not in text, f"{name}/{doc}.{fmt}: {words}"
+    if SHAPES[name].sag["handleplan"]["indstilling"] == "udarbejdes-ikke":
+        texts = prose(built.html("sagsfremstilling"))
+        at = next(i for i, t in enumerate(texts) if t.startswith("Forvaltningen indstiller til"))
+        council = SHAPES[name].expect.get("council", "Byrådet")
+        aar = SHAPES[name].sag["aar"]
+        assert (
+            texts[at] == f"Forvaltningen indstiller til {council}, at danmarkskortet for {aar} tages til efterretning."
+        )
+        assert "handleplan" not in texts[at + 1]
+
+
+def section(root, heading: str) -> list[str]:
+    """The text of each element under a level-1 heading of a document, up to the next one."""
+    out = []
+    for el in root.xpath(f"//h1[normalize-space()='{heading}']/following-sibling::*"):
+        if el.tag == "h1":
+            break
+        out.append(" ".join(el.text_content().split()))
+    return out
+
+
+def without_period(organ: str) -> str:
+    """A body's name without the election period of its decision headings."""
+    return re.sub(r" \d{4}-\d{4}$", "", organ)
+
+
+MONTHS = "januar februar marts april maj juni juli august september oktober november december".split()
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_the_indstilling_follows_the_route_through_the_committees(corpus, name):
+    """Where the case names the bodies it passes (its planned meetings and decisions), the Indstilling follows that
+    route – the committees recommend to Økonomiudvalget and the council – instead of addressing the council
+    directly, and every planned meeting is shown with its date under "Behandling", in every format."""
+    shape, built = SHAPES[name], corpus[name]
+    council = shape.sag.get("kompetence") or kommuner.council(shape.sag["kommune"])
+    organs = [without_period(t["organ"]) for t in shape.sag.get("behandling", []) + shape.sag.get("moede", [])]
+    councils = ("Byråd", "Kommunalbestyrelse", "Borgerrepræsentation")
+    committees = [o for o in dict.fromkeys(organs) if "Økonomiudvalg" not in o and not any(c in o for c in councils)]
+    finance = any("Økonomiudvalg" in o for o in organs)
+    root = built.html("sagsfremstilling")
+    lead = section(root, "Indstilling")[0]
+    if committees:
+        assert lead.startswith("Forvaltningen anbefaler, at ") and all(c in lead for c in committees), lead
+        assert lead.endswith(f" indstiller til {'Økonomiudvalget og ' if finance else ''}{council}, at"), lead
+    elif finance:
+        assert lead == f"Forvaltningen anbefaler, at Økonomiudvalget indstiller til {council}, at", lead
+    else:
+        assert lead.startswith(f"Forvaltningen indstiller til {council}, at"), lead
+    meetings = shape.sag.get("moede", [])
+    behandling = section(root, "Behandling")
+    assert bool(behandling) == bool(meetings or shape.sag.get("behandling")), behandling
+    formats = in_every_format(built, "sagsfremstilling")
+    for m in meetings:
+        day = m["dato"]
+        shown = f"{without_period(m['organ'])} den {day.day}. {MONTHS[day.month - 1]} {day.year}"
+        assert any(shown in item for item in behandling), (shown, behandling)
+        for fmt, text in formats.items():
+            assert squeezed(shown) in text, f"{name}/{fmt}: {shown}"
+
+
+SMALL = 20  # fewer realitetsbehandlede cases than this: one case moves the rate more than 5 percentage points
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_rate_on_few_cases_is_flagged_where_the_council_decides(corpus, name):
+    """In "Grundlaget for beslutningen", every area named with its rate whose year rests on fewer than about 20
+    cases carries the caveat with the count next to it (the counts as Bilag 1's overview table gives them)."""
+    built = corpus[name]
+    overview = next(t for t in tables(built.html("bilag-1")) if "fordelt på områder" in t.caption)
+    cases = {label: row[4] for label, row in zip(overview.labels, overview.cells, strict=True)}
+    names = {
+        "det generelle socialområde": cases["Socialområdet i alt"],
+        AREAS[GENERAL].in_sentence: cases["Socialområdet i alt"],
+        **{AREAS[a].in_sentence: cases.get(AREAS[a].label, "–") for a in BILAG_AREAS},
+    }
+    root = built.html("sagsfremstilling")
+    items = root.xpath(
+        "//h2[starts-with(normalize-space(), 'Grundlaget for beslutningen')]/following-sibling::ul[1]/li"
+    )
+    for li in items:
+        text = " ".join(li.text_content().split())
+        for area, count in names.items():
+            for match in re.finditer(rf"{area}(?: \(| var|, hvor)", text):
+                if count.isdigit() and int(count) < SMALL:
+                    after = text[match.end() :].split(")")[0] if match.group().endswith("(") else text[match.end() :]
+                    caveat = f"bygger på kun {count} sag"
+                    assert caveat in after or f"og {count} sager i" in after, f"{name}: {area} ({count}): {text}"
+
+
+PLACEHOLDER = "[Her mangler forvaltningens begrundelse for indstillingen."
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_draft_shows_where_the_reason_is_missing(corpus, name):
+    """A recommendation not to prepare or to continue a plan without the administration's reasons is warned about,
+    and the draft shows a visible placeholder where the reasons belong – in the decision's section, in every format,
+    and nowhere else."""
+    shape, built = SHAPES[name], corpus[name]
+    needs = shape.sag["handleplan"]["indstilling"] in ("udarbejdes-ikke", "videreføres")
+    missing = needs and shape.sag["aar"] >= danmarkskort.PLAN_DECISION_FROM and "begrundelse.md" not in shape.tekster
+    assert any("har ingen begrundelse" in w for w in built.warnings) == missing, built.warnings
+    for doc in built.documents():
+        for fmt, text in in_every_format(built, doc).items():
+            assert (squeezed(PLACEHOLDER) in text) == (missing and doc == "sagsfremstilling"), f"{name}/{doc}.{fmt}"
+    if missing:
+        placeholder = built.html("sagsfremstilling").xpath(f"//p[starts-with(normalize-space(), '{PLACEHOLDER}')]")
+        assert placeholder and placeholder[0].find("strong") is not None
+        heading = placeholder[0].xpath("preceding-sibling::h2[1]")[0].text_content()
+        assert heading == "Grundlaget for beslutningen om en handleplan"
+
+
 @pytest.mark.parametrize("name", SHAPES)
 def test_what_the_decision_rests_on_and_the_warnings(corpus, name):
     shape, built = SHAPES[name], corpus[name]
     text = " ".join(prose(built.html("sagsfremstilling")))
-    assert "Beslutningen træffes på grundlag af disse tal" in text or "på grundlag af disse tal" in text
-    assert "på landsplan" in text
+    if shape.sag["aar"] >= danmarkskort.PLAN_DECISION_FROM:
+        assert "Beslutningen træffes på grundlag af disse tal" in text
+    assert "på landsplan" in text.lower()
     if (warning := shape.expect.get("warning")) is not None:
         assert any(warning in w for w in built.warnings), built.warnings
     if (absent := shape.expect.get("no_warning")) is not None:
@@ -199,15 +366,116 @@ def test_tabel_1_shows_exactly_the_years_and_rows_with_data(corpus, name):
         assert tabel1.labels == shape.expect["rows"]
     if (left_out := shape.expect.get("left_out")) is not None:
         assert left_out not in tabel1.labels and any(left_out in note for note in tabel1.notes)
-    figures = built.html("sagsfremstilling").xpath("//figure")
-    charts = [f for f in figures if not f.xpath("figcaption")[0].text_content().split(": ", 1)[1].startswith("Danmark")]
-    assert len(charts) == (1 if len(years) > 1 else 0)
     for doc in built.documents():
         for t in tables(built.html(doc)):
             assert t.caption and any(n.startswith("Kilde: ") for n in t.notes), t.caption
             source = next(n for n in t.notes if n.startswith("Kilde: "))
             parts = [p.strip().casefold() for p in re.split(r"[.;] ", source)]
             assert len(parts) == len(set(parts)), source
+
+
+def statistics_rows(shape) -> set[tuple[str, int, str]]:
+    """The (kommune, aar, omraade) the shape's statistics file has figures for."""
+    rows = list(csv.DictReader(io.StringIO(shape.statistik)))
+    return {(r["kommune"], int(r["aar"]), r["omraade"]) for r in rows}
+
+
+def cell_text(cell: str) -> str:
+    """A table cell's text with no-break and soft spaces folded."""
+    return " ".join(cell.replace("\u00ad", "").split())
+
+
+def area_tables(root) -> dict[str, HtmlTable]:
+    """Bilag 1's table of each area over the years, by area code."""
+    out = {}
+    for t in tables(root):
+        for code in BILAG_AREAS:
+            if t.caption.split(": ", 1)[1].startswith(f"{AREAS[code].label} ") and t.header[0] == "År":
+                out[code] = t
+    return out
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_year_or_area_without_figures_is_left_out_or_named(corpus, name):
+    """ "–" means no realitetsbehandlede cases, never figures the extract lacks: Tabel 1 says "ingen tal" in such a
+    cell and its note names the municipality and the year; Bilag 1 leaves such a year or area out of its tables,
+    and a note says which years the extract covers. No table has a row of dashes."""
+    shape, built = SHAPES[name], corpus[name]
+    stats, kommune = statistics_rows(shape), shape.sag["kommune"]
+    tabel1 = tables(built.html("sagsfremstilling"))[0]
+    years = [int(y) for y in tabel1.header[1:]]
+    for label, row in zip(tabel1.labels, tabel1.cells, strict=True):
+        for year, cell in zip(years, map(cell_text, row[1:]), strict=True):
+            if (label, year, GENERAL) in stats:
+                assert "%" in cell or cell.startswith("– ("), (label, year, cell)
+            else:
+                assert cell == "ingen tal", (label, year, cell)
+                assert any(label in n and str(year) in n for n in tabel1.notes), (label, year, tabel1.notes)
+    for label, missing in shape.expect.get("no_figures", {}).items():
+        row = tabel1.cells[tabel1.labels.index(label)]
+        assert [y for y, c in zip(years, row[1:], strict=True) if cell_text(c) == "ingen tal"] == missing
+    for doc in built.documents():
+        html_rows = [row for t in tables(built.html(doc)) for row in t.cells]
+        docx_rows = docx_table_rows(built.folder / f"{doc}.docx")
+        for fmt, rows in (("html", html_rows), ("docx", docx_rows)):
+            for row in rows:
+                assert any(cell_text(c) not in ("–", "") for c in row[1:]), f"{doc}.{fmt}: {row}"
+    no_figures = sum(cell_text(c) == "ingen tal" for row in tabel1.cells for c in row)
+    for fmt, text in in_every_format(built, "sagsfremstilling").items():
+        assert text.count("ingental") >= no_figures, fmt
+    aar = shape.sag["aar"]
+    span = [y for y in range(aar - shape.sag.get("antal_aar", 4) + 1, aar + 1) if y >= danmarkskort.FIRST_YEAR]
+
+    def has(area: str, year: int) -> bool:
+        parts = [GENERAL, *HANDICAP_AREAS] if area == OEVRIGE else [area]
+        return all((kommune, year, p) in stats for p in parts)
+
+    bilag1 = built.html("bilag-1")
+    overview = next(t for t in tables(bilag1) if t.header[0] == "Område")
+    assert [lbl for lbl in overview.labels[:-1]] == [AREAS[a].label for a in BILAG_AREAS if has(a, aar)]
+    by_area = area_tables(bilag1)
+    for area in BILAG_AREAS:
+        shown = [y for y in years if has(area, y)]
+        if not shown:
+            assert area not in by_area
+            continue
+        t = by_area[area]
+        assert [int(label) for label in t.labels] == shown, (area, t.labels)
+        notes = [n for n in t.notes if n.startswith("Udtrækket har kun tal")]
+        assert bool(notes) == (sorted(shown) != span), (area, shown, t.notes)
+        assert all(str(y) in note for note in notes for y in shown), notes
+        assert t.caption.endswith(str(min(shown)) if len(shown) == 1 else f"{min(shown)}–{max(shown)}")
+
+
+def rated(cells: list[str]) -> int:
+    """How many of the cells hold a rate: "63 % (65)" does; "– (0)" (no cases) and "ingen tal" do not."""
+    return sum("%" in c for c in cells)
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_trend_with_one_point_is_a_sentence_not_a_chart(corpus, name):
+    """A trend chart is drawn only when the municipality has a rate in two years at least (as Tabel 1 and Bilag 1's
+    tables show); with one rate among several years a sentence says so. Every trend chart's alternative text – in
+    every format – gives the municipality at least two rates."""
+    shape, built = SHAPES[name], corpus[name]
+    sag = built.html("sagsfremstilling")
+    tabel1 = tables(sag)[0]
+    own = rated(tabel1.cells[0][1:])
+    charts = figure_alts(built, "sagsfremstilling", "Linjediagram")
+    assert all(len(alts) == (1 if own > 1 else 0) for alts in charts.values()), charts
+    said = any(t.startswith("Tabel 1 har kun én omgørelsesprocent for") for t in prose(sag))
+    assert said == (own == 1 and len(tabel1.header) > 2)
+    if shape.expect.get("single_point"):
+        assert said
+    by_area = area_tables(built.html("bilag-1"))
+    with_trend = sum(rated([row[5] for row in t.cells]) > 1 for t in by_area.values())
+    for doc in ("sagsfremstilling", "bilag-1"):
+        for fmt, alts in figure_alts(built, doc, "Linjediagram").items():
+            if doc == "bilag-1":
+                assert len(alts) == with_trend, f"{name}/{doc}.{fmt}"
+            for alt in alts:
+                series = alt.split(". ")[1]
+                assert series.count("%") >= 2, f"{name}/{doc}.{fmt}: {alt}"
 
 
 @pytest.mark.parametrize("name", [n for n, s in SHAPES.items() if "diskretion" in s.expect])
@@ -438,7 +706,7 @@ def laid_out(corpus, tmp_path_factory) -> Path:
     """Every corpus DOCX converted to PDF by LibreOffice in one run: <case>--<document>.pdf."""
     soffice = libreoffice_or_skip()
     stage = tmp_path_factory.mktemp("docx")
-    for name, built in corpus.items():
+    for name, built in corpus.every().items():
         for doc in built.documents():
             shutil.copy(built.folder / f"{doc}.docx", stage / f"{name}--{doc}.docx")
     subprocess.run(
@@ -499,8 +767,13 @@ def test_the_danmarkskort_as_a_map(corpus, name):
 
 
 def map_alts(built: Built, doc: str) -> dict[str, list[str]]:
-    """The alternative texts of a document's maps in each format: the HTML's img alt, the DOCX's picture
-    description and the tagged PDF's figure /Alt."""
+    """The alternative texts of a document's maps in each format."""
+    return figure_alts(built, doc, "Danmarkskort")
+
+
+def figure_alts(built: Built, doc: str, start: str) -> dict[str, list[str]]:
+    """The alternative texts that begin with `start` of a document's figures in each format: the HTML's img alt,
+    the DOCX's picture description and the tagged PDF's figure /Alt."""
     figures = (built.folder / f"{doc}.html").read_text(encoding="utf-8")
     html_alts = [img.get("alt") for img in lxml.html.document_fromstring(figures).xpath("//figure/img")]
     with zipfile.ZipFile(built.folder / f"{doc}.docx") as docx:
@@ -511,7 +784,7 @@ def map_alts(built: Built, doc: str) -> dict[str, list[str]]:
         bytes.fromhex(a.decode()).decode("utf-16") for a in re.findall(rb"/S /Figure[^\n]*?/Alt <([0-9a-fA-F]+)>", blob)
     ]
     return {
-        fmt: [alt for alt in alts if alt.startswith("Danmarkskort")]
+        fmt: [alt for alt in alts if alt.startswith(start)]
         for fmt, alts in (("html", html_alts), ("docx", docx_alts), ("pdf", pdf_alts))
     }
 

@@ -50,6 +50,11 @@ def test_a_long_date_in_a_text_is_kept_on_one_line(day):
     assert text == f"Frist {d.long_date(day).replace(' ', NBSP)}: status."
 
 
+def test_a_cell_without_figures_is_named_not_dashed():
+    """ "–" means no realitetsbehandlede cases; a year or area the extract lacks reads "ingen tal"."""
+    assert d.rate_cell(None, None) == f"ingen{NBSP}tal" and d.rate_cell(None, 0) == "– (0)"
+
+
 def test_examples():
     assert d.percent(Fraction(5, 8)) == f"63{NBSP}%"
     assert d.percent(None) == "–"

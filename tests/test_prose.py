@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
+from casefactory import DELETE, make_case
+from test_plan import text
 
 from reportgen.documents.compose import compose
-from reportgen.documents.model import Paragraph
+from reportgen.documents.model import Paragraph, plain_text
 from reportgen.domain.counts import Counts
 from reportgen.figures.case import compute
+from reportgen.inputs import load_inputs
 from reportgen.inputs.statistics import Statistics, StatRecord
 from reportgen.lifecycle.batch import BatchInputs, batch_case
 
@@ -82,3 +86,38 @@ def test_the_group_development_is_worded_for_its_shape(shape, expected):
 def test_no_development_sentence_when_no_comparison_municipality_has_both_years():
     text = group_sentences("ingen-med-begge-aar")
     assert "stigning" not in text and "fald" not in text and "fra 2023 til 2024" not in text
+
+
+# The bodies a case passes (planned meetings) and whom the Indstilling then addresses.
+ROUTES = [
+    ([], "Forvaltningen indstiller til Byrådet, at"),
+    (["Allerød Byråd 2022-2025"], "Forvaltningen indstiller til Byrådet, at"),
+    (
+        ["Økonomiudvalget 2022-2025", "Allerød Byråd 2022-2025"],
+        "Forvaltningen anbefaler, at Økonomiudvalget indstiller til Byrådet, at",
+    ),
+    (
+        ["Socialudvalget 2022-2025", "Allerød Byråd 2022-2025"],
+        "Forvaltningen anbefaler, at Socialudvalget indstiller til Byrådet, at",
+    ),
+    (
+        ["Socialudvalget 2022-2025", "Børne- og Skoleudvalget 2022-2025", "Økonomiudvalget 2022-2025"],
+        "Forvaltningen anbefaler, at Socialudvalget og Børne- og Skoleudvalget indstiller til Økonomiudvalget og "
+        "Byrådet, at",
+    ),
+]
+
+
+@pytest.mark.parametrize(("organs", "lead"), ROUTES)
+def test_the_indstilling_follows_the_planned_route(tmp_path, organs, lead):
+    """Committees recommend to Økonomiudvalget (when it treats the case) and the council; Økonomiudvalget alone
+    recommends to the council; without committees or Økonomiudvalget the administration addresses the council."""
+    moeder = [{"organ": organ, "dato": date(2025, 9, 20 + i)} for i, organ in enumerate(organs)]
+    case = make_case(tmp_path, sag_toml_patch={"behandling": DELETE, "bilag": DELETE, "moede": moeder})
+    inputs = load_inputs(case)
+    doc = compose(inputs, compute(inputs)).sagsfremstilling
+    assert lead in [plain_text(b.children) for b in doc.blocks if isinstance(b, Paragraph)]
+    assert all(
+        f"{organ.removesuffix(' 2022-2025')} den {20 + i}. september 2025" in text(doc)
+        for i, organ in enumerate(organs)
+    )

@@ -12,8 +12,9 @@ import pytest
 from casefactory import DELETE, make_case, run_cli
 from test_plan import text
 
-from reportgen.documents.compose import compose
+from reportgen.documents.compose import compose, default_text
 from reportgen.documents.prose import templates
+from reportgen.domain import danmarkskort
 from reportgen.domain.vocabulary import DENOMINATORS, RECOMMENDATIONS, Denominator, Recommendation
 from reportgen.figures.case import compute
 from reportgen.inputs import load_inputs
@@ -75,6 +76,36 @@ def test_every_recommendation_has_its_sentence(tmp_path, code):
     assert SENTENCES[code] in text(docs.sagsfremstilling)
     assert (docs.letter is not None) == RECOMMENDATIONS[code].letter
     assert (docs.bilag2 is not None) == RECOMMENDATIONS[code].plan
+
+
+@pytest.mark.parametrize("code", list(RECOMMENDATIONS))
+def test_before_the_2021_map_a_recommendation_is_no_stk_2_decision(tmp_path, monkeypatch, code):
+    """Stk. 1 only: a plan is a point the council may adopt of its own accord, cited without stk. 2; not preparing
+    one is no point at all, and neither the reasons' warning nor the letter follows."""
+    monkeypatch.setattr(danmarkskort, "PLAN_DECISION_FROM", 2025)  # the example's 2024 map, as if before stk. 2
+    docs, cf = packet(make_case(tmp_path, sag_toml_patch={"handleplan.indstilling": code}))
+    recommendation = RECOMMENDATIONS[code]
+    for doc in docs.documents():
+        assert "stk. 2" not in text(doc) and "Grundlaget for beslutningen" not in text(doc), doc.slug
+    sag = text(docs.sagsfremstilling)
+    assert (
+        SENTENCES[code].replace(" efter retssikkerhedslovens § 79 b, stk. 2", "") in sag
+    ) != recommendation.stk2_only
+    assert ("tages til efterretning." in sag) == recommendation.stk2_only  # the only point, or the first of two
+    assert docs.letter is None and (docs.bilag2 is not None) == recommendation.plan
+    assert not any("begrundelse" in str(w) for w in cf.warnings)
+
+
+def test_the_placeholder_for_missing_reasons_is_in_the_draft_not_in_the_default_text(tmp_path):
+    """The draft shows where the reasons belong; the web app's default text of the section is not that placeholder
+    (saved as the administration's text, it would pass for the reasons)."""
+    case = make_case(
+        tmp_path, sag_toml_patch={"handleplan.indstilling": "udarbejdes-ikke"}, tekster={"begrundelse.md": None}
+    )
+    inputs = load_inputs(case)
+    cf = compute(inputs)
+    assert "[Her mangler forvaltningens begrundelse" in text(compose(inputs, cf).sagsfremstilling)
+    assert "Her mangler" not in default_text(inputs, cf, "begrundelse")
 
 
 @pytest.mark.parametrize("code", list(DENOMINATORS))

@@ -22,6 +22,7 @@ from reportgen.documents.model import (
 )
 from reportgen.documents.prose import templates
 from reportgen.documents.prose.bilag1 import BILAG1_TITLE, bilag1_ctx
+from reportgen.documents.prose.counts import trend_ctx
 from reportgen.documents.prose.maps import class_label, map_ctx
 from reportgen.documents.prose.sagsfremstilling import appendices, sagsfremstilling_ctx
 from reportgen.documents.prose.templates import alt_text, render, source
@@ -129,6 +130,7 @@ def default_text(inputs: Inputs, cf: CaseFigures, section: str) -> str:
     """The tool's own Markdown for a text section, which the document holds while the section has no text of the
     administration's; "" where the tool writes nothing there (the section is only the administration's)."""
     ctx = PROSE_VALUES[section_document(section)](inputs, cf)
+    ctx["mangler"] = ()  # a draft's placeholder for a missing text is not the tool's own text
     ctx["tekster"] = {s: False for s in TEXT_SECTIONS}
     without = source(section_template(section), ctx).splitlines()
     ctx["tekster"] = {s: s == section for s in TEXT_SECTIONS}
@@ -174,7 +176,7 @@ def _sagsfremstilling(inputs: Inputs, cf: CaseFigures, texts: dict[str, tuple[Bl
     blocks = _texts_in("sagsfremstilling", texts)
     blocks["tabel1"] = (tables.tabel1(cf, inputs),)
     blocks["tabel2"] = (tables.tabel2(cf, inputs, case.denominator),) if cf.tabel2 else ()
-    blocks["figur:udvikling"] = (_trend_figure(cf),) if len(cf.years) > 1 else ()
+    blocks["figur:udvikling"] = (_trend_figure(cf),) if trend_ctx(cf.years, cf.tabel1[0].counts)["figur"] else ()
     blocks["figur:kort:" + GENERAL] = _map_figure(inputs, cf, GENERAL, "danmarkskort-socialomraadet.png")
     blocks["beslutninger"] = tuple(
         Decision(f"Beslutning {b.organ} den {d.short_date(b.dato)}", markdown.parse(b.beslutning) + _registered(b))
@@ -226,7 +228,7 @@ def _bilag1(inputs: Inputs, cf: CaseFigures, texts: dict[str, tuple[Block, ...]]
     labels = {a: AREAS[a].label for a in BILAG_AREAS}
     blocks["tabel:oversigt"] = (tables.area_overview(cf, inputs, labels),)
     for area in BILAG_AREAS:
-        blocks[f"tabel:{area}"] = (tables.area_years(cf, inputs, area, labels[area]),)
+        blocks[f"tabel:{area}"] = tuple(t for t in (tables.area_years(cf, inputs, area, labels[area]),) if t)
     blocks["figur:fordeling"] = (_outcome_figure(cf),)
     blocks.update(_area_figures(cf))
     for area in HANDICAP_AREAS:
@@ -260,11 +262,15 @@ def _klagesager_tables(inputs: Inputs, cf: CaseFigures, labels: dict[str, str]) 
 
 
 def _values_text(years: tuple[int, ...], counts) -> str:
-    """ "44 % i 2023, 63 % i 2024" (oldest first) for alt text; years without data are named as such."""
+    """ "44 % i 2023, 63 % i 2024" (oldest first) for alt text; years without figures, and years without cases (no
+    rate), are named as such."""
     parts = []
     for year, c in sorted(zip(years, counts, strict=True)):
         rate = f.omgoerelsesprocent(c) if c else None
-        parts.append(f"{d.percent(rate)} i {year}" if rate is not None else f"ingen tal i {year}")
+        if rate is not None:
+            parts.append(f"{d.percent(rate)} i {year}")
+        else:
+            parts.append(f"ingen tal i {year}" if c is None else f"ingen realitetsbehandlede sager i {year}")
     return ", ".join(parts)
 
 
@@ -301,7 +307,7 @@ def _area_figures(cf: CaseFigures) -> dict[str, tuple[Block, ...]]:
     for omraade in BILAG_AREAS:
         years = cf.area(omraade)
         out[f"figur:{omraade}"] = ()
-        if len(years) < 2 or all(a.counts is None for a in years):
+        if not trend_ctx(cf.years, tuple(a.counts for a in years))["figur"]:
             continue
         number += 1
         rows = [

@@ -145,6 +145,7 @@ def plan_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "naeste_aar": cf.aar + 1,
         "kompetence": inputs.case.council,
         "viderefoerer": inputs.case.handleplan.recommendation.continues,
+        "stk2": inputs.case.plan_decision,
         "har_indledning": bool(plan.indledning),
         "udgangspunkt": baseline_ctx(inputs, cf),
         "antal_maal": _counted(len(plan.maal), "mål", "mål"),

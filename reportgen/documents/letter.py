@@ -6,7 +6,7 @@ from reportgen.documents import markdown
 from reportgen.documents.model import Document
 from reportgen.documents.prose.counts import counts_ctx
 from reportgen.documents.prose.templates import render
-from reportgen.domain import bodies, danmarkskort
+from reportgen.domain import bodies
 from reportgen.domain import danish as d
 from reportgen.figures.case import CaseFigures
 from reportgen.inputs import Inputs
@@ -27,7 +27,7 @@ def council_decision(case: Case) -> Behandling | None:
 def compose_letter(inputs: Inputs, cf: CaseFigures) -> Document | None:
     """The letter, when the recommendation is not to prepare a handlingsplan; a draft until the decision is recorded."""
     case = inputs.case
-    if not case.handleplan.recommendation.letter or not danmarkskort.plan_decision_required(case.aar):
+    if not case.handleplan.recommendation.letter or not case.plan_decision:
         return None
     decision = council_decision(case)
     ctx = {

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from reportgen.documents.model import Table, label_and_numbers
 from reportgen.domain import danish as d
 from reportgen.domain import danmarkskort
-from reportgen.domain.areas import AREAS
+from reportgen.domain.areas import AREAS, OEVRIGE
 from reportgen.domain.counts import Counts
 from reportgen.domain.kommuner import HELE_LANDET
 from reportgen.domain.vocabulary import Denominator
@@ -86,12 +86,12 @@ def tabel1(cf: CaseFigures, inputs: Inputs) -> Table:
         "omgørelsesprocent (ændret/ophævet og hjemvist i procent af de realitetsbehandlede sager)."
     ]
     missing = [
-        f"{r.navn} ({d.join([str(y) for y, c in zip(cf.years, r.counts, strict=True) if c is None])})"
+        f"for {r.navn} i {d.years_text(y for y, c in zip(cf.years, r.counts, strict=True) if c is None)}"
         for r in cf.tabel1
         if any(c is None for c in r.counts)
     ]
     if missing:
-        notes.append(f"– betyder, at udtrækket ikke har tal: {d.join(missing)}.")
+        notes.append(f"Udtrækket har ingen tal {d.join(missing)}.")
     if any(c is not None and c.realitetsbehandlede == 0 for r in cf.tabel1 for c in r.counts):
         notes.append("– (0) betyder, at der ikke var realitetsbehandlede sager, så der er ingen procent.")
     notes += _left_out(cf)
@@ -105,10 +105,10 @@ def tabel1(cf: CaseFigures, inputs: Inputs) -> Table:
     )
 
 
-def _left_out(cf: CaseFigures, rows: bool = True) -> list[str]:
-    """Notes naming the rows (with `rows`) and years a table leaves out because the extract has no figures for them."""
+def _left_out(cf: CaseFigures) -> list[str]:
+    """Notes naming the rows and years Tabel 1 leaves out because the extract has no figures for them."""
     notes = []
-    if rows and cf.udeladte_kommuner:
+    if cf.udeladte_kommuner:
         names = list(cf.udeladte_kommuner)
         them = "kommunen" if len(names) == 1 and names[0] != HELE_LANDET else "dem"
         notes.append(
@@ -176,13 +176,17 @@ def tabel2(cf: CaseFigures, inputs: Inputs, naevner: Denominator) -> Table:
     )
 
 
+def _landet_rate(landet: Counts | None) -> str:
+    """The national rate as a table cell: "45 %", "–" without cases, "ingen tal" when the extract has none."""
+    return d.percent(f.omgoerelsesprocent(landet)) if landet else d.NO_FIGURES
+
+
 def area_overview(cf: CaseFigures, inputs: Inputs, labels: dict[str, str]) -> Table:
-    """Bilag 1: the year's counts per area with the general map as the total row."""
+    """Bilag 1: the year's counts per area with the general map as the total row; an area the extract has no
+    figures for is left out and named in a note."""
     header = ("Område", *OUTCOME_HEADERS, REALITET_HEADER, RATE_HEADER, "Hele landet")
 
-    def cells(name: str, c: Counts | None, landet: Counts | None) -> tuple[str, ...]:
-        if c is None:
-            return (name, *(d.DASH,) * 5, d.percent(f.omgoerelsesprocent(landet)) if landet else d.DASH)
+    def cells(name: str, c: Counts, landet: Counts | None) -> tuple[str, ...]:
         return (
             name,
             d.count(c.stadfaestet),
@@ -190,10 +194,22 @@ def area_overview(cf: CaseFigures, inputs: Inputs, labels: dict[str, str]) -> Ta
             d.count(c.hjemvist),
             d.count(c.realitetsbehandlede),
             d.percent(f.omgoerelsesprocent(c)),
-            d.percent(f.omgoerelsesprocent(landet)) if landet else d.DASH,
+            _landet_rate(landet),
         )
 
-    rows = tuple(cells(labels[a], cf.area(a)[0].counts, cf.area(a)[0].landet) for a in labels)
+    years = {a: cf.area(a)[0] for a in labels}
+    rows = tuple(cells(labels[a], y.counts, y.landet) for a, y in years.items() if y.counts is not None)
+    notes = [
+        "Øvrige er det generelle socialområde fratrukket børne- og voksenhandicapområdet, "
+        "opgjort af kommunen selv; Ankestyrelsen laver ikke et kort for det."
+    ]
+    lacking = [a for a, y in years.items() if y.counts is None]
+    if lacking:
+        extract = [AREAS[a].in_sentence for a in lacking if a != OEVRIGE]
+        notes.append(
+            f"Udtrækket har ingen tal på {d.join(extract)} for {cf.kommune} i {cf.aar}"
+            + (", så det øvrige socialområde kan ikke opgøres." if OEVRIGE in lacking else ".")
+        )
     return Table(
         caption=f"Realitetsbehandlede sager fordelt på områder, {cf.aar}",
         header=header,
@@ -208,23 +224,21 @@ def area_overview(cf: CaseFigures, inputs: Inputs, labels: dict[str, str]) -> Ta
                 for o in ("socialomraadet", "boernehandicap", "voksenhandicap")
             ],
         ),
-        notes=(
-            "Øvrige er det generelle socialområde fratrukket børne- og voksenhandicapområdet, "
-            "opgjort af kommunen selv; Ankestyrelsen laver ikke et kort for det.",
-        ),
+        notes=tuple(notes),
     )
 
 
-def area_years(cf: CaseFigures, inputs: Inputs, omraade: str, label: str) -> Table:
-    """Bilag 1: one area's counts and rate per year (newest first) against Hele landet."""
-    years = cf.area(omraade)
+def area_years(cf: CaseFigures, inputs: Inputs, omraade: str, label: str) -> Table | None:
+    """Bilag 1: one area's counts and rate against Hele landet in each year the extract has the municipality's
+    figures for (newest first), with a note naming those years when it lacks any; None when it has none."""
+    years = [a for a in cf.area(omraade) if a.counts is not None]
+    if not years:
+        return None
     header = ("År", *OUTCOME_HEADERS, REALITET_HEADER, RATE_HEADER, "Hele landet")
 
     def cells(a: AreaYear) -> tuple[str, ...]:
-        landet = d.percent(f.omgoerelsesprocent(a.landet)) if a.landet else d.DASH
-        if a.counts is None:
-            return (str(a.aar), *(d.DASH,) * 5, landet)
         c = a.counts
+        assert c is not None
         return (
             str(a.aar),
             d.count(c.stadfaestet),
@@ -232,16 +246,22 @@ def area_years(cf: CaseFigures, inputs: Inputs, omraade: str, label: str) -> Tab
             d.count(c.hjemvist),
             d.count(c.realitetsbehandlede),
             d.percent(f.omgoerelsesprocent(c)),
-            landet,
+            _landet_rate(a.landet),
         )
 
-    source_areas = ("socialomraadet", "boernehandicap", "voksenhandicap") if omraade == "oevrige" else (omraade,)
+    shown = [a.aar for a in years]
+    span = [y for y in cf.years + cf.udeladte_aar if y >= danmarkskort.FIRST_YEAR]
+    notes = []
+    if sorted(shown) != sorted(span):
+        where = AREAS[omraade].in_sentence
+        notes.append(f"Udtrækket har kun tal på {where} for {cf.kommune} i {d.years_text(shown)}.")
+    source_areas = ("socialomraadet", "boernehandicap", "voksenhandicap") if omraade == OEVRIGE else (omraade,)
     return Table(
-        caption=f"{label} {d.period([a.aar for a in years])}",
+        caption=f"{label} {d.period(shown)}",
         header=header,
         rows=tuple(cells(a) for a in years),
         align=label_and_numbers(len(header) - 1),
-        notes=tuple(_left_out(cf, rows=False)),
+        notes=tuple(notes),
         source=_stat_sources(
             inputs, [(k, a.aar, o) for a in years for k in (cf.kommune, HELE_LANDET) for o in source_areas]
         ),

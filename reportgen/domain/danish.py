@@ -16,7 +16,8 @@ from reportgen.domain.counts import Direction, round_half_up, whole_percent
 
 LOCALE = "da_DK"
 NBSP = "\u00a0"
-DASH = "–"  # shown where a figure is undefined (no cases) or missing
+DASH = "–"  # shown where a rate is undefined: no realitetsbehandlede cases – never for figures the extract lacks
+NO_FIGURES = f"ingen{NBSP}tal"  # shown in a table cell for figures the extract lacks
 
 
 def count(n: int) -> str:
@@ -47,9 +48,10 @@ def percent_decimal(s: Fraction | None, digits: int = 1) -> str:
 
 
 def rate_cell(s: Fraction | None, cases: int | None) -> str:
-    """A table cell with rate and count: "63 % (65)"; "–" when there is no data."""
+    """A table cell with rate and count: "63 % (65)", "– (0)" without cases; "ingen tal" when there are no
+    figures."""
     if cases is None:
-        return DASH
+        return NO_FIGURES
     return f"{percent(s)} ({count(cases)})"
 
 

@@ -17,8 +17,10 @@ class Recommendation:
     """The administration's recommendation under § 79 b, stk. 2: its code in sag.toml, its label (the web app), the
     key of its sentence in the Indstilling (templates/prose/sagsfremstilling.md.j2), and its rules: whether it goes
     with a plan (attached as Bilag 2 when the case gives one), continues last year's plan (which the case points at
-    and names), requires the letter informing Ankestyrelsen, and calls for the administration's reasons
-    (tekster/begrundelse.md)."""
+    and names), requires the letter informing Ankestyrelsen, calls for the administration's reasons
+    (tekster/begrundelse.md), and means something only as the stk. 2 decision: before the 2021 map (stk. 1 only)
+    such a recommendation is no point of the Indstilling, while a plan is one the council may adopt of its own
+    accord."""
 
     code: str
     label: str
@@ -27,6 +29,7 @@ class Recommendation:
     continues: bool
     letter: bool
     reason: bool
+    stk2_only: bool = False
 
 
 PREPARE = Recommendation(
@@ -55,6 +58,7 @@ NO_PLAN = Recommendation(
     continues=False,
     letter=True,
     reason=True,
+    stk2_only=True,
 )
 RECOMMENDATIONS: dict[str, Recommendation] = {r.code: r for r in (PREPARE, CONTINUE, NO_PLAN)}
 

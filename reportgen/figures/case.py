@@ -211,7 +211,7 @@ def _tabel1(stats: Statistics, rows: list[tuple[str, str]], years: tuple[int, ..
 
 
 def _empty_cells(file: str, tabel1: tuple[Tabel1Row, ...], years: tuple[int, ...]) -> list[Problem]:
-    """A warning for each row of Tabel 1 with years without figures (their cells show '–')."""
+    """A warning for each row of Tabel 1 with years without figures (their cells say "ingen tal")."""
     out = []
     for row in tabel1:
         missing = [y for y, c in zip(years, row.counts, strict=True) if c is None]
@@ -220,7 +220,7 @@ def _empty_cells(file: str, tabel1: tuple[Tabel1Row, ...], years: tuple[int, ...
                 Problem(
                     file,
                     f"ingen tal for {row.navn} i {', '.join(map(str, sorted(missing)))}; "
-                    "cellen vises som '–' i Tabel 1.",
+                    "cellen viser 'ingen tal' i Tabel 1.",
                     hint="Brug et udtræk, der dækker alle år, hvis tallene findes.",
                 )
             )
@@ -248,10 +248,11 @@ def _areas(stats: Statistics, kommune: str, years: tuple[int, ...]) -> tuple[tup
 
 def decision_warnings(case: Case) -> list[Problem]:
     """What the recommendation lacks that the council and Ankestyrelsen look for: the reasons for not preparing or
-    for continuing a plan, which plan is continued, and what is new when a case sent back is resumed."""
+    for continuing a plan (where the item holds the stk. 2 decision), which plan is continued, and what is new when a
+    case sent back is resumed."""
     out = []
     plan = case.handleplan
-    if plan.recommendation.reason and case.text("begrundelse") is None:
+    if plan.recommendation.reason and case.plan_decision and case.text("begrundelse") is None:
         out.append(
             Problem(
                 "sag.toml",

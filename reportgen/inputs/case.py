@@ -168,6 +168,19 @@ class Case:
         return CASE_STATUSES[self.status].draft
 
     @property
+    def plan_decision(self) -> bool:
+        """True when the item holds the § 79 b, stk. 2 decision on a handleplan (maps from 2021); before, it treats
+        the map only (stk. 1)."""
+        return danmarkskort.plan_decision_required(self.aar)
+
+    @property
+    def plan_point(self) -> Recommendation | None:
+        """The recommendation the Indstilling words as its point on a plan: the case's, except one that means
+        something only as the stk. 2 decision when the item has none."""
+        recommendation = self.handleplan.recommendation
+        return None if recommendation.stk2_only and not self.plan_decision else recommendation
+
+    @property
     def item_type(self) -> ItemType:
         """The agenda item's type (`punkttype`)."""
         return ITEM_TYPES[self.punkttype]
@@ -520,8 +533,26 @@ def load_case(
         values[attribute[name]] = reader.records(top.get(name), cls, name)
     _check_ranges(values, file, problems)
     values["tekster"] = _texts(folder, problems, ids, tekster or {})
+    _check_final(values, file, problems)
     problems.raise_if_any()
     return Case(folder=folder, **values)
+
+
+def _check_final(values: dict[str, Any], file: str, problems: ProblemList) -> None:
+    """A final case whose recommendation calls for the administration's reasons has them (a draft shows a
+    placeholder where they belong, and `check` warns)."""
+    plan, aar = values.get("handleplan"), values.get("aar")
+    if plan is None or aar is None or values.get("status") is None or CASE_STATUSES[values["status"]].draft:
+        return
+    if plan.recommendation.reason and danmarkskort.plan_decision_required(aar):
+        if "begrundelse" not in dict(values["tekster"]):
+            problems.add(
+                file,
+                f"sagen er endelig, men indstillingen '{plan.indstilling}' har ingen begrundelse.",
+                column="status",
+                hint="Skriv forvaltningens begrundelse i tekster/begrundelse.md – Ankestyrelsen ser efter den – "
+                'eller lad sagen være et udkast (status = "udkast"), til begrundelsen er skrevet.',
+            )
 
 
 def _check_ranges(values: dict[str, Any], file: str, problems: ProblemList) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from reportgen.documents.prose.counts import counts_ctx, relative_ctx
+from reportgen.documents.prose.counts import counts_ctx, few_ctx, relative_ctx, trend_ctx
 from reportgen.documents.prose.klagesager import klagesager_ctx
 from reportgen.documents.prose.maps import maps_ctx
 from reportgen.domain import danish as d
 from reportgen.domain import danmarkskort
 from reportgen.domain.areas import AREAS, BILAG_AREAS
-from reportgen.domain.counts import round_half_up
 from reportgen.figures import rates as f
 from reportgen.figures.case import AreaYear, CaseFigures
 from reportgen.inputs import Inputs
@@ -27,6 +26,8 @@ def bilag1_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "boernehandicap_paragraffer": danmarkskort.boernehandicap_provisions(case.aar),
         "n": counts_ctx(cf.current),
         "omraader": {a: area_ctx(cf.area(a)[0], year_before(cf.area(a))) for a in BILAG_AREAS},
+        "udvikling": {a: trend_ctx(cf.years, tuple(y.counts for y in cf.area(a))) for a in BILAG_AREAS},
+        "flere_aar": {a: sum(y.counts is not None for y in cf.area(a)) > 1 for a in BILAG_AREAS},
         "klagesager": klagesager_ctx(case, cf),
         "kort": maps_ctx(cf, case.sammenligning),
     }
@@ -47,9 +48,9 @@ def area_ctx(a: AreaYear, previous: AreaYear | None) -> dict:
     c = a.counts
     out.update(counts_ctx(c))
     out["landet"] = relative_ctx(c, a.landet)
-    per_case = f.points_per_case(c)
-    out["skroebelig"] = f.is_fragile(c)
-    out["pp_pr_sag"] = d.points(int(round_half_up(per_case))) if per_case is not None else ""
+    few = few_ctx(c)
+    out["skroebelig"] = few is not None
+    out["pp_pr_sag"] = few["pp"] if few else ""
     if previous is not None and previous.counts is not None:
         ch = f.change(previous.counts, c)
         out["forrige"] = {

@@ -4,7 +4,7 @@ rate lies against another."""
 from __future__ import annotations
 
 from reportgen.domain import danish as d
-from reportgen.domain.counts import Counts, direction, whole_percent
+from reportgen.domain.counts import Counts, direction, round_half_up, whole_percent
 from reportgen.figures import rates as f
 
 
@@ -70,3 +70,23 @@ def relative_ctx(own: Counts, other: Counts | None) -> dict | None:
         "afstand": d.points(delta),
         "lig": delta == 0,
     }
+
+
+def few_ctx(c: Counts | None) -> dict | None:
+    """A rate on few cases (one case moves it more than a few percentage points), for the caveat next to it: its
+    cases and how far one case moves it; None for a rate on enough cases, or no rate."""
+    per_case = f.points_per_case(c) if c is not None else None
+    if c is None or per_case is None or not f.is_fragile(c):
+        return None
+    return {
+        "sager": d.sager(c.realitetsbehandlede),
+        "pp": d.points(int(round_half_up(per_case))),
+        "en": c.realitetsbehandlede == 1,
+    }
+
+
+def trend_ctx(years: tuple[int, ...], counts: tuple[Counts | None, ...]) -> dict:
+    """Whether a series of a municipality's counts (one per year) is drawn as a trend chart – with a rate in two years
+    at least – and, when it has a rate in one year only, that year, for the sentence said instead of the chart."""
+    rated = sorted(y for y, c in zip(years, counts, strict=True) if c is not None and c.realitetsbehandlede)
+    return {"figur": len(rated) > 1, "et_aar": rated[0] if len(rated) == 1 else None}

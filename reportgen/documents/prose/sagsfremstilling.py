@@ -1,5 +1,6 @@
 """The values the sagsfremstilling template receives: the year against the year before, the country and the
-comparison group, what the § 79 b decision rests on, the recommendation, the send-backs and Tabel 2."""
+comparison group, what the § 79 b decision rests on, the recommendation and the route it follows, the planned
+meetings, the send-backs and Tabel 2."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from fractions import Fraction
 
 from reportgen.documents import handleplan
 from reportgen.documents.prose.bilag1 import BILAG1_TITLE, year_before
-from reportgen.documents.prose.counts import counts_ctx, relative_ctx
+from reportgen.documents.prose.counts import counts_ctx, few_ctx, relative_ctx, trend_ctx
 from reportgen.documents.prose.klagesager import klagesager_ctx
 from reportgen.documents.prose.maps import maps_ctx
 from reportgen.domain import bodies, danmarkskort
@@ -106,46 +107,81 @@ def appendices(case: Case) -> list[tuple[int, str, bool]]:
 
 
 def plan_ctx(case: Case) -> dict:
-    """The recommendation and, when attached (Bilag 2), the action plan's appendix number and title."""
-    plan = case.handleplan
+    """The recommendation's point on a plan (none before the 2021 map when it is not to prepare one) and, when
+    attached (Bilag 2), the action plan's appendix number and title."""
+    plan, point = case.handleplan, case.plan_point
     return {
-        "ordlyd": plan.recommendation.wording,
+        "ordlyd": point.wording if point else None,
         "vedlagt": plan.attached,
         "bilag": plan.title if plan.attached else None,
         "bilag_nr": 2 if plan.attached else None,
     }
 
 
+def _sent_back(case: Case) -> list[int]:
+    """The positions in the decision history of the treatments that sent the case back."""
+    return [i for i, b in enumerate(case.behandling) if b.outcome and b.outcome.sent_back]
+
+
 def resumed_ctx(case: Case) -> dict | None:
-    """The send-backs, what is new since the last of them, and whom the resumed recommendation addresses:
-    the committees, which recommend to Økonomiudvalget (when it treats the case) and the council."""
-    sent_back = [i for i, b in enumerate(case.behandling) if b.outcome and b.outcome.sent_back]
+    """The send-backs and what is new since the last of them."""
+    sent_back = _sent_back(case)
     if not sent_back:
         return None
-    last = sent_back[-1]
-
-    def committees(items) -> list[str]:
-        names = [bodies.in_sentence(b.organ) for b in items]
-        names = [n for n in names if not bodies.is_council(n, case.council) and not bodies.is_finance_committee(n)]
-        return list(dict.fromkeys(names))
-
-    udvalg = committees(case.behandling[last + 1 :]) or committees(case.behandling[:last])
-    finance = [bodies.in_sentence(b.organ) for b in case.behandling if bodies.is_finance_committee(b.organ)]
     nye = [f"bilag {number}, {title}" for number, title, ny in appendices(case) if ny]
     return {
         "tilbagesendt": [
             {"organ": bodies.in_sentence(case.behandling[i].organ), "dato": d.long_date(case.behandling[i].dato)}
             for i in sent_back
         ],
-        "udvalg": d.join(udvalg),
-        "videre": d.join([*finance[:1], case.council]),
         "nye": d.join(nye),
     }
 
 
+def missing_ctx(case: Case) -> tuple[str, ...]:
+    """The text sections a draft lacks where the decision needs them, each shown as a visible placeholder: the
+    administration's reasons for a recommendation that calls for them (a final case cannot lack them)."""
+    reason = case.handleplan.recommendation.reason and case.plan_decision
+    return ("begrundelse",) if case.draft and reason and case.text("begrundelse") is None else ()
+
+
+def route_ctx(case: Case) -> dict:
+    """Whom the Indstilling addresses, along the route the case passes (its decisions and planned meetings): the
+    committees that treat it first – after a send-back those that resume it – recommend to Økonomiudvalget (when it
+    treats the case) and the council; without committees Økonomiudvalget recommends to the council; else the
+    administration recommends to the council directly."""
+    planned = [m.organ for m in case.moeder]
+    held = [b.organ for b in case.behandling]
+
+    def committees(organs: list[str]) -> list[str]:
+        names = [bodies.in_sentence(o) for o in organs]
+        names = [n for n in names if not bodies.is_council(n, case.council) and not bodies.is_finance_committee(n)]
+        return list(dict.fromkeys(names))
+
+    if sent_back := _sent_back(case):
+        last = sent_back[-1]
+        udvalg = committees(held[last + 1 :] + planned) or committees(held[:last])
+    else:
+        udvalg = committees(held + planned)
+    finance = [bodies.in_sentence(o) for o in held + planned if bodies.is_finance_committee(o)][:1]
+    if not udvalg:
+        udvalg, finance = finance, []
+    return {"udvalg": d.join(udvalg), "videre": d.join([*finance, case.council])}
+
+
+def meetings_ctx(case: Case) -> list[dict]:
+    """The planned meetings not yet held (no decision recorded for that body on that date), in date order."""
+    held = {(bodies.in_sentence(b.organ).casefold(), b.dato) for b in case.behandling}
+    planned = sorted(
+        (m for m in case.moeder if (bodies.in_sentence(m.organ).casefold(), m.dato) not in held), key=lambda m: m.dato
+    )
+    return [{"organ": bodies.in_sentence(m.organ), "dato": d.long_date(m.dato)} for m in planned]
+
+
 def basis_ctx(cf: CaseFigures) -> dict:
-    """What the § 79 b decision rests on, in neutral words: the areas above their own national rate and the
-    largest change from the year before (of the general map and the three areas of Bilag 1)."""
+    """What the § 79 b decision rests on, in neutral words: the year's rate, the areas above their own national
+    rate and the largest change from the year before (of the general map and the three areas of Bilag 1), each
+    rate on few cases with its caveat."""
     over, compared = [], 0
     for omraade in BILAG_AREAS:
         a = cf.area(omraade)[0]
@@ -155,31 +191,38 @@ def basis_ctx(cf: CaseFigures) -> dict:
         compared += 1
         if relative["position"] == "over":
             assert a.counts is not None
-            rate = d.percent(f.omgoerelsesprocent(a.counts))
-            over.append(f"{AREAS[omraade].in_sentence} ({rate} mod {relative['rate']})")
+            over.append(
+                {
+                    "navn": AREAS[omraade].in_sentence,
+                    "rate": d.percent(f.omgoerelsesprocent(a.counts)),
+                    "landet": relative["rate"],
+                    "faa": few_ctx(a.counts),
+                }
+            )
     pairs = [(GENERAL, cf.previous, cf.current)] + [
         (o, before.counts, cf.area(o)[0].counts) for o in BILAG_AREAS if (before := year_before(cf.area(o)))
     ]
     changes = [
-        (abs(ch.points_delta), omraade, ch, after)
+        (abs(ch.points_delta), omraade, ch, before, after)
         for omraade, before, after in pairs
         if before is not None and after is not None and (ch := f.change(before, after)).points_delta is not None
     ]
     largest = max(changes, key=lambda item: item[0], default=None)  # max keeps the first of equals
     stoerst = None
     if largest is not None and largest[0] > 0:
-        _, omraade, ch, after = largest
+        _, omraade, ch, was, after = largest
         stoerst = {
             "navn": AREAS[omraade].in_sentence,
             "retning": ch.points_direction,
             "forskel": d.points(ch.points_delta or 0),
             "fra": d.percent(Fraction(ch.percent_before or 0, 100)),
             "til": d.percent(Fraction(ch.percent_after or 0, 100)),
-            "sager": d.sager(after.realitetsbehandlede),
-            "skroebelig": f.is_fragile(after),
+            "faa_fra": few_ctx(was),
+            "faa_til": few_ctx(after),
         }
     return {
-        "over": d.join(over),
+        "faa": few_ctx(cf.current),
+        "over": over,
         "ingen_over": compared == len(BILAG_AREAS) and not over,
         "stoerst": stoerst,
         "uaendret": bool(changes) and largest is not None and largest[0] == 0,
@@ -195,9 +238,10 @@ def sagsfremstilling_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "aar": case.aar,
         "forrige_aar": case.aar - 1,
         "foerste_aar": case.aar == danmarkskort.FIRST_YEAR,
-        "stk2": danmarkskort.plan_decision_required(case.aar),
+        "stk2": case.plan_decision,
         "periode": d.period(cf.years + cf.udeladte_aar),
         "flere_aar": len(cf.years) > 1,
+        "udvikling": trend_ctx(cf.years, cf.tabel1[0].counts),
         "kompetence": case.council,
         "ministerium": case.ministry,
         "love": d.join(list(danmarkskort.laws(case.aar))),
@@ -214,6 +258,10 @@ def sagsfremstilling_ctx(inputs: Inputs, cf: CaseFigures) -> dict:
         "hoering": d.join(list(case.hoering)),
         "har_hoering": bool(case.hoering),
         "genoptagelse": resumed_ctx(case),
+        "mangler": missing_ctx(case),
+        "rute": route_ctx(case),
+        "moeder": meetings_ctx(case),
+        "har_beslutninger": bool(case.behandling),
         "klagesager": klagesager_ctx(case, cf),
         "tabel2": tabel2_ctx(cf),
         "kort": maps_ctx(cf, case.sammenligning),
