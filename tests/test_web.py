@@ -19,6 +19,7 @@ from casefactory import EXAMPLE, read_csv_rows, statistik_rows, to_csv, write_xl
 
 from reportgen.inputs.case import TEXT_SECTIONS
 from reportgen.lifecycle.build import build
+from reportgen.lifecycle.versions import OWNER, claim, history_owner
 from reportgen.web.app import create_app
 
 TOKEN = "proevenoegle"
@@ -364,7 +365,7 @@ def test_new_case_needs_a_recommendation_and_a_free_folder(tmp_path):
     root = make_workspace(tmp_path / "arbejdsmappe")
     app, client = client_for(root)
     step2 = start_new_case(app, client, (EXAMPLE / "statistik.csv").read_bytes())
-    response = upload(app, client, step2, {}, kommune="Allerød", aar="2024", sammenligning="Furesø", mappe=CASE)
+    response = upload(app, client, step2, {}, kommune="Furesø", aar="2024", sammenligning="Allerød", mappe=CASE)
     page = text_of(response)
     assert response.status_code == 422
     assert "Vælg forvaltningens indstilling" in page and "allerede en mappe" in page
@@ -663,18 +664,18 @@ def test_internal_error_has_a_reference_and_no_data_in_the_log(web, caplog, monk
 # --- builds, versions, comparisons -----------------------------------------------------------------------------------
 
 
-def wait(app, job_id: str):
+def wait(app, job_id: str, case: str = CASE):
     builds = app.extensions["reportgen.builds"]
     for _ in range(600):
-        job = builds.job(CASE, job_id)
+        job = builds.job(case, job_id)
         if job.done:
             return job
         time.sleep(0.1)
     raise AssertionError("the build did not end")
 
 
-def start_build(app, client) -> str:
-    response = post(app, client, f"/sag/{CASE}/byg")
+def start_build(app, client, case: str = CASE) -> str:
+    response = post(app, client, f"/sag/{case}/byg")
     assert response.status_code == 303
     return re.search(r"byg=([\w-]+)", response.headers["Location"]).group(1)
 
@@ -713,7 +714,8 @@ def test_build_from_the_browser(built):
     assert not again.result.created and "Uændret" in again.message()
     assert second.result.created and second.result.version == 2
     base = root / "output" / "alleroed" / "2024"
-    assert sorted(p.name for p in base.iterdir()) == ["v1", "v2"]
+    assert sorted(p.name for p in base.glob("v*")) == ["v1", "v2"]
+    assert history_owner(base) == (root / CASE).resolve()  # the history records the case folder that made it
     status = client.get(f"/sag/{CASE}/byg/{first.id}").get_json()
     assert status["done"] and status["version"] == 1 and status["message"] == "Version 1 er bygget."
 
@@ -771,7 +773,7 @@ def test_two_concurrent_builds_make_one_version(tmp_path):
     cli.join()
     outcomes = [j.result.created for j in jobs] + [results[0].created]
     assert sorted(outcomes) == [False, False, True]
-    assert sorted(p.name for p in (root / "output" / "alleroed" / "2024").iterdir()) == ["v1"]
+    assert sorted(p.name for p in (root / "output" / "alleroed" / "2024").glob("v*")) == ["v1"]
 
 
 def test_build_of_an_invalid_case_shows_the_problems(tmp_path):
@@ -869,3 +871,45 @@ def test_a_case_nested_too_deep_is_shown_broken_beside_the_others(web):
     assert "Allerød 2024" in page and "dyb" in page and "Fejl i sagen (1)" in page
     case_page = client.get("/sag/dyb/")
     assert case_page.status_code == 200 and "lagt mere end 20 lag inden i hinanden" in text_of(case_page)
+
+
+# --- one case, one version history --------------------------------------------------------------------------------
+
+
+def test_a_second_case_for_the_same_year_is_refused_and_the_first_offered(ws):
+    app, client = client_for(ws)
+    step2 = start_new_case(app, client, (EXAMPLE / "statistik.csv").read_bytes())
+    page = client.get(step2 + "?kommune=Allerød&aar=2024")
+    assert page.status_code == 422
+    assert "allerede en sag for Allerød 2024 (mappen allerod-2024)" in text_of(page)
+    assert f'href="/sag/{CASE}/"' in text_of(page)  # offered to open it
+    assert 'name="indstilling"' not in text_of(page)  # step 3 is not offered
+    response = upload(
+        app, client, step2, {}, kommune="Allerød", aar="2024", sammenligning="", indstilling="udarbejdes", mappe="ny"
+    )
+    assert response.status_code == 409 and f'href="/sag/{CASE}/"' in text_of(response)
+    assert sorted(p.name for p in ws.iterdir()) == [CASE]  # nothing created
+    assert client.get(step2 + "?kommune=Furesø&aar=2024").status_code == 200  # another municipality is fine
+
+
+def test_a_case_whose_history_another_folder_made_shows_and_builds_none_of_it(ws):
+    shutil.copytree(ws / CASE, ws / "kopi")  # two cases for one year, as made before the refusal existed
+    base = ws / "output" / "alleroed" / "2024"
+    (base / "v1").mkdir(parents=True)
+    claim(base, ws / CASE)
+    app, client = client_for(ws)
+    assert "Version 1" in text_of(client.get(f"/sag/{CASE}/versioner"))
+    page = text_of(client.get("/sag/kopi/versioner"))
+    assert "Version 1" not in page and "Sagen er ikke bygget endnu" in page
+    assert f'href="/sag/{CASE}/versioner"' in page and "sagen i mappen allerod-2024" in page
+    job = wait(app, start_build(app, client, "kopi"), "kopi")
+    assert job.state == "fejl" and "sagsmappen" in job.message() and "Intet er skrevet" in job.message()
+    assert sorted(p.name for p in base.glob("v*")) == ["v1"]
+
+
+def test_an_old_history_without_its_record_is_shown_to_its_case(ws):
+    base = ws / "output" / "alleroed" / "2024"
+    (base / "v1").mkdir(parents=True)
+    app, client = client_for(ws)
+    assert "Version 1" in text_of(client.get(f"/sag/{CASE}/versioner"))
+    assert not (base / OWNER).exists()  # adopted by the first build, not by looking

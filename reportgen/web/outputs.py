@@ -29,7 +29,7 @@ _PAIR = re.compile(r"^v(\d+)-v(\d+)$")
 def _case_versions(name: str):
     loaded = load(case_ref(name))
     kommune_aar = workspace().kommune_aar(loaded.ref)
-    return loaded, (workspace().versions(*kommune_aar) if kommune_aar else []), kommune_aar
+    return loaded, (workspace().versions(loaded.ref, *kommune_aar) if kommune_aar else []), kommune_aar
 
 
 def documents(version: Version) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -50,7 +50,8 @@ def documents(version: Version) -> list[tuple[str, str, list[tuple[str, str]]]]:
 @bp.get("/versioner")
 def versioner(name: str):
     """Build, the running build's progress, the versions with their downloads and (?vis=N) the PDF."""
-    loaded, versions, _ = _case_versions(name)
+    loaded, versions, kommune_aar = _case_versions(name)
+    other = workspace().other_owner(loaded.ref, *kommune_aar) if kommune_aar else None
     job_id = request.args.get("byg")
     job = builds().job(name, job_id) if job_id else builds().running(name)
     shown = request.args.get("vis", "")
@@ -68,6 +69,8 @@ def versioner(name: str):
         shown=shown_version,
         document=document,
         labels=DOCUMENT_LABELS,
+        other=other,
+        other_case=next((c for c in workspace().cases() if other and c.folder == other), None),
     )
 
 

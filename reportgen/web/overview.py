@@ -47,7 +47,7 @@ def index():
         else:
             kommune, aar = ws.kommune_aar(ref) or (None, None)
             decision = status = indstilling = None
-        versions = ws.versions(kommune, aar) if kommune and aar else []
+        versions = ws.versions(ref, kommune, aar) if kommune and aar else []
         rows.append(
             Row(
                 ref.name,

@@ -15,9 +15,10 @@ from reportgen.domain.kommuner import slug
 from reportgen.inputs import Inputs, load_inputs
 from reportgen.inputs.case import load_case
 from reportgen.inputs.style import LOGO_PNG, REFERENCE, STYLE_TOML
-from reportgen.lifecycle.versions import MANIFEST, versions
+from reportgen.lifecycle.versions import MANIFEST, history_owner, owned_by, versions
 
 SAG_TOML = "sag.toml"
+PLAN_TOML = "handleplan.toml"  # the action plan the browser's editor writes
 TEKSTER = "tekster"
 OUTPUT = "output"  # <workspace>/output/, where `reportgen build SAG` run in the workspace writes too
 DATA_KEYS = ("statistik", "forvaltningsomraader", "klagesager", "landsudtraek")  # sag.toml keys naming files
@@ -87,10 +88,10 @@ class Workspace:
             return self._locks.setdefault(ref.name, threading.Lock())
 
     def state(self, ref: CaseRef) -> str:
-        """A hash of what the browser edits (sag.toml and the texts): a form carries it, and a save whose form
+        """A hash of what the browser edits (sag.toml, the plan and the texts): a form carries it, and a save whose form
         was made from another state is refused instead of overwriting a save made meanwhile."""
         digest = hashlib.sha256()
-        for path in [ref.folder / SAG_TOML, *sorted((ref.folder / TEKSTER).glob("*.md"))]:
+        for path in [ref.folder / SAG_TOML, ref.folder / PLAN_TOML, *sorted((ref.folder / TEKSTER).glob("*.md"))]:
             digest.update(path.name.encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-")
         return digest.hexdigest()[:32]
@@ -114,6 +115,8 @@ class Workspace:
             (f"bilag[{i}].fil", b.get("fil")) for i, b in enumerate(data.get("bilag") or [], 1) if isinstance(b, dict)
         ]
         named.append((STYLE_KEY, data.get(STYLE_KEY)))
+        plan = data.get("handleplan") if isinstance(data.get("handleplan"), dict) else None
+        named += [(f"handleplan.{key}", plan.get(key)) for key in ("fil", "forrige") if plan is not None]
         for key, value in named:
             if isinstance(value, str) and not self.inside(ref.folder / value, self.root):
                 style = key == STYLE_KEY
@@ -125,6 +128,8 @@ class Workspace:
                         column=key,
                         hint='Læg stilmappen i arbejdsmappen ved siden af sagerne, og skriv stil = "../<navn>".'
                         if style
+                        else "Vælg sidste års sag blandt sagerne i arbejdsmappen."
+                        if key == "handleplan.forrige"
                         else "Læg filen i sagsmappen, og skriv dens navn uden mappe.",
                     )
                 )
@@ -174,9 +179,21 @@ class Workspace:
         """<output>/<kommune-slug>/<aar>/: the case's version folders and comparisons."""
         return self.out / slug(kommune) / str(aar)
 
-    def versions(self, kommune: str, aar: int) -> list[Version]:
-        """The case's built versions, oldest first."""
+    def case_for(self, kommune: str, aar: int) -> CaseRef | None:
+        """The workspace's case for a municipality and year, if it has one (one case, one version history)."""
+        return next((ref for ref in self.cases() if self.kommune_aar(ref) == (kommune, aar)), None)
+
+    def other_owner(self, ref: CaseRef, kommune: str, aar: int) -> Path | None:
+        """The case folder that made the version history of the case's municipality and year, when it is another
+        case folder than this one (its versions are not this case's); None when the history is the case's own."""
         base = self.output_base(kommune, aar)
+        return None if owned_by(base, ref.folder) else history_owner(base)
+
+    def versions(self, ref: CaseRef, kommune: str, aar: int) -> list[Version]:
+        """The case's built versions, oldest first; none when another case folder made the history."""
+        base = self.output_base(kommune, aar)
+        if not owned_by(base, ref.folder):
+            return []
         found = []
         for number in versions(base):
             folder = base / f"v{number}"
