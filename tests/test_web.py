@@ -641,6 +641,43 @@ def test_data_file_replaced_only_when_valid(web):
     assert not [p for p in (ws / CASE).iterdir() if p.name.startswith(".")]
 
 
+def test_every_setting_a_warning_asks_for_is_set_in_the_form(web):
+    app, client, ws = web
+    settings = {
+        "punkttype": "orientering",
+        "ministerium": "Social- og Boligministeriet",
+        "forfatter": "Allerød Kommune, Center for Familie",
+        "antal_aar": "3",
+        "tabel2_naevner": "begge",
+        "diskretion": "5",
+    }
+    response = post(app, client, f"/sag/{CASE}/oplysninger", details(app, **settings))
+    assert response.status_code == 303, text_of(response)
+    data = tomllib.loads((ws / CASE / "sag.toml").read_text(encoding="utf-8"))
+    assert {k: data[k] for k in settings} == {**settings, "antal_aar": 3, "diskretion": 5}
+    page = text_of(client.get(f"/sag/{CASE}/oplysninger"))
+    assert "Begge procenter" in page and "Orientering" in page  # the closed sets' own labels
+    response = post(app, client, f"/sag/{CASE}/oplysninger", details(app, **settings | {"antal_aar": "11"}))
+    assert response.status_code == 422 and 'id="antal_aar-fejl"' in text_of(response)
+    assert tomllib.loads((ws / CASE / "sag.toml").read_text(encoding="utf-8"))["antal_aar"] == 3
+
+
+def test_the_national_extract_is_uploaded_and_checked_with_the_case(web):
+    app, client, ws = web
+    extract = (EXAMPLE / "landsudtraek-2024.csv").read_bytes()
+    toml = ws / CASE / "sag.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('landsudtraek = "landsudtraek-2024.csv"', ""), "utf-8")
+    (ws / CASE / "landsudtraek-2024.csv").unlink()
+    assert "Blandt landets 98 kommuner" not in text_of(client.get(f"/sag/{CASE}/forhaandsvisning/sagsfremstilling"))
+    response = upload(
+        app, client, f"/sag/{CASE}/data/landsudtraek", {"fil": (extract, "landstal.csv")}, version=state(app)
+    )
+    assert response.status_code == 303
+    assert "er udskiftet" in text_of(client.get(response.headers["Location"]))
+    assert tomllib.loads(toml.read_text(encoding="utf-8"))["landsudtraek"] == "landsudtraek.csv"
+    assert "Blandt landets 98 kommuner" in text_of(client.get(f"/sag/{CASE}/forhaandsvisning/sagsfremstilling"))
+
+
 # --- internal errors -------------------------------------------------------------------------------------------------
 
 

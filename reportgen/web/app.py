@@ -8,7 +8,7 @@ from flask import Flask
 
 from reportgen.domain import danish
 from reportgen.resources import WEB_STATIC, WEB_TEMPLATES
-from reportgen.web import casepages, guard, newcase, outputs, overview
+from reportgen.web import casepages, guard, newcase, outputs, overview, plan
 from reportgen.web.builds import Builds
 from reportgen.web.context import INDSTILLING_LABELS, STATUS_LABELS, UDFALD_LABELS
 from reportgen.web.files import MAX_REQUEST
@@ -54,6 +54,6 @@ def create_app(root: Path, port: int = 8000, token: str | None = None, out: Path
         when=lambda moment: f"{danish.long_date(moment.date())} kl. {moment:%H.%M}",
         count=danish.count,
     )
-    for module in (overview, newcase, casepages, outputs):
+    for module in (overview, newcase, casepages, plan, outputs):
         app.register_blueprint(module.bp)
     return app

@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from flask import abort, current_app, render_template
 
@@ -17,6 +20,7 @@ from reportgen.lifecycle import preview
 from reportgen.lifecycle.versions import write_atomic
 from reportgen.web.builds import Builds
 from reportgen.web.forms import Errors
+from reportgen.web.guard import document_response
 from reportgen.web.tomledit import SagToml
 from reportgen.web.workspace import SAG_TOML, TEKSTER, CaseRef, Workspace
 
@@ -92,6 +96,14 @@ def load(ref: CaseRef) -> Loaded:
         return Loaded(ref, state, preview.validate(ws.inputs(ref)))
     except InputError as exc:
         return Loaded(ref, state, problems=exc.problems)
+
+
+def problem_document(problems: list[str], title: str = "Forhåndsvisningen kan ikke vises"):
+    """The page a preview shows instead of the document when what was typed cannot be shown: the problems."""
+    page = render_template("problemer.html.j2", problems=problems, title=title)
+    response = document_response(page.encode("utf-8"))
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    return response
 
 
 def case_page(template: str, loaded: Loaded, tab: str, status: int = 200, **values):
@@ -170,6 +182,22 @@ def clean_text(text: str) -> str:
     return text + "\n" if text else ""
 
 
+@contextmanager
+def proposed_file(ref: CaseRef, doc: SagToml, kind: str, target: str, data: bytes) -> Iterator[Path]:
+    """A file proposed for the case, written under a temporary name beside it and named in doc (sag.toml's `kind`
+    key) while the block validates it; a problem found in it names the file as `target`. The temporary file is
+    gone afterwards (unless the block renamed it into place)."""
+    temporary = ref.folder / f".ny-{secrets.token_hex(4)}-{target}"
+    temporary.write_bytes(data)
+    try:
+        doc.set(kind, temporary.name)
+        yield temporary
+    except InputError as exc:
+        raise InputError(replace(p, file=target) if p.file == temporary.name else p for p in exc.problems) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, target: str, data: bytes) -> None:
     """Put a new data file into the case: validated with the whole case under a temporary name, then renamed
     over the old file and named in sag.toml; on any problem the case is left as it was."""
@@ -177,13 +205,8 @@ def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, tar
     with ws.lock(ref):
         if ws.state(ref) != expected_state:
             raise Stale
-        temporary = ref.folder / f".ny-{secrets.token_hex(4)}-{target}"
-        temporary.write_bytes(data)
-        try:
-            doc.set(kind, temporary.name)
+        with proposed_file(ref, doc, kind, target, data) as temporary:
             preview.validate(ws.inputs(ref, doc.text()))
             os.replace(temporary, ref.folder / target)
-        finally:
-            temporary.unlink(missing_ok=True)
         doc.set(kind, target)
         write_atomic(ref.folder / SAG_TOML, doc.text().encode("utf-8"))

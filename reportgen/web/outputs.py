@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, request, send_file
 
 from reportgen.domain.errors import InputError
 from reportgen.lifecycle import diff
+from reportgen.web import fixes
 from reportgen.web.context import DOCUMENT_LABELS, builds, case_page, case_ref, load, workspace
 from reportgen.web.guard import document_response
 from reportgen.web.workspace import Version
@@ -70,6 +71,7 @@ def versioner(name: str):
         document=document,
         labels=DOCUMENT_LABELS,
         other=other,
+        warnings=[fixes.shown(w, name) for w in job.result.warnings] if job and job.result else [],
         other_case=next((c for c in workspace().cases() if other and c.folder == other), None),
     )
 

@@ -19,11 +19,13 @@ READERS: dict[str, Callable[[Path, str], Any]] = {
     "statistik": load_statistics,
     "forvaltningsomraader": load_forvaltning,
     "klagesager": load_klagesager,
+    "landsudtraek": load_statistics,
 }
 DATA_LABELS = {
     "statistik": "Statistikken fra Ankestyrelsen",
     "forvaltningsomraader": "Tabel 2: alle klagesager fordelt på forvaltningsområder",
     "klagesager": "Klagesager på sagsniveau",
+    "landsudtraek": "Landsudtræk med alle kommuners tal (til danmarkskortet som kort og kommunens placering)",
 }
 
 

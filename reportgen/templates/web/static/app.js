@@ -30,24 +30,24 @@ document.addEventListener("click", (event) => {
 const summary = document.getElementById("fejlopsummering");
 if (summary) summary.focus();
 
-// Live preview: the text as typed goes through the server's compose path and HTML writer (nothing is saved);
-// the new document replaces the old inside the frame, which keeps its scroll position.
-const form = document.getElementById("tekstformular");
+// Live preview: the form as typed goes through the server's compose path and HTML writer (nothing is saved); the
+// new document replaces the old inside the frame, which keeps its scroll position. The text editor sends its
+// section's text, the plan editor the whole plan.
 const frame = document.getElementById("preview");
-if (form && frame) {
-  const area = form.querySelector("textarea");
+const previewing = document.querySelector("form[data-preview]");
+const refreshPreview = (() => {
+  if (!previewing || !frame) return () => {};
   const status = document.getElementById("preview-status");
   let timer = null;
   let sent = 0;
   const refresh = async () => {
     const number = ++sent;
     const started = performance.now();
-    const body = new FormData();
-    body.append("afsnit", form.dataset.section);
-    body.append("tekst", area.value);
+    const body = new FormData(previewing);
+    if (previewing.dataset.section) body.set("afsnit", previewing.dataset.section);
     let response;
     try {
-      response = await fetch(form.dataset.preview, { method: "POST", body, headers: { "X-CSRF-Token": csrf() } });
+      response = await fetch(previewing.dataset.preview, { method: "POST", body, headers: { "X-CSRF-Token": csrf() } });
     } catch (error) {
       status.textContent = "Forhåndsvisningen kunne ikke opdateres (serveren svarer ikke).";
       return;
@@ -67,14 +67,76 @@ if (form && frame) {
     }
     const ms = Math.round(performance.now() - started);
     status.textContent = response.ok
-      ? `Forhåndsvisningen er opdateret (${ms} ms). Teksten er ikke gemt endnu.`
-      : "Teksten kan ikke vises: se beskeden i forhåndsvisningen.";
+      ? `Forhåndsvisningen er opdateret (${ms} ms). Det, du har skrevet, er ikke gemt endnu.`
+      : "Det skrevne kan ikke vises: se beskeden i forhåndsvisningen.";
   };
-  area.addEventListener("input", () => {
+  const later = () => {
     clearTimeout(timer);
     timer = setTimeout(refresh, 200);
-  });
-}
+  };
+  previewing.addEventListener("input", later);
+  previewing.addEventListener("change", later);
+  return later;
+})();
+
+// The plan editor: "Tilføj …" adds an empty row of its kind (a copy of the last row, numbered anew), and each
+// target shows its current value as it is typed.
+const addRow = (kind) => {
+  const rows = document.getElementById(`${kind}-raekker`);
+  const last = rows.querySelector("fieldset.raekke:last-of-type");
+  const numbers = Array.from(rows.querySelectorAll("fieldset.raekke"), (row) => Number(row.dataset.nr));
+  const nr = Math.max(...numbers) + 1;
+  const copy = last.cloneNode(true);
+  const from = `${kind}-${last.dataset.nr}-`;
+  const to = `${kind}-${nr}-`;
+  copy.dataset.nr = String(nr);
+  for (const node of copy.querySelectorAll("[id], [name], [for], [aria-describedby]")) {
+    for (const attribute of ["id", "name", "for", "aria-describedby"]) {
+      const value = node.getAttribute(attribute);
+      if (value) node.setAttribute(attribute, value.split(from).join(to));
+    }
+  }
+  for (const node of copy.querySelectorAll(".feltfejl, [id$='-fjern'], label[for$='-fjern']")) node.remove();
+  for (const node of copy.querySelectorAll(".felt-fejl")) node.classList.remove("felt-fejl");
+  for (const node of copy.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+  for (const field of copy.querySelectorAll("input, textarea, select")) {
+    if (field.type === "checkbox") field.checked = false;
+    else if (field.tagName === "SELECT") field.selectedIndex = field.name.endsWith("-sammenligning") ? 0 : 0;
+    else field.value = "";
+  }
+  const id = copy.querySelector(`[name='${to}id']`);
+  if (id) id.value = `M${rows.querySelectorAll("fieldset.raekke").length + 1}`;
+  const now = copy.querySelector(".nu");
+  if (now) now.textContent = "";
+  copy.querySelector("legend").textContent = { maal: "Nyt mål", indsats: "Ny indsats", opfoelgning: "Ny status til et udvalg" }[kind];
+  rows.appendChild(copy);
+  return copy;
+};
+document.addEventListener("click", (event) => {
+  const adding = event.target.closest("[data-tilfoej]");
+  if (!adding) return;
+  const row = addRow(adding.dataset.tilfoej);
+  row.querySelector("input:not([type=hidden]), select, textarea").focus();
+});
+
+const targetTimers = new WeakMap();
+const showTargetNow = async (row) => {
+  const values = new URLSearchParams();
+  for (const field of row.querySelectorAll("input, select")) {
+    const key = field.name.replace(/^maal-\d+-/, "");
+    if (["id", "sted", "noegletal", "sammenligning", "vaerdi", "aar"].includes(key)) values.set(key, field.value);
+  }
+  const response = await fetch(`${row.dataset.nu}?${values}`, { headers: { Accept: "application/json" } });
+  if (response.ok) row.querySelector(".nu").textContent = (await response.json()).tekst;
+};
+const targetChanged = (event) => {
+  const row = event.target.closest("fieldset.maal");
+  if (!row) return;
+  clearTimeout(targetTimers.get(row));
+  targetTimers.set(row, setTimeout(() => showTargetNow(row), 150));
+};
+document.addEventListener("input", targetChanged);
+document.addEventListener("change", targetChanged);
 
 // Build progress: the page asks the server how far the build is until it has ended, then shows the versions.
 const building = document.getElementById("bygning");
