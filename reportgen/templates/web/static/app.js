@@ -138,6 +138,119 @@ const targetChanged = (event) => {
 document.addEventListener("input", targetChanged);
 document.addEventListener("change", targetChanged);
 
+// Never lose a keystroke: what is typed in a form is kept as a draft in this tab (sessionStorage) until it is
+// saved, and brought back when the officer returns to the page; leaving the app with unsaved changes asks first.
+const DRAFT_SKIP = new Set(["csrf", "version"]);
+const draftForms = Array.from(document.querySelectorAll("main form[method='post']")).filter(
+  (form) => !form.classList.contains("inline") && form.querySelector("input:not([type=hidden]):not([type=file]), textarea, select"),
+);
+const fieldsOf = (form) =>
+  Array.from(form.elements).filter(
+    (field) => field.name && !DRAFT_SKIP.has(field.name) && field.type !== "file" && field.type !== "submit" && field.type !== "button",
+  );
+const serialize = (form) =>
+  fieldsOf(form).map((field) => [field.name, field.value, field.type === "checkbox" || field.type === "radio" ? field.checked : null]);
+const draftKey = (form, index) => `reportgen-kladde:${location.pathname}:${form.id || index}`;
+const restore = (form, entries) => {
+  for (const [name, value, checked] of entries) {
+    const match = name.match(/^(maal|indsats|opfoelgning)-(\d+)-/);
+    if (match && !form.elements.namedItem(name)) {
+      const row = addRow(match[1]);
+      const from = `${match[1]}-${row.dataset.nr}-`;
+      for (const node of row.querySelectorAll("[id], [name], [for]")) {
+        for (const attribute of ["id", "name", "for"]) {
+          const old = node.getAttribute(attribute);
+          if (old) node.setAttribute(attribute, old.split(from).join(`${match[1]}-${match[2]}-`));
+        }
+      }
+      row.dataset.nr = match[2];
+    }
+    const fields = Array.from(form.elements).filter((field) => field.name === name);
+    for (const field of fields) {
+      if (checked === null) field.value = value;
+      else if (field.value === value) field.checked = checked;
+    }
+  }
+  for (const row of form.querySelectorAll("fieldset.maal")) showTargetNow(row);
+  const area = form.querySelector("textarea");
+  if (area) area.dispatchEvent(new Event("input", { bubbles: true }));
+  else form.dispatchEvent(new Event("change", { bubbles: true }));
+};
+const dirty = new Set();
+draftForms.forEach((form, index) => {
+  const key = draftKey(form, index);
+  const version = form.elements.namedItem("version");
+  const saved = JSON.stringify(serialize(form));
+  let stored = null;
+  try {
+    stored = JSON.parse(sessionStorage.getItem(key) || "null");
+  } catch (error) {
+    sessionStorage.removeItem(key);
+  }
+  if (stored && JSON.stringify(stored.values) !== saved && !document.getElementById("fejlopsummering")) {
+    const notice = document.createElement("div");
+    notice.className = "kladde";
+    notice.setAttribute("role", "status");
+    const same = !version || stored.version === version.value;
+    notice.innerHTML = same
+      ? "<p>Det, du skrev uden at gemme, er hentet frem igen. Det er ikke gemt endnu.</p>"
+      : "<p>Du har en udgave, der ikke er gemt, men sagen er ændret et andet sted siden. Hent den frem for at se den, før du gemmer.</p>";
+    const buttons = document.createElement("div");
+    buttons.className = "knapper";
+    if (!same) {
+      const take = Object.assign(document.createElement("button"), { type: "button", className: "knap knap-anden", textContent: "Hent den ikke-gemte udgave frem" });
+      take.addEventListener("click", () => {
+        restore(form, stored.values);
+        dirty.add(form);
+        take.remove();
+      });
+      buttons.appendChild(take);
+    }
+    const drop = Object.assign(document.createElement("button"), { type: "button", className: "knap knap-anden", textContent: "Kassér den ikke-gemte udgave" });
+    drop.addEventListener("click", () => {
+      sessionStorage.removeItem(key);
+      location.reload();
+    });
+    buttons.appendChild(drop);
+    notice.appendChild(buttons);
+    form.before(notice);
+    if (same) {
+      restore(form, stored.values);
+      dirty.add(form);
+    }
+  }
+  const remember = () => {
+    const values = serialize(form);
+    if (JSON.stringify(values) === saved) {
+      sessionStorage.removeItem(key);
+      dirty.delete(form);
+    } else {
+      sessionStorage.setItem(key, JSON.stringify({ version: version ? version.value : null, values }));
+      dirty.add(form);
+    }
+  };
+  form.addEventListener("input", remember);
+  form.addEventListener("change", remember);
+  form.addEventListener("submit", () => {
+    sessionStorage.removeItem(key);
+    dirty.delete(form);
+  });
+});
+
+// Within the app a draft survives the way away and back; leaving the app (closing the tab, another address) asks.
+let inApp = false;
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[href]");
+  if (link && link.origin === location.origin && !link.hasAttribute("download")) inApp = true;
+});
+window.addEventListener("beforeunload", (event) => {
+  if (dirty.size && !inApp) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+  inApp = false;
+});
+
 // Build progress: the page asks the server how far the build is until it has ended, then shows the versions.
 const building = document.getElementById("bygning");
 if (building && building.dataset.done === "nej") {
