@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := data/eksempler/allerod-2024
 NEXT_YEAR := data/eksempler/allerod-2025
+WORKSPACE := arbejdsmappe
 
 .PHONY: demo test serve lint check figures golden bench system-deps clean
 
@@ -29,9 +30,18 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## serve: the example cases in the browser (prints the address with the access token)
+## serve: the example cases in the browser (prints the address with the access token), in a workspace of their own,
+##        arbejdsmappe/ (ignored by git): made the first time from a copy of data/eksempler, whose two cases are built
+##        into arbejdsmappe/output/ as `make demo` builds them into output/; cases created in the browser and every
+##        version land there, never among the checkout's files
 serve: $(STAMP)
-	$(BIN)/reportgen serve data/eksempler
+	@if [ ! -d $(WORKSPACE) ]; then \
+		mkdir -p $(WORKSPACE) && cp -R data/eksempler/. $(WORKSPACE)/ && \
+		echo "Arbejdsmappen $(WORKSPACE)/ er lavet med en kopi af eksemplerne; de bygges første gang:" && \
+		$(BIN)/reportgen build $(WORKSPACE)/$(notdir $(EXAMPLE)) --out $(WORKSPACE)/output && \
+		$(BIN)/reportgen build $(WORKSPACE)/$(notdir $(NEXT_YEAR)) --out $(WORKSPACE)/output; \
+	fi
+	$(BIN)/reportgen serve $(WORKSPACE)
 
 ## lint: formatting, lint rules, types and the pipeline's import contracts (pyproject.toml)
 lint: $(STAMP)

@@ -299,7 +299,7 @@ def test_bad_statistics_row_and_column_in_the_form_nothing_written(tmp_path):
     [
         (b"MZ\x90\x00", "program.exe", "hverken en CSV- eller en XLSX-fil"),
         (b"kommune,aar\n", "tom.xlsx", "ikke en rigtig XLSX-fil"),
-        (b"", "tom.csv", "filen er tom"),
+        (b"", "tom.csv", "filen er tom (0 byte)"),
         (b"\x00\x01\x02", "binaer.csv", "ikke en tekstfil"),
     ],
 )
@@ -309,6 +309,40 @@ def test_wrong_file_types_refused(tmp_path, content, name, message):
     app, client = client_for(root)
     response = upload(app, client, "/ny", {"statistik": (content, name)})
     assert response.status_code == 422 and message in text_of(response)
+
+
+def test_an_excel_file_named_csv_is_read_as_the_workbook_it_is(tmp_path):
+    root = tmp_path / "tom"
+    root.mkdir()
+    app, client = client_for(root)
+    workbook = write_xlsx(tmp_path / "statistik.xlsx", statistik_rows()).read_bytes()
+    step2 = start_new_case(app, client, workbook, "statistik.csv")
+    response = upload(
+        app, client, step2, {}, kommune="Allerød", aar="2024", sammenligning="", indstilling="udarbejdes", mappe="a"
+    )
+    assert response.status_code == 303, text_of(response)
+    assert tomllib.loads((root / "a" / "sag.toml").read_text(encoding="utf-8"))["statistik"] == "statistik.xlsx"
+
+
+def test_a_comparison_municipality_without_figures_is_refused_at_creation(tmp_path):
+    root = tmp_path / "tom"
+    root.mkdir()
+    app, client = client_for(root)
+    step2 = start_new_case(app, client, (EXAMPLE / "statistik.csv").read_bytes())
+    response = upload(
+        app,
+        client,
+        step2,
+        {},
+        kommune="Allerød",
+        aar="2024",
+        sammenligning="Hillerød\nAarhus",
+        indstilling="udarbejdes",
+    )
+    page = text_of(response)
+    assert response.status_code == 422 and 'id="sammenligning-fejl"' in page
+    assert "Statistikfilen har ingen tal for Aarhus" in page
+    assert not list(root.iterdir())
 
 
 def test_upload_over_the_cap_refused(tmp_path, monkeypatch):
@@ -771,6 +805,11 @@ def test_versions_page_downloads_and_pdf_view(built):
     assert "Version 2" in page and "Version 1" in page and "Sagsfremstilling" in page and "Bilag 1" in page
     with client.get(f"/sag/{CASE}/v1/sagsfremstilling.pdf") as response:
         assert response.data.startswith(b"%PDF") and "attachment" in response.headers["Content-Disposition"]
+        assert "alleroed-2024-v1-sagsfremstilling.pdf" in response.headers["Content-Disposition"]  # named for the case
+    with client.get(f"/sag/{CASE}/v2/sagsfremstilling.html") as response:  # HTML opens in the browser
+        disposition = response.headers["Content-Disposition"]
+        assert disposition == 'inline; filename="alleroed-2024-v2-sagsfremstilling.html"'
+    assert 'href="/sag/allerod-2024/v1/sagsfremstilling.html" target="_blank"' in page
     with client.get(f"/sag/{CASE}/v1/sagsfremstilling.pdf?vis=1") as response:
         assert "attachment" not in response.headers.get("Content-Disposition", "inline")
     with client.get(f"/sag/{CASE}/v2/bilag-1.docx") as docx:

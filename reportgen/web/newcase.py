@@ -226,6 +226,7 @@ def create(key: str):
     errors = Errors()
     chosen = _chosen(staged.stats, values, errors)
     existing = _taken(chosen, errors)
+    _check_group(staged.stats, form["sammenligning"], errors)
     if form["indstilling"] not in INDSTILLINGER:
         errors.add("indstilling", "Vælg forvaltningens indstilling efter § 79 b, stk. 2.")
     folder_name = safe_name(form["mappe"].strip(), "").replace(" ", "-")
@@ -252,6 +253,22 @@ def create(key: str):
     if existing is not None or (chosen and errors.fields.get("kommune")):
         return _choice_page(key, staged, values, form, None, errors, existing), 409
     return _choice_page(key, staged, values, form, chosen, errors), 422
+
+
+def _check_group(stats: Statistics, typed: str, errors: Errors) -> None:
+    """The comparison municipalities as typed: each a municipality the statistics file has figures for (Tabel 1
+    would otherwise leave it out with only a warning)."""
+    for name in lines(typed):
+        canonical = kommuner.canonical(name)
+        if canonical is None or canonical == kommuner.HELE_LANDET:
+            errors.add("sammenligning", f"Ukendt kommune '{name}'. {kommuner.hint_for(name)}")
+        elif canonical not in stats.kommuner():
+            near = suggest(canonical, stats.kommuner())
+            errors.add(
+                "sammenligning",
+                f"Statistikfilen har ingen tal for {canonical}, så kommunen kan ikke stå i Tabel 1."
+                + (f" {near}" if near else " Vælg en kommune fra filen, eller indlæs en fil, der også har dens tal."),
+            )
 
 
 def _field_of_created(problem) -> str | None:
