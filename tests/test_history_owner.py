@@ -10,7 +10,16 @@ import pytest
 from casefactory import make_case, run_cli
 
 from reportgen.lifecycle.build import build
-from reportgen.lifecycle.versions import OWNER, HistoryTaken, claim, history_owner, owned_by, versions
+from reportgen.lifecycle.versions import (
+    BATCH_OWNER,
+    OWNER,
+    HistoryTaken,
+    claim,
+    history_owner,
+    owned_by,
+    require_owner,
+    versions,
+)
 
 
 def test_a_build_records_its_case_folder_and_refuses_another(tmp_path, capsys):
@@ -41,8 +50,9 @@ def test_a_history_without_the_record_is_adopted_by_its_first_build(tmp_path):
     claim(base, first)
     assert history_owner(base) == first.resolve()
     assert owned_by(base, first) and not owned_by(base, second)
+    require_owner(base, first)
     with pytest.raises(HistoryTaken) as refused:
-        claim(base, second)
+        require_owner(base, second)
     assert refused.value.owner == first.resolve()
     assert "--out" in (refused.value.problems[0].hint or "")
 
@@ -57,7 +67,7 @@ def test_a_workspace_moved_with_its_output_keeps_its_histories(tmp_path):
     moved = shutil.move(workspace, tmp_path / "flyttet")
     moved_case, moved_base = Path(moved) / "allerod-2024", Path(moved) / "output" / "alleroed" / "2024"
     assert owned_by(moved_base, moved_case)
-    claim(moved_base, moved_case)  # no refusal
+    require_owner(moved_base, moved_case)  # no refusal
     assert history_owner(moved_base) == moved_case.resolve()
 
 
@@ -69,6 +79,17 @@ def test_the_message_says_when_the_owner_is_gone(tmp_path):
     claim(base, first)
     shutil.rmtree(first)
     with pytest.raises(HistoryTaken) as refused:
-        claim(base, second)
+        require_owner(base, second)
     assert "findes længere" in refused.value.problems[0].message
     assert OWNER in (refused.value.problems[0].hint or "")
+
+
+def test_a_batch_packets_history_is_named_as_the_batch_run(tmp_path):
+    case = make_case(tmp_path, name="a")
+    base = tmp_path / "output" / "alleroed" / "2024"
+    base.mkdir(parents=True)
+    claim(base, tmp_path / f"{BATCH_OWNER}alleroed>")  # as lifecycle.batch names its packets' case
+    with pytest.raises(HistoryTaken) as refused:
+        require_owner(base, case)
+    message = refused.value.problems[0].message
+    assert f"reportgen batch med statistikken i {tmp_path}" in message and "findes længere" not in message

@@ -58,6 +58,9 @@ def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     _, errors = process.communicate(timeout=60)
     assert process.returncode == 0, errors
     assert "Intern fejl" not in errors
+    # the terminal: one Danish line per build, no layout engine's progress, no waiting when no build runs
+    assert "Sagen alleroed-2024: Version 1 er bygget." in errors and "Step " not in errors
+    assert "Stopper" not in errors
 
 
 @pytest.fixture(scope="module")

@@ -225,7 +225,7 @@ def write_packet(
     refuse_published(outputs, inputs.pseudonyms)
     base = history(out, inputs)
     with version_lock(base):
-        claim(base, inputs.case.folder)
+        require_owner(base, inputs.case.folder)
         progress("Sammenligner med seneste version og gemmer")
         existing = versions(base)
         latest = base / f"v{existing[-1]}" if existing else None
@@ -233,6 +233,8 @@ def write_packet(
         if latest and same_as(latest, outputs):
             changed = edited(latest)
             if not changed:
+                claim(base, inputs.case.folder)
                 return BuildResult(latest, existing[-1], created=False, warnings=cf.warnings)
         target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version))
+        claim(base, inputs.case.folder)
     return BuildResult(target, version, created=True, edited=tuple(changed), warnings=cf.warnings)

@@ -19,6 +19,7 @@ from reportgen.domain.errors import InputError, Problem
 MANIFEST = "manifest.json"  # inputs and outputs with SHA-256, tool and library versions, the extract
 OWNER = "sagsmappe.json"  # in <aar>/: the case folder whose version history this is (one case, one history)
 FIGURES = "figurer.json"  # every computed figure (`reportgen figures`)
+BATCH_OWNER = "<batch "  # how lifecycle.batch names the case folder its packets do not have
 STAGING_PREFIX = ".v-tmp-"  # a version being written; renamed to v<N> when complete
 _VERSION_DIR = re.compile(r"^v([0-9]+)$")
 
@@ -154,7 +155,8 @@ class HistoryTaken(InputError):
 
     def __init__(self, base: Path, owner: Path, folder: Path) -> None:
         self.base, self.owner, self.folder = base, owner, folder
-        gone = "" if (owner / "sag.toml").is_file() else ", som ikke findes længere"
+        batch = owner.name.startswith(BATCH_OWNER)
+        gone = "" if batch or (owner / "sag.toml").is_file() else ", som ikke findes længere"
         super().__init__(
             [
                 Problem(
@@ -170,7 +172,7 @@ class HistoryTaken(InputError):
 
 def describe_owner(owner: Path) -> str:
     """The maker of a version history in words: 'sagsmappen /sti/til/sag' (or a batch run's statistics folder)."""
-    if owner.name.startswith("<batch "):  # lifecycle.batch's packets have no folder of their own
+    if owner.name.startswith(BATCH_OWNER):  # lifecycle.batch's packets have no folder of their own
         return f"reportgen batch med statistikken i {owner.parent}"
     return f"sagsmappen {owner}"
 
@@ -210,10 +212,10 @@ def require_owner(base: Path, folder: Path) -> None:
 
 
 def claim(base: Path, folder: Path) -> None:
-    """Make sure the version history under base is the case folder's: refused (HistoryTaken) when another case folder
-    made it; recorded when it records no maker yet (a new history, or one made before the record was kept, adopted
-    by its first build since). Called with the history's version lock held."""
-    require_owner(base, folder)
+    """Record the case folder as the maker of the version history under base, unless the history records one
+    already: a new history, or one made before the record was kept, adopted by its first build since. Called with the
+    history's version lock held, after require_owner, once the build has written its version (or found the latest
+    one equal), so a build that fails leaves nothing behind."""
     if not _owners(base):
         folder = _resolved(folder)
         record = {"sagsmappe": str(folder), "relativ": os.path.relpath(folder, base.resolve())}
