@@ -63,7 +63,8 @@ const refreshPreview = (() => {
     const changed = Array.from(after).find((node, i) => node.outerHTML !== before[i]);
     if (changed) {
       const box = changed.getBoundingClientRect();
-      if (box.top < 0 || box.bottom > frame.contentWindow.innerHeight) changed.scrollIntoView({ block: "center" });
+      const view = frame.contentWindow; // scroll the frame only: the page with the editor stays where it is
+      if (box.top < 0 || box.bottom > view.innerHeight) view.scrollTo({ top: view.scrollY + box.top - view.innerHeight / 3 });
     }
     const ms = Math.round(performance.now() - started);
     status.textContent = response.ok
