@@ -7,6 +7,7 @@ EXAMPLE := data/eksempler/allerod-2024
 NEXT_YEAR := data/eksempler/allerod-2025
 OIDC := tests/oidc
 OIDC_STAMP := $(OIDC)/node_modules/.installed-stamp
+WORKSPACE := arbejdsmappe
 
 .PHONY: demo test serve lint check figures golden bench system-deps clean
 
@@ -36,9 +37,18 @@ demo: $(STAMP)
 test: $(STAMP) $(OIDC_STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadscope
 
-## serve: the example cases in the browser (prints the address with the access token)
+## serve: the example cases in the browser (prints the address with the access token), in a workspace of their own,
+##        arbejdsmappe/ (ignored by git): made the first time from a copy of data/eksempler, whose two cases are built
+##        into arbejdsmappe/output/ as `make demo` builds them into output/; cases created in the browser and every
+##        version land there, never among the checkout's files
 serve: $(STAMP)
-	$(BIN)/reportgen serve data/eksempler
+	@if [ ! -d $(WORKSPACE) ]; then \
+		mkdir -p $(WORKSPACE) && cp -R data/eksempler/. $(WORKSPACE)/ && \
+		echo "Arbejdsmappen $(WORKSPACE)/ er lavet med en kopi af eksemplerne; de bygges første gang:" && \
+		$(BIN)/reportgen build $(WORKSPACE)/$(notdir $(EXAMPLE)) --out $(WORKSPACE)/output && \
+		$(BIN)/reportgen build $(WORKSPACE)/$(notdir $(NEXT_YEAR)) --out $(WORKSPACE)/output; \
+	fi
+	$(BIN)/reportgen serve $(WORKSPACE)
 
 ## lint: formatting, lint rules, types and the pipeline's import contracts (pyproject.toml)
 lint: $(STAMP)

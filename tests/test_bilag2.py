@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from casefactory import EXAMPLE, NEXT_YEAR, make_case, run_cli
+from casefactory import EXAMPLE, NEXT_YEAR, dump_toml, make_case, patch_toml, run_cli
 from test_build import docx_text, pdf_pages
 from test_pdf_writer import inflated, pdf_strings, run
 
@@ -188,13 +188,14 @@ def test_figures_include_the_plan_and_the_follow_up(built, capsys):
     assert data == json.loads(run_cli(capsys, "figures", NEXT_YEAR).out)
 
 
-def test_diff_includes_bilag_2(built, tmp_path, capsys):
-    out = tmp_path / "out"
-    shutil.copytree(built[2025].parents[2], out)
-    case = make_case(tmp_path, name="allerod-2025", example=NEXT_YEAR, plan_patch={"maal.1.vaerdi": 47})
+def test_diff_includes_bilag_2(tmp_path, capsys):
+    out = tmp_path / "output"  # the case's own version history: one case, one history
+    case = make_case(tmp_path, name="allerod-2025", example=NEXT_YEAR)
     shutil.copytree(EXAMPLE, tmp_path / "allerod-2024")
+    first = build(case, out).folder
+    plan = case / "handleplan.toml"
+    plan.write_text(dump_toml(patch_toml(tomllib.loads(plan.read_text(encoding="utf-8")), {"maal.1.vaerdi": 47})))
     second = build(case, out).folder
-    first = out / built[2025].relative_to(built[2025].parents[2])
     result = run_cli(capsys, "diff", first, second)
     assert result.code == 0, result.err
     assert "bilag-2: 1 af 6 afsnit ændret (+2 ord, −2 ord)" in result.out, result.out

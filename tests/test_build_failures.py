@@ -199,7 +199,7 @@ def test_staging_folders_of_killed_builds_are_removed(tmp_path):
     (stale / "sagsfremstilling.pdf").write_bytes(b"halv")
     os.utime(stale, (time.time() - 3600, time.time() - 3600))
     write_packet(inputs, cf, {"sagsfremstilling.html": b"<p>a</p>"}, tmp_path / "ud")
-    assert sorted(p.name for p in base.iterdir()) == ["v1"]
+    assert sorted(p.name for p in base.iterdir()) == ["sagsmappe.json", "v1"]
 
 
 # --- the printout cannot be written ----------------------------------------------------------------------------

@@ -361,3 +361,15 @@ def test_out_that_is_a_file_is_refused(versions, capsys, tmp_path):
     result = run_cli(capsys, "diff", v1, v2, "--out", existing)
     assert result.code == 2 and "er en fil, ikke en mappe" in result.err
     assert existing.read_text(encoding="utf-8") == "min egen fil"
+
+
+def test_the_redline_keeps_a_heading_and_list_items_apart_from_the_next_paragraph():
+    from reportgen.lifecycle.diff.sections import BREAK, Section, _compare_section
+
+    old = Section("Indstilling", ("Forvaltningen indstiller:", "at planen godkendes", "Første afsnit."))
+    new = Section("Indstilling", ("Forvaltningen indstiller:", "at planen godkendes", "Andet afsnit."))
+    diff = _compare_section(old, new)
+    shown = " ".join(text for hunk in diff.hunks for _, text in hunk)
+    assert f"godkendes {BREAK} Første" in shown or f"godkendes {BREAK}" in shown  # a new line, not "godkendes Første"
+    assert (diff.inserted, diff.deleted) == (1, 1)  # the paragraph's end is no word
+    assert BREAK not in new.words()[0] and new.words().count(BREAK) == 3

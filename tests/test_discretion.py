@@ -331,9 +331,7 @@ def document_reader(year: ks.YearFigures, diskretion: int, public: bool) -> Read
     """Every table of the records in Bilag 1 and Bilag 2 read together: a count that two tables show (an area's
     cases, reversed and hjemviste cases, a reason or a paragraph in an area) is one count."""
     most = bound(year, diskretion)
-    part = {
-        "oversigt": overview_reader(tables.klagesager_overview(year, diskretion), year, diskretion, public)
-    }
+    part = {"oversigt": overview_reader(tables.klagesager_overview(year, diskretion), year, diskretion, public)}
     part["bilag2"] = across_reader(year, diskretion, public)
     same: list[tuple[tuple, tuple]] = []
     for area in year.covered:

@@ -686,7 +686,7 @@ def test_a_case_created_in_the_browser_is_recorded_and_a_restricted_user_only_cr
     team.accounts.create("hanne", "sagsbehandler", PASSWORD, "Hanne Hillerød", ("Hillerød",))
     app = served(ws, team=team)
     karin, hanne = logged_in(app, "karin"), logged_in(app, "hanne")
-    form = {"kommune": "Allerød", "aar": "2024", "sammenligning": "Hillerød", "indstilling": "udarbejdes"}
+    form = {"kommune": "Furesø", "aar": "2024", "sammenligning": "Hillerød", "indstilling": "udarbejdes"}
     for client, folder, status in ((hanne, "hannes-sag", 403), (karin, "ny-sag", 303)):
         upload = {"statistik": (io.BytesIO((EXAMPLE / "statistik.csv").read_bytes()), "statistik.csv")}
         staged = post(client, "/ny", upload, content_type="multipart/form-data")
@@ -695,5 +695,5 @@ def test_a_case_created_in_the_browser_is_recorded_and_a_restricted_user_only_cr
         assert response.status_code == status
     assert (ws / "ny-sag" / "sag.toml").is_file() and not (ws / "hannes-sag").exists()
     assert [(e.user, e.sag, e.action, e.details) for e in events(team, "ny-sag")] == [
-        ("karin", "ny-sag", "sag oprettet", "Allerød")
+        ("karin", "ny-sag", "sag oprettet", "Furesø")
     ]

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 
 from reportgen.inputs.case import TEXT_SECTIONS
 from reportgen.lifecycle.build import build
+from reportgen.lifecycle.versions import OWNER, claim, history_owner
 from reportgen.web.app import create_app
 
 TOKEN = "proevenoegle"
@@ -314,7 +315,7 @@ def test_bad_statistics_row_and_column_in_the_form_nothing_written(tmp_path):
     [
         (b"MZ\x90\x00", "program.exe", "hverken en CSV- eller en XLSX-fil"),
         (b"kommune,aar\n", "tom.xlsx", "ikke en rigtig XLSX-fil"),
-        (b"", "tom.csv", "filen er tom"),
+        (b"", "tom.csv", "filen er tom (0 byte)"),
         (b"\x00\x01\x02", "binaer.csv", "ikke en tekstfil"),
     ],
 )
@@ -324,6 +325,40 @@ def test_wrong_file_types_refused(tmp_path, content, name, message):
     app, client = client_for(root)
     response = upload(app, client, "/ny", {"statistik": (content, name)})
     assert response.status_code == 422 and message in text_of(response)
+
+
+def test_an_excel_file_named_csv_is_read_as_the_workbook_it_is(tmp_path):
+    root = tmp_path / "tom"
+    root.mkdir()
+    app, client = client_for(root)
+    workbook = write_xlsx(tmp_path / "statistik.xlsx", statistik_rows()).read_bytes()
+    step2 = start_new_case(app, client, workbook, "statistik.csv")
+    response = upload(
+        app, client, step2, {}, kommune="Allerød", aar="2024", sammenligning="", indstilling="udarbejdes", mappe="a"
+    )
+    assert response.status_code == 303, text_of(response)
+    assert tomllib.loads((root / "a" / "sag.toml").read_text(encoding="utf-8"))["statistik"] == "statistik.xlsx"
+
+
+def test_a_comparison_municipality_without_figures_is_refused_at_creation(tmp_path):
+    root = tmp_path / "tom"
+    root.mkdir()
+    app, client = client_for(root)
+    step2 = start_new_case(app, client, (EXAMPLE / "statistik.csv").read_bytes())
+    response = upload(
+        app,
+        client,
+        step2,
+        {},
+        kommune="Allerød",
+        aar="2024",
+        sammenligning="Hillerød\nAarhus",
+        indstilling="udarbejdes",
+    )
+    page = text_of(response)
+    assert response.status_code == 422 and 'id="sammenligning-fejl"' in page
+    assert "Statistikfilen har ingen tal for Aarhus" in page
+    assert not list(root.iterdir())
 
 
 def test_upload_over_the_cap_refused(tmp_path, monkeypatch):
@@ -380,7 +415,7 @@ def test_new_case_needs_a_recommendation_and_a_free_folder(tmp_path):
     root = make_workspace(tmp_path / "arbejdsmappe")
     app, client = client_for(root)
     step2 = start_new_case(app, client, (EXAMPLE / "statistik.csv").read_bytes())
-    response = upload(app, client, step2, {}, kommune="Allerød", aar="2024", sammenligning="Furesø", mappe=CASE)
+    response = upload(app, client, step2, {}, kommune="Furesø", aar="2024", sammenligning="Allerød", mappe=CASE)
     page = text_of(response)
     assert response.status_code == 422
     assert "Vælg forvaltningens indstilling" in page and "allerede en mappe" in page
@@ -656,6 +691,43 @@ def test_data_file_replaced_only_when_valid(web):
     assert not [p for p in (ws / CASE).iterdir() if p.name.startswith(".")]
 
 
+def test_every_setting_a_warning_asks_for_is_set_in_the_form(web):
+    app, client, ws = web
+    settings = {
+        "punkttype": "orientering",
+        "ministerium": "Social- og Boligministeriet",
+        "forfatter": "Allerød Kommune, Center for Familie",
+        "antal_aar": "3",
+        "tabel2_naevner": "begge",
+        "diskretion": "5",
+    }
+    response = post(app, client, f"/sag/{CASE}/oplysninger", details(app, **settings))
+    assert response.status_code == 303, text_of(response)
+    data = tomllib.loads((ws / CASE / "sag.toml").read_text(encoding="utf-8"))
+    assert {k: data[k] for k in settings} == {**settings, "antal_aar": 3, "diskretion": 5}
+    page = text_of(client.get(f"/sag/{CASE}/oplysninger"))
+    assert "Begge procenter" in page and "Orientering" in page  # the closed sets' own labels
+    response = post(app, client, f"/sag/{CASE}/oplysninger", details(app, **settings | {"antal_aar": "11"}))
+    assert response.status_code == 422 and 'id="antal_aar-fejl"' in text_of(response)
+    assert tomllib.loads((ws / CASE / "sag.toml").read_text(encoding="utf-8"))["antal_aar"] == 3
+
+
+def test_the_national_extract_is_uploaded_and_checked_with_the_case(web):
+    app, client, ws = web
+    extract = (EXAMPLE / "landsudtraek-2024.csv").read_bytes()
+    toml = ws / CASE / "sag.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('landsudtraek = "landsudtraek-2024.csv"', ""), "utf-8")
+    (ws / CASE / "landsudtraek-2024.csv").unlink()
+    assert "Blandt landets 98 kommuner" not in text_of(client.get(f"/sag/{CASE}/forhaandsvisning/sagsfremstilling"))
+    response = upload(
+        app, client, f"/sag/{CASE}/data/landsudtraek", {"fil": (extract, "landstal.csv")}, version=state(app)
+    )
+    assert response.status_code == 303
+    assert "er udskiftet" in text_of(client.get(response.headers["Location"]))
+    assert tomllib.loads(toml.read_text(encoding="utf-8"))["landsudtraek"] == "landsudtraek.csv"
+    assert "Blandt landets 98 kommuner" in text_of(client.get(f"/sag/{CASE}/forhaandsvisning/sagsfremstilling"))
+
+
 # --- internal errors -------------------------------------------------------------------------------------------------
 
 
@@ -679,20 +751,20 @@ def test_internal_error_has_a_reference_and_no_data_in_the_log(web, caplog, monk
 # --- builds, versions, comparisons -----------------------------------------------------------------------------------
 
 
-def wait(app, job_id: str):
+def wait(app, job_id: str, case: str = CASE):
     """The job once it has ended; only a build that hangs fails here (a busy machine may take minutes)."""
     builds = app.extensions["reportgen.builds"]
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
-        job = builds.job(CASE, job_id)
+        job = builds.job(case, job_id)
         if job.done:
             return job
         time.sleep(0.05)
     raise AssertionError("the build did not end")
 
 
-def start_build(app, client) -> str:
-    response = post(app, client, f"/sag/{CASE}/byg")
+def start_build(app, client, case: str = CASE) -> str:
+    response = post(app, client, f"/sag/{case}/byg")
     assert response.status_code == 303
     return re.search(r"byg=([\w-]+)", response.headers["Location"]).group(1)
 
@@ -731,7 +803,8 @@ def test_build_from_the_browser(built):
     assert not again.result.created and "Uændret" in again.message()
     assert second.result.created and second.result.version == 2
     base = root / "output" / "alleroed" / "2024"
-    assert sorted(p.name for p in base.iterdir()) == ["v1", "v2"]
+    assert sorted(p.name for p in base.glob("v*")) == ["v1", "v2"]
+    assert history_owner(base) == (root / CASE).resolve()  # the history records the case folder that made it
     status = client.get(f"/sag/{CASE}/byg/{first.id}").get_json()
     assert status["done"] and status["version"] == 1 and status["message"] == "Version 1 er bygget."
 
@@ -750,6 +823,11 @@ def test_versions_page_downloads_and_pdf_view(built):
     assert "Version 2" in page and "Version 1" in page and "Sagsfremstilling" in page and "Bilag 1" in page
     with client.get(f"/sag/{CASE}/v1/sagsfremstilling.pdf") as response:
         assert response.data.startswith(b"%PDF") and "attachment" in response.headers["Content-Disposition"]
+        assert "alleroed-2024-v1-sagsfremstilling.pdf" in response.headers["Content-Disposition"]  # named for the case
+    with client.get(f"/sag/{CASE}/v2/sagsfremstilling.html") as response:  # HTML opens in the browser
+        disposition = response.headers["Content-Disposition"]
+        assert disposition == 'inline; filename="alleroed-2024-v2-sagsfremstilling.html"'
+    assert 'href="/sag/allerod-2024/v1/sagsfremstilling.html" target="_blank"' in page
     with client.get(f"/sag/{CASE}/v1/sagsfremstilling.pdf?vis=1") as response:
         assert "attachment" not in response.headers.get("Content-Disposition", "inline")
     with client.get(f"/sag/{CASE}/v2/bilag-1.docx") as docx:
@@ -789,7 +867,7 @@ def test_two_concurrent_builds_make_one_version(tmp_path):
     cli.join()
     outcomes = [j.result.created for j in jobs] + [results[0].created]
     assert sorted(outcomes) == [False, False, True]
-    assert sorted(p.name for p in (root / "output" / "alleroed" / "2024").iterdir()) == ["v1"]
+    assert sorted(p.name for p in (root / "output" / "alleroed" / "2024").glob("v*")) == ["v1"]
 
 
 def test_build_of_an_invalid_case_shows_the_problems(tmp_path):
@@ -919,3 +997,45 @@ def test_a_sag_toml_that_cannot_be_read_is_named_on_every_page(web, bad, message
     for page in ("", "oplysninger", "beslutninger", "tilbagesendt"):
         response = client.get(f"/sag/{CASE}/{page}")
         assert response.status_code == 200 and message in text_of(response), page
+
+
+# --- one case, one version history --------------------------------------------------------------------------------
+
+
+def test_a_second_case_for_the_same_year_is_refused_and_the_first_offered(ws):
+    app, client = client_for(ws)
+    step2 = start_new_case(app, client, (EXAMPLE / "statistik.csv").read_bytes())
+    page = client.get(step2 + "?kommune=Allerød&aar=2024")
+    assert page.status_code == 422
+    assert "allerede en sag for Allerød 2024 (mappen allerod-2024)" in text_of(page)
+    assert f'href="/sag/{CASE}/"' in text_of(page)  # offered to open it
+    assert 'name="indstilling"' not in text_of(page)  # step 3 is not offered
+    response = upload(
+        app, client, step2, {}, kommune="Allerød", aar="2024", sammenligning="", indstilling="udarbejdes", mappe="ny"
+    )
+    assert response.status_code == 409 and f'href="/sag/{CASE}/"' in text_of(response)
+    assert sorted(p.name for p in ws.iterdir()) == [CASE]  # nothing created
+    assert client.get(step2 + "?kommune=Furesø&aar=2024").status_code == 200  # another municipality is fine
+
+
+def test_a_case_whose_history_another_folder_made_shows_and_builds_none_of_it(ws):
+    shutil.copytree(ws / CASE, ws / "kopi")  # two cases for one year, as made before the refusal existed
+    base = ws / "output" / "alleroed" / "2024"
+    (base / "v1").mkdir(parents=True)
+    claim(base, ws / CASE)
+    app, client = client_for(ws)
+    assert "Version 1" in text_of(client.get(f"/sag/{CASE}/versioner"))
+    page = text_of(client.get("/sag/kopi/versioner"))
+    assert "Version 1" not in page and "Sagen er ikke bygget endnu" in page
+    assert f'href="/sag/{CASE}/versioner"' in page and "sagen i mappen allerod-2024" in page
+    job = wait(app, start_build(app, client, "kopi"), "kopi")
+    assert job.state == "fejl" and "sagsmappen" in job.message() and "Intet er skrevet" in job.message()
+    assert sorted(p.name for p in base.glob("v*")) == ["v1"]
+
+
+def test_an_old_history_without_its_record_is_shown_to_its_case(ws):
+    base = ws / "output" / "alleroed" / "2024"
+    (base / "v1").mkdir(parents=True)
+    app, client = client_for(ws)
+    assert "Version 1" in text_of(client.get(f"/sag/{CASE}/versioner"))
+    assert not (base / OWNER).exists()  # adopted by the first build, not by looking

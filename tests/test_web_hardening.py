@@ -732,7 +732,7 @@ def test_a_new_case_cannot_take_a_name_the_workspace_uses(tmp_path, name, messag
     (root / "genvej").symlink_to(tmp_path / "findes-ikke")
     app, client = client_for(root)
     step2 = start_new_case(app, client, (EXAMPLE / "statistik.csv").read_bytes())
-    form = {"kommune": "Allerød", "aar": "2024", "sammenligning": "Furesø", "indstilling": "videreføres"}
+    form = {"kommune": "Hillerød", "aar": "2024", "sammenligning": "Furesø", "indstilling": "videreføres"}
     before = sorted(p.name for p in root.iterdir())
     response = upload(app, client, step2, {}, **form, mappe=name)
     assert response.status_code == 422 and message in text_of(response)

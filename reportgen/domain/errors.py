@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportgen.domain import danish
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in an input file, located by file, row (header = row 1) and column or key."""
+    """One problem in an input file, located by file, row (header = row 1) and column or key.
+
+    A warning also names the setting that resolves it (`resolves`), stable whatever its wording: a sag.toml key
+    ("sammenligning", "antal_aar", "handleplan.forrige"), a data file's key ("statistik", "landsudtraek"), a text
+    ("tekster/begrundelse"), the appendices ("bilag") or the plan ("handleplan", its place in `column`), so the web
+    app can take the officer to the field."""
 
     file: str
     message: str
     row: int | None = None
     column: str | None = None
     hint: str | None = None
+    resolves: str | None = field(default=None, compare=False)  # a warning's setting that resolves it (see below)
 
     def location(self) -> str:
         """Return "fil, række N, kolonne 'x'" for the parts that are known."""

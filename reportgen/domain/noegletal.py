@@ -108,6 +108,11 @@ class Comparison:
     national: bool = False
     aliases: tuple[str, ...] = ()
 
+    @property
+    def label(self) -> str:
+        """The comparison as a choice in a form: "højst (≤)", "under landsplan"."""
+        return self.words if self.national else f"{self.words} ({self.sign})"
+
 
 COMPARISONS: dict[str, Comparison] = {
     c.code: c
@@ -131,6 +136,11 @@ class Stage:
     code: str
     open: bool
     needs_note: bool
+
+    @property
+    def label(self) -> str:
+        """The stage as a choice in a form: its word, capitalised ("Gennemført")."""
+        return self.code[:1].upper() + self.code[1:]
 
 
 # The stages, in the order a plan moves through them.

@@ -124,14 +124,25 @@ class Denominator:
     code: str
     official: bool
     all_decided: bool
+    label: str = ""  # the choice in a form
 
 
-OFFICIAL_DENOMINATOR = Denominator("realitetsbehandlede", official=True, all_decided=False)
+OFFICIAL_DENOMINATOR = Denominator(
+    "realitetsbehandlede",
+    official=True,
+    all_decided=False,
+    label="Ankestyrelsens: omgjorte af de realitetsbehandlede sager",
+)
 DENOMINATORS: dict[str, Denominator] = {
     n.code: n
     for n in (
         OFFICIAL_DENOMINATOR,
-        Denominator("afgjorte", official=False, all_decided=True),
-        Denominator("begge", official=True, all_decided=True),
+        Denominator(
+            "afgjorte",
+            official=False,
+            all_decided=True,
+            label="Kommunens egen: omgjorte af alle afgjorte sager, også de afviste",
+        ),
+        Denominator("begge", official=True, all_decided=True, label="Begge procenter"),
     )
 }

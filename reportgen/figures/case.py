@@ -222,6 +222,7 @@ def _empty_cells(file: str, tabel1: tuple[Tabel1Row, ...], years: tuple[int, ...
                     f"ingen tal for {row.navn} i {', '.join(map(str, sorted(missing)))}; "
                     "cellen viser 'ingen tal' i Tabel 1.",
                     hint="Brug et udtræk, der dækker alle år, hvis tallene findes.",
+                    resolves="statistik",
                 )
             )
     return out
@@ -235,6 +236,7 @@ def _no_handicap_split(stats: Statistics, case: Case) -> list[Problem]:
             stats.file,
             f"ingen tal for {case.kommune} {case.aar} på {omraade}; Bilag 1 kan ikke opdele socialområdet.",
             hint="Tilføj rækkerne for boernehandicap og voksenhandicap.",
+            resolves="statistik",
         )
         for omraade in HANDICAP_AREAS
         if _counts(stats, case.kommune, case.aar, omraade) is None
@@ -261,6 +263,7 @@ def decision_warnings(case: Case) -> list[Problem]:
                 column="handleplan.indstilling",
                 hint="Skriv forvaltningens begrundelse i tekster/begrundelse.md – Ankestyrelsen ser efter den, "
                 "når kommunen ikke udarbejder en ny handleplan.",
+                resolves="tekster/begrundelse",
             )
         )
     if plan.recommendation.continues and not plan.attached:
@@ -271,6 +274,7 @@ def decision_warnings(case: Case) -> list[Problem]:
                 column="handleplan.bilag",
                 hint='Angiv handleplanen i [handleplan] som fil = "handleplan.toml" (den bygges som Bilag 2) '
                 'eller som bilag = "…" (titlen på planen, der vedlægges som Bilag 2).',
+                resolves="handleplan",
             )
         )
     resumed = any(b.outcome and b.outcome.sent_back for b in case.behandling)
@@ -282,6 +286,7 @@ def decision_warnings(case: Case) -> list[Problem]:
                 "tekst om, hvad der er nyt.",
                 column="bilag",
                 hint="Markér det nye materiale med ny = true under [[bilag]], eller skriv tekster/genoptagelse.md.",
+                resolves="bilag",
             )
         )
     return out
@@ -294,6 +299,7 @@ def _dropped(file: str, kommuner: tuple[str, ...], years: tuple[int, ...], span:
             file,
             f"ingen tal for {name} i {d.period(span)}; {name} er udeladt af Tabel 1 og sammenligningen.",
             hint="Tjek stavemåden i udtrækket, eller fjern kommunen fra 'sammenligning'.",
+            resolves="sammenligning",
         )
         for name in kommuner
     ]
@@ -305,6 +311,7 @@ def _dropped(file: str, kommuner: tuple[str, ...], years: tuple[int, ...], span:
                 f"ingen tal for {d.years_text(missing)} i udtrækket; "
                 f"{'året er' if len(missing) == 1 else 'årene er'} udeladt af tabeller og figurer.",
                 hint="Brug et udtræk, der dækker alle år, hvis tallene findes, eller sæt antal_aar ned.",
+                resolves="antal_aar",
             )
         )
     return out
@@ -335,6 +342,7 @@ def _map_warnings(inputs: Inputs, kort: tuple[ranking.MapFigures, ...]) -> list[
                 f"({d.join(list(mf.mangler[:5]))}{' …' if len(mf.mangler) > 5 else ''}); {shown}, "
                 "og kommunens placering blandt landets kommuner nævnes ikke.",
                 hint="Brug et udtræk med alle 98 kommuner.",
+                resolves="landsudtraek",
             )
         )
     return out
@@ -356,6 +364,7 @@ def _zero_filled(stats: Statistics, names: list[str], years: tuple[int, ...]) ->
                             f"på {omraade}; {'den er' if len(record.zero_filled) == 1 else 'de er'} "
                             "talt som 0.",
                             hint="Tjek at udtrækket ikke er filtreret på afgørelsestype.",
+                            resolves="statistik",
                         )
                     )
     return out
@@ -428,6 +437,7 @@ def _tabel2(inputs: Inputs, current: Counts, warnings: list[Problem]) -> tuple[T
                 inputs.forvaltning.file,
                 f"ingen rækker for {inputs.case.aar}; Tabel 2 udelades.",
                 hint="Tilføj rækker med aar = " + str(inputs.case.aar) + ".",
+                resolves="forvaltningsomraader",
             )
         )
         return ()
@@ -442,6 +452,7 @@ def _tabel2(inputs: Inputs, current: Counts, warnings: list[Problem]) -> tuple[T
                 f"({marked.stadfaestet}/{marked.aendret_ophaevet}/{marked.hjemvist}), men danmarkskortet har "
                 f"{current.realitetsbehandlede} ({current.stadfaestet}/{current.aendret_ophaevet}/{current.hjemvist}).",
                 hint="Tjek markeringen i_danmarkskort og tallene i Tabel 2.",
+                resolves="forvaltningsomraader",
             )
         )
     return rows
@@ -479,6 +490,7 @@ def _klagesager(inputs: Inputs, warnings: list[Problem]) -> ks.KlagesagerFigures
                 figures.file,
                 f"ingen sager fra {aar}; afsnittene om klagesagerne udelades.",
                 hint=f"Tilføj sagerne med aar = {aar}, eller fjern 'klagesager' fra sag.toml.",
+                resolves="klagesager",
             )
         )
     elif len(current.covered) < len(BILAG_AREAS):
@@ -490,6 +502,7 @@ def _klagesager(inputs: Inputs, warnings: list[Problem]) -> ks.KlagesagerFigures
                 f"Bilag 1 viser registreringen for {'det område' if len(current.covered) == 1 else 'de områder'} "
                 "alene og sammenligner den kun med Ankestyrelsens tal dér.",
                 hint=f"Tilføj sagerne fra {d.join(missing)}, hvis registreringen skal dække hele socialområdet.",
+                resolves="klagesager",
             )
         )
     for year in figures.years:
@@ -523,6 +536,7 @@ def _cross_check(stats: Statistics, kommune: str, year: ks.YearFigures, file: st
             f"statistik har {_outcomes(official)}; omgørelsesprocenten bygger på statistikken.",
             hint="Tjek, om der mangler sager, er sager for meget, eller om en sag har fået forkert område, "
             "år eller udfald.",
+            resolves="klagesager",
         )
         for area, own, official in pairs
         if official is not None and own != official

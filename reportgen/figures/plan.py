@@ -334,6 +334,7 @@ def _plan_to_come(inputs: Inputs, figures: PlanFigures | None, today: date) -> I
             "planen forelægges senere.",
             column="handleplan.fil",
             hint='Tilføj fil = "handleplan.toml" under [handleplan], når planen er klar (se README).',
+            resolves="handleplan",
         )
 
 
@@ -346,6 +347,7 @@ def _nothing_to_continue(inputs: Inputs, figures: PlanFigures | None, today: dat
             "sagsfremstillingen kan ikke følge op på den.",
             column="handleplan.forrige",
             hint='Tilføj forrige = "../<sidste års sagsmappe>" (eller dens handleplan-fil) under [handleplan].',
+            resolves="handleplan.forrige",
         )
 
 
@@ -359,6 +361,7 @@ def _appendix_without_plan(inputs: Inputs, figures: PlanFigures | None, today: d
             "handleplan.bilag vises ikke i bilagslisten, når indstillingen er ikke at udarbejde en handleplan.",
             column="handleplan.bilag",
             hint=f"Slet bilag, eller vælg indstillingen {with_plan}.",
+            resolves="handleplan.bilag",
         )
 
 
@@ -372,6 +375,7 @@ def _plan_file_unused(inputs: Inputs, figures: PlanFigures | None, today: date) 
             "sidste års plan at opdatere status for.",
             column="handleplan.fil",
             hint="Slet fil under [handleplan], eller tilføj forrige.",
+            resolves="handleplan",
         )
 
 
@@ -399,6 +403,7 @@ def _deadline_passed(ind: Indsats, at: str, file: str, today: date) -> Iterator[
             f"fristen for '{ind.titel}' ({d.long_date(ind.frist)}) er overskredet, og status er {ind.status}.",
             column=at + ".status",
             hint=f"Opdatér status ({closed}) eller fristen.",
+            resolves="handleplan",
         )
 
 
@@ -410,6 +415,7 @@ def _note_missing(ind: Indsats, at: str, file: str, today: date) -> Iterator[Pro
             f"'{ind.titel}' er {ind.status} uden en statusnote.",
             column=at + ".statusnote",
             hint="Skriv i statusnote hvorfor; noten står i Bilag 2 og i næste års opfølgning.",
+            resolves="handleplan",
         )
 
 
@@ -425,6 +431,7 @@ def _targets_not_measured(inputs: Inputs, figures: PlanFigures | None, today: da
                 f"målet {m.maal.id} ({m.maal.noegletal} for {m.maal.scope}) fra handleplanen for {fu.plan.aar} "
                 f"kan ikke opgøres for {fu.aar}: {MISSING_WORDS[m.missing]}.",
                 hint="Sagsfremstillingen siger det; tjek data, hvis tallet burde findes.",
+                resolves="statistik",
             )
 
 
@@ -438,6 +445,7 @@ def _statuses_not_given(inputs: Inputs, figures: PlanFigures | None, today: date
             "handleplan-fil har med årets status.",
             column="handleplan.fil",
             hint='Tilføj fil = "handleplan.toml" under [handleplan] med indsatserne og deres status nu.',
+            resolves="handleplan",
         )
 
 
@@ -452,6 +460,7 @@ def _initiatives_left_out(inputs: Inputs, figures: PlanFigures | None, today: da
                 "i årets handleplan.",
                 column="indsats",
                 hint="Tilføj den med samme titel og dens status nu (fx gennemført eller opgivet).",
+                resolves="handleplan",
             )
 
 

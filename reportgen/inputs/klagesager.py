@@ -323,6 +323,7 @@ def _warnings(sheet: Sheet, cases: list[Klagesag]) -> tuple[Problem, ...]:
                 f"kolonnen '{sheet.columns['opfoelgning']}' er udfyldt for {d.sager(len(follow_ups))}, der ikke "
                 f"tæller som hjemvist ({_rows(follow_ups)}); opfølgningen tæller ikke med.",
                 hint="Opfølgning gælder kun sager, hvis mest vidtgående udfald er en hjemvisning.",
+                resolves="klagesager",
             )
         )
     reasons = [c.row for c in cases if c.aarsag and c.udfald not in REVERSED]
@@ -333,6 +334,7 @@ def _warnings(sheet: Sheet, cases: list[Klagesag]) -> tuple[Problem, ...]:
                 f"kolonnen '{sheet.columns['aarsag']}' er udfyldt for {d.sager(len(reasons))}, der hverken er "
                 f"ændret, ophævet eller hjemvist ({_rows(reasons)}); årsagen tæller ikke med.",
                 hint="Årsager opgøres kun for omgjorte sager.",
+                resolves="klagesager",
             )
         )
     return tuple(out)

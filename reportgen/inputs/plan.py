@@ -148,6 +148,7 @@ def load_plan(path: Path, file: str, aar: int, tabel2: tuple[str, ...] | None, r
                 "handleplanen har ingen mål; næste års sag kan derfor ikke måle, om planen virkede.",
                 column="maal",
                 hint="Tilføj [[maal]] på et nøgletal, fx omgoerelsesprocent på et område.",
+                resolves="handleplan",
             )
         )
     problems.raise_if_any()
@@ -212,6 +213,7 @@ class _Checks:
                     f"målet {m.id} gælder danmarkskortet {self.aar}, hvis tal allerede kendes.",
                     column=at + "aar",
                     hint=f"Sæt et senere år, fx aar = {self.aar + 1}, hvis målet skal gælde fremover.",
+                    resolves="handleplan",
                 )
             )
 

@@ -26,7 +26,7 @@ from reportgen.inputs.case import Case, Handleplan
 from reportgen.inputs.statistics import Statistics, load_statistics
 from reportgen.lifecycle.build import BuildResult, render_packet, write_packet
 from reportgen.lifecycle.failures import EXIT_USER, failure, worker_died
-from reportgen.lifecycle.versions import FIGURES
+from reportgen.lifecycle.versions import BATCH_OWNER, FIGURES
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -121,7 +121,7 @@ def comparison_group(stats: Statistics, kommune: str, aar: int, size: int = GROU
 def batch_case(stats_path: Path, kommune: str, aar: int, group: tuple[str, ...], indstilling: str) -> Case:
     """The case a batch builds for one municipality: default texts, a draft, no folder of its own."""
     return Case(
-        folder=stats_path.parent / f"<batch {kommuner.slug(kommune)}>",
+        folder=stats_path.parent / f"{BATCH_OWNER}{kommuner.slug(kommune)}>",
         kommune=kommune,
         aar=aar,
         statistik=stats_path,

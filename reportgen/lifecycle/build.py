@@ -23,7 +23,9 @@ from reportgen.inputs.style import DEFAULT_LOOK, Look
 from reportgen.lifecycle.failures import failure
 from reportgen.lifecycle.versions import (
     FIGURES,
+    claim,
     edited,
+    require_owner,
     same_as,
     sha256,
     version_lock,
@@ -192,6 +194,7 @@ def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path
     """
     progress("Læser og kontrollerer sagen")
     inputs = load_inputs(case_folder, stil=stil)
+    require_owner(history(out, inputs), inputs.case.folder)  # before the work: refused at once, also under the lock
     look = inputs.look
     try:
         with _pdf_processes() as pdfs:
@@ -207,6 +210,11 @@ def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path
         raise failed from exc
 
 
+def history(out: Path, inputs: Inputs) -> Path:
+    """The case's version history: out/<kommune-slug>/<aar>/."""
+    return out / slug(inputs.case.kommune) / str(inputs.case.aar)
+
+
 def write_packet(
     inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path, progress: Progress = _silent
 ) -> BuildResult:
@@ -215,9 +223,9 @@ def write_packet(
     outputs = dict(outputs)
     outputs[FIGURES] = (json.dumps(to_json(cf, inputs), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     refuse_published(outputs, inputs.pseudonyms)
-    base = out / slug(inputs.case.kommune) / str(inputs.case.aar)
-    progress("Venter på andre, der bygger den samme sag")
+    base = history(out, inputs)
     with version_lock(base):
+        require_owner(base, inputs.case.folder)
         progress("Sammenligner med seneste version og gemmer")
         existing = versions(base)
         latest = base / f"v{existing[-1]}" if existing else None
@@ -225,6 +233,8 @@ def write_packet(
         if latest and same_as(latest, outputs):
             changed = edited(latest)
             if not changed:
+                claim(base, inputs.case.folder)
                 return BuildResult(latest, existing[-1], created=False, warnings=cf.warnings)
         target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version))
+        claim(base, inputs.case.folder)
     return BuildResult(target, version, created=True, edited=tuple(changed), warnings=cf.warnings)

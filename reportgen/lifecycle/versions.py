@@ -14,8 +14,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from reportgen.domain.errors import InputError, Problem
+
 MANIFEST = "manifest.json"  # inputs and outputs with SHA-256, tool and library versions, the extract
+OWNER = "sagsmappe.json"  # in <aar>/: the case folder whose version history this is (one case, one history)
 FIGURES = "figurer.json"  # every computed figure (`reportgen figures`)
+BATCH_OWNER = "<batch "  # how lifecycle.batch names the case folder its packets do not have
 STAGING_PREFIX = ".v-tmp-"  # a version being written; renamed to v<N> when complete
 _VERSION_DIR = re.compile(r"^v([0-9]+)$")
 
@@ -144,3 +148,79 @@ def write_version(base: Path, outputs: dict[str, bytes], manifest: Callable[[int
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target, version
+
+
+class HistoryTaken(InputError):
+    """A build of one case folder into the version history another case folder made: refused (exit status 2)."""
+
+    def __init__(self, base: Path, owner: Path, folder: Path) -> None:
+        self.base, self.owner, self.folder = base, owner, folder
+        batch = owner.name.startswith(BATCH_OWNER)
+        gone = "" if batch or (owner / "sag.toml").is_file() else ", som ikke findes længere"
+        super().__init__(
+            [
+                Problem(
+                    str(base),
+                    f"versionshistorikken er lavet af {describe_owner(owner)}{gone}; {folder} er en anden sag for "
+                    "samme kommune og år, og dens versioner ville blive blandet sammen med den andens.",
+                    hint=f"Byg sagen i sin egen mappe med --out, fx --out {folder.parent / (folder.name + '-output')}. "
+                    f"Er det samme sag, der er flyttet, så skriv dens nye sti i {base / OWNER}.",
+                )
+            ]
+        )
+
+
+def describe_owner(owner: Path) -> str:
+    """The maker of a version history in words: 'sagsmappen /sti/til/sag' (or a batch run's statistics folder)."""
+    if owner.name.startswith(BATCH_OWNER):  # lifecycle.batch's packets have no folder of their own
+        return f"reportgen batch med statistikken i {owner.parent}"
+    return f"sagsmappen {owner}"
+
+
+def _owners(base: Path) -> list[Path]:
+    """The places a version history's record gives for its maker: its path relative to the history (so a workspace
+    moved together with its output keeps its histories), then its absolute path; none when nothing is recorded (a
+    history made before the record was kept, or no history yet)."""
+    try:
+        record = json.loads((base / OWNER).read_text(encoding="utf-8"))
+        relative, absolute = record.get("relativ"), record["sagsmappe"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+    places = [(base / relative).resolve()] if isinstance(relative, str) else []
+    return places + ([Path(absolute)] if isinstance(absolute, str) else [])
+
+
+def history_owner(base: Path) -> Path | None:
+    """The case folder that made a version history (the first recorded place that exists), or None when the history
+    records no maker."""
+    places = _owners(base)
+    return next((p for p in places if (p / "sag.toml").is_file()), places[-1] if places else None)
+
+
+def owned_by(base: Path, folder: Path) -> bool:
+    """True when a version history was made by this case folder, or records no maker (it will be adopted)."""
+    places = _owners(base)
+    return not places or _resolved(folder) in places
+
+
+def require_owner(base: Path, folder: Path) -> None:
+    """Raise HistoryTaken when the version history under base was made by another case folder."""
+    if not owned_by(base, folder):
+        owner = history_owner(base)
+        assert owner is not None
+        raise HistoryTaken(base, owner, _resolved(folder))
+
+
+def claim(base: Path, folder: Path) -> None:
+    """Record the case folder as the maker of the version history under base, unless the history records one
+    already: a new history, or one made before the record was kept, adopted by its first build since. Called with the
+    history's version lock held, after require_owner, once the build has written its version (or found the latest
+    one equal), so a build that fails leaves nothing behind."""
+    if not _owners(base):
+        folder = _resolved(folder)
+        record = {"sagsmappe": str(folder), "relativ": os.path.relpath(folder, base.resolve())}
+        write_atomic(base / OWNER, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
+def _resolved(folder: Path) -> Path:
+    return Path(folder).resolve()

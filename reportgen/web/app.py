@@ -10,7 +10,7 @@ from flask import Flask
 from reportgen.domain import danish
 from reportgen.inputs.limits import MAX_FORM_BYTES, MAX_FORM_FIELD_BYTES, MAX_FORM_PARTS
 from reportgen.resources import WEB_STATIC, WEB_TEMPLATES
-from reportgen.web import casepages, fonts, guard, newcase, outputs, overview
+from reportgen.web import casepages, fonts, guard, newcase, outputs, overview, plan
 from reportgen.web.builds import Builds
 from reportgen.web.context import INDSTILLING_LABELS, STATUS_LABELS, UDFALD_LABELS
 from reportgen.web.team.runtime import Team
@@ -66,7 +66,7 @@ def create_app(
         when=lambda moment: f"{danish.long_date(moment.date())} kl. {moment:%H.%M}",
         count=danish.count,
     )
-    for module in (overview, newcase, casepages, outputs, fonts):
+    for module in (overview, newcase, casepages, plan, outputs, fonts):
         app.register_blueprint(module.bp)
     if team is not None:
         from reportgen.web.team.setup import install

@@ -15,6 +15,7 @@ from typing import Any
 from reportgen.domain.errors import InputError
 from reportgen.lifecycle.build import BuildResult, build, load_pdf_writer
 from reportgen.lifecycle.failures import BuildFailed
+from reportgen.lifecycle.versions import HistoryTaken, describe_owner
 from reportgen.web.guard import internal_reference
 
 log = logging.getLogger("reportgen.web")
@@ -95,10 +96,16 @@ class Builds:
         """The case's build that has not ended yet, if any."""
         return next((j for j in list(self._jobs.values()) if j.case == case and not j.done), None)
 
+    def busy(self) -> bool:
+        """True while a build is running or waiting."""
+        return any(not j.done for j in list(self._jobs.values()))
+
     def stop(self, timeout: float = 120.0) -> None:
-        """Let the build in progress finish (a version is never left half-made), then end the thread."""
+        """Let the build in progress finish (a version is never left half-made), then end the thread; with no build
+        running or waiting there is nothing to wait for (the thread may still be loading the PDF writer)."""
         self._queue.put(None)
-        self._thread.join(timeout)
+        if self.busy():
+            self._thread.join(timeout)
 
     def _work(self) -> None:
         load_pdf_writer()  # once here, so every build renders its PDFs warm
@@ -109,7 +116,14 @@ class Builds:
             try:
                 job.result = build(folder, self.out, job.steps.append)
                 job.state = "færdig"
-                log.info("Bygget: %s v%s (%s)", job.case, job.result.version, "ny" if job.result.created else "uændret")
+                log.info("Sagen %s: %s", job.case, job.message())
+            except HistoryTaken as exc:
+                job.failed = (
+                    f"Versionen blev ikke bygget: versionerne for sagens kommune og år i {exc.base} er lavet af "
+                    f"{describe_owner(exc.owner)}, og en sag har sin egen versionshistorik. Intet er skrevet. "
+                    "Arbejd videre i den sag, eller flyt dens versioner væk."
+                )
+                job.state = "fejl"
             except InputError as exc:
                 job.problems = [str(p) for p in exc.problems]
                 job.state = "fejl"
@@ -119,6 +133,8 @@ class Builds:
             except Exception as exc:  # noqa: BLE001 – shown as "Intern fejl" with a reference, logged without data
                 job.reference = internal_reference(exc)
                 job.state = "fejl"
+            if job.state == "fejl":
+                log.info("Sagen %s: ikke bygget, se siden Byg og hent.", job.case)
             if self.finished is not None:
                 try:
                     self.finished(job)

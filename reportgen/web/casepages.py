@@ -8,8 +8,9 @@ from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 
+from reportgen.domain import danmarkskort
 from reportgen.domain.errors import InputError, Problem
-from reportgen.domain.vocabulary import SENT_BACK
+from reportgen.domain.vocabulary import DECISION_ITEM, DENOMINATORS, ITEM_TYPES, OFFICIAL_DENOMINATOR, SENT_BACK
 from reportgen.inputs.case import INDSTILLINGER, STATUSES, TEXT_SECTIONS, UDFALD
 from reportgen.lifecycle import preview
 from reportgen.web.context import (
@@ -24,11 +25,13 @@ from reportgen.web.context import (
     clean_text,
     form_errors,
     load,
+    problem_document,
     replace_data,
     save,
     workspace,
 )
 from reportgen.web.files import Upload, check_bilag_file, free_name
+from reportgen.web.fixes import shown
 from reportgen.web.forms import BadValue, Errors, lines, parse_date
 from reportgen.web.guard import document_response
 from reportgen.web.team import runtime
@@ -49,7 +52,7 @@ def overblik(name: str):
     """The key figures and every warning, as `reportgen check` prints them, and the case's next steps."""
     loaded = load(case_ref(name))
     lines_ = [_terminal(line) for line in loaded.checked.summary()] if loaded.checked else []
-    warnings = [str(w) for w in loaded.checked.warnings] if loaded.checked else []
+    warnings = [shown(w, name) for w in loaded.checked.warnings] if loaded.checked else []
     return case_page("sag.html.j2", loaded, "overblik", summary=lines_, warnings=warnings, sections=len(TEXT_SECTIONS))
 
 
@@ -134,19 +137,14 @@ def _preview(name: str, document: str, drafts: dict[str, str | None]):
     try:
         page = preview.preview(workspace().inputs(ref, tekster=drafts), document)
     except InputError as exc:
-        return _problem_document(exc), 422
+        return problem_document([str(p) for p in exc.problems]), 422
     if page is None:
+        if document == "bilag-2":  # the plan editor's preview before the plan is written
+            return problem_document(
+                ["Bilag 2 vises her, når handleplanen er skrevet og gemt."], "Bilag 2 er ikke skrevet"
+            )
         abort(404)
     return document_response(page)
-
-
-def _problem_document(exc: InputError):
-    from flask import render_template
-
-    page = render_template("problemer.html.j2", problems=[str(p) for p in exc.problems])
-    response = document_response(page.encode("utf-8"))
-    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
-    return response
 
 
 # --- Beslutninger ----------------------------------------------------------------------------------------------
@@ -343,7 +341,9 @@ def _bilag_path(ref, file: Upload) -> str:
 
 DETAIL_FIELDS = {
     *("status", "indstilling", "plan_bilag", "sagsnummer", "kompetence", "sammenligning", "hoering", "stil"),
+    *("punkttype", "ministerium", "forfatter", "antal_aar", "tabel2_naevner", "diskretion"),
 }
+NUMBER_FIELDS = {"antal_aar": (1, 10), "diskretion": (2, 100)}  # whole numbers, as sag.toml allows them
 OWN_LOOK = "Reportgens eget udseende"
 DETAIL_ALIASES = {"handleplan.bilag": "plan_bilag", "handleplan.indstilling": "indstilling"}
 
@@ -366,6 +366,12 @@ def _details_page(loaded: Loaded, typed=None, errors: Errors | None = None, stat
             "sammenligning": "\n".join(case.sammenligning),
             "hoering": "\n".join(case.hoering),
             "stil": _current_style(loaded.ref),
+            "punkttype": case.punkttype,
+            "ministerium": case.ministerium or "",
+            "forfatter": case.forfatter or "",
+            "antal_aar": str(case.antal_aar),
+            "tabel2_naevner": case.tabel2_naevner,
+            "diskretion": str(case.diskretion) if case.diskretion is not None else "",
         }
     data = {}
     if case:
@@ -373,6 +379,7 @@ def _details_page(loaded: Loaded, typed=None, errors: Errors | None = None, stat
             "statistik": case.statistik.name,
             "forvaltningsomraader": case.forvaltningsomraader.name if case.forvaltningsomraader else None,
             "klagesager": case.klagesager.name if case.klagesager else None,
+            "landsudtraek": case.landsudtraek.name if case.landsudtraek else None,
         }
     return case_page(
         "oplysninger.html.j2",
@@ -386,6 +393,12 @@ def _details_page(loaded: Loaded, typed=None, errors: Errors | None = None, stat
         data=data,
         data_labels=DATA_LABELS,
         looks=_looks(loaded.ref),
+        item_types={code: t.label for code, t in ITEM_TYPES.items()},
+        denominators={code: n.label for code, n in DENOMINATORS.items()},
+        defaults={
+            "ministerium": danmarkskort.ministry(case.aar) if case else "",
+            "forfatter": f"{case.kommune} Kommune" if case else "",
+        },
     )
 
 
@@ -428,6 +441,23 @@ def gem_oplysninger(name: str):
     doc.set("sammenligning", lines(typed["sammenligning"]))
     doc.set("hoering", [line.strip() for line in typed["hoering"].splitlines() if line.strip()])
     errors = Errors()
+    sent = set(request.form)  # a key whose field the form did not send is left as it is
+    for key in {"ministerium", "forfatter"} & sent:
+        doc.set(key, typed[key])
+    for key, default in (("punkttype", DECISION_ITEM.code), ("tabel2_naevner", OFFICIAL_DENOMINATOR.code)):
+        if key in sent:
+            doc.set(key, None if typed[key] == default and doc.get(key) is None else typed[key])
+    for key, (low, high) in NUMBER_FIELDS.items():
+        if key not in sent:
+            continue
+        if not typed[key]:
+            doc.set(key, None)
+        elif typed[key].isdigit() and low <= int(typed[key]) <= high:
+            doc.set(key, int(typed[key]))
+        else:
+            errors.add(key, f"Skriv et helt tal fra {low} til {high}.")
+    if errors:
+        return _details_page(load(ref), typed, errors, 422)
     if typed["stil"] not in _looks(ref):
         errors.add("stil", "Vælg et udseende på listen.")
         return _details_page(load(ref), typed, errors, 422)

@@ -8,7 +8,9 @@ import os
 import re
 import secrets
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flask import abort, current_app, render_template
@@ -20,6 +22,7 @@ from reportgen.lifecycle import preview
 from reportgen.lifecycle.failures import cause
 from reportgen.web.builds import Builds
 from reportgen.web.forms import Errors
+from reportgen.web.guard import document_response
 from reportgen.web.team import runtime
 from reportgen.web.tomledit import SagToml
 from reportgen.web.workspace import SAG_TOML, TEKSTER, CaseRef, Workspace
@@ -96,6 +99,14 @@ def load(ref: CaseRef) -> Loaded:
         return Loaded(ref, state, preview.validate(ws.inputs(ref)))
     except InputError as exc:
         return Loaded(ref, state, problems=exc.problems)
+
+
+def problem_document(problems: list[str], title: str = "Forhåndsvisningen kan ikke vises"):
+    """The page a preview shows instead of the document when what was typed cannot be shown: the problems."""
+    page = render_template("problemer.html.j2", problems=problems, title=title)
+    response = document_response(page.encode("utf-8"))
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    return response
 
 
 def case_page(template: str, loaded: Loaded, tab: str, status: int = 200, **values):
@@ -248,6 +259,22 @@ def clean_text(text: str) -> str:
     return text + "\n" if text else ""
 
 
+@contextmanager
+def proposed_file(ref: CaseRef, doc: SagToml, kind: str, target: str, data: bytes) -> Iterator[Path]:
+    """A file proposed for the case, written under a temporary name beside it and named in doc (sag.toml's `kind`
+    key) while the block validates it; a problem found in it names the file as `target`. The temporary file is
+    gone afterwards (unless the block renamed it into place)."""
+    temporary = workspace().within(ref.folder / f".ny-{secrets.token_hex(4)}-{target}", ref.folder)
+    temporary.write_bytes(data)
+    try:
+        doc.set(kind, temporary.name)
+        yield temporary
+    except InputError as exc:
+        raise InputError(replace(p, file=target) if p.file == temporary.name else p for p in exc.problems) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, target: str, data: bytes) -> None:
     """Put a new data file into the case: validated with the whole case under a temporary name, then written
     with sag.toml naming it, all or nothing; on any problem the case is left as it was."""
@@ -256,13 +283,8 @@ def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, tar
         if ws.state(ref) != expected_state:
             raise Stale(runtime.stale_message(ref.name, expected_state))
         old = runtime.before_save(ref.folder, [target, SAG_TOML])
-        temporary = ws.within(ref.folder / f".ny-{secrets.token_hex(4)}-{target}", ref.folder)
-        try:
-            write_all({temporary: data})
-            doc.set(kind, temporary.name)
+        with proposed_file(ref, doc, kind, target, data):
             preview.validate(ws.inputs(ref, doc.text()))
-        finally:
-            temporary.unlink(missing_ok=True)
         doc.set(kind, target)
         write_all(
             {

@@ -15,6 +15,7 @@ DATA_TYPES = {".csv": "CSV", ".xlsx": "XLSX"}  # what the validating readers rea
 BILAG_TYPES = (".pdf", ".docx", ".doc", ".xlsx", ".odt", ".txt", ".md", ".csv")
 _UNSAFE = re.compile(r"[^0-9A-Za-zÆØÅæøåÄÖÜäöüÉé._ -]+")
 MAX_NAME = 80
+ZIP = b"PK\x03\x04"  # how an XLSX file (a zip package) starts
 
 
 def safe_name(name: str, fallback: str = "fil") -> str:
@@ -54,6 +55,12 @@ class Upload:
         """The extension, lower case with the dot."""
         return Path(self.name).suffix.lower()
 
+    @property
+    def data_suffix(self) -> str:
+        """The extension a data file is read (and stored) with: .xlsx for an Excel file whatever its name says (a
+        workbook saved as 'statistik.csv' is still a workbook), else its own."""
+        return ".xlsx" if self.suffix == ".csv" and self.data.startswith(ZIP) else self.suffix
+
 
 def check_data_file(upload: Upload) -> None:
     """Refuse a data file that is too big, empty or not a CSV or XLSX file, before any reader sees it."""
@@ -62,13 +69,14 @@ def check_data_file(upload: Upload) -> None:
         problem = "er hverken en CSV- eller en XLSX-fil."
         hint = "Gem filen som 'CSV UTF-8' eller som Excel-projektmappe (.xlsx)."
     elif not upload.data:
-        problem, hint = "filen er tom.", "Vælg filen igen; den blev ikke sendt med."
+        problem = "filen er tom (0 byte)."
+        hint = "Tjek, at det er den rigtige fil; hent eller gem statistikken igen, og vælg den nye fil."
     elif len(upload.data) > MAX_UPLOAD_BYTES:
         problem = f"filen er større end {size(MAX_UPLOAD_BYTES)}."
         hint = "Statistikfiler fylder normalt under 1 MB; tjek at det er den rigtige fil."
-    elif upload.suffix == ".xlsx" and not upload.data.startswith(b"PK\x03\x04"):
+    elif upload.suffix == ".xlsx" and not upload.data.startswith(ZIP):
         problem, hint = "er ikke en rigtig XLSX-fil.", "Åbn den i Excel og gem den som .xlsx eller som CSV."
-    elif upload.suffix == ".csv" and (upload.data.startswith(b"PK\x03\x04") or b"\x00" in upload.data[:4096]):
+    elif upload.data_suffix == ".csv" and b"\x00" in upload.data[:4096]:
         problem, hint = "er ikke en tekstfil (CSV).", "Gem filen som 'CSV UTF-8', eller vælg .xlsx-filen."
     if problem:
         raise InputError([Problem(upload.name, problem, hint=hint)])

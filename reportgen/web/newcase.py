@@ -23,10 +23,12 @@ from reportgen.inputs import load_inputs
 from reportgen.inputs.case import INDSTILLINGER
 from reportgen.inputs.statistics import Statistics, require_year
 from reportgen.lifecycle.batch import comparison_group
+from reportgen.lifecycle.versions import history_owner
 from reportgen.web.context import INDSTILLING_LABELS, WriteFailed, workspace, write_all, write_failed
 from reportgen.web.files import Upload, safe_name
 from reportgen.web.forms import Errors, lines
 from reportgen.web.uploads import DATA_LABELS, read_data, received, stored_name
+from reportgen.web.workspace import CaseRef
 
 bp = Blueprint("ny", __name__)
 
@@ -116,6 +118,9 @@ def choose(key: str):
         values["kommune"] = names[0]
     errors = Errors()
     chosen = _chosen(staged.stats, values, errors) if "kommune" in request.args or values["kommune"] else None
+    existing = _taken(chosen, errors)
+    if errors:
+        chosen = None
     form = {}
     if chosen:
         kommune, aar = chosen
@@ -125,10 +130,43 @@ def choose(key: str):
             "indstilling": "",
             "sagsnummer": "",
         }
-    return _choice_page(key, staged, values, form, chosen, errors), (422 if errors else 200)
+    return _choice_page(key, staged, values, form, chosen, errors, existing), (422 if errors else 200)
 
 
-def _choice_page(key: str, staged: Staged, values: dict, form: dict, chosen: tuple[str, int] | None, errors: Errors):
+def _taken(chosen: tuple[str, int] | None, errors: Errors) -> CaseRef | None:
+    """The workspace's case for the chosen municipality and year, if it has one (an error at the field then: one
+    case, one version history); also an error when versions for them were made by a case no longer there."""
+    if chosen is None:
+        return None
+    ws = workspace()
+    kommune, aar = chosen
+    existing = ws.case_for(kommune, aar)
+    if existing is not None:
+        errors.add(
+            "kommune",
+            f"Arbejdsmappen har allerede en sag for {kommune} {aar} (mappen {existing.name}). En kommune og et år har "
+            "én sag, så versionerne ikke blandes sammen; åbn den sag i stedet.",
+        )
+        return existing
+    owner = history_owner(ws.output_base(kommune, aar))
+    if owner is not None:
+        errors.add(
+            "kommune",
+            f"Versionerne for {kommune} {aar} i {ws.output_base(kommune, aar)} er lavet af en sag, der ikke længere "
+            f"er i arbejdsmappen ({owner}). Læg den sag tilbage, eller flyt versionerne væk, før en ny sag oprettes.",
+        )
+    return None
+
+
+def _choice_page(
+    key: str,
+    staged: Staged,
+    values: dict,
+    form: dict,
+    chosen: tuple[str, int] | None,
+    errors: Errors,
+    existing: CaseRef | None = None,
+):
     """Step 2 (municipality and year) and, once they are chosen, step 3."""
     years = sorted({aar for (_, aar, _) in staged.stats.records}, reverse=True)
     return render_template(
@@ -144,6 +182,7 @@ def _choice_page(key: str, staged: Staged, values: dict, form: dict, chosen: tup
         year_options={str(y): str(y) for y in years},
         labels=INDSTILLING_LABELS,
         data_labels=DATA_LABELS,
+        existing=existing,
     )
 
 
@@ -187,6 +226,8 @@ def create(key: str):
     form = {k: request.form.get(k, "") for k in ("sammenligning", "indstilling", "sagsnummer", "mappe")}
     errors = Errors()
     chosen = _chosen(staged.stats, values, errors)
+    existing = _taken(chosen, errors)
+    _check_group(staged.stats, form["sammenligning"], errors)
     if form["indstilling"] not in INDSTILLINGER:
         errors.add("indstilling", "Vælg forvaltningens indstilling efter § 79 b, stk. 2.")
     folder_name = safe_name(form["mappe"].strip(), "").replace(" ", "-")
@@ -219,7 +260,25 @@ def create(key: str):
                 errors.add(None, str(failed))
             else:
                 raise
+    if existing is not None or (chosen and errors.fields.get("kommune")):
+        return _choice_page(key, staged, values, form, None, errors, existing), 409
     return _choice_page(key, staged, values, form, chosen, errors), 422
+
+
+def _check_group(stats: Statistics, typed: str, errors: Errors) -> None:
+    """The comparison municipalities as typed: each a municipality the statistics file has figures for (Tabel 1
+    would otherwise leave it out with only a warning)."""
+    for name in lines(typed):
+        canonical = kommuner.canonical(name)
+        if canonical is None or canonical == kommuner.HELE_LANDET:
+            errors.add("sammenligning", f"Ukendt kommune '{name}'. {kommuner.hint_for(name)}")
+        elif canonical not in stats.kommuner():
+            near = suggest(canonical, stats.kommuner())
+            errors.add(
+                "sammenligning",
+                f"Statistikfilen har ingen tal for {canonical}, så kommunen kan ikke stå i Tabel 1."
+                + (f" {near}" if near else " Vælg en kommune fra filen, eller indlæs en fil, der også har dens tal."),
+            )
 
 
 def _field_of_created(problem) -> str | None:

@@ -8,8 +8,10 @@ import re
 from flask import Blueprint, abort, flash, jsonify, redirect, request, send_file, url_for
 
 from reportgen.domain.errors import InputError
+from reportgen.domain.kommuner import slug
 from reportgen.lifecycle import diff
 from reportgen.lifecycle.failures import BuildFailed
+from reportgen.web import fixes
 from reportgen.web.context import DOCUMENT_LABELS, builds, case_page, case_ref, load, workspace
 from reportgen.web.guard import document_response
 from reportgen.web.team import runtime
@@ -31,7 +33,7 @@ _PAIR = re.compile(r"^v(\d+)-v(\d+)$")
 def _case_versions(name: str):
     loaded = load(case_ref(name))
     kommune_aar = workspace().kommune_aar(loaded.ref)
-    return loaded, (workspace().versions(*kommune_aar) if kommune_aar else []), kommune_aar
+    return loaded, (workspace().versions(loaded.ref, *kommune_aar) if kommune_aar else []), kommune_aar
 
 
 def documents(version: Version) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -52,7 +54,8 @@ def documents(version: Version) -> list[tuple[str, str, list[tuple[str, str]]]]:
 @bp.get("/versioner")
 def versioner(name: str):
     """Build, the running build's progress, the versions with their downloads and (?vis=N) the PDF."""
-    loaded, versions, _ = _case_versions(name)
+    loaded, versions, kommune_aar = _case_versions(name)
+    other = workspace().other_owner(loaded.ref, *kommune_aar) if kommune_aar else None
     job_id = request.args.get("byg")
     job = builds().job(name, job_id) if job_id else builds().running(name)
     shown = request.args.get("vis", "")
@@ -70,6 +73,9 @@ def versioner(name: str):
         shown=shown_version,
         document=document,
         labels=DOCUMENT_LABELS,
+        other=other,
+        warnings=[fixes.shown(w, name) for w in job.result.warnings] if job and job.result else [],
+        other_case=next((c for c in workspace().cases() if other and c.folder == other), None),
     )
 
 
@@ -114,31 +120,40 @@ def _version(name: str, number: int) -> Version:
     return version
 
 
-def _send(folder, files: tuple[str, ...] | list[str], filename: str, inline: bool):
-    """A file of a version or comparison folder; only names listed in it are ever served."""
+def _send(folder, files: tuple[str, ...] | list[str], filename: str, inline: bool, download_name: str):
+    """A file of a version or comparison folder; only names listed in it are ever served. A download is named for
+    the case and version (download_name), so versions do not collide in a Downloads folder; HTML opens in the
+    browser."""
     if filename not in files:
         abort(404)
     path = workspace().within(folder / filename, workspace().out)
     suffix = path.suffix.lower()
     if suffix == ".html":
         response = document_response(path.read_bytes())
-        if not inline:
-            response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Content-Disposition"] = f'inline; filename="{download_name}"'
         return response
     return send_file(
         path,
         mimetype=MIMETYPES.get(suffix, "application/octet-stream"),
         as_attachment=not inline,
-        download_name=filename,
+        download_name=download_name,
         max_age=0,
     )
+
+
+def download_name(kommune_aar: tuple[str, int] | None, versions: str, filename: str) -> str:
+    """A downloaded file's name: lyngby-taarbaek-2024-v3-sagsfremstilling.pdf (versions "v3", or "v1-v2" for a
+    comparison's file)."""
+    prefix = f"{slug(kommune_aar[0])}-{kommune_aar[1]}-" if kommune_aar else ""
+    return f"{prefix}{versions}-{filename}"
 
 
 @bp.get("/v<int:number>/<filename>")
 def fil(name: str, number: int, filename: str):
     """A file of a version: downloaded, or shown in the page with ?vis=1 (PDF and HTML)."""
     version = _version(name, number)
-    return _send(version.folder, version.files, filename, request.args.get("vis") == "1")
+    named = download_name(workspace().kommune_aar(case_ref(name)), f"v{number}", filename)
+    return _send(version.folder, version.files, filename, request.args.get("vis") == "1", named)
 
 
 # --- Sammenlign ------------------------------------------------------------------------------------------------
@@ -220,4 +235,5 @@ def sammenligning_fil(name: str, pair: str, filename: str):
         abort(404)
     folder = _comparison_folder(name, int(match[1]), int(match[2]))
     files = [p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink()] if folder.is_dir() else []
-    return _send(folder, files, filename, request.args.get("vis") == "1")
+    named = download_name(workspace().kommune_aar(case_ref(name)), pair, filename)
+    return _send(folder, files, filename, request.args.get("vis") == "1", named)

@@ -52,7 +52,7 @@ def index():
         if not runtime.may_see(kommune):  # team mode: a user given some municipalities sees only their cases
             continue
         try:
-            versions = ws.versions(kommune, aar) if kommune and aar else []
+            versions = ws.versions(ref, kommune, aar) if kommune and aar else []
         except Outside:  # its page says why
             versions = []
         rows.append(

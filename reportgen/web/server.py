@@ -126,6 +126,11 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, team: Team | 
     """Serve the workspace until Ctrl-C or SIGTERM (with team, to named users); return 0 after a clean stop."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
     logging.getLogger("waitress").setLevel(logging.ERROR)
+    for chatty in (
+        "weasyprint",
+        "fontTools",
+    ):  # their progress lines ("Step 5 - Creating layout") would bury the address
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     app = create_app(folder, port, host=host, team=team)
     server = make_server(app, host, port)
     bound = int(server.effective_port)
@@ -148,7 +153,9 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, team: Team | 
         pass
     finally:
         server.close()
-        print("Stopper: venter på en igangværende bygning …", file=sys.stderr, flush=True)
-        app.extensions["reportgen.builds"].stop()
+        builds = app.extensions["reportgen.builds"]
+        if builds.busy():
+            print("Stopper: venter på, at den igangværende bygning bliver færdig …", file=sys.stderr, flush=True)
+        builds.stop()
         print("Serveren er stoppet.", file=sys.stderr, flush=True)
     return 0

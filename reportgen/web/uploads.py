@@ -20,11 +20,13 @@ READERS: dict[str, Callable[[Path, str], Any]] = {
     "statistik": load_statistics,
     "forvaltningsomraader": load_forvaltning,
     "klagesager": load_klagesager,
+    "landsudtraek": load_statistics,
 }
 DATA_LABELS = {
     "statistik": "Statistikken fra Ankestyrelsen",
     "forvaltningsomraader": "Tabel 2: alle klagesager fordelt på forvaltningsområder",
     "klagesager": "Klagesager på sagsniveau",
+    "landsudtraek": "Landsudtræk med alle kommuners tal (til danmarkskortet som kort og kommunens placering)",
 }
 
 
@@ -40,11 +42,12 @@ def read_data(kind: str, upload: Upload) -> Any:
     """An uploaded data file checked and read by its validating reader; InputError names the user's file."""
     check_data_file(upload)
     with tempfile.TemporaryDirectory(prefix="reportgen-upload-") as folder:
-        path = Path(folder) / f"{kind}{upload.suffix}"
+        path = Path(folder) / f"{kind}{upload.data_suffix}"
         path.write_bytes(upload.data)
         return READERS[kind](path, upload.name)
 
 
 def stored_name(kind: str, upload: Upload) -> str:
-    """The name a data file gets in the case folder: statistik.csv, klagesager.xlsx …"""
-    return f"{kind}{upload.suffix}"
+    """The name a data file gets in the case folder: statistik.csv, klagesager.xlsx (also for a workbook that was
+    named .csv) …"""
+    return f"{kind}{upload.data_suffix}"

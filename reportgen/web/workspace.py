@@ -16,9 +16,10 @@ from reportgen.inputs.case import Case, Handleplan, load_case, parse_toml, schem
 from reportgen.inputs.files import read_file
 from reportgen.inputs.limits import MAX_TOML_BYTES
 from reportgen.inputs.style import LOGO_PNG, REFERENCE, STYLE_TOML
-from reportgen.lifecycle.versions import MANIFEST, versions
+from reportgen.lifecycle.versions import MANIFEST, history_owner, owned_by, versions
 
 SAG_TOML = "sag.toml"
+PLAN_TOML = "handleplan.toml"  # the action plan the browser's editor writes
 TEKSTER = "tekster"
 OUTPUT = "output"  # <workspace>/output/, where `reportgen build SAG` run in the workspace writes too
 PATH_KINDS = ("file", "folder", "path")  # the kinds of sag.toml key (inputs.case.key) that name a file or folder
@@ -116,13 +117,13 @@ class Workspace:
             return self._locks.setdefault(ref.name, threading.Lock())
 
     def state(self, ref: CaseRef) -> str:
-        """A hash of what the browser edits (sag.toml and the texts): a form carries it, and a save whose form
+        """A hash of what the browser edits (sag.toml, the plan and the texts): a form carries it, and a save whose form
         was made from another state is refused instead of overwriting a save made meanwhile. Only regular files
         inside the case folder are read (a link out, a FIFO or a device counts by its name alone)."""
         digest = hashlib.sha256()
         texts = ref.folder / TEKSTER
         listed = sorted(texts.glob("*.md")) if self.inside(texts, ref.folder) else []
-        for path in [ref.folder / SAG_TOML, *listed]:
+        for path in [ref.folder / SAG_TOML, ref.folder / PLAN_TOML, *listed]:
             digest.update(path.name.encode() + b"\0")
             try:
                 digest.update(hashlib.sha256(read_file(path, path.name, MAX_TOML_BYTES, ref.folder)).digest())
@@ -233,9 +234,22 @@ class Workspace:
         """<output>/<kommune-slug>/<aar>/: the case's version folders and comparisons."""
         return self.out / slug(kommune) / str(aar)
 
-    def versions(self, kommune: str, aar: int) -> list[Version]:
-        """The case's built versions, oldest first; Outside when its folder leads outside the output folder."""
+    def case_for(self, kommune: str, aar: int) -> CaseRef | None:
+        """The workspace's case for a municipality and year, if it has one (one case, one version history)."""
+        return next((ref for ref in self.cases() if self.kommune_aar(ref) == (kommune, aar)), None)
+
+    def other_owner(self, ref: CaseRef, kommune: str, aar: int) -> Path | None:
+        """The case folder that made the version history of the case's municipality and year, when it is another
+        case folder than this one (its versions are not this case's); None when the history is the case's own."""
+        base = self.output_base(kommune, aar)
+        return None if owned_by(base, ref.folder) else history_owner(base)
+
+    def versions(self, ref: CaseRef, kommune: str, aar: int) -> list[Version]:
+        """The case's built versions, oldest first; none when another case folder made the history; Outside when its
+        folder leads outside the output folder."""
         base = self.within(self.output_base(kommune, aar), self.out)
+        if not owned_by(base, ref.folder):
+            return []
         found = []
         for number in versions(base):
             folder = base / f"v{number}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -63,4 +65,9 @@ def _show(value: Any) -> str:
         return "(tal)"
     if isinstance(value, list):
         return ", ".join(_show(v) for v in value) or "(tom)"
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return d.long_date(date.fromisoformat(value))  # "27. marts 2025", as the documents write dates
     return str(value)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

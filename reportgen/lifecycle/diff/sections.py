@@ -19,6 +19,7 @@ DOCUMENT_LABELS = {
 }
 SECTION_STYLES = frozenset({Style.TITLE, Style.HEADING_1, Style.DECISION})
 CONTEXT_WORDS = 6
+BREAK = "\n"  # a paragraph's end among a section's words: the redline shows it as a new line, and it is no word
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,13 @@ class Section:
     paragraphs: tuple[str, ...]
 
     def words(self) -> list[str]:
-        """The section's words, heading included."""
-        return " ".join((self.title, *self.paragraphs)).split()
+        """The section's words, heading included, with BREAK between paragraphs (a heading or a list item is not run
+        into the paragraph after it)."""
+        words: list[str] = []
+        for text in (self.title, *self.paragraphs):
+            if text.split():
+                words += ([BREAK] if words else []) + text.split()
+        return words
 
 
 def _paragraphs(document) -> list:
@@ -123,9 +129,14 @@ def _compare_section(old: Section, new: Section, status: str = "ændret") -> Sec
                 continue
             if i2 > i1:
                 hunk.append(("delete", " ".join(a[i1:i2])))
-                deleted += i2 - i1
+                deleted += _counted(a[i1:i2])
             if j2 > j1:
                 hunk.append(("insert", " ".join(b[j1:j2])))
-                inserted += j2 - j1
+                inserted += _counted(b[j1:j2])
         hunks.append(tuple(hunk))
     return SectionDiff(title, status, tuple(hunks), inserted, deleted)
+
+
+def _counted(words: list[str]) -> int:
+    """The words among tokens (a paragraph's end is not one)."""
+    return sum(1 for w in words if w != BREAK)

@@ -58,6 +58,7 @@ NEEDS: dict[str, Need] = {
     "team.log_ud": Need(LAESER),
     # reading: the live preview and comparing versions change no case
     "sag.live_forhaandsvisning": Need(LAESER),
+    "handleplan.live_handleplan": Need(LAESER),
     "versioner.sammenlign_nu": Need(LAESER, "sammenligning", details=_comparison),
     # the case officer's work
     "ny.upload": Need(SAGSBEHANDLER),  # only checks the file; nothing is written before ny.create
@@ -69,6 +70,7 @@ NEEDS: dict[str, Need] = {
     "sag.nyt_moede": Need(SAGSBEHANDLER, "møde tilføjet"),
     "sag.slet_moede": Need(SAGSBEHANDLER, "møde fjernet"),
     "sag.ny_datafil": Need(SAGSBEHANDLER, "datafil udskiftet"),
+    "handleplan.gem_handleplan": Need(SAGSBEHANDLER, "handleplan gemt"),
     "versioner.byg": Need(SAGSBEHANDLER, "bygning", stricter=final_case),
     # the secretariat's: the committees' decisions and the send-back
     "sag.gem_beslutning": Need(SEKRETARIAT, "beslutning gemt"),

@@ -23,12 +23,13 @@ document.addEventListener("click", (event) => {
 const summary = document.getElementById("fejlopsummering");
 if (summary) summary.focus();
 
-// Live preview: the text as typed goes through the server's compose path and HTML writer (nothing is saved);
-// the new document replaces the old inside the frame, which keeps its scroll position.
-const form = document.getElementById("tekstformular");
+// Live preview: the form as typed goes through the server's compose path and HTML writer (nothing is saved); the
+// new document replaces the old inside the frame, which keeps its scroll position. The text editor sends its
+// section's text, the plan editor the whole plan.
 const frame = document.getElementById("preview");
-if (form && frame) {
-  const area = form.querySelector("textarea");
+const previewing = document.querySelector("form[data-preview]");
+const refreshPreview = (() => {
+  if (!previewing || !frame) return () => {};
   const status = document.getElementById("preview-status");
   let timer = null;
   let sent = 0;
@@ -44,12 +45,11 @@ if (form && frame) {
   const refresh = async () => {
     const number = ++sent;
     const started = performance.now();
-    const body = new FormData();
-    body.append("afsnit", form.dataset.section);
-    body.append("tekst", area.value);
+    const body = new FormData(previewing);
+    if (previewing.dataset.section) body.set("afsnit", previewing.dataset.section);
     let response;
     try {
-      response = await fetch(form.dataset.preview, { method: "POST", body, headers: { "X-CSRF-Token": csrf() } });
+      response = await fetch(previewing.dataset.preview, { method: "POST", body, headers: { "X-CSRF-Token": csrf() } });
     } catch (error) {
       status.textContent = "Forhåndsvisningen kunne ikke opdateres (serveren svarer ikke).";
       return;
@@ -67,18 +67,194 @@ if (form && frame) {
     const changed = Array.from(after).find((node, i) => node.outerHTML !== before[i]);
     if (changed) {
       const box = changed.getBoundingClientRect();
-      if (box.top < 0 || box.bottom > frame.contentWindow.innerHeight) changed.scrollIntoView({ block: "center" });
+      const view = frame.contentWindow; // scroll the frame only: the page with the editor stays where it is
+      if (box.top < 0 || box.bottom > view.innerHeight) view.scrollTo({ top: view.scrollY + box.top - view.innerHeight / 3 });
     }
     const ms = Math.round(performance.now() - started);
     status.textContent = response.ok
-      ? `Forhåndsvisningen er opdateret (${ms} ms). Teksten er ikke gemt endnu.`
-      : "Teksten kan ikke vises: se beskeden i forhåndsvisningen.";
+      ? `Forhåndsvisningen er opdateret (${ms} ms). Det, du har skrevet, er ikke gemt endnu.`
+      : "Det skrevne kan ikke vises: se beskeden i forhåndsvisningen.";
   };
-  area.addEventListener("input", () => {
+  const later = () => {
     clearTimeout(timer);
     timer = setTimeout(refresh, 200);
+  };
+  previewing.addEventListener("input", later);
+  previewing.addEventListener("change", later);
+  return later;
+})();
+
+// The plan editor: "Tilføj …" adds an empty row of its kind (a copy of the last row, numbered anew), and each
+// target shows its current value as it is typed.
+const addRow = (kind) => {
+  const rows = document.getElementById(`${kind}-raekker`);
+  const last = rows.querySelector("fieldset.raekke:last-of-type");
+  const numbers = Array.from(rows.querySelectorAll("fieldset.raekke"), (row) => Number(row.dataset.nr));
+  const nr = Math.max(...numbers) + 1;
+  const copy = last.cloneNode(true);
+  const from = `${kind}-${last.dataset.nr}-`;
+  const to = `${kind}-${nr}-`;
+  copy.dataset.nr = String(nr);
+  for (const node of copy.querySelectorAll("[id], [name], [for], [aria-describedby]")) {
+    for (const attribute of ["id", "name", "for", "aria-describedby"]) {
+      const value = node.getAttribute(attribute);
+      if (value) node.setAttribute(attribute, value.split(from).join(to));
+    }
+  }
+  for (const node of copy.querySelectorAll(".feltfejl, [id$='-fjern'], label[for$='-fjern']")) node.remove();
+  for (const node of copy.querySelectorAll(".felt-fejl")) node.classList.remove("felt-fejl");
+  for (const node of copy.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+  for (const field of copy.querySelectorAll("input, textarea, select")) {
+    if (field.type === "checkbox") field.checked = false;
+    else if (field.tagName === "SELECT") field.selectedIndex = field.name.endsWith("-sammenligning") ? 0 : 0;
+    else field.value = "";
+  }
+  const id = copy.querySelector(`[name='${to}id']`);
+  if (id) id.value = `M${rows.querySelectorAll("fieldset.raekke").length + 1}`;
+  const now = copy.querySelector(".nu");
+  if (now) now.textContent = "";
+  copy.querySelector("legend").textContent = { maal: "Nyt mål", indsats: "Ny indsats", opfoelgning: "Ny status til et udvalg" }[kind];
+  rows.appendChild(copy);
+  return copy;
+};
+document.addEventListener("click", (event) => {
+  const adding = event.target.closest("[data-tilfoej]");
+  if (!adding) return;
+  const row = addRow(adding.dataset.tilfoej);
+  row.querySelector("input:not([type=hidden]), select, textarea").focus();
+});
+
+const targetTimers = new WeakMap();
+const showTargetNow = async (row) => {
+  const values = new URLSearchParams();
+  for (const field of row.querySelectorAll("input, select")) {
+    const key = field.name.replace(/^maal-\d+-/, "");
+    if (["id", "sted", "noegletal", "sammenligning", "vaerdi", "aar"].includes(key)) values.set(key, field.value);
+  }
+  const response = await fetch(`${row.dataset.nu}?${values}`, { headers: { Accept: "application/json" } });
+  if (response.ok) row.querySelector(".nu").textContent = (await response.json()).tekst;
+};
+const targetChanged = (event) => {
+  const row = event.target.closest("fieldset.maal");
+  if (!row) return;
+  clearTimeout(targetTimers.get(row));
+  targetTimers.set(row, setTimeout(() => showTargetNow(row), 150));
+};
+document.addEventListener("input", targetChanged);
+document.addEventListener("change", targetChanged);
+
+// Never lose a keystroke: what is typed in a form is kept as a draft in this tab (sessionStorage) until it is
+// saved, and brought back when the officer returns to the page; leaving the app with unsaved changes asks first.
+const DRAFT_SKIP = new Set(["csrf", "version"]);
+const draftForms = Array.from(document.querySelectorAll("main form[method='post']")).filter(
+  (form) => !form.classList.contains("inline") && form.querySelector("input:not([type=hidden]):not([type=file]), textarea, select"),
+);
+const fieldsOf = (form) =>
+  Array.from(form.elements).filter(
+    (field) => field.name && !DRAFT_SKIP.has(field.name) && field.type !== "file" && field.type !== "submit" && field.type !== "button",
+  );
+const serialize = (form) =>
+  fieldsOf(form).map((field) => [field.name, field.value, field.type === "checkbox" || field.type === "radio" ? field.checked : null]);
+const draftKey = (form, index) => `reportgen-kladde:${location.pathname}:${form.id || index}`;
+const restore = (form, entries) => {
+  for (const [name, value, checked] of entries) {
+    const match = name.match(/^(maal|indsats|opfoelgning)-(\d+)-/);
+    if (match && !form.elements.namedItem(name)) {
+      const row = addRow(match[1]);
+      const from = `${match[1]}-${row.dataset.nr}-`;
+      for (const node of row.querySelectorAll("[id], [name], [for]")) {
+        for (const attribute of ["id", "name", "for"]) {
+          const old = node.getAttribute(attribute);
+          if (old) node.setAttribute(attribute, old.split(from).join(`${match[1]}-${match[2]}-`));
+        }
+      }
+      row.dataset.nr = match[2];
+    }
+    const fields = Array.from(form.elements).filter((field) => field.name === name);
+    for (const field of fields) {
+      if (checked === null) field.value = value;
+      else if (field.value === value) field.checked = checked;
+    }
+  }
+  for (const row of form.querySelectorAll("fieldset.maal")) showTargetNow(row);
+  const area = form.querySelector("textarea");
+  if (area) area.dispatchEvent(new Event("input", { bubbles: true }));
+  else form.dispatchEvent(new Event("change", { bubbles: true }));
+};
+const dirty = new Set();
+draftForms.forEach((form, index) => {
+  const key = draftKey(form, index);
+  const version = form.elements.namedItem("version");
+  const saved = JSON.stringify(serialize(form));
+  let stored = null;
+  try {
+    stored = JSON.parse(sessionStorage.getItem(key) || "null");
+  } catch (error) {
+    sessionStorage.removeItem(key);
+  }
+  if (stored && JSON.stringify(stored.values) !== saved && !document.getElementById("fejlopsummering")) {
+    const notice = document.createElement("div");
+    notice.className = "kladde";
+    notice.setAttribute("role", "status");
+    const same = !version || stored.version === version.value;
+    notice.innerHTML = same
+      ? "<p>Det, du skrev uden at gemme, er hentet frem igen. Det er ikke gemt endnu.</p>"
+      : "<p>Du har en udgave, der ikke er gemt, men sagen er ændret et andet sted siden. Hent den frem for at se den, før du gemmer.</p>";
+    const buttons = document.createElement("div");
+    buttons.className = "knapper";
+    if (!same) {
+      const take = Object.assign(document.createElement("button"), { type: "button", className: "knap knap-anden", textContent: "Hent den ikke-gemte udgave frem" });
+      take.addEventListener("click", () => {
+        restore(form, stored.values);
+        dirty.add(form);
+        take.remove();
+      });
+      buttons.appendChild(take);
+    }
+    const drop = Object.assign(document.createElement("button"), { type: "button", className: "knap knap-anden", textContent: "Kassér den ikke-gemte udgave" });
+    drop.addEventListener("click", () => {
+      sessionStorage.removeItem(key);
+      location.reload();
+    });
+    buttons.appendChild(drop);
+    notice.appendChild(buttons);
+    form.before(notice);
+    if (same) {
+      restore(form, stored.values);
+      dirty.add(form);
+    }
+  }
+  const remember = () => {
+    const values = serialize(form);
+    if (JSON.stringify(values) === saved) {
+      sessionStorage.removeItem(key);
+      dirty.delete(form);
+    } else {
+      sessionStorage.setItem(key, JSON.stringify({ version: version ? version.value : null, values }));
+      dirty.add(form);
+    }
+  };
+  form.addEventListener("input", remember);
+  form.addEventListener("change", remember);
+  form.addEventListener("submit", () => {
+    sessionStorage.removeItem(key);
+    dirty.delete(form);
   });
-}
+});
+
+// Within the app a draft survives the way away and back; leaving the app (closing the tab, another address) asks.
+let inApp = false;
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[href]");
+  if (link && link.origin === location.origin && !link.hasAttribute("download")) inApp = true;
+});
+window.addEventListener("beforeunload", (event) => {
+  if (dirty.size && !inApp) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+  inApp = false;
+});
 
 // Build progress: the page asks the server how far the build is until it has ended, then shows the versions.
 const building = document.getElementById("bygning");
