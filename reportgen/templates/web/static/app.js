@@ -42,6 +42,36 @@ const refreshPreview = (() => {
   const untilFrameLoaded = async () => {
     while (!frameLoaded()) await new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
   };
+  // The styles of the document the frame loaded: its policy allows exactly those (guard.document_policy).
+  const styles = (doc) =>
+    new Set([
+      ...Array.from(doc.querySelectorAll("[style]"), (node) => node.getAttribute("style")),
+      ...Array.from(doc.querySelectorAll("style"), (node) => node.textContent),
+    ]);
+  // The same styles read from a document's text before it is parsed (parsing would already apply them).
+  const entities = { "&amp;": "&", "&quot;": '"', "&#39;": "'", "&#x27;": "'", "&lt;": "<", "&gt;": ">" };
+  const stylesOf = (html) =>
+    new Set([
+      ...Array.from(html.matchAll(/\sstyle="([^"]*)"/g), (m) => m[1].replace(/&(amp|quot|#39|#x27|lt|gt);/g, (e) => entities[e])),
+      ...Array.from(html.matchAll(/<style>([\s\S]*?)<\/style>/g), (m) => m[1]),
+    ]);
+  let allowed = null;
+  frame.addEventListener("load", () => {
+    allowed = frame.contentDocument ? styles(frame.contentDocument) : null;
+  });
+  const sender = document.createElement("form"); // kept in the page: a form removed at once may not be sent
+  sender.method = "post";
+  sender.action = previewing.dataset.preview;
+  sender.target = frame.name; // the frame, by its name in the page
+  sender.hidden = true;
+  document.body.append(sender);
+  const reload = (body) => {
+    sender.replaceChildren(
+      ...Array.from(body.entries(), ([name, value]) => Object.assign(document.createElement("input"), { type: "hidden", name, value })),
+    );
+    allowed = null;
+    sender.submit();
+  };
   const refresh = async () => {
     const number = ++sent;
     const started = performance.now();
@@ -59,6 +89,16 @@ const refreshPreview = (() => {
     if (number !== sent) return; // a newer request is on its way
     const target = frame.contentDocument;
     if (!target || !target.body) return;
+    if (allowed === null) allowed = styles(target);
+    if (Array.from(stylesOf(html)).some((css) => !allowed.has(css))) {
+      // a style the frame's policy does not allow (a plan table with new column widths, the document after a page
+      // of problems): the frame loads the preview itself, under the new document's own policy
+      reload(body);
+      status.textContent = response.ok
+        ? "Forhåndsvisningen er opdateret. Det, du har skrevet, er ikke gemt endnu."
+        : "Det skrevne kan ikke vises: se beskeden i forhåndsvisningen.";
+      return;
+    }
     // parsed in the frame, under the document's own policy (its styles allowed), not the page's
     const doc = new frame.contentWindow.DOMParser().parseFromString(html, "text/html");
     const before = Array.from(target.body.querySelectorAll("main > *"), (node) => node.outerHTML);
