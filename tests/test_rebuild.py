@@ -103,3 +103,35 @@ def test_builds_in_two_processes_are_byte_identical(tmp_path):
     first, second = (hashes(f) for f in folders)
     assert "orientering-ankestyrelsen.pdf" in first and "manifest.json" in first
     assert first == second
+
+
+def test_a_process_forked_while_a_version_lock_is_held_does_not_keep_it(tmp_path):
+    """A build's PDF processes forked while another thread holds a case's version lock (the web app building one
+    case while the command line or a batch builds another) do not keep that lock once the thread releases it."""
+    import fcntl
+    import multiprocessing
+    import os
+
+    from reportgen.lifecycle.versions import version_lock
+
+    context = multiprocessing.get_context("fork")
+    running, release = context.Event(), context.Event()
+    with version_lock(tmp_path):
+        child = context.Process(target=_run_until, args=(running, release))
+        child.start()
+    assert running.wait(60)
+    try:
+        folder = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError while the child holds a copy
+        finally:
+            os.close(folder)
+    finally:
+        release.set()
+        child.join()
+
+
+def _run_until(running, release) -> None:
+    """A forked process that says it runs, then waits to be released."""
+    running.set()
+    release.wait(60)

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -88,13 +89,39 @@ def version_lock(base: Path) -> Iterator[None]:
     so two builds of the same case never both write a version with the same content.
     """
     base.mkdir(parents=True, exist_ok=True)
-    folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY)  # the folder itself is locked: no lock file is left
+    with _HELD_GUARD:
+        folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY)  # the folder itself is locked: no lock file is left
+        _HELD.add(folder)
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)
         _remove_stale_staging(base, time.time())
         yield
     finally:
-        os.close(folder)  # closing releases the lock
+        with _HELD_GUARD:
+            _HELD.discard(folder)
+            os.close(folder)  # closing releases the lock
+
+
+# The version locks this process holds open. A process forked meanwhile by another thread (a build's PDF processes,
+# while the web app or a batch builds another case) would hold a copy of each, and the lock would stay taken until
+# that process ended – so a forked process closes its copies at once. The guard keeps a fork from coming between
+# opening a lock and noting it.
+_HELD: set[int] = set()
+_HELD_GUARD = threading.Lock()
+
+
+def _forget_held_locks() -> None:
+    """In a forked process: close the copies of the parent's version locks, which are the parent's to release."""
+    for folder in _HELD:
+        try:
+            os.close(folder)
+        except OSError:
+            pass
+    _HELD.clear()
+    _HELD_GUARD.release()
+
+
+os.register_at_fork(before=_HELD_GUARD.acquire, after_in_parent=_HELD_GUARD.release, after_in_child=_forget_held_locks)
 
 
 def _remove_stale_staging(base: Path, before: float) -> None:
