@@ -7,11 +7,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 from math import floor
 from typing import Any
 
-from reportgen.documents import png
+from reportgen.documents import keys, png
 from reportgen.domain import danish as d
 from reportgen.resources import FONTS
 
@@ -173,8 +173,12 @@ REMEMBERED = 16  # charts kept per chart function: a live preview recomposes the
 
 def remembered(chart: Callable[..., bytes]) -> Callable[..., bytes]:
     """A chart function that returns the PNG it drew recently for the same arguments (the bytes are
-    deterministic, so they are the same); `chart.__wrapped__` always draws."""
-    return lru_cache(maxsize=REMEMBERED)(chart)
+    deterministic, so they are the same), or inside `keys.drawing` the one an earlier version holds for the same
+    key; `chart.__wrapped__` always draws."""
+    drawn = lru_cache(maxsize=REMEMBERED)(chart)
+    keyed = wraps(chart)(keys.keyed_chart(chart, drawn))
+    keyed.cache_clear = drawn.cache_clear  # type: ignore[attr-defined]
+    return keyed
 
 
 def render_png(draw, height_in: float = HEIGHT_IN, finish=None, dpi: int = DPI) -> bytes:
