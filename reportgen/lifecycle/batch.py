@@ -24,8 +24,9 @@ from reportgen.domain.vocabulary import DRAFT, PREPARE
 from reportgen.inputs import Inputs
 from reportgen.inputs.case import Case, Handleplan
 from reportgen.inputs.statistics import Statistics, load_statistics
-from reportgen.lifecycle.build import BuildResult, render_packet, write_packet
+from reportgen.lifecycle.build import BuildResult, history, make_packet, write_packet
 from reportgen.lifecycle.failures import EXIT_USER, failure, worker_died
+from reportgen.lifecycle.reuse import Earlier
 from reportgen.lifecycle.versions import FIGURES
 
 if TYPE_CHECKING:
@@ -274,7 +275,6 @@ def warm_up() -> None:
 
 def _build_one(kommune: str, group: tuple[str, ...]) -> Outcome:
     """Build one municipality's packet in this worker; errors become the outcome's Danish message."""
-    from reportgen.documents.compose import compose
     from reportgen.figures.case import compute
 
     stats, statistik, aar, out, indstilling = _shared
@@ -282,7 +282,8 @@ def _build_one(kommune: str, group: tuple[str, ...]) -> Outcome:
     try:
         inputs = BatchInputs(batch_case(statistik, kommune, aar, group, indstilling), stats, None)
         cf = compute(inputs)
-        result = write_packet(inputs, cf, render_packet(compose(inputs, cf)), out)
+        outputs, named = make_packet(inputs, cf, Earlier.latest(history(out, inputs)))
+        result = write_packet(inputs, cf, outputs, out, named=named)
         return _measured(Outcome(kommune, result, warnings=tuple(str(w) for w in cf.warnings)), start)
     except InputError as exc:
         return _measured(Outcome(kommune, error="; ".join(shown_problems(exc.problems))), start)
