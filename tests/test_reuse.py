@@ -189,3 +189,36 @@ def test_an_earlier_manifest_names_only_files_of_its_own_folder(tmp_path):
     (base / "v1" / MANIFEST).write_text(json.dumps({"output": recorded, KEYS: named}), encoding="utf-8")
     earlier = Earlier.latest(base)
     assert earlier.take("k1", ".txt") is None and earlier.take("k2", ".png") is None
+
+
+BROWSER_BUILD = """
+import sys
+from pathlib import Path
+
+from reportgen.web.builds import Builds
+from reportgen.writers import pdf_processes
+
+
+def no_process(*args, **kwargs):
+    raise AssertionError("a PDF process was started")
+
+
+pdf_processes.PdfProcesses.__init__ = no_process
+builds = Builds(Path(sys.argv[2]))
+job = builds.submit("sag", Path(sys.argv[1]))
+builds.stop()
+print(job.state, job.result.version if job.result else job.message())
+"""
+
+
+def test_a_browser_build_is_made_warm_in_the_server_process(example, tmp_path):
+    """The server's build thread lays out every PDF itself, warm: no PDF process is started, even for a case built
+    from scratch (a fresh server process, as `reportgen serve` starts)."""
+    import subprocess
+    import sys
+
+    case, _ = example
+    done = subprocess.run(
+        [sys.executable, "-c", BROWSER_BUILD, str(case), str(tmp_path / "ud")], capture_output=True, text=True
+    )
+    assert done.stdout.split() == ["færdig", "1"], done.stderr

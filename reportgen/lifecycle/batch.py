@@ -24,7 +24,7 @@ from reportgen.domain.vocabulary import DRAFT, PREPARE
 from reportgen.inputs import Inputs
 from reportgen.inputs.case import Case, Handleplan
 from reportgen.inputs.statistics import Statistics, load_statistics
-from reportgen.lifecycle.build import BuildResult, history, make_packet, write_packet
+from reportgen.lifecycle.build import BuildResult, history, make_packet, warm_up, write_packet
 from reportgen.lifecycle.failures import EXIT_USER, failure, worker_died
 from reportgen.lifecycle.reuse import Earlier
 from reportgen.lifecycle.versions import FIGURES
@@ -258,19 +258,6 @@ def _init_worker(stats: Statistics, statistik: Path, aar: int, out: Path, indsti
     gc.collect()
     gc.freeze()  # the libraries' own objects are never garbage: keep them out of every later collection
     gc.set_threshold(*GC_THRESHOLD)
-
-
-def warm_up() -> None:
-    """Compose's warm-up (prose templates, a map), and a chart through the HTML, PDF and DOCX writers in a tiny
-    document, so fonts, templates and the municipal boundaries are loaded once per worker."""
-    from reportgen.documents import charts, compose
-    from reportgen.documents.model import Figure
-    from reportgen.writers import docx, pdf
-
-    compose.warm_up()
-    doc = pdf.warm_up_document(Figure("opvarmning.png", charts.warm_up(), "Opvarmning", "Opvarmning"))
-    pdf.render(doc)
-    docx.render(doc)
 
 
 def _build_one(kommune: str, group: tuple[str, ...]) -> Outcome:

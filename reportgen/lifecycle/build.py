@@ -159,9 +159,26 @@ class _Pdfs:
 
 
 def load_pdf_writer() -> None:
-    """Load the PDF writer (WeasyPrint) into this process: every build it runs after this lays out its PDFs here,
-    warm, instead of starting PDF processes (a server's build thread)."""
-    from reportgen.writers import pdf  # noqa: F401
+    """Load and warm the PDF writer (WeasyPrint, the house stylesheet and fonts) in this process: every build it
+    runs after this lays out its PDFs here, warm, instead of starting PDF processes (a server's build thread)."""
+    from reportgen.writers import pdf
+
+    pdf.warm_up()
+
+
+def warm_up() -> None:
+    """Load once per process what a build uses, so that every build after it is warm: compose's warm-up (prose
+    templates, a map), and a chart through the HTML, PDF and DOCX writers in a tiny document (fonts, stylesheet,
+    templates). A process that has run it lays out its PDFs itself (batch workers, the server's build thread)."""
+    from reportgen.documents import charts
+    from reportgen.documents import compose as composing
+    from reportgen.documents.model import Figure
+    from reportgen.writers import docx, pdf
+
+    composing.warm_up()
+    doc = pdf.warm_up_document(Figure("opvarmning.png", charts.warm_up(), "Opvarmning", "Opvarmning"))
+    pdf.render(doc)
+    docx.render(doc)
 
 
 def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int, named: dict[str, str] | None = None) -> bytes:

@@ -1,5 +1,7 @@
-"""Builds started from the browser: one build thread, so the documents are made one at a time with a warm PDF
-writer, each build going through `reportgen build`'s own code and the version lock the command line takes."""
+"""Builds started from the browser: one build thread in the server's process, warmed up as the server starts, so
+the documents are made one at a time with warm writers and no process to start, each build going through
+`reportgen build`'s own code (taking from the latest version what is unchanged) and the version lock the command
+line takes."""
 
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.domain.errors import InputError
-from reportgen.lifecycle.build import BuildResult, build, load_pdf_writer
+from reportgen.lifecycle.build import BuildResult, build, load_pdf_writer, warm_up
 from reportgen.lifecycle.failures import BuildFailed
 from reportgen.web.guard import internal_reference
 
 log = logging.getLogger("reportgen.web")
+WARM_UP = "opvarmning"  # in the build queue: warm the thread up
 
 
 @dataclass
@@ -70,8 +73,9 @@ class Builds:
         self.out = out
         self.finished: Callable[[Job], None] | None = None  # told of every build that has ended (team mode's trail)
         self._jobs: dict[str, Job] = {}
-        self._queue: queue.Queue[tuple[Job, Path] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[Job, Path] | str | None] = queue.Queue()
         self._lock = threading.Lock()
+        self._warming = True  # loading the writers: nothing to finish when the server stops
         self._thread = threading.Thread(target=self._work, name="reportgen-byg", daemon=True)
         self._thread.start()
 
@@ -86,6 +90,11 @@ class Builds:
         self._queue.put((job, folder))
         return job
 
+    def warm_up(self) -> None:
+        """Warm the build thread up before the first build (as the server starts): every build after it is made warm,
+        in this process, with no process to start."""
+        self._queue.put(WARM_UP)
+
     def job(self, case: str, job_id: str) -> Job | None:
         """A job of that case, or None."""
         job = self._jobs.get(job_id)
@@ -96,14 +105,23 @@ class Builds:
         return next((j for j in list(self._jobs.values()) if j.case == case and not j.done), None)
 
     def stop(self, timeout: float = 120.0) -> None:
-        """Let the build in progress finish (a version is never left half-made), then end the thread."""
+        """Let the builds in progress or queued finish (a version is never left half-made), then end the thread; a
+        thread that is only warming up is not waited for."""
         self._queue.put(None)
+        if self._warming and all(job.done for job in list(self._jobs.values())):
+            return
         self._thread.join(timeout)
 
     def _work(self) -> None:
-        load_pdf_writer()  # once here, so every build renders its PDFs warm
-
+        load_pdf_writer()  # every build lays out its PDFs in this thread, never in PDF processes
+        self._warming = False
         while (item := self._queue.get()) is not None:
+            if item == WARM_UP:
+                self._warming = True
+                warm_up()
+                self._warming = False
+                continue
+            assert not isinstance(item, str)
             job, folder = item
             job.state = "i gang"
             try:
