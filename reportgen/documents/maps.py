@@ -13,7 +13,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from reportgen.documents import charts
@@ -60,11 +60,10 @@ Box = tuple[int, int, int, int]  # left, bottom, right, top in pixels at DPI fro
 
 @dataclass(frozen=True)
 class Geometry:
-    """One municipality's boundary as a projected path and as polygons."""
+    """One municipality's boundary as polygons and, made when a map is first drawn, as a projected path."""
 
     kommune: str
     kommunekode: int
-    path: Any  # matplotlib.path.Path
     polygons: tuple[tuple[Ring, ...], ...]  # each polygon's outer ring, then its holes; projected, each closed
     bounds: Bounds
 
@@ -72,6 +71,18 @@ class Geometry:
     def rings(self) -> tuple[Ring, ...]:
         """Every ring of every polygon."""
         return tuple(ring for polygon in self.polygons for ring in polygon)
+
+    @cached_property
+    def path(self) -> Any:
+        """The rings as one matplotlib Path (made once; a build that draws no map never loads matplotlib)."""
+        from matplotlib.path import Path
+
+        vertices: list[Point] = []
+        codes: list[int] = []
+        for ring in self.rings:
+            vertices += ring
+            codes += [int(Path.MOVETO)] + [int(Path.LINETO)] * (len(ring) - 2) + [int(Path.CLOSEPOLY)]
+        return Path(vertices, codes)
 
 
 @dataclass(frozen=True)
@@ -97,8 +108,6 @@ def project(lon: float, lat: float) -> Point:
 @cache
 def geometries() -> dict[str, Geometry]:
     """Every municipality's boundary by name, read from the package once per process."""
-    from matplotlib.path import Path
-
     data = json.loads(KOMMUNEGRAENSER.read_text(encoding="utf-8"))
     out = {}
     for feature in data["features"]:
@@ -108,14 +117,7 @@ def geometries() -> dict[str, Geometry]:
             tuple(tuple(project(lon, lat) for lon, lat in ring) for ring in polygon) for polygon in polygons
         )
         rings = tuple(ring for polygon in projected for ring in polygon)
-        vertices: list[tuple[float, float]] = []
-        codes: list[int] = []
-        for ring in rings:
-            vertices += ring
-            codes += [int(Path.MOVETO)] + [int(Path.LINETO)] * (len(ring) - 2) + [int(Path.CLOSEPOLY)]
-        out[props["kommune"]] = Geometry(
-            props["kommune"], int(props["kommunekode"]), Path(vertices, codes), projected, _ring_bounds(rings)
-        )
+        out[props["kommune"]] = Geometry(props["kommune"], int(props["kommunekode"]), projected, _ring_bounds(rings))
     return out
 
 
