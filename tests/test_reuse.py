@@ -222,3 +222,17 @@ def test_a_browser_build_is_made_warm_in_the_server_process(example, tmp_path):
         [sys.executable, "-c", BROWSER_BUILD, str(case), str(tmp_path / "ud")], capture_output=True, text=True
     )
     assert done.stdout.split() == ["færdig", "1"], done.stderr
+
+
+def test_after_a_new_tool_the_second_unchanged_build_takes_everything(example, tmp_path, counted, monkeypatch):
+    """A build with a new tool that renders the latest version's bytes again makes no version, but records the new
+    keys beside the versions, so the build after it renders nothing."""
+    case, out = _copy(example, tmp_path)
+    monkeypatch.setattr("reportgen.documents.keys.tool", lambda: "en anden version")
+    assert not build(case, out).created
+    assert counted["pdf"] and counted["chart"]
+    counted["pdf"].clear(), counted["chart"].clear()
+    again = build(case, out)
+    assert not again.created and again.version == 1
+    assert counted["pdf"] == [] and counted["chart"] == []
+    assert sorted(p.name for p in (out / "alleroed" / "2024").iterdir()) == ["noegler.json", "v1"]

@@ -22,7 +22,7 @@ from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
 from reportgen.inputs.style import DEFAULT_LOOK, Look
 from reportgen.lifecycle.failures import failure
-from reportgen.lifecycle.reuse import KEYS, NOTHING, Earlier, document_key
+from reportgen.lifecycle.reuse import KEYS, NOTHING, Earlier, document_key, renew
 from reportgen.lifecycle.versions import (
     FIGURES,
     edited,
@@ -340,6 +340,8 @@ def write_packet(
         if latest and same_as(latest, outputs):
             changed = edited(latest)
             if not changed:
+                if named:
+                    renew(base, existing[-1], named)
                 return BuildResult(latest, existing[-1], created=False, warnings=cf.warnings)
         target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version, named))
     return BuildResult(target, version, created=True, edited=tuple(changed), warnings=cf.warnings)

@@ -16,9 +16,12 @@ from pathlib import Path
 from reportgen.documents import keys
 from reportgen.documents.model import Document
 from reportgen.inputs.style import Look
-from reportgen.lifecycle.versions import MANIFEST, sha256, versions
+from reportgen.lifecycle.versions import MANIFEST, sha256, versions, write_atomic
 
 KEYS = "noegler"  # the manifest's field: every reusable output's key by file name
+# in a version history (<out>/<kommune>/<aar>/): the keys of the latest version's outputs as a later tool made them,
+# written by a build that rendered the same bytes again and so made no version (after reportgen or a library changed)
+RENEWED = "noegler.json"
 
 
 def document_key(doc: Document, look: Look) -> str:
@@ -50,7 +53,7 @@ class Earlier:
             return NOTHING
         if not (_strings(named) and _strings(recorded)):
             return NOTHING
-        return cls(folder, named, recorded)
+        return cls(folder, renewed(base, existing[-1]) or named, recorded)
 
     def __bool__(self) -> bool:
         """True when there is anything to take."""
@@ -80,6 +83,33 @@ class Earlier:
 
 
 NOTHING = Earlier()
+
+
+def renewed(base: Path, version: int) -> dict[str, str] | None:
+    """The keys a later tool found for a version's outputs (RENEWED), when they are that version's."""
+    try:
+        data = json.loads((base / RENEWED).read_text(encoding="utf-8"))
+        named = data[KEYS] if data["version"] == version else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return named if _strings(named) else None
+
+
+def renew(base: Path, version: int, named: dict[str, str]) -> None:
+    """Record the keys a build found for the outputs of the latest version, whose bytes it rendered again: the next
+    build takes them instead of rendering them once more. Nothing when the version's own keys are these."""
+    if named == (renewed(base, version) or _keys_of(base / f"v{version}")):
+        return
+    data = {"version": version, KEYS: dict(sorted(named.items()))}
+    write_atomic(base / RENEWED, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
+def _keys_of(folder: Path) -> dict | None:
+    """The keys a version's manifest records."""
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))[KEYS]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _plain(name: str) -> bool:
