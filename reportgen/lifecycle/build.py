@@ -197,7 +197,7 @@ def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int, named: dic
             "sagsnummer": case.sagsnummer,
             "dato": case.document_date.isoformat(),
         },
-        "input": {name: sha256(path.read_bytes()) for name, path in sorted(inputs.files().items())},
+        "input": input_digests(inputs),
         "udtraek": {
             "fil": stats.file,
             "sha256": sha256(case.statistik.read_bytes()),
@@ -218,6 +218,11 @@ def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int, named: dic
         KEYS: dict(sorted((named or {}).items())),
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def input_digests(inputs: Inputs) -> dict[str, str]:
+    """The SHA-256 of every input file by its name in the manifest."""
+    return {name: sha256(path.read_bytes()) for name, path in sorted(inputs.files().items())}
 
 
 def refuse_published(outputs: dict[str, bytes], ids: Ids) -> None:
@@ -282,7 +287,9 @@ def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path
     inputs = load_inputs(case_folder, stil=stil)
     earlier = Earlier.latest(history(out, inputs))
     try:
-        with _Pdfs(at_once=not earlier) as pdfs:
+        # the PDF processes load WeasyPrint while the case is composed, unless the latest version was made from the
+        # same input files and so probably holds every PDF (if not, they start at the first document that needs one)
+        with _Pdfs(at_once=not earlier or earlier.inputs != input_digests(inputs)) as pdfs:
             progress("Beregner tallene og tegner figurerne")
             cf = compute(inputs)
             outputs, named = make_packet(inputs, cf, earlier, pdfs)

@@ -32,9 +32,17 @@ def document_key(doc: Document, look: Look) -> str:
 class Earlier:
     """The outputs of a case's latest version by key; NOTHING when there is none, or its manifest records no keys."""
 
-    def __init__(self, folder: Path | None = None, named: dict[str, str] | None = None, recorded: dict | None = None):
-        """An earlier version folder, its outputs' keys by file name and their SHA-256 by file name."""
+    def __init__(
+        self,
+        folder: Path | None = None,
+        named: dict[str, str] | None = None,
+        recorded: dict | None = None,
+        inputs: object = None,
+    ):
+        """An earlier version folder, its outputs' keys by file name, their SHA-256 by file name, and its inputs'
+        SHA-256 by name as its manifest records them."""
         self.folder = folder
+        self.inputs = inputs
         self._names = {(k, Path(name).suffix): name for name, k in (named or {}).items() if _plain(name)}
         self._recorded = recorded or {}
         self._taken: dict[tuple[str, str], bytes | None] = {}
@@ -53,7 +61,7 @@ class Earlier:
             return NOTHING
         if not (_strings(named) and _strings(recorded)):
             return NOTHING
-        return cls(folder, renewed(base, existing[-1]) or named, recorded)
+        return cls(folder, renewed(base, existing[-1]) or named, recorded, manifest.get("input"))
 
     def __bool__(self) -> bool:
         """True when there is anything to take."""
