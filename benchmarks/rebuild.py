@@ -51,9 +51,9 @@ def rewrite(case: Path, wording: str) -> None:
 def cold(case: Path, out: Path) -> float:
     """Wall time of `reportgen build` in a new process."""
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "reportgen.cli", "build", str(case), "--out", str(out)], check=True, capture_output=True
-    )
+    command = [sys.executable, "-m", "reportgen.cli", "build", str(case), "--out", str(out)]
+    # run outside any checkout: Python would import a checkout's reportgen instead of the installed one
+    subprocess.run(command, check=True, capture_output=True, cwd=out.parent)
     return time.perf_counter() - start
 
 
