@@ -84,7 +84,7 @@ def render_packet(
     for doc in packet.documents():
         for fmt in FORMATS:
             name = f"{doc.slug}{fmt}"
-            files[name] = files.get(name) or laid_out[name]
+            files[name] = files[name] if name in files else laid_out[name]
     for figure in packet.figures():
         files[figure.name] = figure.png
     return files
