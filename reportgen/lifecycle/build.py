@@ -22,7 +22,7 @@ from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
 from reportgen.inputs.style import DEFAULT_LOOK, Look
 from reportgen.lifecycle.failures import failure
-from reportgen.lifecycle.reuse import KEYS, NOTHING, Earlier, document_key, renew
+from reportgen.lifecycle.reuse import KEYS, NOTHING, DocumentKeys, Earlier, renew
 from reportgen.lifecycle.versions import (
     FIGURES,
     edited,
@@ -63,6 +63,7 @@ def render_packet(
     pdfs: PdfProcesses | None = None,
     look: Look = DEFAULT_LOOK,
     earlier: Earlier = NOTHING,
+    doc_keys: DocumentKeys | None = None,
 ) -> dict[str, bytes]:
     """Every output file of a packet by name: the documents in three formats, in the look, and the charts.
 
@@ -70,10 +71,11 @@ def render_packet(
     not taken were submitted there as each document was composed; this process writes the HTML and DOCX meanwhile
     and then collects them.
     """
+    doc_keys = doc_keys or DocumentKeys(look)
     files: dict[str, bytes] = {}
     missing: list[tuple[Document, str]] = []
     for doc in packet.documents():
-        key = document_key(doc, look)
+        key = doc_keys(doc)
         for fmt in FORMATS:
             name = f"{doc.slug}{fmt}"
             if (data := earlier.take(key, fmt)) is not None:
@@ -115,11 +117,11 @@ def _render(missing: list[tuple[Document, str]], pdfs: PdfProcesses | None, look
     return files
 
 
-def output_keys(packet: Packet, look: Look, drawn: keys.Drawing) -> dict[str, str]:
+def output_keys(packet: Packet, doc_keys: DocumentKeys, drawn: keys.Drawing) -> dict[str, str]:
     """The key of every output that a later build can take instead of rendering it, by file name."""
     named = {f.name: k for f in packet.figures() if (k := drawn.key_of(f.png)) is not None}
     for doc in packet.documents():
-        key = document_key(doc, look)
+        key = doc_keys(doc)
         named.update((f"{doc.slug}{fmt}", key) for fmt in FORMATS)
     return dict(sorted(named.items()))
 
@@ -307,16 +309,17 @@ def make_packet(
     """Compose a case's packet and render it, taking from the earlier version every chart and document format whose
     key it holds; returns the output files and their keys by file name."""
     look = inputs.look
+    doc_keys = DocumentKeys(look)
 
     def ready(doc: Document) -> None:
         """Send a composed document to the PDF processes, unless the earlier version holds its PDF."""
-        if pdfs is not None and earlier.take(document_key(doc, look), ".pdf") is None:
+        if pdfs is not None and earlier.take(doc_keys(doc), ".pdf") is None:
             pdfs.submit(doc, look)
 
     with keys.drawing(earlier.take) as drawn:
         packet = compose(inputs, cf, ready=ready)
-    outputs = render_packet(packet, pdfs.processes if pdfs else None, look, earlier)
-    return outputs, output_keys(packet, look, drawn)
+    outputs = render_packet(packet, pdfs.processes if pdfs else None, look, earlier, doc_keys)
+    return outputs, output_keys(packet, doc_keys, drawn)
 
 
 def history(out: Path, inputs: Inputs) -> Path:

@@ -29,6 +29,21 @@ def document_key(doc: Document, look: Look) -> str:
     return keys.key("document", doc, look)
 
 
+class DocumentKeys:
+    """The key of each document of one build in a look, computed once per document."""
+
+    def __init__(self, look: Look) -> None:
+        """Keys of documents in this look."""
+        self.look = look
+        self._keys: dict[str, str] = {}
+
+    def __call__(self, doc: Document) -> str:
+        """The document's key (documents of one build have distinct slugs)."""
+        if doc.slug not in self._keys:
+            self._keys[doc.slug] = document_key(doc, self.look)
+        return self._keys[doc.slug]
+
+
 class Earlier:
     """The outputs of a case's latest version by key; NOTHING when there is none, or its manifest records no keys."""
 
