@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -181,7 +182,9 @@ def remembered(chart: Callable[..., bytes]) -> Callable[..., bytes]:
     return keyed
 
 
-def render_png(draw, height_in: float = HEIGHT_IN, finish=None, dpi: int = DPI, background=None) -> bytes:
+def render_png(
+    draw, height_in: float = HEIGHT_IN, finish=None, dpi: int = DPI, background: bytes | None = None
+) -> bytes:
     """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes.
 
     ``finish(image)`` may draw on the rendered RGB image before it is saved. With a `background` (see
@@ -191,11 +194,11 @@ def render_png(draw, height_in: float = HEIGHT_IN, finish=None, dpi: int = DPI, 
         return _render_locked(draw, height_in, finish, dpi, background)
 
 
-def render_background(draw, height_in: float = HEIGHT_IN, dpi: int = DPI):
-    """Draw what many charts share once: a figure filled by ``draw(fig)``, rendered and kept as pixels, for
-    `render_png` to draw each chart's own artists on. The result is the bytes of drawing all artists in one figure
-    when the shared artists come first in their z-order, or no pixel of theirs is under a chart's own artist that
-    would be drawn before them."""
+def render_background(draw, height_in: float = HEIGHT_IN, dpi: int = DPI) -> bytes:
+    """Draw what many charts share once: a figure filled by ``draw(fig)``, rendered and kept as its RGBA pixels
+    (compressed: a batch worker keeps one per area), for `render_png` to draw each chart's own artists on. The
+    result is the bytes of drawing all artists in one figure when the shared artists come first in their z-order,
+    or no pixel of theirs is under a chart's own artist that would be drawn before them."""
     with _DRAWING:
         _setup()
         import matplotlib
@@ -207,7 +210,7 @@ def render_background(draw, height_in: float = HEIGHT_IN, dpi: int = DPI):
             canvas = FigureCanvasAgg(fig)
             draw(fig)
             canvas.draw()
-        pixels = canvas.copy_from_bbox(fig.bbox)
+        pixels = zlib.compress(canvas.buffer_rgba(), 1)
         fig.clear()
         return pixels
 
@@ -217,7 +220,7 @@ def warm_up() -> bytes:
     return trend_chart((2023, 2024), (Series("Opvarmning", (Fraction(1, 2), None), "kommune"),))
 
 
-def _render_locked(draw, height_in: float, finish, dpi: int, background=None) -> bytes:
+def _render_locked(draw, height_in: float, finish, dpi: int, background: bytes | None = None) -> bytes:
     _setup()
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -233,7 +236,7 @@ def _render_locked(draw, height_in: float, finish, dpi: int, background=None) ->
             canvas.draw()
         else:
             fig.patch.set_visible(False)  # the background has the white page already
-            renderer.restore_region(background)
+            memoryview(renderer.buffer_rgba()).cast("B")[:] = zlib.decompress(background)
             fig.draw(renderer)
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     fig.clear()  # break artist reference cycles at once so batch runs stay flat in memory

@@ -264,7 +264,7 @@ def _common(spec: MapSpec) -> MapSpec:
 
 
 @lru_cache(maxsize=BACKGROUNDS)
-def _background(shared: MapSpec):
+def _background(shared: MapSpec) -> bytes:
     """The choropleth of a shared spec drawn once: the country's and Bornholm's fills, Bornholm's box and the
     legend's swatches. Every map's own artists (outlines, the section, the legend's outline samples) are drawn on
     it; those that `_draw` draws before a shared one lie outside it (the country's outlines are clipped to the
