@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from casefactory import run_cli, to_csv
 
-import reportgen.documents.compose
+import reportgen.lifecycle.build
 from reportgen.domain.counts import Counts
 from reportgen.inputs.statistics import Statistics, StatRecord
 from reportgen.lifecycle.batch import (
@@ -51,16 +51,16 @@ def statistik(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def first_run(statistik, tmp_path_factory) -> BatchReport:
     """A batch over the whole extract in which building Silkeborg raises an internal error."""
-    compose = reportgen.documents.compose.compose
+    compose = reportgen.lifecycle.build.compose
 
-    def failing_compose(inputs, cf):
+    def failing_compose(inputs, cf, ready=None):
         if inputs.case.kommune == "Silkeborg":
             raise RuntimeError("injiceret fejl")
-        return compose(inputs, cf)
+        return compose(inputs, cf, ready)
 
     out = tmp_path_factory.mktemp("out")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(reportgen.documents.compose, "compose", failing_compose)  # the forked workers inherit the patch
+        mp.setattr(reportgen.lifecycle.build, "compose", failing_compose)  # the forked workers inherit the patch
         return run(statistik, 2024, out, jobs=2)
 
 

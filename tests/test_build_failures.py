@@ -86,9 +86,9 @@ def test_killed_pdf_process_fails_with_a_danish_message(tmp_path):
 def fast_render(monkeypatch):
     """build() with the documents replaced by one small file: what is tested here happens after rendering."""
     monkeypatch.setattr(
-        build_module, "render_packet", lambda packet, pdfs=None, look=None: {"sagsfremstilling.html": b"<p>"}
+        build_module, "make_packet", lambda inputs, cf, earlier=None, pdfs=None: ({"sagsfremstilling.html": b"<p>"}, {})
     )
-    monkeypatch.setattr(build_module, "_pdf_processes", nullcontext)
+    monkeypatch.setattr(build_module, "_Pdfs", lambda at_once: nullcontext())
 
 
 @pytest.mark.parametrize(

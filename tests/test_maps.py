@@ -585,3 +585,48 @@ def test_the_comparison_group_is_summed_up_as_one_sentence_for_every_shape():
         group_sentence(mixed)
         == "Af de tre sammenligningskommuner med en procent ligger én højere og to lavere end Allerød"
     )
+
+
+# --- the choropleth shared by every map of an area and year -------------------------------------------------------
+
+
+def _one_drawing(spec: maps.MapSpec) -> bytes:
+    """The map as it was drawn before the choropleth was shared: every artist in one figure."""
+    labels: list = []
+    return charts.render_png(
+        lambda fig, _renderer: labels.extend(maps._draw(fig, spec)),
+        maps.HEIGHT_IN,
+        finish=lambda image: maps._write(image, labels),
+        dpi=maps.DPI,
+    )
+
+
+# the municipalities next to Bornholm's box, the legend and the section, enclosed or on small islands; with their
+# region's neighbours as the group, and alone
+NEAR_THE_EDGES = ("Bornholm", "København", "Frederiksberg", "Læsø", "Frederikshavn", "Norddjurs", "Helsingør")
+ELSEWHERE = ("Gribskov", "Tønder", "Ærø", "Fanø", "Samsø", "Allerød")
+
+
+@pytest.mark.parametrize("kommune", NEAR_THE_EDGES + ELSEWHERE)
+def test_a_map_on_the_shared_choropleth_has_the_bytes_of_one_drawing(kommune):
+    region = regions()[kommune]
+    group = [k for k in sorted(regions()) if regions()[k] == region and k != kommune][:4]
+    gruppe = tuple((k, f"{k} 4{i} %") for i, k in enumerate(group))
+    for spec in (
+        example_spec(kommune=kommune, kommune_label=f"{kommune} 63 %", gruppe=gruppe),
+        example_spec(kommune=kommune, kommune_label=f"{kommune} –", gruppe=()),
+        example_spec(kommune=kommune, kommune_label=kommune, gruppe=(("Bornholm", "Bornholm 40 %"), *gruppe[:1])),
+    ):
+        assert maps.danmarkskort.__wrapped__(spec) == _one_drawing(spec), spec.gruppe
+
+
+def test_the_choropleth_of_an_area_and_year_is_drawn_once(monkeypatch):
+    drawn = []
+    background = charts.render_background
+    monkeypatch.setattr(charts, "render_background", lambda *a, **k: drawn.append(1) or background(*a, **k))
+    maps._background.cache_clear()
+    for kommune in ("Aalborg", "Aarhus", "Odense", "Vejle"):
+        maps.danmarkskort.__wrapped__(example_spec(kommune=kommune, kommune_label=kommune, gruppe=()))
+    assert len(drawn) == 1
+    maps.danmarkskort.__wrapped__(example_spec(title="Omgørelsesprocent 2023"))
+    assert len(drawn) == 2

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import textwrap
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 from math import floor
 from typing import Any
 
-from reportgen.documents import png
+from reportgen.documents import keys, png
 from reportgen.domain import danish as d
 from reportgen.resources import FONTS
 
@@ -173,17 +174,45 @@ REMEMBERED = 16  # charts kept per chart function: a live preview recomposes the
 
 def remembered(chart: Callable[..., bytes]) -> Callable[..., bytes]:
     """A chart function that returns the PNG it drew recently for the same arguments (the bytes are
-    deterministic, so they are the same); `chart.__wrapped__` always draws."""
-    return lru_cache(maxsize=REMEMBERED)(chart)
+    deterministic, so they are the same), or inside `keys.drawing` the one an earlier version holds for the same
+    key; `chart.__wrapped__` always draws."""
+    drawn = lru_cache(maxsize=REMEMBERED)(chart)
+    keyed = wraps(chart)(keys.keyed_chart(chart, drawn))
+    keyed.cache_clear = drawn.cache_clear  # type: ignore[attr-defined]
+    return keyed
 
 
-def render_png(draw, height_in: float = HEIGHT_IN, finish=None, dpi: int = DPI) -> bytes:
+def render_png(
+    draw, height_in: float = HEIGHT_IN, finish=None, dpi: int = DPI, background: bytes | None = None
+) -> bytes:
     """Create a figure, let ``draw(fig, renderer)`` fill it, and return deterministic PNG bytes.
 
-    ``finish(image)`` may draw on the rendered RGB image before it is saved.
+    ``finish(image)`` may draw on the rendered RGB image before it is saved. With a `background` (see
+    `render_background`, same height and dpi) the figure's artists are drawn onto a copy of it instead of onto white.
     """
     with _DRAWING:
-        return _render_locked(draw, height_in, finish, dpi)
+        return _render_locked(draw, height_in, finish, dpi, background)
+
+
+def render_background(draw, height_in: float = HEIGHT_IN, dpi: int = DPI) -> bytes:
+    """Draw what many charts share once: a figure filled by ``draw(fig)``, rendered and kept as its RGBA pixels
+    (compressed: a batch worker keeps one per area), for `render_png` to draw each chart's own artists on. The
+    result is the bytes of drawing all artists in one figure when the shared artists come first in their z-order,
+    or no pixel of theirs is under a chart's own artist that would be drawn before them."""
+    with _DRAWING:
+        _setup()
+        import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        with matplotlib.rc_context(RC):
+            fig = Figure(figsize=(WIDTH_IN, height_in), dpi=dpi, facecolor="white")
+            canvas = FigureCanvasAgg(fig)
+            draw(fig)
+            canvas.draw()
+        pixels = zlib.compress(canvas.buffer_rgba(), 1)
+        fig.clear()
+        return pixels
 
 
 def warm_up() -> bytes:
@@ -191,7 +220,7 @@ def warm_up() -> bytes:
     return trend_chart((2023, 2024), (Series("Opvarmning", (Fraction(1, 2), None), "kommune"),))
 
 
-def _render_locked(draw, height_in: float, finish, dpi: int) -> bytes:
+def _render_locked(draw, height_in: float, finish, dpi: int, background: bytes | None = None) -> bytes:
     _setup()
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -201,8 +230,14 @@ def _render_locked(draw, height_in: float, finish, dpi: int) -> bytes:
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(WIDTH_IN, height_in), dpi=dpi, facecolor="white")
         canvas = FigureCanvasAgg(fig)
-        draw(fig, canvas.get_renderer())
-        canvas.draw()
+        renderer = canvas.get_renderer()
+        draw(fig, renderer)
+        if background is None:
+            canvas.draw()
+        else:
+            fig.patch.set_visible(False)  # the background has the white page already
+            memoryview(renderer.buffer_rgba()).cast("B")[:] = zlib.decompress(background)
+            fig.draw(renderer)
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     fig.clear()  # break artist reference cycles at once so batch runs stay flat in memory
     if finish is not None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from dataclasses import dataclass, replace
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from reportgen.documents import charts
@@ -60,11 +60,10 @@ Box = tuple[int, int, int, int]  # left, bottom, right, top in pixels at DPI fro
 
 @dataclass(frozen=True)
 class Geometry:
-    """One municipality's boundary as a projected path and as polygons."""
+    """One municipality's boundary as polygons and, made when a map is first drawn, as a projected path."""
 
     kommune: str
     kommunekode: int
-    path: Any  # matplotlib.path.Path
     polygons: tuple[tuple[Ring, ...], ...]  # each polygon's outer ring, then its holes; projected, each closed
     bounds: Bounds
 
@@ -72,6 +71,18 @@ class Geometry:
     def rings(self) -> tuple[Ring, ...]:
         """Every ring of every polygon."""
         return tuple(ring for polygon in self.polygons for ring in polygon)
+
+    @cached_property
+    def path(self) -> Any:
+        """The rings as one matplotlib Path (made once; a build that draws no map never loads matplotlib)."""
+        from matplotlib.path import Path
+
+        vertices: list[Point] = []
+        codes: list[int] = []
+        for ring in self.rings:
+            vertices += ring
+            codes += [int(Path.MOVETO)] + [int(Path.LINETO)] * (len(ring) - 2) + [int(Path.CLOSEPOLY)]
+        return Path(vertices, codes)
 
 
 @dataclass(frozen=True)
@@ -97,8 +108,6 @@ def project(lon: float, lat: float) -> Point:
 @cache
 def geometries() -> dict[str, Geometry]:
     """Every municipality's boundary by name, read from the package once per process."""
-    from matplotlib.path import Path
-
     data = json.loads(KOMMUNEGRAENSER.read_text(encoding="utf-8"))
     out = {}
     for feature in data["features"]:
@@ -108,14 +117,7 @@ def geometries() -> dict[str, Geometry]:
             tuple(tuple(project(lon, lat) for lon, lat in ring) for ring in polygon) for polygon in polygons
         )
         rings = tuple(ring for polygon in projected for ring in polygon)
-        vertices: list[tuple[float, float]] = []
-        codes: list[int] = []
-        for ring in rings:
-            vertices += ring
-            codes += [int(Path.MOVETO)] + [int(Path.LINETO)] * (len(ring) - 2) + [int(Path.CLOSEPOLY)]
-        out[props["kommune"]] = Geometry(
-            props["kommune"], int(props["kommunekode"]), Path(vertices, codes), projected, _ring_bounds(rings)
-        )
+        out[props["kommune"]] = Geometry(props["kommune"], int(props["kommunekode"]), projected, _ring_bounds(rings))
     return out
 
 
@@ -241,14 +243,33 @@ def _country_bounds() -> Bounds:
 
 @charts.remembered
 def danmarkskort(spec: MapSpec) -> bytes:
-    """The map as deterministic PNG bytes (remembered: a live preview recomposes the same maps)."""
+    """The map as deterministic PNG bytes (remembered: a live preview recomposes the same maps), drawn onto the
+    choropleth that every map of the same area and year shares, which is drawn once (`_background`)."""
     labels: list[_Label] = []
     return charts.render_png(
-        lambda fig, _renderer: labels.extend(_draw(fig, spec)),
+        lambda fig, _renderer: labels.extend(_draw(fig, spec, shared=False)),
         HEIGHT_IN,
         finish=lambda image: _write(image, labels),
         dpi=DPI,
+        background=_background(_common(spec)),
     )
+
+
+BACKGROUNDS = 4  # choropleths kept: a packet's three areas (a batch draws each once per worker)
+
+
+def _common(spec: MapSpec) -> MapSpec:
+    """The part of a spec that every municipality's map of the same area and year shares: fills, legend, notes."""
+    return replace(spec, kommune="", kommune_label="", gruppe=())
+
+
+@lru_cache(maxsize=BACKGROUNDS)
+def _background(shared: MapSpec) -> bytes:
+    """The choropleth of a shared spec drawn once: the country's and Bornholm's fills, Bornholm's box and the
+    legend's swatches. Every map's own artists (outlines, the section, the legend's outline samples) are drawn on
+    it; those that `_draw` draws before a shared one lie outside it (the country's outlines are clipped to the
+    country panel, which Bornholm's box and the legend do not reach into), so the pixels are those of one drawing."""
+    return charts.render_background(lambda fig: _draw(fig, shared, own=False), HEIGHT_IN, DPI)
 
 
 def section_names(kommune: str, gruppe: tuple[str, ...]) -> list[str]:
@@ -283,14 +304,17 @@ def warm_up() -> None:
 # --- drawing (straight onto the figure: no Axes, whose ticks and spines cost more than the map) -------------------
 
 
-def _collections(spec: MapSpec, names: list[str]) -> list:
-    """Patch collections of the named municipalities: classes, no cases, no data; then the outlines on top."""
+def _collections(spec: MapSpec, names: list[str], fills: bool = True, outlines: bool = True) -> list:
+    """Patch collections of the named municipalities: classes, no cases, no data (`fills`); then the outlines on
+    top (`outlines`)."""
     from matplotlib.collections import PathCollection
 
     geo = geometries()
     classes = dict(spec.fills)
     coloured = [(n, k) for n in names if (k := classes.get(n)) is not None]
     out = []
+    if not fills:
+        coloured = []
     if coloured:
         paths, colours = [geo[n].path for n, _ in coloured], [CLASS_COLOURS[k] for _, k in coloured]
         out.append(PathCollection(paths, facecolors=colours, edgecolors=BORDER, linewidths=0.35))
@@ -298,12 +322,14 @@ def _collections(spec: MapSpec, names: list[str]) -> list:
         (NO_CASES, NO_CASES_HATCH, [n for n in names if n in classes and classes[n] is None]),
         (NO_DATA, NO_DATA_HATCH, [n for n in names if n not in classes]),
     ):
-        if chosen:
+        if chosen and fills:
             out.append(
                 PathCollection(
                     [geo[n].path for n in chosen], facecolors=fill, edgecolors=GREY_BORDER, linewidths=0.35, hatch=hatch
                 )
             )
+    if not outlines:
+        return out
     group = [geo[n].path for n, _ in spec.gruppe if n in names]
     if group:
         out.append(PathCollection(group, facecolors="none", edgecolors=OUTLINE, linewidths=0.9))
@@ -382,11 +408,11 @@ class _Panel:
                 )
             )
 
-    def draw(self, spec: MapSpec, names: list[str] | None = None) -> None:
-        """Draw the named municipalities (default: all in view)."""
+    def draw(self, spec: MapSpec, names: list[str] | None = None, fills: bool = True, outlines: bool = True) -> None:
+        """Draw the named municipalities (default: all in view): their fills, their outlines or both."""
         if names is None:
             names = [n for n in geometries() if self.sees(n)]
-        for collection in _collections(spec, names):
+        for collection in _collections(spec, names, fills, outlines):
             collection.set_transform(self.transform)
             collection.set_clip_box(self.clip)
             self.fig.add_artist(collection)
@@ -398,23 +424,29 @@ class _Panel:
         return e[2] > x0 and e[0] < x1 and e[3] > y0 and e[1] < y1
 
 
-def _draw(fig, spec: MapSpec) -> list[_Label]:
-    """The country without Bornholm, Bornholm in a box, the legend and the enlarged section; returns the texts."""
+def _draw(fig, spec: MapSpec, shared: bool = True, own: bool = True) -> list[_Label]:
+    """The country without Bornholm, Bornholm in a box, the legend and the enlarged section; returns the texts.
+
+    `shared` draws what every map of the area and year shares (the fills, Bornholm's box, the legend's swatches),
+    `own` what is this map's own (the outlines, the section and its mark, the legend's outline samples); the texts
+    are all returned either way."""
     width, height = fig.get_figwidth(), fig.get_figheight()
     country = _Panel(fig, (0.03, 0.03, width * MAP_SHARE - 0.06, height - 0.06), _country_bounds(), frame=False)
-    country.draw(spec, [n for n in geometries() if n != BORNHOLM])
-    _bornholm(fig, spec, country)
-    labels = _legend(fig, spec, width * MAP_SHARE + GAP_IN, height - LEGEND_TOP_IN)
-    labels += _section(fig, spec, _section_rect(spec), country)
+    country.draw(spec, [n for n in geometries() if n != BORNHOLM], fills=shared, outlines=own)
+    _bornholm(fig, spec, country, shared, own)
+    labels = _legend(fig, spec, width * MAP_SHARE + GAP_IN, height - LEGEND_TOP_IN, swatches=shared, samples=own)
+    if own:
+        labels += _section(fig, spec, _section_rect(spec), country)
     return labels
 
 
-def _bornholm(fig, spec: MapSpec, country: _Panel) -> None:
+def _bornholm(fig, spec: MapSpec, country: _Panel, fills: bool = True, outlines: bool = True) -> None:
     """Bornholm in a framed box in the country panel's upper right corner, where the map has only sea."""
     box_w, box_h = 0.2 * MAP_SHARE * fig.get_figwidth(), 0.13 * fig.get_figheight()
     top_right = country.transform.transform((country.view[2], country.view[3]))
     x, y = fig.dpi_scale_trans.inverted().transform(top_right)
-    _Panel(fig, (x - box_w, y - box_h, box_w, box_h), _bounds([BORNHOLM]), frame=True).draw(spec, [BORNHOLM])
+    box = _Panel(fig, (x - box_w, y - box_h, box_w, box_h), _bounds([BORNHOLM]), frame=fills)
+    box.draw(spec, [BORNHOLM], fills, outlines)
 
 
 @dataclass(frozen=True)
@@ -491,22 +523,27 @@ def _legend_rows(spec: MapSpec) -> tuple[list[tuple[dict, str]], list[tuple[floa
     return swatches, lines, spec.notes
 
 
-def _legend(fig, spec: MapSpec, left: float, top: float) -> list[_Label]:
-    """The legend from the upper right down: title, classes, no cases, no data, outlines, notes; returns its texts."""
+def _legend(fig, spec: MapSpec, left: float, top: float, swatches: bool = True, samples: bool = True) -> list[_Label]:
+    """The legend from the upper right down: title, classes, no cases, no data, outlines, notes; returns its texts.
+    `swatches` draws the classes' swatches, `samples` the outlines' samples."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
-    swatches, lines, notes = _legend_rows(spec)
+    rows, lines, notes = _legend_rows(spec)
     labels = [_Label(left, top - ROW_IN / 2, spec.title, bold=True)]
     y = top - ROW_IN * 1.5
     sw, sh = SWATCH_IN
     text_x = left + sw + 0.08
-    for style, text in swatches:
-        fig.add_artist(Rectangle((left, y - sh / 2), sw, sh, transform=fig.dpi_scale_trans, linewidth=0.5, **style))
+    for style, text in rows:
+        if swatches:
+            box = Rectangle((left, y - sh / 2), sw, sh, transform=fig.dpi_scale_trans, linewidth=0.5, **style)
+            fig.add_artist(box)
         labels.append(_Label(text_x, y, text))
         y -= ROW_IN
     for width, text in lines:
-        fig.add_artist(Line2D([left, left + sw], [y, y], transform=fig.dpi_scale_trans, color=OUTLINE, linewidth=width))
+        if samples:
+            line = Line2D([left, left + sw], [y, y], transform=fig.dpi_scale_trans, color=OUTLINE, linewidth=width)
+            fig.add_artist(line)
         labels.append(_Label(text_x, y, text))
         y -= ROW_IN
     for note in notes:

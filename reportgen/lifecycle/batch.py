@@ -24,8 +24,9 @@ from reportgen.domain.vocabulary import DRAFT, PREPARE
 from reportgen.inputs import Inputs
 from reportgen.inputs.case import Case, Handleplan
 from reportgen.inputs.statistics import Statistics, load_statistics
-from reportgen.lifecycle.build import BuildResult, render_packet, write_packet
+from reportgen.lifecycle.build import BuildResult, history, make_packet, warm_up, write_packet
 from reportgen.lifecycle.failures import EXIT_USER, failure, worker_died
+from reportgen.lifecycle.reuse import Earlier
 from reportgen.lifecycle.versions import BATCH_OWNER, FIGURES
 
 if TYPE_CHECKING:
@@ -259,22 +260,8 @@ def _init_worker(stats: Statistics, statistik: Path, aar: int, out: Path, indsti
     gc.set_threshold(*GC_THRESHOLD)
 
 
-def warm_up() -> None:
-    """Compose's warm-up (prose templates, a map), and a chart through the HTML, PDF and DOCX writers in a tiny
-    document, so fonts, templates and the municipal boundaries are loaded once per worker."""
-    from reportgen.documents import charts, compose
-    from reportgen.documents.model import Figure
-    from reportgen.writers import docx, pdf
-
-    compose.warm_up()
-    doc = pdf.warm_up_document(Figure("opvarmning.png", charts.warm_up(), "Opvarmning", "Opvarmning"))
-    pdf.render(doc)
-    docx.render(doc)
-
-
 def _build_one(kommune: str, group: tuple[str, ...]) -> Outcome:
     """Build one municipality's packet in this worker; errors become the outcome's Danish message."""
-    from reportgen.documents.compose import compose
     from reportgen.figures.case import compute
 
     stats, statistik, aar, out, indstilling = _shared
@@ -282,7 +269,8 @@ def _build_one(kommune: str, group: tuple[str, ...]) -> Outcome:
     try:
         inputs = BatchInputs(batch_case(statistik, kommune, aar, group, indstilling), stats, None)
         cf = compute(inputs)
-        result = write_packet(inputs, cf, render_packet(compose(inputs, cf)), out)
+        outputs, named = make_packet(inputs, cf, Earlier.latest(history(out, inputs)))
+        result = write_packet(inputs, cf, outputs, out, named=named)
         return _measured(Outcome(kommune, result, warnings=tuple(str(w) for w in cf.warnings)), start)
     except InputError as exc:
         return _measured(Outcome(kommune, error="; ".join(shown_problems(exc.problems))), start)

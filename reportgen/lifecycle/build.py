@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen import __version__
+from reportgen.documents import keys
 from reportgen.documents.compose import Packet, compose
+from reportgen.documents.model import Document
 from reportgen.domain.errors import InputError, Problem
 from reportgen.domain.kommuner import slug
 from reportgen.domain.privacy import Ids, published_problems
@@ -21,6 +22,7 @@ from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
 from reportgen.inputs.style import DEFAULT_LOOK, Look
 from reportgen.lifecycle.failures import failure
+from reportgen.lifecycle.reuse import KEYS, NOTHING, DocumentKeys, Earlier, renew
 from reportgen.lifecycle.versions import (
     FIGURES,
     claim,
@@ -36,6 +38,7 @@ from reportgen.lifecycle.versions import (
 if TYPE_CHECKING:
     from reportgen.writers.pdf_processes import PdfProcesses
 
+FORMATS = (".html", ".pdf", ".docx")  # every document's files, the HTML first: a PDF laid out here is made from it
 LIBRARIES = ("weasyprint", "python-docx", "matplotlib", "jinja2", "markdown-it-py", "babel", "openpyxl", "pydyf")
 
 
@@ -57,50 +60,134 @@ def _silent(step: str) -> None:
     """The progress of a build nobody watches."""
 
 
-def render_packet(packet: Packet, pdfs: PdfProcesses | None = None, look: Look = DEFAULT_LOOK) -> dict[str, bytes]:
+def render_packet(
+    packet: Packet,
+    pdfs: PdfProcesses | None = None,
+    look: Look = DEFAULT_LOOK,
+    earlier: Earlier = NOTHING,
+    doc_keys: DocumentKeys | None = None,
+) -> dict[str, bytes]:
     """Every output file of a packet by name: the documents in three formats, in the look, and the charts.
 
-    With PdfProcesses the PDFs were submitted there as each document was composed; this process writes the
-    HTML and DOCX meanwhile and then collects them.
+    A document format whose key the earlier version holds is taken from it. With PdfProcesses the PDFs that were
+    not taken were submitted there as each document was composed; this process writes the HTML and DOCX meanwhile
+    and then collects them.
     """
-    from reportgen.writers import docx, html
-
-    if pdfs is None:
-        from reportgen.writers import pdf
+    doc_keys = doc_keys or DocumentKeys(look)
     files: dict[str, bytes] = {}
+    missing: list[tuple[Document, str]] = []
     for doc in packet.documents():
-        page = html.render(doc, look)
-        files[f"{doc.slug}.html"] = page
-        if pdfs is None:
-            files[f"{doc.slug}.pdf"] = pdf.render(doc, page, look)
-        else:
-            pdfs.poll()  # a PDF process that has finished gets the next document now
-        files[f"{doc.slug}.docx"] = docx.render(doc, look)
-    if pdfs is not None:
-        files.update((f"{slug}.pdf", data) for slug, data in pdfs.results().items())
+        key = doc_keys(doc)
+        for fmt in FORMATS:
+            name = f"{doc.slug}{fmt}"
+            if (data := earlier.take(key, fmt)) is not None:
+                files[name] = data
+            else:
+                missing.append((doc, fmt))
+    laid_out = _render(missing, pdfs, look)
+    for doc in packet.documents():
+        for fmt in FORMATS:
+            name = f"{doc.slug}{fmt}"
+            files[name] = files[name] if name in files else laid_out[name]
     for figure in packet.figures():
         files[figure.name] = figure.png
     return files
 
 
-def _pdf_processes() -> AbstractContextManager[PdfProcesses | None]:
-    """PdfProcesses when this process has not loaded WeasyPrint yet (a cold command-line build);
-    a warm process (tests, batch workers) renders faster by itself."""
-    if "weasyprint" in sys.modules:
-        return nullcontext()
-    from reportgen.writers.pdf_processes import PdfProcesses
+def _render(missing: list[tuple[Document, str]], pdfs: PdfProcesses | None, look: Look) -> dict[str, bytes]:
+    """The formats of documents that have to be written, by file name; the PDFs submitted to pdfs are collected
+    there, the others are laid out here."""
+    files: dict[str, bytes] = {}
+    if not missing:
+        return files
+    from reportgen.writers import docx, html
 
-    return PdfProcesses()
+    for doc, fmt in missing:
+        name = f"{doc.slug}{fmt}"
+        if fmt == ".html":
+            files[name] = html.render(doc, look)
+        elif fmt == ".docx":
+            files[name] = docx.render(doc, look)
+        elif pdfs is None or doc.slug not in pdfs.submitted():
+            from reportgen.writers import pdf
+
+            files[name] = pdf.render(doc, files.get(f"{doc.slug}.html") or html.render(doc, look), look)
+        if pdfs is not None:
+            pdfs.poll()  # a PDF process that has finished gets the next document now
+    if pdfs is not None:
+        files.update((f"{slug}.pdf", data) for slug, data in pdfs.results().items())
+    return files
+
+
+def output_keys(packet: Packet, doc_keys: DocumentKeys, drawn: keys.Drawing) -> dict[str, str]:
+    """The key of every output that a later build can take instead of rendering it, by file name."""
+    named = {f.name: k for f in packet.figures() if (k := drawn.key_of(f.png)) is not None}
+    for doc in packet.documents():
+        key = doc_keys(doc)
+        named.update((f"{doc.slug}{fmt}", key) for fmt in FORMATS)
+    return dict(sorted(named.items()))
+
+
+class _Pdfs:
+    """Where a cold command-line build lays out its PDFs: PdfProcesses, started at once for a build from scratch,
+    else at the first document whose PDF the earlier version does not hold. A warm process (tests, batch workers,
+    the server's build thread) lays them out faster by itself: `processes` stays None."""
+
+    def __init__(self, at_once: bool) -> None:
+        """Start the PDF processes now when at_once and this process has not loaded WeasyPrint."""
+        self.cold = "weasyprint" not in sys.modules
+        self.processes: PdfProcesses | None = None
+        if at_once:
+            self._start()
+
+    def _start(self) -> PdfProcesses | None:
+        """The PDF processes, started if not yet (None in a warm process)."""
+        if self.processes is None and self.cold:
+            from reportgen.writers.pdf_processes import PdfProcesses
+
+            self.processes = PdfProcesses()
+        return self.processes
+
+    def submit(self, doc: Document, look: Look) -> None:
+        """Lay out a composed document's PDF in the PDF processes (in a warm process: later, here)."""
+        if (processes := self._start()) is not None:
+            processes.submit(doc, look)
+
+    def __enter__(self) -> _Pdfs:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Stop the PDF processes, if started."""
+        if self.processes is not None:
+            self.processes.__exit__(*exc_info)
 
 
 def load_pdf_writer() -> None:
-    """Load the PDF writer (WeasyPrint) into this process: every build it runs after this lays out its PDFs here,
-    warm, instead of starting PDF processes (a server's build thread)."""
-    from reportgen.writers import pdf  # noqa: F401
+    """Load and warm the PDF writer (WeasyPrint, the house stylesheet and fonts) in this process: every build it
+    runs after this lays out its PDFs here, warm, instead of starting PDF processes (a server's build thread)."""
+    from reportgen.writers import pdf
+
+    pdf.warm_up()
 
 
-def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int) -> bytes:
-    """The manifest: inputs and outputs with SHA-256, tool and library versions, the statistics extract."""
+def warm_up() -> None:
+    """Load once per process what a build uses, so that every build after it is warm: compose's warm-up (prose
+    templates, a map), and a chart through the HTML, PDF and DOCX writers in a tiny document (fonts, stylesheet,
+    templates). A process that has run it lays out its PDFs itself (batch workers, the server's build thread)."""
+    from reportgen.documents import charts
+    from reportgen.documents import compose as composing
+    from reportgen.documents.model import Figure
+    from reportgen.writers import docx, pdf
+
+    composing.warm_up()
+    doc = pdf.warm_up_document(Figure("opvarmning.png", charts.warm_up(), "Opvarmning", "Opvarmning"))
+    pdf.render(doc)
+    docx.render(doc)
+
+
+def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int, named: dict[str, str] | None = None) -> bytes:
+    """The manifest: inputs and outputs with SHA-256, tool and library versions, the statistics extract, and the
+    key of every output a later build can take instead of rendering it (`reuse.KEYS`)."""
     case = inputs.case
     stats = inputs.statistik
     data = {
@@ -114,7 +201,7 @@ def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int) -> bytes:
             "sagsnummer": case.sagsnummer,
             "dato": case.document_date.isoformat(),
         },
-        "input": {name: sha256(path.read_bytes()) for name, path in sorted(inputs.files().items())},
+        "input": input_digests(inputs),
         "udtraek": {
             "fil": stats.file,
             "sha256": sha256(case.statistik.read_bytes()),
@@ -132,8 +219,14 @@ def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int) -> bytes:
             "kilder": sorted({r.kilde for r in inputs.landsudtraek.records.values() if r.kilde}),
         },
         "output": {name: sha256(content) for name, content in sorted(outputs.items())},
+        KEYS: dict(sorted((named or {}).items())),
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def input_digests(inputs: Inputs) -> dict[str, str]:
+    """The SHA-256 of every input file by its name in the manifest."""
+    return {name: sha256(path.read_bytes()) for name, path in sorted(inputs.files().items())}
 
 
 def refuse_published(outputs: dict[str, bytes], ids: Ids) -> None:
@@ -188,6 +281,8 @@ def _library_version(name: str) -> str | None:
 def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path | None = None) -> BuildResult:
     """Build a case into out/<kommune-slug>/<aar>/v<N>/; an unchanged build makes no new version.
 
+    Every chart and document whose key the latest version holds is taken from it instead of being rendered, so an
+    unchanged case is known without rendering anything and a changed text lays out only its own document.
     `stil` is a style folder to use instead of the one sag.toml names. Raises InputError for invalid input
     and BuildFailed, naming the cause, when the version could not be written (a full disk, a folder that
     cannot be written, a PDF process that died).
@@ -195,14 +290,15 @@ def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path
     progress("Læser og kontrollerer sagen")
     inputs = load_inputs(case_folder, stil=stil)
     require_owner(history(out, inputs), inputs.case.folder)  # before the work: refused at once, also under the lock
-    look = inputs.look
+    earlier = Earlier.latest(history(out, inputs))
     try:
-        with _pdf_processes() as pdfs:
+        # the PDF processes load WeasyPrint while the case is composed, unless the latest version was made from the
+        # same input files and so probably holds every PDF (if not, they start at the first document that needs one)
+        with _Pdfs(at_once=not earlier or earlier.inputs != input_digests(inputs)) as pdfs:
             progress("Beregner tallene og tegner figurerne")
             cf = compute(inputs)
-            packet = compose(inputs, cf, ready=(lambda doc: pdfs.submit(doc, look)) if pdfs else None)
-            progress("Skriver dokumenterne som HTML, PDF og Word")
-            return write_packet(inputs, cf, render_packet(packet, pdfs, look), out, progress)
+            outputs, named = make_packet(inputs, cf, earlier, pdfs)
+            return write_packet(inputs, cf, outputs, out, progress, named)
     except Exception as exc:
         failed = failure(exc, out)
         if failed is None:
@@ -210,16 +306,40 @@ def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path
         raise failed from exc
 
 
+def make_packet(
+    inputs: Inputs, cf: CaseFigures, earlier: Earlier = NOTHING, pdfs: _Pdfs | None = None
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Compose a case's packet and render it, taking from the earlier version every chart and document format whose
+    key it holds; returns the output files and their keys by file name."""
+    look = inputs.look
+    doc_keys = DocumentKeys(look)
+
+    def ready(doc: Document) -> None:
+        """Send a composed document to the PDF processes, unless the earlier version holds its PDF."""
+        if pdfs is not None and earlier.take(doc_keys(doc), ".pdf") is None:
+            pdfs.submit(doc, look)
+
+    with keys.drawing(earlier.take) as drawn:
+        packet = compose(inputs, cf, ready=ready)
+    outputs = render_packet(packet, pdfs.processes if pdfs else None, look, earlier, doc_keys)
+    return outputs, output_keys(packet, doc_keys, drawn)
+
+
 def history(out: Path, inputs: Inputs) -> Path:
-    """The case's version history: out/<kommune-slug>/<aar>/."""
+    """A case's version history: <out>/<kommune-slug>/<aar>/."""
     return out / slug(inputs.case.kommune) / str(inputs.case.aar)
 
 
 def write_packet(
-    inputs: Inputs, cf: CaseFigures, outputs: dict[str, bytes], out: Path, progress: Progress = _silent
+    inputs: Inputs,
+    cf: CaseFigures,
+    outputs: dict[str, bytes],
+    out: Path,
+    progress: Progress = _silent,
+    named: dict[str, str] | None = None,
 ) -> BuildResult:
-    """Write rendered outputs as the next version, unless they equal the latest version; InputError, and nothing
-    written, when an output would show one of the records' pseudonyms."""
+    """Write rendered outputs, with their keys, as the next version, unless they equal the latest version; InputError,
+    and nothing written, when an output would show one of the records' pseudonyms."""
     outputs = dict(outputs)
     outputs[FIGURES] = (json.dumps(to_json(cf, inputs), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     refuse_published(outputs, inputs.pseudonyms)
@@ -233,8 +353,10 @@ def write_packet(
         if latest and same_as(latest, outputs):
             changed = edited(latest)
             if not changed:
+                if named:
+                    renew(base, existing[-1], named)
                 claim(base, inputs.case.folder)
                 return BuildResult(latest, existing[-1], created=False, warnings=cf.warnings)
-        target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version))
+        target, version = write_version(base, outputs, lambda version: manifest(inputs, outputs, version, named))
         claim(base, inputs.case.folder)
     return BuildResult(target, version, created=True, edited=tuple(changed), warnings=cf.warnings)

@@ -1,5 +1,7 @@
-"""Builds started from the browser: one build thread, so the documents are made one at a time with a warm PDF
-writer, each build going through `reportgen build`'s own code and the version lock the command line takes."""
+"""Builds started from the browser: one build thread in the server's process, warmed up as the server starts, so
+the documents are made one at a time with warm writers and no process to start, each build going through
+`reportgen build`'s own code (taking from the latest version what is unchanged) and the version lock the command
+line takes."""
 
 from __future__ import annotations
 
@@ -13,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.domain.errors import InputError
-from reportgen.lifecycle.build import BuildResult, build, load_pdf_writer
+from reportgen.lifecycle.build import BuildResult, build, load_pdf_writer, warm_up
 from reportgen.lifecycle.failures import BuildFailed
 from reportgen.lifecycle.versions import HistoryTaken, describe_owner
 from reportgen.web.guard import internal_reference
 
 log = logging.getLogger("reportgen.web")
+WARM_UP = "opvarmning"  # in the build queue: warm the thread up
 
 
 @dataclass
@@ -71,7 +74,7 @@ class Builds:
         self.out = out
         self.finished: Callable[[Job], None] | None = None  # told of every build that has ended (team mode's trail)
         self._jobs: dict[str, Job] = {}
-        self._queue: queue.Queue[tuple[Job, Path] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[Job, Path] | str | None] = queue.Queue()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._work, name="reportgen-byg", daemon=True)
         self._thread.start()
@@ -86,6 +89,11 @@ class Builds:
                     del self._jobs[old]
         self._queue.put((job, folder))
         return job
+
+    def warm_up(self) -> None:
+        """Warm the build thread up before the first build (as the server starts): every build after it is made warm,
+        in this process, with no process to start."""
+        self._queue.put(WARM_UP)
 
     def job(self, case: str, job_id: str) -> Job | None:
         """A job of that case, or None."""
@@ -108,9 +116,12 @@ class Builds:
             self._thread.join(timeout)
 
     def _work(self) -> None:
-        load_pdf_writer()  # once here, so every build renders its PDFs warm
-
+        load_pdf_writer()  # every build lays out its PDFs in this thread, never in PDF processes
         while (item := self._queue.get()) is not None:
+            if item == WARM_UP:
+                warm_up()
+                continue
+            assert not isinstance(item, str)
             job, folder = item
             job.state = "i gang"
             try:

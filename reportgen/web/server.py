@@ -141,6 +141,7 @@ def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000, team: Team | 
 
     signal.signal(signal.SIGTERM, stop)
     threading.Thread(target=preview.warm_up, name="reportgen-opvarmning", daemon=True).start()
+    app.extensions["reportgen.builds"].warm_up()
     if team is None:
         print(f"reportgen serve: åbn {address(host, bound, keys.token)}", flush=True)
     else:  # no token: the users log in

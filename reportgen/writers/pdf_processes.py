@@ -56,6 +56,10 @@ class PdfProcesses:
         self._waiting.append((doc.slug, bytes(ForkingPickler.dumps((doc, look)))))
         self.poll()
 
+    def submitted(self) -> tuple[str, ...]:
+        """The slugs of the documents submitted so far."""
+        return tuple(self._order)
+
     def poll(self) -> None:
         """Collect the answers that have come and send waiting documents to the processes that are free, without
         waiting: a build calls this between its other work, so that no process sits idle for long."""
