@@ -250,9 +250,6 @@ def without_period(organ: str) -> str:
     return re.sub(r" \d{4}-\d{4}$", "", organ)
 
 
-MONTHS = "januar februar marts april maj juni juli august september oktober november december".split()
-
-
 @pytest.mark.parametrize("name", SHAPES)
 def test_the_indstilling_follows_the_route_through_the_committees(corpus, name):
     """Where the case names the bodies it passes (its planned meetings and decisions), the Indstilling follows that
@@ -279,7 +276,8 @@ def test_the_indstilling_follows_the_route_through_the_committees(corpus, name):
     formats = in_every_format(built, "sagsfremstilling")
     for m in meetings:
         day = m["dato"]
-        shown = f"{without_period(m['organ'])} den {day.day}. {MONTHS[day.month - 1]} {day.year}"
+        month = get_month_names("wide", locale="da_DK")[day.month]
+        shown = f"{without_period(m['organ'])} den {day.day}. {month} {day.year}"
         assert any(shown in item for item in behandling), (shown, behandling)
         for fmt, text in formats.items():
             assert squeezed(shown) in text, f"{name}/{fmt}: {shown}"
@@ -634,7 +632,7 @@ def check_lists_kept_together(pdf: Path, root) -> None:
         assert len(per_page) == 1 or min(per_page) >= KEEP_LIST_AT_BREAK, f"{label} split {per_page}"
 
 
-MONTHS = "|".join(get_month_names("wide", locale="da_DK").values())
+MONTHS = "|".join(get_month_names("wide", locale="da_DK").values())  # the Danish month names, as a pattern
 DATE = re.compile(rf"\b\d{{1,2}}\.[ \u00a0](?:{MONTHS})[ \u00a0]\d{{4}}\b|\b\d\d-\d\d-\d{{4}}\b")
 
 

@@ -17,7 +17,7 @@ from corpus import SHAPES, make
 from reportgen.documents import charts, maps
 from reportgen.lifecycle.build import build
 from reportgen.lifecycle.reuse import KEYS, Earlier
-from reportgen.lifecycle.versions import MANIFEST
+from reportgen.lifecycle.versions import MANIFEST, OWNER
 from reportgen.writers import docx, html, pdf
 
 SENTENCE = "Efter tilbagesendelsen er afsnittet suppleret med denne sætning."
@@ -235,4 +235,4 @@ def test_after_a_new_tool_the_second_unchanged_build_takes_everything(example, t
     again = build(case, out)
     assert not again.created and again.version == 1
     assert counted["pdf"] == [] and counted["chart"] == []
-    assert sorted(p.name for p in (out / "alleroed" / "2024").iterdir()) == ["noegler.json", "v1"]
+    assert sorted(p.name for p in (out / "alleroed" / "2024").iterdir()) == ["noegler.json", OWNER, "v1"]

@@ -10,12 +10,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from casefactory import EXAMPLE
+from test_web import client_for
 from werkzeug.datastructures import MultiDict
 
 from reportgen.inputs import load_inputs
-from reportgen.web.app import create_app
 
-TOKEN = "proevenoegle"
 CASE = "allerod-2024"
 PAGE = f"/sag/{CASE}/handleplan"
 
@@ -79,9 +78,7 @@ def workspace(tmp_path: Path, without_plan: bool = False) -> tuple:
         toml.write_text(text.replace('indstilling = "videreføres"', 'indstilling = "udarbejdes"'), encoding="utf-8")
         (root / CASE / "handleplan.toml").unlink()
     shutil.copytree(EXAMPLE.with_name("allerod-2025"), root / "allerod-2025")
-    app = create_app(root, token=TOKEN)
-    client = app.test_client()
-    client.get(f"/?token={TOKEN}")
+    app, client = client_for(root)
     return root, app, client
 
 

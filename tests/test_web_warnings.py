@@ -9,13 +9,11 @@ from datetime import date
 import pytest
 from casefactory import EXAMPLE, make_case
 from corpus import SHAPES, make
+from test_web import client_for
 
 from reportgen.inputs import load_inputs
 from reportgen.lifecycle import preview
-from reportgen.web.app import create_app
 from reportgen.web.fixes import FIXES
-
-TOKEN = "proevenoegle"
 
 
 def warnings_of(folder):
@@ -37,13 +35,6 @@ def test_the_plan_warnings_name_the_plan_and_its_rows(tmp_path):
     found = {(w.resolves, w.column) for w in warnings_of(folder)}
     assert ("handleplan", "indsats[2].statusnote") in found  # postponed without a note
     assert ("handleplan", "indsats[3].status") in found  # open past its deadline (the documents' date is 2030)
-
-
-def client_for(root):
-    app = create_app(root, token=TOKEN)
-    client = app.test_client()
-    client.get(f"/?token={TOKEN}")
-    return app, client
 
 
 def test_the_overview_says_what_to_do_in_the_interfaces_words_and_links_there(tmp_path):

@@ -469,10 +469,12 @@ def parts_that_do_not_add_up(packet: Packet) -> list[str]:
             [known["kort:aendret"], known["kort:hjemvist"]],
             "ændret + hjemvist",
         )
-    for doc, caption, header, rows, _ in packet.tables:
+    for doc, caption, header, rows, notes in packet.tables:
         total = next((r for r in rows if r[0] in ("I alt", "Socialområdet i alt")), None)
         body = [r for r in rows if r is not total and not re.match(r"[–-]?\s*heraf\b", r[0], re.IGNORECASE)]  # subsets
-        if total is None or not body:
+        if (
+            total is None or not body or any("har ingen tal" in n for n in notes)
+        ):  # a row left out, and the note says so
             continue
         for i, name in enumerate(header[1:], start=1):
             column = [r[i] if i < len(r) else "" for r in body]
