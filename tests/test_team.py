@@ -453,7 +453,7 @@ def test_historik_tab_lists_the_case_events_newest_first(app):
     page = karin.get(f"/sag/{CASE}/historik").get_data(as_text=True)
     assert 'aria-current="page">Historik</a>' in page
     rows = re.findall(r"<tr><td>.*?</tr>", page)
-    assert len(rows) == 2 and all("tekster/dialog.md" in r and "Karin Hansen" in r for r in rows)
+    assert len(rows) == 2 and all("»Dialog/høring«: " in r and "Karin Hansen" in r for r in rows)  # the section
     assert "– → " in rows[1] and "– → " not in rows[0]  # the oldest replaced the default text
 
 

@@ -122,7 +122,7 @@ def test_2_the_secretariat_sees_who_wrote_it_records_the_decision_and_builds(bro
     tab(page, "Historik")
     row = page.locator("table.historik tbody tr").first
     assert "Karin Hansen" in row.inner_text() and "tekst gemt" in row.inner_text()
-    assert "tekster/forklaring.md" in row.inner_text()
+    assert "»Forvaltningens vurdering af udviklingen«" in row.inner_text()  # the section, as the Tekster tab names it
     tab(page, "Beslutninger")
     page.get_by_label("Organ (udvalg, råd eller byråd)").first.fill("Allerød Byråd 2022-2025")
     page.get_by_label("Dato for mødet").first.fill("2025-11-04")

@@ -4,6 +4,7 @@ a case's Historik and the health check for monitoring."""
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from importlib.metadata import version
 
@@ -177,7 +178,28 @@ def historik(name: str):
 
     loaded = load(case_ref(name))
     events = _team().trail.events(loaded.ref.name, newest_first=True)
-    return case_page("team/historik.html.j2", loaded, "historik", events=events)
+    return case_page("team/historik.html.j2", loaded, "historik", events=events, shown=shown_change)
+
+
+_TEXT = re.compile(r"^tekster/(\w+)\.md: ")
+_KEYS = {  # the trail's keys as the pages name them; the trail itself (and `reportgen historik`) keeps the keys
+    "behandling": "beslutning",
+    "moede": "møde",
+    "handleplan.toml": "handleplanen",
+}
+
+
+def shown_change(part: str) -> str:
+    """One change of the trail in the interface's words: a text by its section's heading ("Forvaltningens vurdering
+    af udviklingen: 92f3… → 88a6…"), a decision as "beslutning 7: …"; anything else as recorded."""
+    from reportgen.web.context import SECTION_LABELS
+
+    if (m := _TEXT.match(part)) and m.group(1) in SECTION_LABELS:
+        return f"»{SECTION_LABELS[m.group(1)]}«: {part[m.end() :]}"
+    key, _, rest = part.partition(" ")
+    if key.rstrip(":") in _KEYS:
+        return _KEYS[key.rstrip(":")] + key[len(key.rstrip(":")) :] + (" " + rest if rest else "")
+    return part
 
 
 @bp.get("/sundhed")
