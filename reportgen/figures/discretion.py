@@ -21,7 +21,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Literal
 
 Key = Hashable
@@ -102,12 +102,37 @@ class Suppression:
 
 
 def suppress(grid: Grid, diskretion: int | None) -> Suppression:
+    """What the documents hide of a grid (see _suppress). The result depends on the grid's cells, relations and
+    diskretion only, so it is kept for the last grids: the live preview computes the same records at every
+    keystroke."""
+    if diskretion is None:
+        return Suppression()
+    return _suppressed(
+        diskretion,
+        tuple(grid.values.items()),
+        frozenset(grid.public),
+        tuple(grid.relations),
+        tuple(grid.aliases.items()),
+    )
+
+
+@lru_cache(maxsize=16)
+def _suppressed(
+    diskretion: int,
+    values: tuple[tuple[Key, int], ...],
+    public: frozenset[Key],
+    relations: tuple[Relation, ...],
+    aliases: tuple[tuple[Key, Key], ...],
+) -> Suppression:
+    """suppress() of the grid made of these parts."""
+    return _suppress(Grid(dict(values), set(public), list(relations), dict(aliases)), diskretion)
+
+
+def _suppress(grid: Grid, diskretion: int) -> Suppression:
     """Hide every small count, then – one step at a time – hide what a small count could be worked out from:
     a related count that leaves it undetermined (the smallest first); failing that, show the small count itself
     as "x" rather than "< N" (which tells the reader its range); failing that, hide the smallest related count
     anyway. Ends when no small count fits only one value – or when the public counts alone determine it."""
-    if diskretion is None:
-        return Suppression()
     reader = _Reader(grid, diskretion)
     secret = {k for k, v in grid.values.items() if k not in grid.public and 0 < v < diskretion}
     small, hidden = set(secret), set(secret)  # small: shown as "< N"; hidden: every cell not shown
