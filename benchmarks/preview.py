@@ -2,7 +2,7 @@
 
 The preview goes through the same path as the browser's request: an HTTP POST to a running waitress server
 with the typed text, answered with the sagsfremstilling composed and written by the HTML writer. The first
-request draws the document's figures; the ones after it are what a user sees while typing (target: ≤ 300 ms).
+request draws the document's figures; the ones after it are what a user sees while typing (target: a median of at most 100 ms).
 The first preview is measured twice, each in a new process: right after start, and after the warm-up that
 `reportgen serve` runs while the user opens the browser (--opvarmet).
 """
@@ -29,7 +29,7 @@ from reportgen.web.server import make_server
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "eksempler" / "allerod-2024"
 RUNS = 30
-TARGET_MS = 300
+TARGET_MS = 100  # the median (issue #27)
 
 
 def main() -> int:
@@ -43,14 +43,14 @@ def main() -> int:
     warmed = subprocess.run([sys.executable, __file__, "--opvarmet"], check=True, capture_output=True, text=True)
     first, times = previews(RUNS)
     median, p90 = statistics.median(times), times[int(0.9 * len(times)) - 1]
-    reached = "nået" if p90 <= TARGET_MS else "ikke nået"
+    reached = "nået" if median <= TARGET_MS else "ikke nået"
     print(
         f"Første forhåndsvisning (tegner dokumentets figurer): {first:.0f} ms lige efter start, "
         f"{warmed.stdout.strip()} ms efter serverens opvarmning"
     )
     print(
         f"Forhåndsvisning efter en ændring, {RUNS} gange: median {median:.0f} ms, 90 % under {p90:.0f} ms, "
-        f"min {times[0]:.0f} ms, max {times[-1]:.0f} ms (mål ≤ {TARGET_MS} ms: {reached})"
+        f"min {times[0]:.0f} ms, max {times[-1]:.0f} ms (mål: median ≤ {TARGET_MS} ms: {reached})"
     )
     return 0
 
