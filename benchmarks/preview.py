@@ -2,7 +2,8 @@
 
 The preview goes through the same path as the browser's request: an HTTP POST to a running waitress server
 with the typed text, answered with the sagsfremstilling composed and written by the HTML writer. The first
-request draws the document's figures; the ones after it are what a user sees while typing (target: a median of at most 100 ms).
+request draws the document's figures; the ones after it are what a user sees while typing (target: a median of
+at most 100 ms).
 The first preview is measured twice, each in a new process: right after start, and after the warm-up that
 `reportgen serve` runs while the user opens the browser (--opvarmet).
 """
