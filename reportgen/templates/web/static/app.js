@@ -309,7 +309,11 @@ if (building && building.dataset.done === "nej") {
     steps.replaceChildren(...job.steps.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
     bar.value = job.done ? bar.max : Math.min(job.steps.length, bar.max);
     if (job.done) location.reload();
-    else setTimeout(poll, 400);
+    else setTimeout(poll, soon());
   };
-  setTimeout(poll, 300);
+  // often at first, so that a build that reuses the latest version's files (under a second) is shown as it ends;
+  // less often once it is clearly a long one
+  const started = performance.now();
+  const soon = () => (performance.now() - started < 5000 ? 100 : 400);
+  setTimeout(poll, soon());
 }
