@@ -263,9 +263,9 @@ def clean_text(text: str) -> str:
 def proposed_file(ref: CaseRef, doc: SagToml, kind: str, target: str, data: bytes) -> Iterator[Path]:
     """A file proposed for the case, written under a temporary name beside it and named in doc (sag.toml's `kind`
     key) while the block validates it; a problem found in it names the file as `target`. The temporary file is
-    gone afterwards (unless the block renamed it into place)."""
+    gone afterwards."""
     temporary = workspace().within(ref.folder / f".ny-{secrets.token_hex(4)}-{target}", ref.folder)
-    temporary.write_bytes(data)
+    write_all({temporary: data})  # a full disk is WriteFailed, as for every save
     try:
         doc.set(kind, temporary.name)
         yield temporary
