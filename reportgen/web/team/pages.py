@@ -196,10 +196,9 @@ def shown_change(part: str) -> str:
 
     if (m := _TEXT.match(part)) and m.group(1) in SECTION_LABELS:
         return f"»{SECTION_LABELS[m.group(1)]}«: {part[m.end() :]}"
-    key, _, rest = part.partition(" ")
-    if key.rstrip(":") in _KEYS:
-        return _KEYS[key.rstrip(":")] + key[len(key.rstrip(":")) :] + (" " + rest if rest else "")
-    return part
+    key, space, rest = part.partition(" ")
+    name = key.rstrip(":")
+    return _KEYS[name] + key[len(name) :] + space + rest if name in _KEYS else part
 
 
 @bp.get("/sundhed")

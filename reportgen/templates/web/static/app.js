@@ -72,6 +72,12 @@ const refreshPreview = (() => {
     allowed = null;
     sender.submit();
   };
+  // What the status line says of a preview (ms: how long it took, when the page put it in the frame itself).
+  const report = (ok, ms) => {
+    status.textContent = ok
+      ? `Forhåndsvisningen er opdateret${ms === null ? "" : ` (${ms} ms)`}. Det, du har skrevet, er ikke gemt endnu.`
+      : "Det skrevne kan ikke vises: se beskeden i forhåndsvisningen.";
+  };
   const refresh = async () => {
     const number = ++sent;
     const started = performance.now();
@@ -94,9 +100,7 @@ const refreshPreview = (() => {
       // a style the frame's policy does not allow (a plan table with new column widths, the document after a page
       // of problems): the frame loads the preview itself, under the new document's own policy
       reload(body);
-      status.textContent = response.ok
-        ? "Forhåndsvisningen er opdateret. Det, du har skrevet, er ikke gemt endnu."
-        : "Det skrevne kan ikke vises: se beskeden i forhåndsvisningen.";
+      report(response.ok, null);
       return;
     }
     // parsed in the frame, under the document's own policy (its styles allowed), not the page's
@@ -110,10 +114,7 @@ const refreshPreview = (() => {
       const view = frame.contentWindow; // scroll the frame only: the page with the editor stays where it is
       if (box.top < 0 || box.bottom > view.innerHeight) view.scrollTo({ top: view.scrollY + box.top - view.innerHeight / 3 });
     }
-    const ms = Math.round(performance.now() - started);
-    status.textContent = response.ok
-      ? `Forhåndsvisningen er opdateret (${ms} ms). Det, du har skrevet, er ikke gemt endnu.`
-      : "Det skrevne kan ikke vises: se beskeden i forhåndsvisningen.";
+    report(response.ok, Math.round(performance.now() - started));
   };
   const later = () => {
     clearTimeout(timer);
