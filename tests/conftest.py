@@ -52,3 +52,11 @@ def examples_built(tmp_path_factory) -> dict[int, Path]:
 
     out = made_once(tmp_path_factory, "eksempler-bygget", build_both)
     return {year: out / "alleroed" / str(year) / "v1" for year in (2024, 2025)}
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """The folder a browser test's screenshots go to: $REPORTGEN_SHOTS, or the test's temporary folder."""
+    folder = Path(os.environ.get("REPORTGEN_SHOTS") or tmp_path_factory.mktemp("skaermbilleder"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

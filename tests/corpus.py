@@ -178,10 +178,8 @@ BEGRUNDELSE = (
     "hjemviste en række sager om hjælpemidler efter en ændret praksis, og kommunen har allerede tilrettet sin "
     "praksis. Fra efteråret gennemfører myndighedsafdelingen et kompetenceforløb om oplysning af sager."
 )
-# An action plan (Bilag 2) with targets on the areas only, so it needs no Tabel 2 file.
-HANDLEPLAN = """indledning = "Planen samler forvaltningens indsatser for at styrke den juridiske kvalitet."
-
-[[maal]]
+# The targets of the corpus's action plans: on the areas only, so a plan needs no Tabel 2 file.
+PLAN_TARGETS = """[[maal]]
 id = "M1"
 omraade = "socialomraadet"
 noegletal = "omgoerelsesprocent"
@@ -196,7 +194,14 @@ noegletal = "omgoerelsesprocent"
 sammenligning = "under-landsplan"
 aar = 2025
 
-[[indsats]]
+"""
+# An action plan (Bilag 2).
+HANDLEPLAN = (
+    """indledning = "Planen samler forvaltningens indsatser for at styrke den juridiske kvalitet."
+
+"""
+    + PLAN_TARGETS
+    + """[[indsats]]
 titel = "Gennemgang af alle omgjorte sager med sagsbehandleren"
 beskrivelse = "Hver omgjort sag gennemgås på et teammøde."
 maal = ["M1", "M2"]
@@ -218,28 +223,17 @@ dato = 2026-03-25
 organ = "Socialudvalget"
 indhold = "status på indsatserne"
 """
+)
 # An action plan whose tables are hard to lay out: long initiative titles and responsible names, a date in every
 # row (deadlines in the long months), dates in the administration's own text, and a follow-up with three dates.
-HANDLEPLAN_LANGE_DATOER = """indledning = '''
+HANDLEPLAN_LANGE_DATOER = (
+    """indledning = '''
 Planen bygger på gennemgangen af årets afgørelser fra Ankestyrelsen,
 som blev afsluttet 30. september 2025.'''
 
-[[maal]]
-id = "M1"
-omraade = "socialomraadet"
-noegletal = "omgoerelsesprocent"
-sammenligning = "<="
-vaerdi = 40
-aar = 2025
-
-[[maal]]
-id = "M2"
-omraade = "boernehandicap"
-noegletal = "omgoerelsesprocent"
-sammenligning = "under-landsplan"
-aar = 2025
-
-[[indsats]]
+"""
+    + PLAN_TARGETS
+    + """[[indsats]]
 titel = "Systematisk gennemgang af alle omgjorte og hjemviste afgørelser med sagsbehandleren og teamlederen"
 beskrivelse = "Hver afgørelse, som Ankestyrelsen ændrer, ophæver eller hjemviser, gennemgås inden for fire uger."
 maal = ["M1", "M2"]
@@ -288,6 +282,7 @@ dato = 2026-03-24
 organ = "Socialudvalget"
 indhold = "handleplanen evalueres"
 """
+)
 # Last year's plan, which the case above follows up on: two initiatives carried into this year's plan, one not.
 HANDLEPLAN_2023_LANGE_DATOER = """[[maal]]
 id = "M1"

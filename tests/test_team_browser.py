@@ -7,7 +7,6 @@ are the README's."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
@@ -78,13 +77,6 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("REPORTGEN_SHOTS") or tmp_path_factory.mktemp("skaermbilleder"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def log_in(browser, server, name: str, shots: Path | None = None):

@@ -9,7 +9,6 @@ Screenshots of each step go to $REPORTGEN_SHOTS (default: the test's temporary f
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -98,13 +97,6 @@ def page(server, browser, console):
     page.goto(server[0])
     yield page
     context.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("REPORTGEN_SHOTS") or tmp_path_factory.mktemp("skaermbilleder"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def accessible(page) -> None:
