@@ -107,16 +107,46 @@ relations = st.lists(
     min_size=1,
     max_size=3,
 )
-domains = st.fixed_dictionaries(
-    {k: st.lists(st.integers(-3, 15), min_size=1, max_size=10, unique=True).map(sorted) for k in "abcd"}
-)
+intervals = st.fixed_dictionaries({k: st.tuples(st.integers(-3, 15), st.integers(0, 9)) for k in "abcd"})
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
-@given(domains=domains, relations=relations)
-def test_narrowing_keeps_exactly_the_values_each_relation_allows(domains, relations):
+@given(intervals=intervals, relations=relations)
+def test_narrowing_keeps_exactly_the_values_each_relation_allows(intervals, relations):
+    domains = {k: (first, first + more) for k, (first, more) in intervals.items()}
     touching = {k: [i for i, r in enumerate(relations) if k in r.keys] for k in domains}
-    assert ds._narrow(domains, relations, touching) == narrowed_value_by_value(domains, relations)
+    narrowed = ds._narrow(domains, relations, touching)
+    plain = narrowed_value_by_value({k: list(range(a, b + 1)) for k, (a, b) in domains.items()}, relations)
+    assert narrowed == (None if plain is None else {k: (v[0], v[-1]) for k, v in plain.items()})
+    assert plain is None or all(v == list(range(v[0], v[-1] + 1)) for v in plain.values())  # intervals stay intervals
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    domains=st.fixed_dictionaries(
+        {k: st.lists(st.integers(-3, 9), min_size=1, max_size=8, unique=True).map(sorted) for k in "abc"}
+    ),
+    relations=relations.map(lambda rs: [r for r in rs if r.keys <= set("abc")]),
+)
+def test_a_solution_is_found_exactly_when_one_exists(domains, relations):
+    # the search against trying every combination, domains with gaps included
+    from itertools import product
+
+    keys = list(domains)
+    every = (dict(zip(keys, values, strict=True)) for values in product(*domains.values()))
+    holds = [
+        v
+        for v in every
+        if all(
+            (sum(a * v[k] for k, a in r.terms) == r.bound)
+            if r.equal
+            else (sum(a * v[k] for k, a in r.terms) <= r.bound)
+            for r in relations
+        )
+    ]
+    found = ds.solve(domains, relations, {})
+    assert (found is None) == (not holds)
+    assert found is None or found in holds
 
 
 # --- the property: every table of Bilag 1, for any records --------------------------------------------------------
@@ -201,13 +231,30 @@ class Reader:
         return [k for k in exposed if self.values(anything, k) >= 2]
 
     def values(self, domains: dict, key: object) -> int:
-        """How many values (0, 1, or 2 for two or more) the cell `key` can take."""
+        """How many values (0, 1, or 2 for two or more) the cell `key` can take. Only the unknown cells linked to it
+        through relations matter: the true counts satisfy every relation, so the rest always fit."""
+        linked = self.linked(domains, key)
+        relations = [r for r in self.relations if r.keys & linked]
         known = {k: v for k, v in self.cells.items() if k not in domains}
-        first = ds.solve(domains, self.relations, known)
+        ours = {k: domains[k] for k in linked}
+        first = ds.solve(ours, relations, known)
         if first is None:
             return 0
-        others = {**domains, key: [v for v in domains[key] if v != first[key]]}
-        return 1 if ds.solve(others, self.relations, known) is None else 2
+        others = {**ours, key: [v for v in ours[key] if v != first[key]]}
+        return 1 if ds.solve(others, relations, known) is None else 2
+
+    def linked(self, domains: dict, key: object) -> set[object]:
+        """The unknown cells reached from `key` through relations among unknown cells."""
+        linked, frontier = {key}, [key]
+        while frontier:
+            cell = frontier.pop()
+            for r in self.relations:
+                if cell in r.keys:
+                    for k in r.keys - linked:
+                        if k in domains:
+                            linked.add(k)
+                            frontier.append(k)
+        return linked
 
 
 def overview_reader(table: Table, year: ks.YearFigures, diskretion: int, public: bool) -> Reader:

@@ -18,8 +18,7 @@ so a count that two tables show is one cell (`Grid.same`), hidden or shown in bo
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Literal
@@ -200,46 +199,93 @@ class _Reader:
     def determined(self, hidden: set[Key], small: set[Key], key: Key) -> bool:
         """True when the reader's knowledge leaves the hidden count `key` only one possible value."""
         cells = self.related(hidden, key) & hidden | {key}
-        domains = {k: list(range(1, self.diskretion)) if k in small else list(range(self.ceiling + 1)) for k in cells}
+        domains = {k: (1, self.diskretion - 1) if k in small else (0, self.ceiling) for k in cells}
         relations = [self.grid.relations[i] for i in sorted({i for k in cells for i in self.touching.get(k, [])})]
         known = {k: self.grid.values[k] for r in relations for k in r.keys if k not in hidden}
-        first = solve(domains, relations, known)
-        if first is None:  # cannot happen for true data; be safe rather than loop
+        search = _Search(relations, known)
+        root = search.narrow(domains)
+        first = None if root is None else search.first(root, [])
+        if root is None or first is None:  # cannot happen for true data; be safe rather than loop
             return False
-        domains[key] = [v for v in domains[key] if v != first[key]]
-        return solve(domains, relations, known) is None
+        (low, high), value, again = root[key], first[key], search.touching.get(key, [])
+        return all(search.first({**root, key: other}, again) is None for other in ((low, value - 1), (value + 1, high)))
 
 
-def solve(domains: dict[Key, list[int]], relations: list[Relation], known: dict[Key, int]) -> dict[Key, int] | None:
-    """One assignment of the domains' cells that satisfies every relation, or None: depth-first search, the
-    smallest domain first, each step narrowing every domain to the values its relations still allow."""
-    relations = [_fix(r, known) for r in relations]
-    if any(not r.terms and (r.bound < 0 or (r.equal and r.bound != 0)) for r in relations):
-        return None
-    if not all(domains.values()):  # a cell with no value left ("< 2" is 1, and only 1)
-        return None
-    relations = [r for r in relations if r.terms]
-    touching: dict[Key, list[int]] = {}
-    for index, r in enumerate(relations):
-        for k, _ in r.terms:
-            touching.setdefault(k, []).append(index)
+Interval = tuple[int, int]  # the whole numbers from the first to the second, both included (empty when first > second)
 
-    def search(start: dict[Key, list[int]], chosen: Key | None = None) -> dict[Key, int] | None:
-        narrowed = _narrow(start, relations, touching, None if chosen is None else touching.get(chosen, []))
-        if narrowed is None:
+
+def solve(
+    domains: Mapping[Key, Sequence[int]], relations: list[Relation], known: dict[Key, int]
+) -> dict[Key, int] | None:
+    """One assignment of the domains' cells (each a sorted list of whole numbers) that satisfies every relation, or
+    None. A domain with gaps is tried one run of consecutive values at a time."""
+    runs = {k: _runs(values) for k, values in domains.items()}
+    gapped = next((k for k, r in runs.items() if len(r) != 1), None)
+    if gapped is None:
+        return _solve({k: r[0] for k, r in runs.items()}, relations, known)
+    for run in runs[gapped]:
+        found = solve({**domains, gapped: range(run[0], run[1] + 1)}, relations, known)
+        if found is not None:
+            return found
+    return None
+
+
+def _runs(values: Sequence[int]) -> list[Interval]:
+    """The sorted values as runs of consecutive numbers."""
+    runs: list[Interval] = []
+    for v in values:
+        if runs and runs[-1][1] == v - 1:
+            runs[-1] = (runs[-1][0], v)
+        else:
+            runs.append((v, v))
+    return runs
+
+
+def _solve(domains: dict[Key, Interval], relations: list[Relation], known: dict[Key, int]) -> dict[Key, int] | None:
+    """One assignment of the cells, each within its interval, that satisfies every relation, or None."""
+    return _Search(relations, known).first(domains)
+
+
+class _Search:
+    """The relations with the known cells moved into their bounds, and the search for values of the other cells
+    that satisfy them: depth-first, the smallest domain first, each step narrowing every domain to the values its
+    relations still allow."""
+
+    def __init__(self, relations: list[Relation], known: dict[Key, int]):
+        fixed = [_fix(r, known) for r in relations]
+        self.impossible = any(not r.terms and (r.bound < 0 or (r.equal and r.bound != 0)) for r in fixed)
+        self.relations = [r for r in fixed if r.terms]
+        self.touching: dict[Key, list[int]] = {}  # the relations (by index) each cell is in
+        for index, r in enumerate(self.relations):
+            for k, _ in r.terms:
+                self.touching.setdefault(k, []).append(index)
+        self._rank: dict[Key, int] = {}  # the cells in the order of their repr: which of two equal domains goes first
+
+    def narrow(self, domains: dict[Key, Interval], start: list[int] | None = None) -> dict[Key, Interval] | None:
+        """The domains narrowed by the relations (those in `start` first; all when None), or None when none fit."""
+        if self.impossible or any(low > high for low, high in domains.values()):  # e.g. "< 1": no value left
             return None
-        current = narrowed
-        open_ = [k for k, values in current.items() if len(values) > 1]
+        return _narrow(domains, self.relations, self.touching, start)
+
+    def first(self, domains: dict[Key, Interval], start: list[int] | None = None) -> dict[Key, int] | None:
+        """The first assignment within the domains that satisfies every relation, or None; `start` as in narrow."""
+        current = self.narrow(domains, start)
+        if current is None:
+            return None
+        open_ = [k for k, (low, high) in current.items() if high > low]
         if not open_:
-            return {k: values[0] for k, values in current.items()}
-        key = min(open_, key=lambda k: (len(current[k]), repr(k)))
-        for value in current[key]:
-            found = search({**current, key: [value]}, key)
+            return {k: low for k, (low, _) in current.items()}
+        if len(self._rank) < len(current):
+            self._rank = {k: i for i, k in enumerate(sorted(current, key=repr))}
+        rank = self._rank
+        key = min(open_, key=lambda k: (current[k][1] - current[k][0], rank[k]))
+        low, high = current[key]
+        again = self.touching.get(key, [])
+        for value in range(low, high + 1):
+            found = self.first({**current, key: (value, value)}, again)
             if found is not None:
                 return found
         return None
-
-    return search(dict(domains))
 
 
 def _fix(relation: Relation, known: dict[Key, int]) -> Relation:
@@ -249,11 +295,11 @@ def _fix(relation: Relation, known: dict[Key, int]) -> Relation:
 
 
 def _narrow(
-    domains: dict[Key, list[int]],
+    domains: dict[Key, Interval],
     relations: list[Relation],
     touching: dict[Key, list[int]],
     start: list[int] | None = None,
-) -> dict[Key, list[int]] | None:
+) -> dict[Key, Interval] | None:
     """The domains with every value removed that no assignment of the other cells could complete (bounds
     consistency, repeated until nothing changes); None when a domain runs empty.
 
@@ -269,38 +315,53 @@ def _narrow(
         index = pending.pop()
         queued.discard(index)
         r = relations[index]
-        ends = {k: (a * domains[k][0], a * domains[k][-1]) for k, a in r.terms}
-        low = sum(min(e) for e in ends.values())
-        high = sum(max(e) for e in ends.values())
-        if low > r.bound or (r.equal and high < r.bound):
+        bound, equal, terms = r.bound, r.equal, r.terms
+        low = high = 0  # the least and the most Σ a × cell can be
+        for k, a in terms:
+            first, last = domains[k]
+            if a > 0:
+                low += a * first
+                high += a * last
+            else:
+                low += a * last
+                high += a * first
+        if low > bound or (equal and high < bound):
             return None
-        for k, a in r.terms:
-            rest_low = low - min(ends[k])
-            rest_high = high - max(ends[k])
-            values = _within(domains[k], a, r.bound - rest_low, r.bound - rest_high if r.equal else None)
-            if not values:
+        for k, a in terms:
+            if a == 0:
+                continue
+            first, last = domains[k]
+            new_first, new_last = first, last
+            if a > 0:
+                least_term, most_term = a * first, a * last
+                cap = (bound - low + least_term) // a  # a × cell ≤ bound − the least of the others
+                if cap < last:
+                    new_last = cap
+                if equal:  # a × cell ≥ bound − the most of the others
+                    floor = -((high - most_term - bound) // a)
+                    if floor > first:
+                        new_first = floor
+            else:
+                least_term, most_term = a * last, a * first
+                floor = -((bound - low + least_term) // -a)
+                if floor > first:
+                    new_first = floor
+                if equal:
+                    cap = (bound - high + most_term) // a
+                    if cap < last:
+                        new_last = cap
+            if new_first > new_last:
                 return None
-            if len(values) < len(domains[k]):
-                domains[k] = values
-                ends[k] = (a * values[0], a * values[-1])
-                low, high = rest_low + min(ends[k]), rest_high + max(ends[k])
+            if new_first != first or new_last != last:
+                domains[k] = (new_first, new_last)
+                if a > 0:
+                    low += a * new_first - least_term
+                    high += a * new_last - most_term
+                else:
+                    low += a * new_last - least_term
+                    high += a * new_first - most_term
                 for other in touching[k]:
                     if other not in queued:
                         queued.add(other)
                         pending.append(other)
     return domains
-
-
-def _within(values: list[int], a: int, most: int, least: int | None) -> list[int]:
-    """The sorted values v with a × v ≤ most and, unless least is None, a × v ≥ least (a slice, found by bisection)."""
-    if a == 0:
-        return values
-    low: int | None
-    high: int | None
-    if a > 0:
-        low, high = (None if least is None else -(-least // a)), most // a
-    else:
-        low, high = -(most // -a), (None if least is None else least // a)
-    start = 0 if low is None else bisect_left(values, low)
-    end = len(values) if high is None else bisect_right(values, high)
-    return values[start:end]
