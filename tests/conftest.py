@@ -9,13 +9,16 @@ that asks."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from casefactory import EXAMPLE, NEXT_YEAR
+from corpus import make
 
 from reportgen.lifecycle.build import build
 
@@ -52,6 +55,41 @@ def examples_built(tmp_path_factory) -> dict[int, Path]:
 
     out = made_once(tmp_path_factory, "eksempler-bygget", build_both)
     return {year: out / "alleroed" / str(year) / "v1" for year in (2024, 2025)}
+
+
+@dataclass(frozen=True)
+class CorpusCase:
+    """One corpus shape, built once for the whole run: a folder holding its case folder (`case`) and the output
+    folder it was built into (`out`), with the version that build made and the warnings it printed. Shared by every
+    worker, so read only; copy `root` to build more into it (the history names its case folder relative to itself)."""
+
+    root: Path
+    case: Path
+    out: Path
+    version: Path
+    warnings: tuple[str, ...]
+
+
+@pytest.fixture(scope="session")
+def corpus_case(tmp_path_factory) -> Callable[[str], CorpusCase]:
+    """The corpus shape of a name (tests/corpus.py), built by the first worker that asks for it."""
+
+    def made(folder: Path, name: str) -> None:
+        case = make(folder / "sager", name)
+        result = build(case, folder / "ud")
+        record = {
+            "sag": str(case.relative_to(folder)),
+            "version": str(result.folder.relative_to(folder)),
+            "advarsler": [str(w) for w in result.warnings],
+        }
+        (folder / "bygget.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+    def corpus_case(name: str) -> CorpusCase:
+        root = made_once(tmp_path_factory, f"korpus-{name}", lambda folder: made(folder, name))
+        record = json.loads((root / "bygget.json").read_text(encoding="utf-8"))
+        return CorpusCase(root, root / record["sag"], root / "ud", root / record["version"], tuple(record["advarsler"]))
+
+    return corpus_case
 
 
 @pytest.fixture(scope="module")

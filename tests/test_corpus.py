@@ -25,7 +25,7 @@ import lxml.html
 import pytest
 import wording
 from babel.dates import get_month_names
-from corpus import SHAPES, make
+from corpus import SHAPES
 from test_build import docx_table_rows, docx_text
 from test_html_tree import as_laid_out, html5, shape
 from test_pdf_writer import inflated
@@ -33,7 +33,6 @@ from test_pdf_writer import inflated
 from reportgen.documents.model import KEEP_AT_BREAK, KEEP_LIST_AT_BREAK, KEEP_WHOLE
 from reportgen.domain import danmarkskort, kommuner
 from reportgen.domain.areas import AREAS, BILAG_AREAS, GENERAL, HANDICAP_AREAS, OEVRIGE
-from reportgen.lifecycle.build import build
 from reportgen.writers import html_tree
 from reportgen.writers.columns import SOFT_HYPHEN, header_pieces
 
@@ -58,15 +57,16 @@ class Built:
 
 
 class Corpus(dict):
-    """The corpus cases built, each on first use (so that `pytest -k <shape>` builds only the shapes it runs)."""
+    """The corpus cases built, each on first use (so that `pytest -k <shape>` builds only the shapes it runs), once
+    for the whole run (conftest.corpus_case)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, corpus_case):
         super().__init__()
-        self.root = root
+        self.corpus_case = corpus_case
 
     def __missing__(self, name: str) -> Built:
-        result = build(make(self.root / "sager", name), self.root / "ud" / name)
-        self[name] = Built(name, result.folder, tuple(str(w) for w in result.warnings))
+        case = self.corpus_case(name)
+        self[name] = Built(name, case.version, case.warnings)
         return self[name]
 
     def every(self) -> dict[str, Built]:
@@ -75,8 +75,8 @@ class Corpus(dict):
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Corpus:
-    return Corpus(tmp_path_factory.mktemp("corpus"))
+def corpus(corpus_case) -> Corpus:
+    return Corpus(corpus_case)
 
 
 # --- reading the documents -----------------------------------------------------------------------------------

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 from casefactory import dump_toml, make_case
-from corpus import SHAPES, make
+from corpus import SHAPES
 
 from reportgen.documents import charts, maps
 from reportgen.lifecycle.build import build
@@ -70,18 +71,19 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("index, shape", list(enumerate(SHAPES)))
-def test_a_reusing_build_gives_the_bytes_of_a_build_from_scratch(tmp_path, index, shape):
+def test_a_reusing_build_gives_the_bytes_of_a_build_from_scratch(tmp_path, corpus_case, index, shape):
     """Every corpus case, built, changed in one way (the changes taken in turn) and built again into the same
     history, holds exactly the files a build of the changed case into an empty folder holds."""
     change = list(CHANGES)[index % len(CHANGES)]
-    case = make(tmp_path / "sager", shape)
-    first = build(case, tmp_path / "ud")
+    built = corpus_case(shape)  # the corpus case as tests/test_corpus.py reads it, built once for the run
+    shutil.copytree(built.root, tmp_path / "kopi")
+    case, out = (tmp_path / "kopi" / p.relative_to(built.root) for p in (built.case, built.out))
     CHANGES[change](case)
-    reused = build(case, tmp_path / "ud")
+    reused = build(case, out)
     scratch = build(case, tmp_path / "frisk")
     assert reused.created == (change != "uændret")
     assert digests(reused.folder) == digests(scratch.folder), change
-    assert first.folder.name == "v1" and scratch.folder.name == "v1"
+    assert built.version.name == "v1" and scratch.folder.name == "v1"
 
 
 @pytest.fixture
@@ -118,8 +120,6 @@ def example(tmp_path_factory):
 
 def _copy(example, tmp_path) -> tuple[Path, Path]:
     """A copy of the built example case and its history, to change."""
-    import shutil
-
     case, out = example
     shutil.copytree(case, tmp_path / "sag")
     shutil.copytree(out, tmp_path / "ud")
