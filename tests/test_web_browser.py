@@ -238,6 +238,43 @@ def test_4_write_the_action_plan_in_the_editor(page, shots):
     page.screenshot(path=shots / "3-handleplan.png")
 
 
+def test_4_an_answer_that_arrives_late_never_replaces_the_latest(server, browser):
+    """A target's current value, asked for while it is typed: on a busy server the answer to an earlier request can
+    arrive after the answer to the latest one, and must not replace it. (A page of its own, so that what it types
+    is not kept as a draft of the module's page.)"""
+    context = browser.new_context(locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    page.goto(server[0])
+    page.goto(base(server) + "/sag/alleroed-2024/handleplan")
+    page.get_by_role("button", name="Tilføj et mål mere").click()
+    row = page.get_by_role("group", name="Nyt mål").last
+    held = []
+
+    def hold_the_first(route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/handleplan/maal?*", hold_the_first)
+    row.get_by_label("Område eller forvaltningsområde").select_option(label="Socialområdet generelt")
+    row.get_by_label("Nøgletal").select_option(label="Omgørelsesprocent")
+    while not held:  # the first request, for what is typed so far, is on its way and held there
+        page.wait_for_timeout(50)
+    row.get_by_label("Sammenligning").select_option(label="højst (≤)")
+    row.get_by_label("Værdi").fill("50")
+    row.get_by_label("Skal være nået i").fill("2025")
+    latest = "I 2024: 63 % (41 af 65), ikke nået endnu"
+    expect(row.locator(".nu")).to_have_text(latest)
+    with page.expect_response(lambda r: "/handleplan/maal?" in r.url) as late:
+        held.pop().continue_()
+    assert late.value.json()["tekst"] != latest  # the late answer says something else …
+    page.evaluate("() => new Promise((done) => setTimeout(done, 200))")
+    expect(row.locator(".nu")).to_have_text(latest)  # … and the latest stays
+    context.close()
+
+
 def test_5_upload_the_national_extract(page, shots):
     tab(page, "Indstilling, bilag og data")
     accessible(page)

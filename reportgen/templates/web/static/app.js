@@ -166,14 +166,19 @@ document.addEventListener("click", (event) => {
 });
 
 const targetTimers = new WeakMap();
+const targetAsked = new WeakMap(); // the number of the latest request for a row's current value
 const showTargetNow = async (row) => {
+  const number = (targetAsked.get(row) || 0) + 1;
+  targetAsked.set(row, number);
   const values = new URLSearchParams();
   for (const field of row.querySelectorAll("input, select")) {
     const key = field.name.replace(/^maal-\d+-/, "");
     if (["id", "sted", "noegletal", "sammenligning", "vaerdi", "aar"].includes(key)) values.set(key, field.value);
   }
   const response = await fetch(`${row.dataset.nu}?${values}`, { headers: { Accept: "application/json" } });
-  if (response.ok) row.querySelector(".nu").textContent = (await response.json()).tekst;
+  const answer = response.ok ? await response.json() : null;
+  // an answer to an earlier request that arrives late (a busy server) never replaces the latest one
+  if (answer && targetAsked.get(row) === number) row.querySelector(".nu").textContent = answer.tekst;
 };
 const targetChanged = (event) => {
   const row = event.target.closest("fieldset.maal");
