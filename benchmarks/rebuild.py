@@ -6,7 +6,9 @@ From the command line, cold (`reportgen build` in a new process), in turn: "Byg"
 holds the version), a build after one changed text of the sagsfremstilling (the text alternates between two
 wordings, so every such build makes a version), and a full build into an empty folder. In the browser, on a served
 copy (`reportgen serve`'s app on waitress, its build thread warmed up as the server warms it): "Byg" with nothing
-changed and after one changed text, from the POST to the status that says the build has ended.
+changed; after one text changed in the text editor (saved there, which prepares the build), "Byg" clicked at once
+and two seconds later (the officer going to the Byg page); and after one text changed outside the browser (nothing
+prepared) – each from the POST to the status that says the build has ended.
 
 Which reportgen is timed is the one Python imports: PYTHONPATH=<another checkout> times that one.
 """
@@ -14,6 +16,7 @@ Which reportgen is timed is the one Python imports: PYTHONPATH=<another checkout
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import shutil
@@ -114,12 +117,41 @@ def browser(work: Path, rounds: int) -> dict[str, list[float]]:
                 return time.perf_counter() - start
             time.sleep(0.01)
 
+    def save(wording: str) -> None:
+        """Save the case description with a last sentence in one of the two wordings, as the text editor does."""
+        page = opener.open(f"{base}/sag/allerod-2024/tekster/sagsbeskrivelse").read().decode("utf-8")
+        state = re.search(r'name="version" value="([^"]+)"', page).group(1)
+        original = (EXAMPLE / TEXT).read_text(encoding="utf-8").rstrip()
+        form = {"csrf": keys.csrf, "version": state, "tekst": f"{original}\n\n{wording}\n"}
+        request = urllib.request.Request(
+            f"{base}/sag/allerod-2024/tekster/sagsbeskrivelse",
+            urllib.parse.urlencode(form).encode(),
+            headers={"Origin": base},
+        )
+        try:
+            posting.open(request)
+        except urllib.error.HTTPError as redirect:
+            assert redirect.code == 303, redirect.code
+            redirect.close()
+
     byg()  # v1, from scratch (after the warm-up, which waits in the same queue)
-    times: dict[str, list[float]] = {"uændret": [], "én tekst": []}
-    for i in range(rounds):
+    times: dict[str, list[float]] = {
+        "uændret": [],
+        "én tekst gemt, Byg med det samme": [],
+        "én tekst gemt, Byg 2 s efter": [],
+        "én tekst ændret uden for browseren": [],
+    }
+    # each change a wording not used before: what was prepared for an earlier wording would otherwise be taken
+    wordings = (f"{WORDINGS[1][:-1]} (ændring {n})." for n in itertools.count(1))
+    for _ in range(rounds):
         times["uændret"].append(byg())
-        rewrite(case, WORDINGS[(i + 1) % 2])
-        times["én tekst"].append(byg())
+        save(next(wordings))
+        times["én tekst gemt, Byg med det samme"].append(byg())
+        save(next(wordings))
+        time.sleep(2)
+        times["én tekst gemt, Byg 2 s efter"].append(byg())
+        rewrite(case, next(wordings))
+        times["én tekst ændret uden for browseren"].append(byg())
     server.close()
     builds.stop()
     return times
@@ -136,11 +168,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runder", type=int, default=5)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--kun", choices=("kommandolinje", "browser"), help="time only one of the two")
     args = parser.parse_args()
-    results: dict = {"kalibrering_foer_s": calibrate()}
+    results: dict = {"kalibrering_foer_s": calibrate(), "kommandolinje": {}, "browser": {}}
     with tempfile.TemporaryDirectory() as folder:
-        results["kommandolinje"] = command_line(Path(folder), args.runder)
-        results["browser"] = browser(Path(folder), args.runder)
+        if args.kun != "browser":
+            results["kommandolinje"] = command_line(Path(folder), args.runder)
+        if args.kun != "kommandolinje":
+            results["browser"] = browser(Path(folder), args.runder)
     results["kalibrering_efter_s"] = calibrate()
     for where, times in (("Kommandolinjen (kold)", results["kommandolinje"]), ("Browseren", results["browser"])):
         for what, seconds in times.items():
@@ -148,9 +183,9 @@ def main() -> int:
                 f"{where}, {what}: median {statistics.median(seconds):.2f} s "
                 f"(min {min(seconds):.2f}, max {max(seconds):.2f}; {len(seconds)} kørsler)"
             )
-    cli = results["kommandolinje"]
-    ratio = statistics.median(cli["én tekst"]) / statistics.median(cli["fuld"])
-    print(f"Én tekst ændret i forhold til en fuld build (kommandolinjen): {ratio:.0%}")
+    if cli := results["kommandolinje"]:
+        ratio = statistics.median(cli["én tekst"]) / statistics.median(cli["fuld"])
+        print(f"Én tekst ændret i forhold til en fuld build (kommandolinjen): {ratio:.0%}")
     print(f"Kalibrering {results['kalibrering_foer_s']:.2f} s før og {results['kalibrering_efter_s']:.2f} s efter")
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -17,7 +17,7 @@ from corpus import SHAPES
 
 from reportgen.documents import charts, maps
 from reportgen.lifecycle.build import build
-from reportgen.lifecycle.reuse import KEYS, Earlier
+from reportgen.lifecycle.reuse import KEYS, PREPARED, Earlier
 from reportgen.lifecycle.versions import MANIFEST, OWNER
 from reportgen.writers import docx, html, pdf
 
@@ -93,6 +93,7 @@ def counted(monkeypatch):
     import weasyprint  # noqa: F401
 
     calls: dict[str, list[str]] = {"chart": [], "html": [], "pdf": [], "docx": []}
+    PREPARED.clear()  # nothing prepared by an earlier test in this process
     for chart in (charts.trend_chart, charts.outcome_bars, maps.danmarkskort):
         chart.cache_clear()  # type: ignore[attr-defined]  # drawn, not remembered from an earlier test
 
@@ -236,3 +237,38 @@ def test_after_a_new_tool_the_second_unchanged_build_takes_everything(example, t
     assert not again.created and again.version == 1
     assert counted["pdf"] == [] and counted["chart"] == []
     assert sorted(p.name for p in (out / "alleroed" / "2024").iterdir()) == ["noegler.json", OWNER, "v1"]
+
+
+def test_a_text_saved_in_the_browser_is_laid_out_before_byg_is_clicked(tmp_path, counted):
+    """A save in the browser prepares the case's next build in the server's build thread: only the changed document
+    is laid out, and "Byg" then renders nothing and gives the bytes of a build from scratch."""
+    import time
+
+    from test_web import CASE, client_for, make_workspace, post, start_build, state, wait
+
+    root = make_workspace(tmp_path / "arbejdsmappe")
+    app, client = client_for(root)
+    builds = app.extensions["reportgen.builds"]
+    assert wait(app, start_build(app, client)).result.version == 1
+    for calls in counted.values():
+        calls.clear()
+    text = (root / CASE / "tekster" / "sagsbeskrivelse.md").read_text(encoding="utf-8")
+    saved = post(
+        app, client, f"/sag/{CASE}/tekster/sagsbeskrivelse", {"tekst": f"{text}\n{SENTENCE}", "version": state(app)}
+    )
+    assert saved.status_code == 303
+    deadline = time.monotonic() + 600
+    while not builds.settled():
+        assert time.monotonic() < deadline, "the preparation did not end"
+        time.sleep(0.02)
+    assert counted == {
+        "chart": [],
+        "html": ["sagsfremstilling"],
+        "pdf": ["sagsfremstilling"],
+        "docx": ["sagsfremstilling"],
+    }
+    counted["html"].clear(), counted["pdf"].clear(), counted["docx"].clear()
+    job = wait(app, start_build(app, client))
+    assert job.result.created and job.result.version == 2
+    assert counted == {"chart": [], "html": [], "pdf": [], "docx": []}
+    assert digests(job.result.folder) == digests(build(root / CASE, tmp_path / "frisk").folder)

@@ -22,7 +22,7 @@ from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
 from reportgen.inputs.style import DEFAULT_LOOK, Look
 from reportgen.lifecycle.failures import failure
-from reportgen.lifecycle.reuse import KEYS, NOTHING, DocumentKeys, Earlier, renew
+from reportgen.lifecycle.reuse import KEYS, NOTHING, PREPARED, DocumentKeys, Earlier, renew
 from reportgen.lifecycle.versions import (
     FIGURES,
     claim,
@@ -304,6 +304,18 @@ def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path
         if failed is None:
             raise
         raise failed from exc
+
+
+def prepare(case_folder: Path, out: Path) -> None:
+    """Render what the next build of a case will need and its latest version does not hold, and keep it in this
+    process's memory (reuse.PREPARED) instead of writing a version: the server does this after each save, so that
+    "Byg" finds the changed document laid out. Raises what build raises for invalid input; writes nothing."""
+    inputs = load_inputs(case_folder)
+    base = history(out, inputs)
+    require_owner(base, inputs.case.folder)
+    earlier = Earlier.latest(base)
+    outputs, named = make_packet(inputs, compute(inputs), earlier)
+    PREPARED.keep(outputs, {name: key for name, key in named.items() if not earlier.holds(key, Path(name).suffix)})
 
 
 def make_packet(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from reportgen.documents import keys
@@ -60,7 +62,7 @@ class Earlier:
         self.inputs = inputs
         self._names = {(k, Path(name).suffix): name for name, k in (named or {}).items() if _plain(name)}
         self._recorded = recorded or {}
-        self._taken: dict[tuple[str, str], bytes | None] = {}
+        self._taken: dict[tuple[str, str], bytes | None] = {}  # read from the version, by key and file type
 
     @classmethod
     def latest(cls, base: Path) -> Earlier:
@@ -83,11 +85,18 @@ class Earlier:
         return bool(self._names)
 
     def take(self, key: str, suffix: str = ".png") -> bytes | None:
-        """The bytes of the earlier output with this key and file type, or None: no such output, or its file no longer
-        holds what the manifest records."""
+        """The bytes of the earlier output with this key and file type – from the version, or else prepared in this
+        process (PREPARED) –, or None: no such output, or its file no longer holds what the manifest records."""
+        return self._taken[key, suffix] if self.holds(key, suffix) else PREPARED.take(key, suffix)
+
+    def holds(self, key: str, suffix: str) -> bool:
+        """True when the version holds the output with this key and file type, as its manifest records it."""
+        name = self._names.get((key, suffix))
+        if name is None:
+            return False
         if (key, suffix) not in self._taken:
-            self._taken[key, suffix] = self._read(self._names.get((key, suffix)))
-        return self._taken[key, suffix]
+            self._taken[key, suffix] = self._read(name)
+        return self._taken[key, suffix] is not None
 
     def _read(self, name: str | None) -> bytes | None:
         """A regular file of the version folder (never through a link), when it holds what the manifest records."""
@@ -106,6 +115,47 @@ class Earlier:
 
 
 NOTHING = Earlier()
+
+
+class Prepared:
+    """Outputs rendered ahead of a build, kept in this process's memory by key and file type: after each save the
+    server renders what the case's next build will need and its latest version does not hold (`build.prepare`), and
+    "Byg" then takes it as it takes the latest version's files. A key says everything an output is made from, so a
+    prepared output is right for any build that asks for its key. At most LIMIT bytes; the oldest go first."""
+
+    LIMIT = 64 * 2**20
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def take(self, key: str, suffix: str = ".png") -> bytes | None:
+        """The prepared output with this key and file type, or None."""
+        with self._lock:
+            return self._items.get((key, suffix))
+
+    def keep(self, outputs: dict[str, bytes], named: dict[str, str]) -> None:
+        """Keep rendered outputs (by file name) under their keys (by file name), newest last."""
+        with self._lock:
+            for name, key in named.items():
+                item = (key, Path(name).suffix)
+                if item in self._items:
+                    self._items.move_to_end(item)
+                    continue
+                self._items[item] = outputs[name]
+                self._size += len(outputs[name])
+            while self._size > self.LIMIT and self._items:
+                self._size -= len(self._items.popitem(last=False)[1])
+
+    def clear(self) -> None:
+        """Forget every prepared output."""
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+
+PREPARED = Prepared()  # this process's prepared outputs (a server's; empty in a command-line build)
 
 
 def renewed(base: Path, version: int) -> dict[str, str] | None:

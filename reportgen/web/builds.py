@@ -1,7 +1,8 @@
 """Builds started from the browser: one build thread in the server's process, warmed up as the server starts, so
 the documents are made one at a time with warm writers and no process to start, each build going through
 `reportgen build`'s own code (taking from the latest version what is unchanged) and the version lock the command
-line takes."""
+line takes. Between builds the thread prepares the cases saved since (`build.prepare`): it lays out the documents
+a save changed, so that "Byg" afterwards finds them ready; a build waiting in the queue goes first."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.domain.errors import InputError
-from reportgen.lifecycle.build import BuildResult, build, load_pdf_writer, warm_up
+from reportgen.lifecycle.build import BuildResult, build, load_pdf_writer, prepare, warm_up
 from reportgen.lifecycle.failures import BuildFailed
 from reportgen.lifecycle.versions import HistoryTaken, describe_owner
 from reportgen.web.guard import internal_reference
 
 log = logging.getLogger("reportgen.web")
 WARM_UP = "opvarmning"  # in the build queue: warm the thread up
+PREPARE = "forbered"  # in the build queue: prepare the next of the cases saved since
 
 
 @dataclass
@@ -46,7 +48,7 @@ class Job:
     def message(self) -> str:
         """What happened, in one Danish sentence."""
         if self.state == "venter":
-            return "Venter på en anden bygning, der er i gang."
+            return "Venter på, at en anden bygning eller forberedelse bliver færdig."
         if self.state == "i gang":
             return (self.steps[-1] if self.steps else "Starter") + " …"
         if self.result is not None:
@@ -76,6 +78,10 @@ class Builds:
         self._jobs: dict[str, Job] = {}
         self._queue: queue.Queue[tuple[Job, Path] | str | None] = queue.Queue()
         self._lock = threading.Lock()
+        self._saved: dict[Path, None] = {}  # the case folders saved since they were last prepared, oldest first
+        self._waiting = 0  # builds in the queue, not yet started
+        self._preparing = False  # true while the thread prepares a case
+        self._stopping = False
         self._thread = threading.Thread(target=self._work, name="reportgen-byg", daemon=True)
         self._thread.start()
 
@@ -87,8 +93,17 @@ class Builds:
             for old in list(self._jobs)[: max(0, len(self._jobs) - self.KEEP)]:
                 if self._jobs[old].done:
                     del self._jobs[old]
+            self._waiting += 1
         self._queue.put((job, folder))
         return job
+
+    def prepare(self, folder: Path) -> None:
+        """Prepare the case folder's next build when the thread has no build to make (after a save)."""
+        with self._lock:
+            if folder in self._saved:
+                return  # still waiting: it will be prepared as it is by then
+            self._saved[folder] = None
+        self._queue.put(PREPARE)
 
     def warm_up(self) -> None:
         """Warm the build thread up before the first build (as the server starts): every build after it is made warm,
@@ -108,11 +123,18 @@ class Builds:
         """True while a build is running or waiting."""
         return any(not j.done for j in list(self._jobs.values()))
 
+    def settled(self) -> bool:
+        """True when no build runs or waits, and no case is being prepared or waits to be."""
+        with self._lock:
+            return not self._saved and not self._preparing and not self.busy()
+
     def stop(self, timeout: float = 120.0) -> None:
-        """Let the build in progress finish (a version is never left half-made), then end the thread; with no build
-        running or waiting there is nothing to wait for (the thread may still be loading the PDF writer)."""
+        """Let the build in progress finish (a version is never left half-made), and a preparation in progress, then
+        end the thread; with neither there is nothing to wait for (the thread may still be loading the PDF writer).
+        The cases still waiting to be prepared are not."""
+        self._stopping = True  # the cases still to be prepared are not
         self._queue.put(None)
-        if self.busy():
+        if self.busy() or self._preparing:
             self._thread.join(timeout)
 
     def _work(self) -> None:
@@ -121,8 +143,13 @@ class Builds:
             if item == WARM_UP:
                 warm_up()
                 continue
+            if item == PREPARE:
+                self._prepare_next()
+                continue
             assert not isinstance(item, str)
             job, folder = item
+            with self._lock:
+                self._waiting -= 1
             job.state = "i gang"
             try:
                 job.result = build(folder, self.out, job.steps.append)
@@ -151,3 +178,21 @@ class Builds:
                     self.finished(job)
                 except Exception as exc:  # noqa: BLE001 – a build is never undone by its record; logged without data
                     internal_reference(exc)
+
+    def _prepare_next(self) -> None:
+        """Prepare the case saved longest ago; with a build waiting, let the build go first and prepare after it."""
+        with self._lock:
+            if not self._saved or self._stopping:
+                return
+            if self._waiting:
+                self._queue.put(PREPARE)  # behind the builds
+                return
+            folder = next(iter(self._saved))
+            del self._saved[folder]
+            self._preparing = True
+        try:
+            prepare(folder, self.out)
+        except Exception:  # noqa: BLE001 – an invalid case is not prepared; its build will say why
+            log.debug("Sagen i %s blev ikke forberedt.", folder.name)
+        finally:
+            self._preparing = False

@@ -205,6 +205,7 @@ def save(
             changes[ws.within(ref.folder / SAG_TOML, ref.folder)] = sag_toml.encode("utf-8")
         write_all(changes)
         runtime.after_save(ref.name, ref.folder, old, (expected_state, ws.state(ref)))
+    builds().prepare(ref.folder)  # lay out what the save changed while the officer reads on
 
 
 def write_all(changes: dict[Path, bytes | None], what: str = "Ændringen er ikke gemt") -> None:
@@ -293,3 +294,4 @@ def replace_data(ref: CaseRef, expected_state: str, doc: SagToml, kind: str, tar
             }
         )
         runtime.after_save(ref.name, ref.folder, old, (expected_state, ws.state(ref)))
+    builds().prepare(ref.folder)  # lay out what the save changed while the officer reads on
