@@ -101,3 +101,40 @@ def test_a_text_sent_to_a_document_that_never_places_it_fails(monkeypatch):
     monkeypatch.setattr(compose, "section_document", lambda section: "sagsfremstilling")
     with pytest.raises(KeyError, match="ingen pladsholder for @@tekst:bilag1@@"):
         compose.compose_document(inputs, compute(inputs), "sagsfremstilling")
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    """A cache folder of the test's own, and the factory's cache looked up again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    templating.bytecode_cache.cache_clear()
+    yield tmp_path / "cache" / "reportgen" / "jinja"
+    templating.bytecode_cache.cache_clear()
+
+
+def test_a_template_compiled_once_is_taken_compiled_by_the_next_process(tmp_path, cache_home):
+    (tmp_path / "t.md.j2").write_text("Hej {{ navn }}", encoding="utf-8")
+    assert environment(tmp_path).get_template("t.md.j2").render(navn="Allerød") == "Hej Allerød"
+    assert len(list(cache_home.iterdir())) == 1 and cache_home.stat().st_mode & 0o777 == 0o700
+    compiled = environment(tmp_path)  # as in a new process: the template comes from the cache, not the compiler
+    compiled.compile = lambda *args, **kwargs: pytest.fail("compiled again")  # type: ignore[method-assign]
+    assert compiled.get_template("t.md.j2").render(navn="Lyngby") == "Hej Lyngby"
+    (tmp_path / "t.md.j2").write_text("Goddag {{ navn }}", encoding="utf-8")  # a changed template is compiled again
+    assert environment(tmp_path).get_template("t.md.j2").render(navn="Allerød") == "Goddag Allerød"
+
+
+def test_a_cache_folder_others_may_write_in_is_not_used(tmp_path, cache_home):
+    cache_home.mkdir(parents=True)
+    cache_home.chmod(0o777)
+    assert templating.bytecode_cache() is None
+    (tmp_path / "t.md.j2").write_text("Hej", encoding="utf-8")
+    assert environment(tmp_path).get_template("t.md.j2").render() == "Hej" and not list(cache_home.iterdir())
+
+
+def test_a_cache_that_cannot_be_written_only_compiles(tmp_path, cache_home, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("jinja2.bccache.tempfile.NamedTemporaryFile", full_disk)
+    (tmp_path / "t.md.j2").write_text("Hej", encoding="utf-8")
+    assert environment(tmp_path).get_template("t.md.j2").render() == "Hej" and not list(cache_home.iterdir())
