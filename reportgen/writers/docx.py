@@ -11,6 +11,7 @@ from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
@@ -212,6 +213,7 @@ class _BlockWriter:
         self.figures = 0
         self.previous: Block | None = None  # the block written last
         self.written: list[DocxParagraph] = []  # the paragraphs of text written so far, in order
+        self._style_ids: dict[str, str | None] = {}  # a paragraph style's id by name, looked up once per document
 
     def title(self, doc: Document) -> None:
         """Write the title block: title and, if any, subtitle."""
@@ -300,7 +302,7 @@ class _BlockWriter:
         paragraphs = [[cell.paragraphs[0] for cell in row.cells] for row in grid.rows]
         for index, (row_paragraphs, (cells, styles)) in enumerate(zip(paragraphs, rows, strict=True)):
             for paragraph, text, align in zip(row_paragraphs, cells, table.align, strict=True):
-                paragraph.style = styles[align]
+                paragraph._p.style = self.style_id(styles[align])  # as paragraph.style = …, without a search per cell
                 _add_text(paragraph, text.replace("/", "/" + columns.BREAK_AFTER_SLASH) if index == 0 else text)
         grid.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         _keep_rows_together(grid, table, paragraphs)
@@ -313,6 +315,12 @@ class _BlockWriter:
             paragraph = self.target.add_paragraph(text, style=style)
             if index < len(after) - 1:  # the notes stay with the table and with each other
                 paragraph.paragraph_format.keep_with_next = True
+
+    def style_id(self, name: str) -> str | None:
+        """The id of the paragraph style with this name in the target document."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.target.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+        return self._style_ids[name]
 
     def set_column_widths(self, grid: DocxTable, twips: list[int], paragraphs: list[list[DocxParagraph]]) -> None:
         """Set the columns' widths (fixed layout: Word and LibreOffice use them as they are); `paragraphs` are the
