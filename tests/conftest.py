@@ -21,6 +21,7 @@ from casefactory import EXAMPLE, NEXT_YEAR
 from corpus import make
 
 from reportgen.lifecycle.build import build
+from reportgen.lifecycle.reuse import PREPARED
 
 
 def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
@@ -55,6 +56,13 @@ def examples_built(tmp_path_factory) -> dict[int, Path]:
 
     out = made_once(tmp_path_factory, "eksempler-bygget", build_both)
     return {year: out / "alleroed" / str(year) / "v1" for year in (2024, 2025)}
+
+
+@pytest.fixture(autouse=True)
+def nothing_prepared() -> None:
+    """Every test starts with nothing prepared in this process (a server's saves prepare builds, `reuse.PREPARED`),
+    so that no test takes what an earlier test in the same worker prepared."""
+    PREPARED.clear()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from corpus import SHAPES
 
 from reportgen.documents import charts, maps
 from reportgen.lifecycle.build import build
-from reportgen.lifecycle.reuse import KEYS, PREPARED, Earlier
+from reportgen.lifecycle.reuse import KEYS, Earlier
 from reportgen.lifecycle.versions import MANIFEST, OWNER
 from reportgen.writers import docx, html, pdf
 
@@ -93,7 +93,6 @@ def counted(monkeypatch):
     import weasyprint  # noqa: F401
 
     calls: dict[str, list[str]] = {"chart": [], "html": [], "pdf": [], "docx": []}
-    PREPARED.clear()  # nothing prepared by an earlier test in this process
     for chart in (charts.trend_chart, charts.outcome_bars, maps.danmarkskort):
         chart.cache_clear()  # type: ignore[attr-defined]  # drawn, not remembered from an earlier test
 
