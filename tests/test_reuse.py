@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 import tomllib
 from pathlib import Path
 
@@ -241,8 +242,6 @@ def test_after_a_new_tool_the_second_unchanged_build_takes_everything(example, t
 def test_a_text_saved_in_the_browser_is_laid_out_before_byg_is_clicked(tmp_path, counted):
     """A save in the browser prepares the case's next build in the server's build thread: only the changed document
     is laid out, and "Byg" then renders nothing and gives the bytes of a build from scratch."""
-    import time
-
     from test_web import CASE, client_for, make_workspace, post, start_build, state, wait
 
     root = make_workspace(tmp_path / "arbejdsmappe")
@@ -271,3 +270,37 @@ def test_a_text_saved_in_the_browser_is_laid_out_before_byg_is_clicked(tmp_path,
     assert job.result.created and job.result.version == 2
     assert counted == {"chart": [], "html": [], "pdf": [], "docx": []}
     assert digests(job.result.folder) == digests(build(root / CASE, tmp_path / "frisk").folder)
+
+
+def test_a_waiting_build_goes_before_the_preparations_and_a_case_saved_twice_is_prepared_once(monkeypatch, tmp_path):
+    import threading
+
+    from reportgen.web import builds as queue
+
+    done: list[str] = []
+    started, release = threading.Event(), threading.Event()
+
+    def fake_build(folder, out, progress):
+        if folder.name == "forrest":
+            started.set()
+            release.wait(60)
+        done.append(f"byg {folder.name}")
+        return None
+
+    monkeypatch.setattr(queue, "load_pdf_writer", lambda: None)
+    monkeypatch.setattr(queue, "build", fake_build)
+    monkeypatch.setattr(queue, "prepare", lambda folder, out: done.append(f"forbered {folder.name}"))
+    builds = queue.Builds(tmp_path)
+    builds.submit("forrest", tmp_path / "forrest")  # holds the thread while the rest is queued
+    assert started.wait(60)
+    builds.prepare(tmp_path / "a")
+    builds.prepare(tmp_path / "b")
+    builds.prepare(tmp_path / "a")  # saved again while waiting: prepared once, as it is then
+    builds.submit("c", tmp_path / "c")
+    release.set()
+    deadline = time.monotonic() + 60
+    while not builds.settled():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    builds.stop()
+    assert done == ["byg forrest", "byg c", "forbered a", "forbered b"]

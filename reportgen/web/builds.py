@@ -132,7 +132,7 @@ class Builds:
         """Let the build in progress finish (a version is never left half-made), and a preparation in progress, then
         end the thread; with neither there is nothing to wait for (the thread may still be loading the PDF writer).
         The cases still waiting to be prepared are not."""
-        self._stopping = True  # the cases still to be prepared are not
+        self._stopping = True
         self._queue.put(None)
         if self.busy() or self._preparing:
             self._thread.join(timeout)
