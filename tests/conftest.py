@@ -14,9 +14,11 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from casefactory import EXAMPLE, NEXT_YEAR
 from corpus import make
 
@@ -63,6 +65,25 @@ def nothing_prepared() -> None:
     """Every test starts with nothing prepared in this process (a server's saves prepare builds, `reuse.PREPARED`),
     so that no test takes what an earlier test in the same worker prepared."""
     PREPARED.clear()
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch) -> None:
+    """Passwords hashed in the test processes with argon2id at its smallest cost: the team tests log in some two
+    hundred times, at 0.15 s each with the parameters the product uses. Those parameters are checked by a test of
+    their own (test_team), and the servers and commands the tests start as processes use them."""
+    from reportgen.web.team import accounts
+
+    hasher, dummy = _quick_hasher()
+    monkeypatch.setattr(accounts, "_HASHER", hasher)
+    monkeypatch.setattr(accounts, "_DUMMY", dummy)
+
+
+@cache
+def _quick_hasher() -> tuple[PasswordHasher, str]:
+    """The quick hasher and its hash of the password an unknown name is checked against."""
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    return hasher, hasher.hash("en adgangskode, som ingen har")
 
 
 @dataclass(frozen=True)

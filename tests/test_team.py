@@ -145,6 +145,17 @@ def events(team: Team, sag: str | None = None):
 # --- login, lockout, logout, timeouts -----------------------------------------------------------------------------
 
 
+def test_passwords_are_hashed_with_the_parameters_rfc_9106_recommends(monkeypatch):
+    from argon2 import profiles
+
+    from reportgen.web.team import accounts
+
+    monkeypatch.undo()  # the product's hasher, not the quick one of the other tests (conftest.py)
+    assert accounts.PASSWORD_HASHING == profiles.RFC_9106_LOW_MEMORY
+    assert accounts._HASHER.hash("en lang adgangskode").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert accounts._DUMMY.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
 def test_without_a_session_pages_go_to_login_and_the_rest_is_401(app):
     client = app.test_client()
     response = client.get(f"/sag/{CASE}/tekster/forklaring")

@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from reportgen.domain import kommuner as kommunetabel
@@ -28,7 +28,8 @@ ROLE_DOES = {
 }
 MIN_PASSWORD = 12  # characters
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
-_HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters (RFC 9106, low memory)
+PASSWORD_HASHING = profiles.RFC_9106_LOW_MEMORY  # argon2id, RFC 9106's recommendation for little memory
+_HASHER = PasswordHasher.from_parameters(PASSWORD_HASHING)
 _DUMMY = _HASHER.hash("en adgangskode, som ingen har")  # verified against for an unknown name, costing the same
 
 
