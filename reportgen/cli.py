@@ -9,6 +9,7 @@ import os
 import select
 import sys
 import traceback
+from functools import cache
 from pathlib import Path
 
 from reportgen.domain.errors import InputError, shown_problems
@@ -278,8 +279,10 @@ STIL_HELP = {
 STIL_OPTION = "stilmappe, der bruges i stedet for den, sag.toml nævner (se README: Kommunens eget udseende)"
 
 
+@cache
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with the Danish help of each command."""
+    """The argument parser with the Danish help of each command, made once per process (parsing leaves it as it
+    was)."""
     parser = argparse.ArgumentParser(
         prog="reportgen",
         description="Danmarkskortet (retssikkerhedslovens § 79 b): sagsfremstilling og Bilag 1 "

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 
 from reportgen.domain.errors import Problem
 
@@ -80,10 +81,7 @@ class Ids:
 
     def __init__(self, ids: Iterable[str] = ()) -> None:
         self._ids = frozenset(i.strip() for i in ids if len(i.strip()) >= MIN_ID_LENGTH)
-        self._pattern = re.compile(_alternatives(self._ids), re.IGNORECASE) if self._ids else None
-        read = {reading(i) for i in self._ids}
-        read |= {r[::-1] for r in read}  # shown reversed (a right-to-left override) the id is read all the same
-        self._read = re.compile(_alternatives(read)) if read else None
+        self._pattern, self._read = _patterns(self._ids)
 
     def __bool__(self) -> bool:
         return self._pattern is not None
@@ -137,6 +135,17 @@ class Ids:
             column=problem.column and self.mask(problem.column),
             hint=problem.hint and self.mask(problem.hint),
         )
+
+
+@lru_cache(maxsize=8)
+def _patterns(ids: frozenset[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The expressions that find the ids as written and as read (see Ids); kept for the last sets of ids, as every
+    load of a case (a live preview's, at each keystroke) finds the same ones."""
+    if not ids:
+        return None, None
+    read = {reading(i) for i in ids}
+    read |= {r[::-1] for r in read}  # shown reversed (a right-to-left override) the id is read all the same
+    return re.compile(_alternatives(ids), re.IGNORECASE), re.compile(_alternatives(read))
 
 
 def _alternatives(words: Iterable[str]) -> str:
