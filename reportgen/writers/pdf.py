@@ -116,8 +116,10 @@ def warm_up_document(*blocks: Any) -> Document:
     )
 
 
+@cache
 def warm_up() -> None:
-    """Import WeasyPrint, load the house stylesheet and fonts, and compile the HTML templates on a tiny document."""
+    """Import WeasyPrint, load the house stylesheet and fonts, and compile the HTML templates on a tiny document;
+    once per process (a process forked from a warm one is warm)."""
     render(warm_up_document())
 
 
