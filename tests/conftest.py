@@ -12,7 +12,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -65,6 +65,26 @@ def nothing_prepared() -> None:
     """Every test starts with nothing prepared in this process (a server's saves prepare builds, `reuse.PREPARED`),
     so that no test takes what an earlier test in the same worker prepared."""
     PREPARED.clear()
+
+
+@pytest.fixture(autouse=True)
+def build_queues_stopped(monkeypatch) -> Iterator[None]:
+    """The build queue of every web app a test makes (not its module's) is stopped as the test ends: a save
+    prepares the case's next build in the queue's thread, and preparations left running would slow the tests after
+    it in the same worker."""
+    from reportgen.web import builds
+
+    made: list[builds.Builds] = []
+    start = builds.Builds.__init__
+
+    def recorded(self, *args, **kwargs) -> None:
+        start(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(builds.Builds, "__init__", recorded)
+    yield
+    for queue in made:
+        queue.stop()
 
 
 @pytest.fixture(autouse=True)

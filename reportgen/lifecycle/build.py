@@ -309,11 +309,14 @@ def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path
 def prepare(case_folder: Path, out: Path) -> None:
     """Render what the next build of a case will need and its latest version does not hold, and keep it in this
     process's memory (reuse.PREPARED) instead of writing a version: the server does this after each save, so that
-    "Byg" finds the changed document laid out. Raises what build raises for invalid input; writes nothing."""
+    "Byg" finds the changed document laid out. Nothing for a case without a version yet (its first build makes
+    everything). Raises what build raises for invalid input; writes nothing."""
     inputs = load_inputs(case_folder)
     base = history(out, inputs)
     require_owner(base, inputs.case.folder)
     earlier = Earlier.latest(base)
+    if not earlier:
+        return
     outputs, named = make_packet(inputs, compute(inputs), earlier)
     PREPARED.keep(outputs, {name: key for name, key in named.items() if not earlier.holds(key, Path(name).suffix)})
 
