@@ -24,6 +24,7 @@ from reportgen.web.guard import internal_reference
 log = logging.getLogger("reportgen.web")
 WARM_UP = "opvarmning"  # in the build queue: warm the thread up
 PREPARE = "forbered"  # in the build queue: prepare the next of the cases saved since
+PREPARE_AFTER = 0.5  # seconds after a save: a "Byg" clicked at once goes first, and the case is not prepared at all
 
 
 @dataclass
@@ -94,16 +95,19 @@ class Builds:
                 if self._jobs[old].done:
                     del self._jobs[old]
             self._waiting += 1
+            self._saved.pop(folder, None)  # the build makes what a preparation would
         self._queue.put((job, folder))
         return job
 
     def prepare(self, folder: Path) -> None:
-        """Prepare the case folder's next build when the thread has no build to make (after a save)."""
+        """Prepare the case folder's next build shortly after a save, when the thread has no build to make."""
         with self._lock:
             if folder in self._saved:
                 return  # still waiting: it will be prepared as it is by then
             self._saved[folder] = None
-        self._queue.put(PREPARE)
+        timer = threading.Timer(PREPARE_AFTER, self._queue.put, (PREPARE,))
+        timer.daemon = True
+        timer.start()
 
     def warm_up(self) -> None:
         """Warm the build thread up before the first build (as the server starts): every build after it is made warm,
