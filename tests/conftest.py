@@ -3,8 +3,9 @@
 `make test` hands out whole modules (`--dist loadscope`): a module's tests run on one worker in the file's order,
 so a module-scoped fixture (the corpus and its LibreOffice conversion, a case built through its versions, the
 browser and its server) is made once, and the next module goes to whichever worker is free. What several modules
-need – the example case and the following year's, built – is built once for the whole run, by the first worker
-that asks."""
+need – the example case and the following year's, and each corpus shape, built – is built once for the whole run,
+by the first worker that asks. Every test starts with nothing prepared in its process, stops the build queues of
+the web apps it made, and hashes passwords quickly (the fixtures below say why)."""
 
 from __future__ import annotations
 
