@@ -1,6 +1,6 @@
 """A build takes from the latest version every chart, map and document whose key is unchanged, and the result is
-byte for byte what a build from scratch gives: for every corpus case, each after one change, an unchanged case is
-known without drawing or laying out anything, a changed text lays out only its own document, and a file edited by
+byte for byte what a build from scratch gives (for every corpus case, each after one change: test_reuse_corpus.py);
+an unchanged case is known without drawing or laying out anything, a changed text lays out only its own document, and a file edited by
 hand in the earlier version is rendered again."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from casefactory import dump_toml, make_case
-from corpus import SHAPES
 
 from reportgen.documents import charts, maps
 from reportgen.lifecycle.build import build
@@ -69,22 +68,6 @@ CHANGES = {
     "sammenligningsgruppe": lambda case: _patch_sag(case, _smaller_group),
     "forklaring": lambda case: _append_text(case, "forklaring"),
 }
-
-
-@pytest.mark.parametrize("index, shape", list(enumerate(SHAPES)))
-def test_a_reusing_build_gives_the_bytes_of_a_build_from_scratch(tmp_path, corpus_case, index, shape):
-    """Every corpus case, built, changed in one way (the changes taken in turn) and built again into the same
-    history, holds exactly the files a build of the changed case into an empty folder holds."""
-    change = list(CHANGES)[index % len(CHANGES)]
-    built = corpus_case(shape)  # the corpus case as tests/test_corpus.py reads it, built once for the run
-    shutil.copytree(built.root, tmp_path / "kopi")
-    case, out = (tmp_path / "kopi" / p.relative_to(built.root) for p in (built.case, built.out))
-    CHANGES[change](case)
-    reused = build(case, out)
-    scratch = build(case, tmp_path / "frisk")
-    assert reused.created == (change != "uændret")
-    assert digests(reused.folder) == digests(scratch.folder), change
-    assert built.version.name == "v1" and scratch.folder.name == "v1"
 
 
 @pytest.fixture
