@@ -1,7 +1,7 @@
 """A build takes from the latest version every chart, map and document whose key is unchanged, and the result is
 byte for byte what a build from scratch gives (for every corpus case, each after one change: test_reuse_corpus.py);
-an unchanged case is known without drawing or laying out anything, a changed text lays out only its own document, and a file edited by
-hand in the earlier version is rendered again."""
+an unchanged case is known without drawing or laying out anything, a changed text lays out only its own document,
+and a file edited by hand in the earlier version is rendered again."""
 
 from __future__ import annotations
 
