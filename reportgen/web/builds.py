@@ -80,7 +80,6 @@ class Builds:
         self._queue: queue.Queue[tuple[Job, Path] | str | None] = queue.Queue()
         self._lock = threading.Lock()
         self._saved: dict[Path, None] = {}  # the case folders saved since they were last prepared, oldest first
-        self._waiting = 0  # builds in the queue, not yet started
         self._preparing = False  # true while the thread prepares a case
         self._stopping = False
         self._thread = threading.Thread(target=self._work, name="reportgen-byg", daemon=True)
@@ -94,7 +93,6 @@ class Builds:
             for old in list(self._jobs)[: max(0, len(self._jobs) - self.KEEP)]:
                 if self._jobs[old].done:
                     del self._jobs[old]
-            self._waiting += 1
             self._saved.pop(folder, None)  # the build makes what a preparation would
         self._queue.put((job, folder))
         return job
@@ -152,8 +150,6 @@ class Builds:
                 continue
             assert not isinstance(item, str)
             job, folder = item
-            with self._lock:
-                self._waiting -= 1
             job.state = "i gang"
             try:
                 job.result = build(folder, self.out, job.steps.append)
@@ -188,8 +184,8 @@ class Builds:
         with self._lock:
             if not self._saved or self._stopping:
                 return
-            if self._waiting:
-                self._queue.put(PREPARE)  # behind the builds
+            if any(job.state == "venter" for job in self._jobs.values()):
+                self._queue.put(PREPARE)  # behind the builds waiting in the queue
                 return
             folder = next(iter(self._saved))
             del self._saved[folder]
