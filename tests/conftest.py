@@ -4,8 +4,9 @@
 so a module-scoped fixture (the corpus and its LibreOffice conversion, a case built through its versions, the
 browser and its server) is made once, and the next module goes to whichever worker is free. What several modules
 need – the example case and the following year's, and each corpus shape, built – is built once for the whole run,
-by the first worker that asks. Every test starts with nothing prepared in its process, stops the build queues of
-the web apps it made, and hashes passwords quickly (the fixtures below say why)."""
+by the first worker that asks. Every worker lays out the PDFs of its builds itself; every test starts with nothing
+prepared in its process, stops the build queues of the web apps it made, and hashes passwords quickly (the fixtures
+below say why)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from argon2 import PasswordHasher
 from casefactory import EXAMPLE, NEXT_YEAR
 from corpus import make
 
-from reportgen.lifecycle.build import build
+from reportgen.lifecycle.build import build, load_pdf_writer
 from reportgen.lifecycle.reuse import PREPARED
 
 
@@ -59,6 +60,15 @@ def examples_built(tmp_path_factory) -> dict[int, Path]:
 
     out = made_once(tmp_path_factory, "eksempler-bygget", build_both)
     return {year: out / "alleroed" / str(year) / "v1" for year in (2024, 2025)}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pdf_writer_loaded() -> None:
+    """Every worker loads the PDF writer once, so that the builds its tests run lay out their PDFs in it, warm, as the
+    server's build thread and the batch's workers do – not in two PDF processes per build, each loading WeasyPrint
+    again. The cold path is tested where it is the subject: tests/test_pdfprocesses.py and the tests that run
+    `reportgen build` as a command of its own."""
+    load_pdf_writer()
 
 
 @pytest.fixture(autouse=True)
