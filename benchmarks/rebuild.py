@@ -8,7 +8,9 @@ wordings, so every such build makes a version), and a full build into an empty f
 copy (`reportgen serve`'s app on waitress, its build thread warmed up as the server warms it): "Byg" with nothing
 changed; after one text changed in the text editor (saved there, which prepares the build), "Byg" clicked at once
 and two seconds later (the officer going to the Byg page); and after one text changed outside the browser (nothing
-prepared) – each from the POST to the status that says the build has ended.
+prepared) – each from the POST to the status that says the build has ended, asked every POLL seconds as the
+Byg page's script asks in a build's first five seconds (a faster poll would share the server's Python with the build
+more than any browser does).
 
 Which reportgen is timed is the one Python imports: PYTHONPATH=<another checkout> times that one.
 """
@@ -36,6 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "eksempler" / "allerod-2024"
 TEXT = "tekster/sagsbeskrivelse.md"
 WORDINGS = ("Sagen er genoptaget efter tilbagesendelsen.", "Sagen er genoptaget efter byrådets tilbagesendelse.")
+
+
+POLL = 0.1  # seconds between two questions for the build's status: app.js's "soon()" in a build's first 5 s
 
 
 def calibrate() -> float:
@@ -115,7 +120,7 @@ def browser(work: Path, rounds: int) -> dict[str, list[float]]:
             if status["done"]:
                 assert "version" in status, status
                 return time.perf_counter() - start
-            time.sleep(0.01)
+            time.sleep(POLL)
 
     def save(wording: str) -> None:
         """Save the case description with a last sentence in one of the two wordings, as the text editor does."""

@@ -24,6 +24,7 @@ from argon2 import PasswordHasher
 from casefactory import EXAMPLE, NEXT_YEAR
 from corpus import make
 
+from reportgen.lifecycle import build as build_module
 from reportgen.lifecycle.build import build, load_pdf_writer
 from reportgen.lifecycle.reuse import PREPARED
 
@@ -73,9 +74,11 @@ def pdf_writer_loaded() -> None:
 
 @pytest.fixture(autouse=True)
 def nothing_prepared() -> None:
-    """Every test starts with nothing prepared in this process (a server's saves prepare builds, `reuse.PREPARED`),
-    so that no test takes what an earlier test in the same worker prepared."""
+    """Every test starts with nothing prepared in this process (a server's saves prepare builds, `reuse.PREPARED`)
+    and no file known to be clean of ids (`build.refuse_published`), so that no test takes what an earlier test in
+    the same worker prepared or checked."""
     PREPARED.clear()
+    build_module._CLEAN.clear()
 
 
 @pytest.fixture(autouse=True)

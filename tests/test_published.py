@@ -3,6 +3,7 @@ reader sees it, shows no pseudonym of the records – whatever the source check 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -12,6 +13,7 @@ from test_web import client_for
 
 from reportgen.documents import markdown
 from reportgen.documents.model import Document, Heading, Paragraph, Text
+from reportgen.domain.errors import InputError
 from reportgen.domain.privacy import PUBLISHED, Ids, published_problems, reading, shown_orders
 from reportgen.inputs import case as case_module
 from reportgen.inputs import text as text_module
@@ -106,3 +108,26 @@ def test_preview_refuses_a_document_that_would_show_an_id(tmp_path, source_check
     page = response.get_data(as_text=True)
     assert f"afsnittet &#39;{SECTION}&#39;" in page or f"afsnittet '{SECTION}'" in page
     assert not EXAMPLE_IDS.found_in(page)
+
+
+def test_a_file_found_clean_is_read_again_only_for_other_ids_and_a_refused_one_is_refused_again(monkeypatch):
+    """The server's build after a change to one text does not read again the files it found clean of the same ids
+    (the other documents, the latest version's bytes); other ids read every file again, and a file that shows an
+    id is refused every time."""
+    from reportgen.lifecycle import build as build_module
+
+    monkeypatch.setattr(build_module, "_CLEAN", build_module._Clean(256))
+    read: list[str] = []
+    monkeypatch.setattr(html, "sections", lambda data: read.append(data.decode()) or [("Afsnit", data.decode())])
+    clean = {"a.html": b"Intet her.", "b.html": b"Heller ikke her."}
+    build_module.refuse_published(clean, EXAMPLE_IDS)
+    build_module.refuse_published(clean, Ids(EXAMPLE_IDS._ids))  # the same pseudonyms, read from the records again
+    assert read == ["Intet her.", "Heller ikke her."]
+    build_module.refuse_published({**clean, "b.html": b"Nu her."}, EXAMPLE_IDS)
+    assert read[2:] == ["Nu her."]
+    build_module.refuse_published(clean, Ids(["KS-99-999"]))
+    assert read[3:] == ["Intet her.", "Heller ikke her."]
+    shown = {"c.html": b"Sagen KS-24-001 blev omgjort."}
+    for _ in range(2):
+        with pytest.raises(InputError, match=re.escape(f"c.html: afsnittet 'Afsnit' {PUBLISHED}")):
+            build_module.refuse_published(shown, EXAMPLE_IDS)

@@ -89,6 +89,13 @@ class Ids:
     def __or__(self, other: Ids) -> Ids:
         return Ids(self._ids | other._ids)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when they hold the same pseudonyms (and so find the same)."""
+        return isinstance(other, Ids) and self._ids == other._ids
+
+    def __hash__(self) -> int:
+        return hash(self._ids)
+
     def search(self, text: str) -> int | None:
         """The position of the first id in text (the start of its line when only the reading shows it), or None."""
         if self._read is None:

@@ -254,9 +254,7 @@ def _init_worker(stats: Statistics, statistik: Path, aar: int, out: Path, indsti
     global _shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the main process cancels the rest and reports it
     _shared = (stats, statistik, aar, out, indstilling)
-    warm_up()
-    gc.collect()
-    gc.freeze()  # the libraries' own objects are never garbage: keep them out of every later collection
+    warm_up()  # and keeps what it loaded out of every later collection
     gc.set_threshold(*GC_THRESHOLD)
 
 
