@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from fractions import Fraction
+from functools import lru_cache
 
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
