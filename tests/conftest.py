@@ -80,7 +80,7 @@ def nothing_prepared() -> None:
     and no file known to be clean of ids (`build.refuse_published`), so that no test takes what an earlier test in
     the same worker prepared or checked."""
     PREPARED.clear()
-    build_module._CLEAN.clear()
+    build_module.FOUND_CLEAN.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,13 @@ from reportgen.inputs import case as case_module
 from reportgen.inputs import text as text_module
 from reportgen.writers import docx, html
 
-EXAMPLE_IDS = Ids(cell for row in read_csv_rows(EXAMPLE / "klagesager.csv")[1:] for cell in row[:2])
+
+def example_ids() -> Ids:
+    """The pseudonyms of the example's records."""
+    return Ids(cell for row in read_csv_rows(EXAMPLE / "klagesager.csv")[1:] for cell in row[:2])
+
+
+EXAMPLE_IDS = example_ids()
 SECTION = "Forvaltningens vurdering af udviklingen"  # the heading over tekster/forklaring.md
 
 
@@ -116,12 +122,12 @@ def test_a_file_found_clean_is_read_again_only_for_other_ids_and_a_refused_one_i
     id is refused every time."""
     from reportgen.lifecycle import build as build_module
 
-    monkeypatch.setattr(build_module, "_CLEAN", build_module._Clean(256))
+    monkeypatch.setattr(build_module, "FOUND_CLEAN", build_module.FoundClean(256))
     read: list[str] = []
     monkeypatch.setattr(html, "sections", lambda data: read.append(data.decode()) or [("Afsnit", data.decode())])
     clean = {"a.html": b"Intet her.", "b.html": b"Heller ikke her."}
     build_module.refuse_published(clean, EXAMPLE_IDS)
-    build_module.refuse_published(clean, Ids(EXAMPLE_IDS._ids))  # the same pseudonyms, read from the records again
+    build_module.refuse_published(clean, example_ids())  # the same pseudonyms, read from the records again
     assert read == ["Intet her.", "Heller ikke her."]
     build_module.refuse_published({**clean, "b.html": b"Nu her."}, EXAMPLE_IDS)
     assert read[2:] == ["Nu her."]

@@ -257,17 +257,17 @@ def refuse_published(outputs: dict[str, bytes], ids: Ids) -> None:
     }
     problems: list[Problem] = []
     for name, data in sorted(outputs.items()):
-        if (read := readers.get(Path(name).suffix)) is None or (seen := (name, sha256(data), ids)) in _CLEAN:
+        if (read := readers.get(Path(name).suffix)) is None or (seen := (name, sha256(data), ids)) in FOUND_CLEAN:
             continue
         if found := published_problems(name, read(data), ids):
             problems += found
         else:
-            _CLEAN.add(seen)
+            FOUND_CLEAN.add(seen)
     if problems:
         raise InputError(problems)
 
 
-class _Clean:
+class FoundClean:
     """The output files (name, SHA-256, ids) this process found clean lately, the oldest forgotten first."""
 
     def __init__(self, size: int) -> None:
@@ -290,7 +290,7 @@ class _Clean:
             self._seen.clear()
 
 
-_CLEAN = _Clean(256)  # some twenty packets' worth of files
+FOUND_CLEAN = FoundClean(256)  # some twenty packets' worth of files
 
 
 def _json_texts(data: bytes) -> list[tuple[str, str]]:
