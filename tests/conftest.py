@@ -25,6 +25,7 @@ from argon2 import PasswordHasher
 from casefactory import EXAMPLE, NEXT_YEAR
 from corpus import make
 
+from reportgen.inputs import statistics
 from reportgen.lifecycle import build as build_module
 from reportgen.lifecycle.batch import GC_THRESHOLD
 from reportgen.lifecycle.build import build, load_pdf_writer
@@ -76,10 +77,11 @@ def pdf_writer_loaded() -> None:
 
 @pytest.fixture(autouse=True)
 def nothing_prepared() -> None:
-    """Every test starts with nothing prepared in this process (a server's saves prepare builds, `reuse.PREPARED`)
-    and no file known to be clean of ids (`build.refuse_published`), so that no test takes what an earlier test in
-    the same worker prepared or checked."""
+    """Every test starts with nothing prepared in this process (a server's saves prepare builds, `reuse.PREPARED`),
+    no statistics parsed (`statistics.PARSED`) and no file known to be clean of ids (`build.refuse_published`), so
+    that no test takes what an earlier test in the same worker prepared, parsed or checked."""
     PREPARED.clear()
+    statistics.PARSED.clear()
     build_module.FOUND_CLEAN.clear()
 
 

@@ -409,3 +409,36 @@ def test_sag_toml_with_bom_and_crlf(tmp_path, capsys, reference_figures):
     case = make_case(tmp_path, sag_toml=b"\xef\xbb\xbf" + text.encode("utf-8"))
     check_ok(capsys, case)
     assert figures_json(capsys, case) == reference_figures
+
+
+def test_statistics_read_again_are_parsed_once_and_checked_every_time(tmp_path, monkeypatch):
+    """Every page of a case in the browser loads its statistics: the same bytes, name and ids are parsed once per
+    process, but the file is read and checked on every load – changed bytes or other ids are parsed again, and a
+    file swapped for a link out of the case folder is refused although its content was parsed before."""
+    from reportgen.domain.errors import InputError
+    from reportgen.domain.privacy import Ids
+    from reportgen.inputs import statistics
+
+    monkeypatch.setattr(statistics, "PARSED", statistics._Parsed(8))
+    parsed: list[str] = []
+    parse = statistics._parse
+    monkeypatch.setattr(statistics, "_parse", lambda data, *rest: parsed.append(rest[1]) or parse(data, *rest))
+    case = tmp_path / "sag"
+    case.mkdir()
+    path = case / "statistik.csv"
+    path.write_bytes((EXAMPLE / "statistik.csv").read_bytes())
+    first = statistics.load_statistics(path, "statistik.csv", case)
+    assert statistics.load_statistics(path, "statistik.csv", case) is first and parsed == ["statistik.csv"]
+    statistics.load_statistics(path, "statistik.csv", case, Ids(["KS-99-999"]))
+    rows = statistik_rows()
+    rows[1][STADF] = str(int(rows[1][STADF]) + 1)
+    path.write_text(to_csv(rows), encoding="utf-8")
+    changed = statistics.load_statistics(path, "statistik.csv", case)
+    assert changed != first and len(parsed) == 3
+    outside = tmp_path / "udenfor.csv"
+    outside.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(outside)
+    with pytest.raises(InputError):
+        statistics.load_statistics(path, "statistik.csv", case)
+    assert len(parsed) == 3

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,8 @@ from reportgen.inputs.tabular import (
     Row,
     Sheet,
     parse_count_cell,
-    read_sheet,
+    parse_sheet,
+    read_data,
     require_columns,
 )
 
@@ -123,8 +126,21 @@ def load_statistics(
     path: Path, display: str | None = None, root: Path | None = None, ids: Ids | None = None
 ) -> Statistics:
     """Read and validate a statistics file (inside root, if given) in the contract (wide) or the long layout;
-    a cell holding one of ids is refused."""
-    sheet = read_sheet(path, display, root, ids)
+    a cell holding one of ids is refused.
+
+    The file is read and checked every time; its content is parsed and validated once for the same bytes, name and
+    ids (`PARSED`): every page of a case in the browser loads the case, and with it its statistics."""
+    file = display or path.name
+    data = read_data(path, file, root)
+    seen = (hashlib.sha256(data).digest(), path.suffix.lower(), file, ids or Ids())
+    if (stats := PARSED.get(seen)) is None:
+        stats = PARSED.keep(seen, _parse(data, *seen[1:]))
+    return stats
+
+
+def _parse(data: bytes, suffix: str, file: str, ids: Ids) -> Statistics:
+    """A statistics file's bytes, parsed and validated."""
+    sheet = parse_sheet(data, suffix, file, ids)
     keys = set(sheet.columns)
     is_long = any(_LONG_ALIASES.get(k) == "afgoerelsestype" for k in keys) and any(
         _LONG_ALIASES.get(k) == "antal" for k in keys
@@ -132,6 +148,35 @@ def load_statistics(
     records = _from_long(sheet) if is_long else _from_wide(sheet)
     _check_subsets(sheet.file, records)
     return Statistics(sheet.file, records)
+
+
+class _Parsed:
+    """The statistics parsed lately in this process, by (SHA-256, suffix, name, ids); the oldest forgotten first.
+    Shared by every caller, so read only (as Statistics is used everywhere)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._kept: dict[tuple, Statistics] = {}
+        self._lock = threading.Lock()
+
+    def get(self, seen: tuple) -> Statistics | None:
+        with self._lock:
+            return self._kept.get(seen)
+
+    def keep(self, seen: tuple, stats: Statistics) -> Statistics:
+        with self._lock:
+            self._kept[seen] = stats
+            while len(self._kept) > self._size:
+                del self._kept[next(iter(self._kept))]
+        return stats
+
+    def clear(self) -> None:
+        """Forget every file."""
+        with self._lock:
+            self._kept.clear()
+
+
+PARSED = _Parsed(8)  # a case's statistics and national extract, and a few other cases'
 
 
 def year_in_cell(raw: str, file: str, row: int, column: str, problems: ProblemList) -> int | None:

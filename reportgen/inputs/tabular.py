@@ -139,15 +139,24 @@ def read_sheet(path: Path, display: str | None = None, root: Path | None = None,
     no place for them, and its texts are published.
     """
     file = display or path.name
-    suffix = path.suffix.lower()
-    if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
+    return parse_sheet(read_data(path, file, root), path.suffix.lower(), file, ids or Ids())
+
+
+def read_data(path: Path, file: str, root: Path | None = None) -> bytes:
+    """The bytes of a CSV or XLSX file inside root (if given), named file in errors: a file of another type, outside
+    root, not a regular file or too large is refused."""
+    if path.suffix.lower() not in CSV_SUFFIXES + XLSX_SUFFIXES:
         raise InputError([Problem(file, f"ukendt filtype '{path.suffix}'.", hint="Brug en CSV- eller XLSX-fil.")])
-    data = read_file(path, file, MAX_DATA_BYTES, root)
+    return read_file(path, file, MAX_DATA_BYTES, root)
+
+
+def parse_sheet(data: bytes, suffix: str, file: str, ids: Ids) -> Sheet:
+    """A CSV or XLSX file's bytes (suffix lower case) as a Sheet; errors name the file and row."""
     if suffix in XLSX_SUFFIXES:
         records, formulas = _xlsx_records(data, file)
     else:
         records, formulas = _csv_records(data, file), {}
-    return _to_sheet(records, file, formulas, ids or Ids())
+    return _to_sheet(records, file, formulas, ids)
 
 
 def lenient_records(path: Path, root: Path | None) -> Records:
