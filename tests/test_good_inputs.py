@@ -417,9 +417,10 @@ def test_statistics_read_again_are_parsed_once_and_checked_every_time(tmp_path, 
     file swapped for a link out of the case folder is refused although its content was parsed before."""
     from reportgen.domain.errors import InputError
     from reportgen.domain.privacy import Ids
+    from reportgen.domain.recent import Recent
     from reportgen.inputs import statistics
 
-    monkeypatch.setattr(statistics, "PARSED", statistics._Parsed(8))
+    monkeypatch.setattr(statistics, "PARSED", Recent(8))
     parsed: list[str] = []
     parse = statistics._parse
     monkeypatch.setattr(statistics, "_parse", lambda data, *rest: parsed.append(rest[1]) or parse(data, *rest))

@@ -15,6 +15,7 @@ from reportgen.documents import markdown
 from reportgen.documents.model import Document, Heading, Paragraph, Text
 from reportgen.domain.errors import InputError
 from reportgen.domain.privacy import PUBLISHED, Ids, published_problems, reading, shown_orders
+from reportgen.domain.recent import Recent
 from reportgen.inputs import case as case_module
 from reportgen.inputs import text as text_module
 from reportgen.writers import docx, html
@@ -115,7 +116,7 @@ def test_a_file_found_clean_is_read_again_only_for_other_ids_and_a_refused_one_i
     id is refused every time."""
     from reportgen.lifecycle import build as build_module
 
-    monkeypatch.setattr(build_module, "FOUND_CLEAN", build_module.FoundClean(256))
+    monkeypatch.setattr(build_module, "FOUND_CLEAN", Recent(256))
     read: list[str] = []
     monkeypatch.setattr(html, "sections", lambda data: read.append(data.decode()) or [("Afsnit", data.decode())])
     clean = {"a.html": b"Intet her.", "b.html": b"Heller ikke her."}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from reportgen.domain.counts import OUTCOMES, Counts
 from reportgen.domain.danish import normalize_key
 from reportgen.domain.errors import InputError, Problem, ProblemList, allowed
 from reportgen.domain.privacy import Ids
+from reportgen.domain.recent import Recent
 from reportgen.inputs.tabular import (
     Row,
     Sheet,
@@ -132,10 +132,9 @@ def load_statistics(
     ids (`PARSED`): every page of a case in the browser loads the case, and with it its statistics."""
     file = display or path.name
     data = read_data(path, file, root)
-    seen = (hashlib.sha256(data).digest(), path.suffix.lower(), file, ids or Ids())
-    if (stats := PARSED.get(seen)) is None:
-        stats = PARSED.keep(seen, _parse(data, *seen[1:]))
-    return stats
+    suffix, ids = path.suffix.lower(), ids or Ids()
+    seen = (hashlib.sha256(data).digest(), suffix, file, ids)
+    return PARSED.get(seen) or PARSED.keep(seen, _parse(data, suffix, file, ids))
 
 
 def _parse(data: bytes, suffix: str, file: str, ids: Ids) -> Statistics:
@@ -150,33 +149,9 @@ def _parse(data: bytes, suffix: str, file: str, ids: Ids) -> Statistics:
     return Statistics(sheet.file, records)
 
 
-class _Parsed:
-    """The statistics parsed lately in this process, by (SHA-256, suffix, name, ids); the oldest forgotten first.
-    Shared by every caller, so read only (as Statistics is used everywhere)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._kept: dict[tuple, Statistics] = {}
-        self._lock = threading.Lock()
-
-    def get(self, seen: tuple) -> Statistics | None:
-        with self._lock:
-            return self._kept.get(seen)
-
-    def keep(self, seen: tuple, stats: Statistics) -> Statistics:
-        with self._lock:
-            self._kept[seen] = stats
-            while len(self._kept) > self._size:
-                del self._kept[next(iter(self._kept))]
-        return stats
-
-    def clear(self) -> None:
-        """Forget every file."""
-        with self._lock:
-            self._kept.clear()
-
-
-PARSED = _Parsed(8)  # a case's statistics and national extract, and a few other cases'
+# the statistics parsed lately, by (SHA-256, suffix, name, ids): a case's statistics and national extract, and a few
+# other cases'. Shared by every caller, so read only (as Statistics is used everywhere)
+PARSED: Recent[tuple[bytes, str, str, Ids], Statistics] = Recent(8)
 
 
 def year_in_cell(raw: str, file: str, row: int, column: str, problems: ProblemList) -> int | None:

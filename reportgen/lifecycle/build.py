@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import json
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -19,6 +18,7 @@ from reportgen.documents.model import Document
 from reportgen.domain.errors import InputError, Problem
 from reportgen.domain.kommuner import slug
 from reportgen.domain.privacy import Ids, published_problems
+from reportgen.domain.recent import Recent
 from reportgen.figures.case import CaseFigures, compute
 from reportgen.figures.export import to_json
 from reportgen.inputs import Inputs, load_inputs
@@ -257,40 +257,18 @@ def refuse_published(outputs: dict[str, bytes], ids: Ids) -> None:
     }
     problems: list[Problem] = []
     for name, data in sorted(outputs.items()):
-        if (read := readers.get(Path(name).suffix)) is None or (seen := (name, sha256(data), ids)) in FOUND_CLEAN:
+        if (read := readers.get(Path(name).suffix)) is None or FOUND_CLEAN.get(seen := (name, sha256(data), ids)):
             continue
         if found := published_problems(name, read(data), ids):
             problems += found
         else:
-            FOUND_CLEAN.add(seen)
+            FOUND_CLEAN.keep(seen, True)
     if problems:
         raise InputError(problems)
 
 
-class FoundClean:
-    """The output files (name, SHA-256, ids) this process found clean lately, the oldest forgotten first."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._seen: dict[tuple[str, str, Ids], None] = {}
-        self._lock = threading.Lock()
-
-    def __contains__(self, seen: tuple[str, str, Ids]) -> bool:
-        return seen in self._seen
-
-    def add(self, seen: tuple[str, str, Ids]) -> None:
-        with self._lock:
-            self._seen[seen] = None
-            while len(self._seen) > self._size:
-                del self._seen[next(iter(self._seen))]
-
-    def clear(self) -> None:
-        """Forget every file."""
-        with self._lock:
-            self._seen.clear()
-
-
-FOUND_CLEAN = FoundClean(256)  # some twenty packets' worth of files
+# the output files (name, SHA-256, ids) this process found clean lately: some twenty packets' worth
+FOUND_CLEAN: Recent[tuple[str, str, Ids], bool] = Recent(256)
 
 
 def _json_texts(data: bytes) -> list[tuple[str, str]]:
