@@ -19,9 +19,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from fontTools.ttLib import TTFont, TTLibError
 from lxml import etree
-from PIL import Image, UnidentifiedImageError
 
 from reportgen.domain import colours
 from reportgen.domain.danish import possessive
@@ -265,6 +263,8 @@ def _fonts(root: Path, shown: str, read: Reader, problems: ProblemList) -> tuple
 
 def _font_face(data: bytes, media_type: str) -> FontFace | None:
     """The family, weight and style a font file declares, or None when it is no font."""
+    from fontTools.ttLib import TTFont, TTLibError  # imported here: only a style with its own fonts needs it
+
     try:
         font = TTFont(BytesIO(data), lazy=True)
         names = font["name"]
@@ -383,6 +383,8 @@ def _logo(root: Path, shown: str, read: Reader, kommune: str, height: float, pro
 
 def _check_png(data: bytes, display: str, problems: ProblemList) -> None:
     """A PNG image of a sensible size."""
+    from PIL import Image, UnidentifiedImageError  # imported here: only a style with its own logo needs it
+
     try:
         with Image.open(BytesIO(data)) as image:
             kind, size = image.format, image.size
