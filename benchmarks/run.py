@@ -4,8 +4,12 @@ measured in one run and printed as a Markdown table.
 
     python benchmarks/run.py [--chain-sample N] [--no-chain] [--json FILE]
 
-Targets (on a 2-core machine): 98 packets ≤ 30 s under 250 MB per worker, a cold single build ≤ 1.5 s median,
-and at least 4× faster per packet than the pandoc + LibreOffice chain.
+Targets (issue #27, a quiet 2-core machine): 98 packets ≤ 50 s with at most 250 MB per worker, a cold build of the
+example from scratch ≤ 2.5 s median, at least 3× faster per packet than the pandoc + LibreOffice chain, and a
+danmarkskort under 100 ms. Times are judged scaled to a quiet machine: the calibration loop runs just before and
+just after the cold builds and the batch, and each one's time is multiplied by QUIET_CALIBRATION_S over the mean of
+its own two calibrations (a busy shared host runs the loop slower, and everything else with it). The ratio to the
+chain is not scaled: both sides run in the same run.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +35,8 @@ from map_cost import measure as measure_maps  # noqa: E402
 from synthetic import extract  # noqa: E402
 
 AAR = 2024
-TARGET_BATCH_S, TARGET_WORKER_MB, TARGET_COLD_S, TARGET_RATIO = 30.0, 250.0, 1.5, 4.0
+TARGET_BATCH_S, TARGET_WORKER_MB, TARGET_COLD_S, TARGET_RATIO = 50.0, 250.0, 2.5, 3.0
+QUIET_CALIBRATION_S = 0.68  # the calibration loop on a quiet two-core machine, which the targets are set for
 
 
 def calibrate() -> float:
@@ -38,6 +44,19 @@ def calibrate() -> float:
     start = time.perf_counter()
     sum(i * i for i in range(10**7))
     return time.perf_counter() - start
+
+
+def measure_cold() -> dict:
+    """Cold builds of the example from scratch, each `reportgen build` in a new process (build_example.py)."""
+    runs = cold_builds()
+    times = [wall for wall, _ in runs]
+    return {
+        "runs": len(times),
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "max_s": max(times),
+        "cpu_median_s": statistics.median(cpu for _, cpu in runs),
+    }
 
 
 def measure_batch(statistik: Path, out: Path) -> dict:
@@ -79,16 +98,29 @@ def measure_chain(statistik: Path, work: Path, sample: int, jobs: int) -> dict:
     }
 
 
+def quiet_factor(part: dict) -> float:
+    """What a part's times are multiplied by to stand for a quiet machine: from its calibrations before and after."""
+    return QUIET_CALIBRATION_S / statistics.mean(part["calibration_s"])
+
+
+def calibrated(measure: Callable[[], dict]) -> dict:
+    """measure()'s results with the calibration loop's time just before and just after it."""
+    before = calibrate()
+    results = measure()
+    return {**results, "calibration_s": [before, calibrate()]}
+
+
 def report(results: dict) -> str:
-    """The results as a Markdown table with the targets."""
+    """The results as a Markdown table with the targets; times are judged scaled to a quiet machine."""
     batch, cold, maps = results["batch"], results["cold"], results["maps"]
     rows = [
         (
             "Alle pakker (batch)",
-            f"{batch['packets']} pakker på {batch['wall_s']:.1f} s "
+            f"{batch['packets']} pakker på {batch['wall_s']:.1f} s, "
+            f"skaleret {batch['wall_s'] * quiet_factor(batch):.1f} s "
             f"({batch['workers']} processer, {batch['wall_s'] / batch['packets']:.2f} s pr. pakke i gennemløb)",
             f"≤ {TARGET_BATCH_S:.0f} s",
-            batch["wall_s"] <= TARGET_BATCH_S,
+            batch["wall_s"] * quiet_factor(batch) <= TARGET_BATCH_S,
         ),
         ("Tid pr. pakke i en proces", f"{batch['per_packet_s']:.2f} s", "", None),
         (
@@ -101,15 +133,16 @@ def report(results: dict) -> str:
         (
             "Hukommelse pr. proces (top)",
             f"{batch['peak_worker_mb']:.0f} MB",
-            f"< {TARGET_WORKER_MB:.0f} MB",
-            batch["peak_worker_mb"] < TARGET_WORKER_MB,
+            f"≤ {TARGET_WORKER_MB:.0f} MB",
+            batch["peak_worker_mb"] <= TARGET_WORKER_MB,
         ),
         (
             "Kold build af eksemplet",
-            f"median {cold['median_s']:.2f} s (min {cold['min_s']:.2f}, "
+            f"median {cold['median_s']:.2f} s, skaleret {cold['median_s'] * quiet_factor(cold):.2f} s "
+            f"(min {cold['min_s']:.2f}, "
             f"max {cold['max_s']:.2f}, {cold['runs']} kørsler; CPU-tid {cold['cpu_median_s']:.2f} s)",
             f"≤ {TARGET_COLD_S} s",
-            cold["median_s"] <= TARGET_COLD_S,
+            cold["median_s"] * quiet_factor(cold) <= TARGET_COLD_S,
         ),
     ]
     if chain := results.get("chain"):
@@ -150,18 +183,10 @@ def main() -> None:
     results["machine"]["calibration_s"] = calibrate()
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
         work = Path(tmp)
-        runs = cold_builds()
-        times = [wall for wall, _ in runs]
-        results["cold"] = {
-            "runs": len(times),
-            "median_s": statistics.median(times),
-            "min_s": min(times),
-            "max_s": max(times),
-            "cpu_median_s": statistics.median(cpu for _, cpu in runs),
-        }
+        results["cold"] = calibrated(measure_cold)
         statistik = work / "landsudtraek.csv"
         statistik.write_text(extract(), encoding="utf-8")
-        results["batch"] = measure_batch(statistik, work / "output")
+        results["batch"] = calibrated(lambda: measure_batch(statistik, work / "output"))
         results["maps"] = measure_maps(statistik)  # after the batch: its workers fork from a process without matplotlib
         if not args.no_chain:
             results["chain"] = measure_chain(statistik, work / "kaede", args.chain_sample, os.cpu_count() or 1)
@@ -171,7 +196,10 @@ def main() -> None:
     print(
         f"\nMaskine: {machine['cpus']} CPU'er, Python {machine['python']}, {machine['platform']}; "
         f"kalibrering (fast Python-løkke) {machine['calibration_s']:.2f} s før og "
-        f"{machine['calibration_after_s']:.2f} s efter"
+        f"{machine['calibration_after_s']:.2f} s efter; lige før og efter de kolde builds "
+        f"{' og '.join(f'{c:.2f}' for c in results['cold']['calibration_s'])} s, batchen "
+        f"{' og '.join(f'{c:.2f}' for c in results['batch']['calibration_s'])} s (skaleret til en rolig maskines "
+        f"{QUIET_CALIBRATION_S:.2f} s)"
     )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
