@@ -54,13 +54,15 @@ def tool() -> str:
             _feed(h, path.relative_to(PACKAGE).as_posix())
             _feed(h, path.read_bytes())
     for name in DRAWING_LIBRARIES:
-        _feed(h, (name, _version(name)))
+        _feed(h, (name, library_version(name)))
     _feed(h, (sys.version, zlib.ZLIB_RUNTIME_VERSION))
     return h.hexdigest()
 
 
-def _version(name: str) -> str | None:
-    """An installed library's version (None: not installed)."""
+@cache
+def library_version(name: str) -> str | None:
+    """An installed library's version (None: not installed), as this process found it first: the version it has
+    loaded (looking it up costs about a millisecond, for every build's manifest)."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -7,7 +7,6 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -200,7 +199,7 @@ def manifest(inputs: Inputs, outputs: dict[str, bytes], version: int, named: dic
     data = {
         "version": version,
         "reportgen": __version__,
-        "biblioteker": {name: _library_version(name) for name in LIBRARIES},
+        "biblioteker": {name: keys.library_version(name) for name in LIBRARIES},
         "sag": {
             "kommune": case.kommune,
             "aar": case.aar,
@@ -284,13 +283,6 @@ def _json_texts(data: bytes) -> list[tuple[str, str]]:
         elif isinstance(value, list):
             stack += value
     return [("tallene", "\n".join(texts))]
-
-
-def _library_version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def build(case_folder: Path, out: Path, progress: Progress = _silent, stil: Path | None = None) -> BuildResult:
